@@ -1,0 +1,445 @@
+/*
+ * izzyctl: the administrator's command line.
+ *
+ *   izzyctl migrate deploy            apply pending schema/migrations/NNNN_*.sql,
+ *                                     each in one transaction, checksum kept
+ *   izzyctl migrate status            list applied / pending / edited files
+ *   izzyctl migrate resolve --rolled-back NAME
+ *                                     mark NAME rolled back (re-applied next deploy)
+ *   izzyctl seed                      development seed, or with
+ *                                     IZZY_ENV=production the production seed
+ *   izzyctl db execute FILE           run FILE in one transaction
+ *   izzyctl user create EMAIL ROLE "FULL NAME" [PARTNER_ID]
+ *                                     ACTIVE user; password from IZZY_NEW_PASSWORD
+ *                                     or the first line of stdin
+ *
+ * Configuration from the environment (DATABASE_URL, IZZY_SCHEMA_DIR,
+ * SEED_*).  Exit status 0 on success, 1 on failure, 2 on bad usage.
+ */
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/cfg.h"
+#include "common/crypto.h"
+#include "common/db.h"
+#include "common/id.h"
+#include "common/log.h"
+#include "common/pass.h"
+#include "common/role.h"
+
+#include "izzyctl.sql.h"
+
+#ifndef IZZY_SCHEMA_DIR
+#define IZZY_SCHEMA_DIR "/usr/local/share/izzy-crm/schema"
+#endif
+
+/* Migrations refuse to run past this: a 1 MiB migration is a mistake. */
+#define SQL_FILE_MAX (4 * 1024 * 1024)
+#define MAX_MIGRATIONS 512
+
+static const char MIGRATIONS_DDL[] =
+    "CREATE TABLE IF NOT EXISTS \"_izzy_migrations\" ("
+    " name text PRIMARY KEY, checksum text NOT NULL,"
+    " \"appliedAt\" timestamptz NOT NULL DEFAULT now(), \"rolledBackAt\" timestamptz)";
+
+static struct cfg cfg;
+static char schema_dir[PATH_MAX];
+
+static void
+usage(void)
+{
+	fprintf(stderr,
+	    "usage: izzyctl migrate deploy | migrate status | migrate resolve --rolled-back NAME\n"
+	    "       izzyctl seed\n"
+	    "       izzyctl db execute FILE\n"
+	    "       izzyctl user create EMAIL ROLE \"FULL NAME\" [PARTNER_ID]\n");
+}
+
+/* IZZY_SCHEMA_DIR, else <exe>/../schema (a build tree), else the installed dir. */
+static int
+find_schema_dir(void)
+{
+	char exe[PATH_MAX];
+	ssize_t n;
+	struct stat st;
+
+	if (cfg.schema_dir != NULL) {
+		snprintf(schema_dir, sizeof(schema_dir), "%s", cfg.schema_dir);
+		return 0;
+	}
+	if ((n = readlink("/proc/self/exe", exe, sizeof(exe) - 1)) > 0) {
+		exe[n] = '\0';
+		/* <top>/bin/izzyctl -> <top>/schema */
+		snprintf(schema_dir, sizeof(schema_dir), "%s/schema", dirname(dirname(exe)));
+		if (stat(schema_dir, &st) == 0 && S_ISDIR(st.st_mode))
+			return 0;
+	}
+	snprintf(schema_dir, sizeof(schema_dir), "%s", IZZY_SCHEMA_DIR);
+	if (stat(schema_dir, &st) == 0 && S_ISDIR(st.st_mode))
+		return 0;
+	log_error("izzyctl", "schema directory not found; set IZZY_SCHEMA_DIR");
+	return -1;
+}
+
+/* Reads a whole file into a NUL-terminated malloc'd buffer; NULL logged. */
+static char *
+read_file(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	size_t len = 0, cap = 0, n;
+
+	if (f == NULL) {
+		log_error("izzyctl", "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	do {
+		if (len + 65536 + 1 > cap) {
+			char *nb;
+			cap = cap == 0 ? 65536 + 1 : cap * 2;
+			if (cap > SQL_FILE_MAX || (nb = realloc(buf, cap)) == NULL) {
+				log_error("izzyctl", "%s: too large or out of memory", path);
+				free(buf);
+				fclose(f);
+				return NULL;
+			}
+			buf = nb;
+		}
+		n = fread(buf + len, 1, cap - len - 1, f);
+		len += n;
+	} while (n > 0);
+	if (ferror(f)) {
+		log_error("izzyctl", "%s: read error", path);
+		free(buf);
+		fclose(f);
+		return NULL;
+	}
+	fclose(f);
+	buf[len] = '\0';
+	return buf;
+}
+
+/* Prepares only the statements a command needs: the schema may not exist yet. */
+static int
+use_stmts(struct db *db, int first, int n)
+{
+	return db_register(db, &izzyctl_sql[first], (size_t)n);
+}
+
+static int
+cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Sorted *.sql names of the migrations folder; count returned, -1 on error. */
+static int
+list_migrations(char **names, int max)
+{
+	char dir[PATH_MAX + 16];
+	DIR *d;
+	struct dirent *e;
+	int n = 0;
+
+	snprintf(dir, sizeof(dir), "%s/migrations", schema_dir);
+	if ((d = opendir(dir)) == NULL) {
+		log_error("izzyctl", "%s: %s", dir, strerror(errno));
+		return -1;
+	}
+	while ((e = readdir(d)) != NULL) {
+		size_t len = strlen(e->d_name);
+		if (len < 5 || strcmp(e->d_name + len - 4, ".sql") != 0)
+			continue;
+		if (n == max || (names[n] = strndup(e->d_name, len - 4)) == NULL) {
+			log_error("izzyctl", "too many migrations or out of memory");
+			closedir(d);
+			return -1;
+		}
+		n++;
+	}
+	closedir(d);
+	qsort(names, (size_t)n, sizeof(*names), cmp_names);
+	return n;
+}
+
+/* Runs a script in one transaction; -1 (logged) on failure. */
+static int
+run_script(struct db *db, const char *sql)
+{
+	if (db_begin(db) == -1)
+		return -1;
+	if (db_exec(db, sql) == -1) {
+		db_rollback(db);
+		return -1;
+	}
+	return db_commit(db);
+}
+
+static int
+migrate(struct db *db, const char *mode)
+{
+	char *names[MAX_MIGRATIONS], path[PATH_MAX + 64], sum[CRYPTO_SHA256_HEX];
+	int n, rc = 0, pending = 0;
+	PGresult *applied;
+
+	if (db_exec(db, MIGRATIONS_DDL) == -1 || use_stmts(db, SQL_IZZYCTL_APPLIED, 2) == -1)
+		return 1;
+	if ((n = list_migrations(names, MAX_MIGRATIONS)) == -1)
+		return 1;
+	if ((applied = db_run(db, &izzyctl_sql[SQL_IZZYCTL_APPLIED], 0, NULL)) == NULL) {
+		rc = 1;
+		goto out;
+	}
+	for (int i = 0; i < n && rc == 0; i++) {
+		const char *prev = NULL;
+		char *sql;
+		bool rolled_back = false;
+
+		for (int j = 0; j < PQntuples(applied); j++)
+			if (strcmp(PQgetvalue(applied, j, 0), names[i]) == 0) {
+				prev = PQgetvalue(applied, j, 1);
+				rolled_back = strcmp(PQgetvalue(applied, j, 2), "t") == 0;
+			}
+		snprintf(path, sizeof(path), "%s/migrations/%s.sql", schema_dir, names[i]);
+		if ((sql = read_file(path)) == NULL) {
+			rc = 1;
+			break;
+		}
+		crypto_sha256_hex(sum, sql, strlen(sql));
+		if (prev != NULL && !rolled_back) {
+			if (strcmp(prev, sum) != 0) {
+				log_error("izzyctl", "migration %s was edited after it was applied "
+						     "(add a new migration instead)", names[i]);
+				rc = 1;
+			} else if (strcmp(mode, "status") == 0)
+				printf("applied  %s\n", names[i]);
+		} else if (strcmp(mode, "status") == 0) {
+			printf("pending  %s\n", names[i]);
+			pending++;
+		} else {
+			const char *params[2] = { names[i], sum };
+			PGresult *res;
+			printf("applying %s\n", names[i]);
+			if (db_begin(db) == -1 || db_exec(db, sql) == -1 ||
+			    (res = db_run(db, &izzyctl_sql[SQL_IZZYCTL_RECORD], 2, params)) == NULL) {
+				db_rollback(db);
+				log_error("izzyctl", "migration %s failed; nothing of it was applied", names[i]);
+				rc = 1;
+			} else {
+				PQclear(res);
+				if (db_commit(db) == -1)
+					rc = 1;
+			}
+		}
+		free(sql);
+	}
+	if (rc == 0 && strcmp(mode, "status") == 0 && pending > 0) {
+		printf("%d pending migration(s)\n", pending);
+		rc = 1;
+	} else if (rc == 0)
+		printf("database schema is up to date\n");
+	PQclear(applied);
+out:
+	for (int i = 0; i < n; i++)
+		free(names[i]);
+	return rc;
+}
+
+static int
+resolve_rolled_back(struct db *db, const char *name)
+{
+	const char *params[1] = { name };
+	PGresult *res;
+	int rc;
+
+	if (db_exec(db, MIGRATIONS_DDL) == -1 || use_stmts(db, SQL_IZZYCTL_RESOLVE_ROLLED_BACK, 1) == -1 ||
+	    (res = db_run(db, &izzyctl_sql[SQL_IZZYCTL_RESOLVE_ROLLED_BACK], 1, params)) == NULL)
+		return 1;
+	rc = strcmp(PQcmdTuples(res), "1") == 0 ? 0 : 1;
+	PQclear(res);
+	if (rc != 0)
+		log_error("izzyctl", "migration %s is not recorded as applied", name);
+	else
+		printf("marked %s as rolled back\n", name);
+	return rc;
+}
+
+static int
+set_config(struct db *db, const char *name, const char *value)
+{
+	const char *params[2] = { name, value };
+	PGresult *res = db_run(db, &izzyctl_sql[SQL_IZZYCTL_SET_CONFIG], 2, params);
+
+	if (res == NULL)
+		return -1;
+	PQclear(res);
+	return 0;
+}
+
+/* Runs the seed files of schema/ in one transaction with the seed settings. */
+static int
+seed(struct db *db)
+{
+	bool prod = cfg.env == CFG_ENV_PRODUCTION;
+	const char *admin_email = cfg.seed_admin_email, *admin_pw = cfg.seed_admin_password;
+	const char *op_email = cfg.seed_operator_email, *op_pw = cfg.seed_operator_password;
+	char admin_hash[PASS_HASH_SIZE] = "", op_hash[PASS_HASH_SIZE] = "";
+	char path[PATH_MAX + 32];
+	const char *files[2] = { "seed-templates.sql", prod ? "seed-prod.sql" : "seed-dev.sql" };
+	int rc = 1;
+
+	if (prod) {
+		/* SR-6: no built-in credentials in production. */
+		if (admin_email == NULL || admin_pw == NULL) {
+			log_error("izzyctl", "production seed needs SEED_ADMIN_EMAIL and SEED_ADMIN_PASSWORD");
+			return 1;
+		}
+		if (pass_policy_error(admin_pw) != NULL) {
+			log_error("izzyctl", "SEED_ADMIN_PASSWORD: %s", pass_policy_error(admin_pw));
+			return 1;
+		}
+		op_email = "";
+	} else {
+		admin_email = admin_email != NULL ? admin_email : "admin@example.com";
+		admin_pw = admin_pw != NULL ? admin_pw : "Admin123!";
+		op_email = op_email != NULL ? op_email : "operator@example.com";
+		op_pw = op_pw != NULL ? op_pw : "Operator123!";
+		if (pass_hash(op_hash, op_pw) == -1)
+			return 1;
+	}
+	if (pass_hash(admin_hash, admin_pw) == -1 || use_stmts(db, SQL_IZZYCTL_SET_CONFIG, 1) == -1)
+		return 1;
+	if (db_begin(db) == -1)
+		return 1;
+	if (set_config(db, "izzy.admin_email", admin_email) == -1 ||
+	    set_config(db, "izzy.admin_hash", admin_hash) == -1 ||
+	    set_config(db, "izzy.operator_email", op_email) == -1 ||
+	    set_config(db, "izzy.operator_hash", op_hash) == -1 ||
+	    set_config(db, "izzy.reset_passwords", prod ? "off" : "on") == -1)
+		goto out;
+	for (size_t i = 0; i < 2; i++) {
+		char *sql;
+		snprintf(path, sizeof(path), "%s/%s", schema_dir, files[i]);
+		if ((sql = read_file(path)) == NULL)
+			goto out;
+		if (db_exec(db, sql) == -1) {
+			free(sql);
+			goto out;
+		}
+		free(sql);
+	}
+	if (db_commit(db) == 0) {
+		printf("seeded %s data\n", prod ? "production" : "development");
+		rc = 0;
+	}
+out:
+	db_rollback(db);
+	return rc;
+}
+
+static int
+db_execute(struct db *db, const char *file)
+{
+	char *sql = read_file(file);
+	int rc;
+
+	if (sql == NULL)
+		return 1;
+	rc = run_script(db, sql) == 0 ? 0 : 1;
+	free(sql);
+	return rc;
+}
+
+static int
+user_create(struct db *db, int argc, char **argv)
+{
+	const char *pw = getenv("IZZY_NEW_PASSWORD"), *policy;
+	char line[256], hash[PASS_HASH_SIZE], id[ID_SIZE];
+	const char *params[6];
+	enum role role;
+	PGresult *res;
+
+	if (argc < 3 || argc > 4) {
+		usage();
+		return 2;
+	}
+	if (role_parse(argv[1], &role) == -1) {
+		log_error("izzyctl", "unknown role %s", argv[1]);
+		return 2;
+	}
+	if (pw == NULL) {
+		if (fgets(line, sizeof(line), stdin) == NULL) {
+			log_error("izzyctl", "no password on stdin");
+			return 2;
+		}
+		line[strcspn(line, "\r\n")] = '\0';
+		pw = line;
+	}
+	if ((policy = pass_policy_error(pw)) != NULL) {
+		log_error("izzyctl", "password: %s", policy);
+		return 2;
+	}
+	if (pass_hash(hash, pw) == -1 || id_new(id) == -1 ||
+	    use_stmts(db, SQL_IZZYCTL_USER_CREATE, 1) == -1)
+		return 1;
+	params[0] = id;
+	params[1] = argv[0];
+	params[2] = hash;
+	params[3] = argv[1];
+	params[4] = argv[2];
+	params[5] = argc == 4 ? argv[3] : NULL;
+	if ((res = db_run(db, &izzyctl_sql[SQL_IZZYCTL_USER_CREATE], 6, params)) == NULL)
+		return 1;
+	PQclear(res);
+	printf("created user %s\n", id);
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	char err[256];
+	struct db *db;
+	int rc = 2;
+
+	log_init("izzyctl");
+	if (argc < 2) {
+		usage();
+		return 2;
+	}
+	if (cfg_load_tool(&cfg, err, sizeof(err)) == -1) {
+		log_error("izzyctl", "%s", err);
+		return 1;
+	}
+	cfg_set(&cfg);
+	if (find_schema_dir() == -1)
+		return 1;
+	/* Migrations may legitimately run longer than a request. */
+	if ((db = db_new(cfg.database_url, 3600000)) == NULL)
+		return 1;
+	if (strcmp(argv[1], "migrate") == 0 && argc == 3 &&
+	    (strcmp(argv[2], "deploy") == 0 || strcmp(argv[2], "status") == 0))
+		rc = migrate(db, argv[2]);
+	else if (strcmp(argv[1], "migrate") == 0 && argc == 5 && strcmp(argv[2], "resolve") == 0 &&
+	    strcmp(argv[3], "--rolled-back") == 0)
+		rc = resolve_rolled_back(db, argv[4]);
+	else if (strcmp(argv[1], "seed") == 0 && argc == 2)
+		rc = seed(db);
+	else if (strcmp(argv[1], "db") == 0 && argc == 4 && strcmp(argv[2], "execute") == 0)
+		rc = db_execute(db, argv[3]);
+	else if (strcmp(argv[1], "user") == 0 && argc >= 3 && strcmp(argv[2], "create") == 0)
+		rc = user_create(db, argc - 3, argv + 3);
+	else
+		usage();
+	db_free(db);
+	return rc;
+}

@@ -1,0 +1,330 @@
+/*
+ * auth: the /api/auth/ endpoints (spec/api.md §4.2 with its [SEC] fixes).
+ * Login answers the reference's body and also sets the session cookie;
+ * sessions are revocable (common/session); forgotten passwords go through
+ * single-use links (common/pwtoken); failures are rate-limited per account
+ * and per IP in PostgreSQL (common/ratelimit).
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "common/arena.h"
+#include "common/cfg.h"
+#include "common/crypto.h"
+#include "common/db.h"
+#include "common/http.h"
+#include "common/jwt.h"
+#include "common/log.h"
+#include "common/pass.h"
+#include "common/pwtoken.h"
+#include "common/ratelimit.h"
+#include "common/role.h"
+#include "common/valid.h"
+
+#include "auth.sql.h"
+
+static int auth_login(struct req *);
+static int auth_logout(struct req *);
+static int auth_me(struct req *);
+static int auth_reset_password(struct req *);
+static int auth_set_password(struct req *);
+
+enum login_key { LOGIN_EMAIL, LOGIN_PASSWORD, LOGIN__MAX };
+static const struct field login_fields[LOGIN__MAX] = {
+	[LOGIN_EMAIL] = { "email", FT_EMAIL, F_REQUIRED, 0, 0 },
+	/* bcrypt reads 72 bytes; longer input cannot match and is cut off early. */
+	[LOGIN_PASSWORD] = { "password", FT_STRING, F_REQUIRED, 8, 200 },
+};
+static const struct field_table login_in = FIELD_TABLE(login_fields);
+
+enum reset_key { RESET_EMAIL, RESET__MAX };
+static const struct field reset_fields[RESET__MAX] = {
+	[RESET_EMAIL] = { "email", FT_EMAIL, F_REQUIRED, 0, 0 },
+};
+static const struct field_table reset_in = FIELD_TABLE(reset_fields);
+
+static bool
+is_token(const char *s)
+{
+	size_t n = strspn(s, "0123456789abcdef");
+	return n == 64 && s[n] == '\0';
+}
+
+enum setpw_key { SETPW_TOKEN, SETPW_PASSWORD, SETPW__MAX };
+static const struct field setpw_fields[SETPW__MAX] = {
+	[SETPW_TOKEN] = { "token", FT_STRING, F_REQUIRED, 1, 128 },
+	[SETPW_PASSWORD] = { "password", FT_STRING, F_REQUIRED, 1, 200 },
+};
+static const struct field_table setpw_in = FIELD_TABLE(setpw_fields);
+
+static const struct route auth_routes[] = {
+	/* method     pattern                      handler              roles           body */
+	{ HTTP_POST, "/api/auth/login", auth_login, ROLES_PUBLIC, &login_in, NULL },
+	{ HTTP_POST, "/api/auth/logout", auth_logout, ROLES_ANY_USER, NULL, NULL },
+	{ HTTP_GET, "/api/auth/me", auth_me, ROLES_ANY_USER, NULL, NULL },
+	{ HTTP_POST, "/api/auth/reset-password", auth_reset_password, ROLES_PUBLIC, &reset_in, NULL },
+	{ HTTP_POST, "/api/auth/set-password", auth_set_password, ROLES_PUBLIC, &setpw_in, NULL },
+};
+
+#define INVALID_LINK "Link do ustawienia hasła jest nieprawidłowy lub wygasł."
+#define TOO_MANY_LOGINS "Zbyt wiele nieudanych prób logowania. Spróbuj ponownie za kilka minut."
+
+/* Rate-limit keys; the account key is a hash so no e-mail sits in the table. */
+static const char *
+key_for(struct req *r, const char *kind, const char *what)
+{
+	char hash[CRYPTO_SHA256_HEX];
+
+	if (strcmp(kind, "acct") == 0) {
+		crypto_sha256_hex(hash, what, strlen(what));
+		what = hash;
+	}
+	return arena_printf(r->mem, "%s:%s", kind, what);
+}
+
+/* Counts one failed login against the account and the address. */
+static int
+login_failed(struct req *r, const char *acct_key, const char *ip_key)
+{
+	const struct cfg *cfg = cfg_get();
+
+	if (ratelimit_hit(r->db, r->mem, acct_key, cfg->login_window_s) == -1 ||
+	    ratelimit_hit(r->db, r->mem, ip_key, cfg->login_window_s) == -1)
+		return http_fail_db(r);
+	return http_fail(r, 401, NULL, "Invalid credentials");
+}
+
+static cJSON *
+user_json(PGresult *res)
+{
+	cJSON *u = cJSON_CreateObject(), *partner;
+
+	if (u == NULL || cJSON_AddStringToObject(u, "id", PQgetvalue(res, 0, 0)) == NULL ||
+	    cJSON_AddStringToObject(u, "email", PQgetvalue(res, 0, 6)) == NULL ||
+	    cJSON_AddStringToObject(u, "role", PQgetvalue(res, 0, 3)) == NULL)
+		goto oom;
+	if (PQgetisnull(res, 0, 4)) {
+		if (cJSON_AddNullToObject(u, "partnerId") == NULL ||
+		    cJSON_AddNullToObject(u, "partner") == NULL)
+			goto oom;
+	} else if (cJSON_AddStringToObject(u, "partnerId", PQgetvalue(res, 0, 4)) == NULL ||
+	    (partner = cJSON_AddObjectToObject(u, "partner")) == NULL ||
+	    cJSON_AddStringToObject(partner, "id", PQgetvalue(res, 0, 4)) == NULL ||
+	    cJSON_AddStringToObject(partner, "name", PQgetvalue(res, 0, 5)) == NULL)
+		goto oom;
+	return u;
+oom:
+	cJSON_Delete(u);
+	return NULL;
+}
+
+/*
+ * POST /api/auth/login, public.
+ * 200 {"token","user":{id,email,role,partnerId,partner}} + session cookie.
+ * 400 validation; 401 "Invalid credentials" for an unknown e-mail or a wrong
+ * password (same text, same bcrypt time); 403 "User is not active";
+ * 429 TOO_MANY_ATTEMPTS with Retry-After when the account or the address
+ * has too many recent failures (SR-8).
+ */
+static int
+auth_login(struct req *r)
+{
+	const struct cfg *cfg = cfg_get();
+	const char *email = r->in->v[LOGIN_EMAIL].s, *pw = r->in->v[LOGIN_PASSWORD].s;
+	const char *acct_key = key_for(r, "acct", email), *ip_key = key_for(r, "ip", r->remote_addr);
+	const char *params[1] = { email };
+	char token[JWT_MAX], retry[24];
+	long wait = 0;
+	struct user u;
+	PGresult *res;
+	cJSON *out, *user;
+	int blocked;
+
+	if (acct_key == NULL || ip_key == NULL)
+		return http_fail(r, 500, NULL, "Internal server error");
+	if ((blocked = ratelimit_blocked(r->db, r->mem, acct_key, cfg->login_max_per_account,
+		 cfg->login_window_s, &wait)) == 0)
+		blocked = ratelimit_blocked(r->db, r->mem, ip_key, cfg->login_max_per_ip,
+		    cfg->login_window_s, &wait);
+	if (blocked == -1)
+		return http_fail_db(r);
+	if (blocked == 1) {
+		log_warn("auth", "login throttled for %s", r->remote_addr);
+		snprintf(retry, sizeof(retry), "%ld", wait);
+		http_header(r, "Retry-After", retry);
+		return http_fail(r, 429, "TOO_MANY_ATTEMPTS", TOO_MANY_LOGINS);
+	}
+	if ((res = db_query(r->db, r->mem, &auth_sql[SQL_AUTH_USER_BY_EMAIL], 1, params)) == NULL)
+		return http_fail_db(r);
+	if (PQntuples(res) != 1) {
+		/* Same work as a real check: no user enumeration by timing. */
+		pass_dummy_verify(pw);
+		log_info("auth", "login failed: unknown account");
+		return login_failed(r, acct_key, ip_key);
+	}
+	if (!pass_verify(pw, PQgetvalue(res, 0, 1))) {
+		log_info("auth", "login failed: wrong password for user %s", PQgetvalue(res, 0, 0));
+		return login_failed(r, acct_key, ip_key);
+	}
+	if (strcmp(PQgetvalue(res, 0, 2), "ACTIVE") != 0) {
+		log_info("auth", "login refused: user %s is %s", PQgetvalue(res, 0, 0),
+		    PQgetvalue(res, 0, 2));
+		return http_fail(r, 403, NULL, "User is not active");
+	}
+	memset(&u, 0, sizeof(u));
+	snprintf(u.id, sizeof(u.id), "%s", PQgetvalue(res, 0, 0));
+	snprintf(u.email, sizeof(u.email), "%s", PQgetvalue(res, 0, 6));
+	snprintf(u.full_name, sizeof(u.full_name), "%s", PQgetvalue(res, 0, 7));
+	snprintf(u.partner_id, sizeof(u.partner_id), "%s", PQgetvalue(res, 0, 4));
+	if (role_parse(PQgetvalue(res, 0, 3), &u.role) == -1) {
+		log_error("auth", "user %s has an unknown role", u.id);
+		return http_fail(r, 500, NULL, "Internal server error");
+	}
+	if (ratelimit_clear(r->db, r->mem, acct_key) == -1 ||
+	    session_create(r, &u, token, sizeof(token)) == -1)
+		return http_fail_db(r);
+	if ((out = cJSON_CreateObject()) == NULL || (user = user_json(res)) == NULL ||
+	    cJSON_AddStringToObject(out, "token", token) == NULL ||
+	    !cJSON_AddItemToObject(out, "user", user)) {
+		cJSON_Delete(out);
+		return http_fail(r, 500, NULL, "Internal server error");
+	}
+	if (session_set_cookie(r, token) == -1) {
+		cJSON_Delete(out);
+		return http_fail(r, 500, NULL, "Internal server error");
+	}
+	explicit_bzero(token, sizeof(token));
+	log_info("auth", "login ok user %s", u.id);
+	return http_ok(r, out);
+}
+
+/* POST /api/auth/logout, any user: revokes this session, clears the cookie. 204. */
+static int
+auth_logout(struct req *r)
+{
+	if (session_revoke(r, r->user->session_id, "logout") == -1)
+		return http_fail_db(r);
+	session_set_cookie(r, NULL);
+	log_info("auth", "logout user %s", r->user->id);
+	return http_no_content(r);
+}
+
+/* GET /api/auth/me, any user: 200 {"user":{...}} as stored now. */
+static int
+auth_me(struct req *r)
+{
+	const char *params[1] = { r->user->id };
+	PGresult *res = db_query(r->db, r->mem, &auth_sql[SQL_AUTH_ME], 1, params);
+
+	if (res == NULL)
+		return http_fail_db(r);
+	if (PQntuples(res) != 1)
+		return http_fail(r, 401, NULL, "Invalid or expired token");
+	return http_ok_raw(r, arena_strdup(r->mem, PQgetvalue(res, 0, 0)));
+}
+
+/*
+ * POST /api/auth/reset-password, public: always 204 after validation.
+ * For an existing, not deactivated account: a single-use link by e-mail
+ * (SR-10), at most 3 per hour per account; nothing else changes.
+ */
+static int
+auth_reset_password(struct req *r)
+{
+	const char *email = r->in->v[RESET_EMAIL].s;
+	const char *params[1] = { email };
+	const char *key = key_for(r, "reset", email);
+	struct pwtoken_user u;
+	PGresult *res;
+	long wait;
+	int blocked;
+
+	if (key == NULL)
+		return http_fail(r, 500, NULL, "Internal server error");
+	if ((blocked = ratelimit_blocked(r->db, r->mem, key, 3, 3600, &wait)) == -1)
+		return http_fail_db(r);
+	if (blocked == 1) {
+		log_warn("auth", "reset throttled");
+		return http_no_content(r);
+	}
+	if ((res = db_query(r->db, r->mem, &auth_sql[SQL_AUTH_USER_BY_EMAIL], 1, params)) == NULL)
+		return http_fail_db(r);
+	if (ratelimit_hit(r->db, r->mem, key, 3600) == -1)
+		return http_fail_db(r);
+	if (PQntuples(res) != 1 || strcmp(PQgetvalue(res, 0, 2), "INACTIVE") == 0) {
+		log_info("auth", "reset requested for an unknown or inactive account");
+		return http_no_content(r);
+	}
+	u.id = PQgetvalue(res, 0, 0);
+	u.email = PQgetvalue(res, 0, 6);
+	u.full_name = PQgetvalue(res, 0, 7);
+	if (db_begin(r->db) == -1 ||
+	    pwtoken_issue(r->db, r->mem, &u,
+		strcmp(PQgetvalue(res, 0, 2), "INVITED") == 0 ? PWTOKEN_INVITE : PWTOKEN_RESET,
+		NULL) == -1 ||
+	    db_commit(r->db) == -1) {
+		db_rollback(r->db);
+		return http_fail_db(r);
+	}
+	return http_no_content(r);
+}
+
+/*
+ * POST /api/auth/set-password, public: {token, password} from the e-mailed
+ * link.  204 on success (the token is spent, all sessions end, an invited
+ * account becomes active); 400 with an issue on ["password"] when the
+ * policy fails; 400 INVALID_TOKEN when the link is malformed, unknown, used
+ * or expired.
+ */
+static int
+auth_set_password(struct req *r)
+{
+	const char *pw = r->in->v[SETPW_PASSWORD].s, *policy;
+	char hash[PASS_HASH_SIZE];
+	cJSON *issues;
+	int rc;
+
+	/* A mangled link is just an invalid link to the user. */
+	if (!is_token(r->in->v[SETPW_TOKEN].s))
+		return http_fail(r, 400, "INVALID_TOKEN", INVALID_LINK);
+	if ((policy = pass_policy_error(pw)) != NULL) {
+		static const char *const path[] = { "password" };
+		if ((issues = cJSON_CreateArray()) == NULL ||
+		    valid_issue_custom(issues, path, 1, policy) == -1) {
+			cJSON_Delete(issues);
+			return http_fail(r, 500, NULL, "Internal server error");
+		}
+		return http_fail_issues(r, issues);
+	}
+	if (pass_hash(hash, pw) == -1)
+		return http_fail(r, 500, NULL, "Internal server error");
+	rc = pwtoken_redeem(r->db, r->mem, r->in->v[SETPW_TOKEN].s, hash);
+	if (rc == -1)
+		return http_fail_db(r);
+	if (rc == 1)
+		return http_fail(r, 400, "INVALID_TOKEN", INVALID_LINK);
+	return http_no_content(r);
+}
+
+static int
+auth_init(struct db *db)
+{
+	return db_register(db, auth_sql, AUTH_SQL__MAX) == -1 || pwtoken_init(db) == -1 ? -1 : 0;
+}
+
+extern const struct http_app auth_app;
+const struct http_app auth_app = {
+	"auth", auth_routes, sizeof(auth_routes) / sizeof(auth_routes[0]), auth_init,
+};
+
+#ifndef IZZY_NO_MAIN
+int
+main(void)
+{
+	return http_serve(&auth_app);
+}
+#endif

@@ -1,0 +1,223 @@
+#include "config.h"
+#include "cfg.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+static struct cfg current;
+static bool current_set;
+
+/* Defaults that have shipped in templates, seeds or docs (SR-6). */
+static const char *const known_defaults[] = {
+	"change-me-dev-secret", "changeme", "change-me", "secret", "izzy",
+	"password", "jwt-secret", "supersecret",
+};
+/* Markers of our own development/test values. */
+static const char *const weak_markers[] = { "dev-only", "change-me", "changeme", "insecure" };
+
+const struct cfg *
+cfg_get(void)
+{
+	return current_set ? &current : NULL;
+}
+
+void
+cfg_set(const struct cfg *c)
+{
+	current = *c;
+	current_set = true;
+}
+
+bool
+cfg_weak_secret(const char *s)
+{
+	if (s == NULL || strlen(s) < 32)
+		return true;
+	for (size_t i = 0; i < sizeof(known_defaults) / sizeof(known_defaults[0]); i++)
+		if (strcasecmp(s, known_defaults[i]) == 0)
+			return true;
+	for (size_t i = 0; i < sizeof(weak_markers) / sizeof(weak_markers[0]); i++)
+		if (strcasestr(s, weak_markers[i]) != NULL)
+			return true;
+	return false;
+}
+
+long
+cfg_parse_duration(const char *s)
+{
+	static const struct {
+		const char *unit;
+		double secs;
+	} units[] = {
+		{ "ms", 0.001 }, { "msec", 0.001 }, { "msecs", 0.001 },
+		{ "millisecond", 0.001 }, { "milliseconds", 0.001 },
+		{ "", 1 }, { "s", 1 }, { "sec", 1 }, { "secs", 1 }, { "second", 1 }, { "seconds", 1 },
+		{ "m", 60 }, { "min", 60 }, { "mins", 60 }, { "minute", 60 }, { "minutes", 60 },
+		{ "h", 3600 }, { "hr", 3600 }, { "hrs", 3600 }, { "hour", 3600 }, { "hours", 3600 },
+		{ "d", 86400 }, { "day", 86400 }, { "days", 86400 },
+		{ "w", 604800 }, { "week", 604800 }, { "weeks", 604800 },
+		{ "y", 31557600 }, { "yr", 31557600 }, { "yrs", 31557600 },
+		{ "year", 31557600 }, { "years", 31557600 },
+	};
+	char *end;
+	double v;
+
+	if (s == NULL || *s == '\0')
+		return -1;
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno != 0 || end == s || v < 0 || v > 1e9)
+		return -1;
+	while (*end == ' ')
+		end++;
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+		if (strcasecmp(end, units[i].unit) == 0) {
+			double secs = v * units[i].secs;
+			return secs > (double)LONG_MAX ? -1 : (long)secs;
+		}
+	return -1;
+}
+
+/* Reads a positive integer variable; -1 with err set if present but bad. */
+static int
+env_long(const char *name, long def, long min, long max, long *out, char *err, size_t errlen)
+{
+	const char *s = getenv(name);
+	char *end;
+	long v;
+
+	*out = def;
+	if (s == NULL || *s == '\0')
+		return 0;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v < min || v > max) {
+		snprintf(err, errlen, "%s must be an integer between %ld and %ld", name, min, max);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+static const char *
+env_opt(const char *name)
+{
+	const char *v = getenv(name);
+
+	return v != NULL && *v != '\0' ? v : NULL;
+}
+
+static int
+cfg_load_env(struct cfg *c, char *err, size_t errlen)
+{
+	const char *env = getenv("IZZY_ENV");
+
+	memset(c, 0, sizeof(*c));
+	if (env == NULL || *env == '\0')
+		env = getenv("NODE_ENV");
+	if (env == NULL || *env == '\0' || strcmp(env, "development") == 0)
+		c->env = CFG_ENV_DEVELOPMENT;
+	else if (strcmp(env, "test") == 0)
+		c->env = CFG_ENV_TEST;
+	else if (strcmp(env, "production") == 0)
+		c->env = CFG_ENV_PRODUCTION;
+	else {
+		snprintf(err, errlen, "IZZY_ENV must be development, test or production");
+		return -1;
+	}
+	c->cookie_secure = c->env != CFG_ENV_DEVELOPMENT;
+
+	c->database_url = getenv("DATABASE_URL");
+	if (c->database_url == NULL || *c->database_url == '\0') {
+		snprintf(err, errlen, "DATABASE_URL is required");
+		return -1;
+	}
+	c->seed_admin_email = env_opt("SEED_ADMIN_EMAIL");
+	c->seed_admin_password = env_opt("SEED_ADMIN_PASSWORD");
+	c->seed_operator_email = env_opt("SEED_OPERATOR_EMAIL");
+	c->seed_operator_password = env_opt("SEED_OPERATOR_PASSWORD");
+	c->schema_dir = env_opt("IZZY_SCHEMA_DIR");
+	return env_long("IZZY_DB_STATEMENT_TIMEOUT_MS", 5000, 100, 3600000,
+	    &c->db_statement_timeout_ms, err, errlen);
+}
+
+int
+cfg_load_tool(struct cfg *c, char *err, size_t errlen)
+{
+	return cfg_load_env(c, err, errlen);
+}
+
+int
+cfg_load(struct cfg *c, char *err, size_t errlen)
+{
+	const char *exp;
+	static char base_url[512];
+	size_t n;
+
+	if (cfg_load_env(c, err, errlen) == -1)
+		return -1;
+	c->jwt_secret = getenv("JWT_SECRET");
+	if (c->jwt_secret == NULL || strlen(c->jwt_secret) < 10) {
+		snprintf(err, errlen, "JWT_SECRET is required (at least 10 characters)");
+		return -1;
+	}
+	c->offer_link_secret = getenv("OFFER_LINK_SECRET");
+	if (c->offer_link_secret != NULL && *c->offer_link_secret == '\0')
+		c->offer_link_secret = NULL;
+	if (c->env == CFG_ENV_PRODUCTION) {
+		if (cfg_weak_secret(c->jwt_secret)) {
+			snprintf(err, errlen, "JWT_SECRET must be at least 32 bytes and not a known default in production");
+			return -1;
+		}
+		if (cfg_weak_secret(c->offer_link_secret)) {
+			snprintf(err, errlen, "OFFER_LINK_SECRET must be set, at least 32 bytes and not a known default in production");
+			return -1;
+		}
+		/* The reference's compose file shipped izzy/izzy database credentials. */
+		if (strstr(c->database_url, "izzy:izzy@") != NULL) {
+			snprintf(err, errlen, "DATABASE_URL uses the known default password in production");
+			return -1;
+		}
+	}
+
+	exp = getenv("JWT_EXPIRES_IN");
+	if (exp == NULL || *exp == '\0')
+		c->jwt_expires_s = 86400;
+	else if ((c->jwt_expires_s = cfg_parse_duration(exp)) <= 0) {
+		snprintf(err, errlen, "JWT_EXPIRES_IN is not a duration (e.g. 1d, 12h, 3600s)");
+		return -1;
+	}
+
+	c->app_base_url = getenv("APP_BASE_URL");
+	if (c->app_base_url == NULL || *c->app_base_url == '\0')
+		c->app_base_url = "http://localhost:5173";
+	if (strncmp(c->app_base_url, "http://", 7) != 0 &&
+	    strncmp(c->app_base_url, "https://", 8) != 0) {
+		snprintf(err, errlen, "APP_BASE_URL must be an http(s) URL");
+		return -1;
+	}
+	n = strlen(c->app_base_url);
+	if (n >= sizeof(base_url)) {
+		snprintf(err, errlen, "APP_BASE_URL is too long");
+		return -1;
+	}
+	memcpy(base_url, c->app_base_url, n + 1);
+	while (n > 0 && base_url[n - 1] == '/')
+		base_url[--n] = '\0';
+	c->app_base_url = base_url;
+
+	if (env_long("IZZY_SESSION_IDLE_SECONDS", 1800, 60, 86400, &c->session_idle_s, err, errlen) ||
+	    env_long("IZZY_SESSION_MAX_SECONDS", 43200, 300, 604800, &c->session_max_s, err, errlen) ||
+	    env_long("IZZY_RESET_TOKEN_TTL_SECONDS", 3600, 60, 3600, &c->reset_token_ttl_s, err, errlen) ||
+	    env_long("IZZY_INVITE_TOKEN_TTL_SECONDS", 259200, 3600, 1209600, &c->invite_token_ttl_s, err, errlen) ||
+	    env_long("IZZY_LOGIN_MAX_PER_ACCOUNT", 5, 1, 1000, &c->login_max_per_account, err, errlen) ||
+	    env_long("IZZY_LOGIN_MAX_PER_IP", 30, 1, 100000, &c->login_max_per_ip, err, errlen) ||
+	    env_long("IZZY_LOGIN_WINDOW_SECONDS", 900, 1, 86400, &c->login_window_s, err, errlen))
+		return -1;
+	return 0;
+}

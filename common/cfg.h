@@ -1,0 +1,54 @@
+/*
+ * cfg: configuration from the environment (spec/api.md §6 plus IZZY_*).
+ * Programs never call getenv elsewhere.  With IZZY_ENV=production, loading
+ * fails on a missing secret, one shorter than 32 bytes, or a known default
+ * (SR-6), and the message names the variable.
+ */
+#ifndef IZZY_CFG_H
+#define IZZY_CFG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum cfg_env { CFG_ENV_DEVELOPMENT, CFG_ENV_TEST, CFG_ENV_PRODUCTION };
+
+struct cfg {
+	enum cfg_env env;
+	const char *database_url;	/* DATABASE_URL */
+	const char *jwt_secret;		/* JWT_SECRET */
+	long jwt_expires_s;		/* JWT_EXPIRES_IN, default 1d */
+	const char *app_base_url;	/* APP_BASE_URL, no trailing slash */
+	const char *offer_link_secret;	/* OFFER_LINK_SECRET (may be NULL outside production) */
+	long session_idle_s;		/* IZZY_SESSION_IDLE_SECONDS, default 1800 (FR-6) */
+	long session_max_s;		/* IZZY_SESSION_MAX_SECONDS, default 43200 (SR-9) */
+	long reset_token_ttl_s;		/* IZZY_RESET_TOKEN_TTL_SECONDS, default 3600 (SR-10) */
+	long invite_token_ttl_s;	/* IZZY_INVITE_TOKEN_TTL_SECONDS, default 72 h */
+	long db_statement_timeout_ms;	/* IZZY_DB_STATEMENT_TIMEOUT_MS, default 5000 */
+	long login_max_per_account;	/* IZZY_LOGIN_MAX_PER_ACCOUNT, default 5 per window */
+	long login_max_per_ip;		/* IZZY_LOGIN_MAX_PER_IP, default 30 per window */
+	long login_window_s;		/* IZZY_LOGIN_WINDOW_SECONDS, default 900 */
+	bool cookie_secure;		/* false only in development */
+	/* izzyctl seed only (spec §6.6); NULL when unset. */
+	const char *seed_admin_email, *seed_admin_password;
+	const char *seed_operator_email, *seed_operator_password;
+	const char *schema_dir;		/* IZZY_SCHEMA_DIR; NULL when unset */
+};
+
+/*
+ * Reads the environment into *out.  On error returns -1 and writes a
+ * message naming the variable into err.  Strings point into the environment.
+ */
+int cfg_load(struct cfg *out, char *err, size_t errlen);
+/* For bin/izzyctl: only DATABASE_URL is required; no secret checks. */
+int cfg_load_tool(struct cfg *out, char *err, size_t errlen);
+/* The configuration loaded by http_serve()/programs; NULL before cfg_set(). */
+const struct cfg *cfg_get(void);
+void cfg_set(const struct cfg *);
+
+/* "1d", "12h", "30 minutes", "90s", "1500ms" -> seconds; -1 if unparseable.
+ * A bare number means seconds (the reference's milliseconds were a QUIRK). */
+long cfg_parse_duration(const char *);
+/* True if s is a secret we refuse in production (too short or a default). */
+bool cfg_weak_secret(const char *s);
+
+#endif

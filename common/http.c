@@ -1,0 +1,591 @@
+#include "config.h"
+#include "http.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include <fcgiapp.h>
+
+#include "arena.h"
+#include "cfg.h"
+#include "crypto.h"
+#include "db.h"
+#include "id.h"
+#include "log.h"
+#include "outbox.h"
+#include "ratelimit.h"
+#include "role.h"
+#include "valid.h"
+
+static const struct {
+	int code;
+	const char *text;
+} status_texts[] = {
+	{ 200, "OK" }, { 201, "Created" }, { 204, "No Content" },
+	{ 400, "Bad Request" }, { 401, "Unauthorized" }, { 403, "Forbidden" },
+	{ 404, "Not Found" }, { 405, "Method Not Allowed" }, { 409, "Conflict" },
+	{ 410, "Gone" }, { 411, "Length Required" }, { 413, "Payload Too Large" },
+	{ 415, "Unsupported Media Type" }, { 422, "Unprocessable Entity" },
+	{ 429, "Too Many Requests" }, { 500, "Internal Server Error" },
+	{ 503, "Service Unavailable" },
+};
+
+/* spec/api.md §2.1 (helmet defaults) tightened per SR-25. */
+static const char security_headers[] =
+    "Cache-Control: no-store\r\n"
+    "Content-Security-Policy: default-src 'none'; frame-ancestors 'none'\r\n"
+    "Cross-Origin-Opener-Policy: same-origin\r\n"
+    "Cross-Origin-Resource-Policy: same-origin\r\n"
+    "Origin-Agent-Cluster: ?1\r\n"
+    "Referrer-Policy: no-referrer\r\n"
+    "Strict-Transport-Security: max-age=15552000; includeSubDomains\r\n"
+    "X-Content-Type-Options: nosniff\r\n"
+    "X-DNS-Prefetch-Control: off\r\n"
+    "X-Download-Options: noopen\r\n"
+    "X-Frame-Options: SAMEORIGIN\r\n"
+    "X-Permitted-Cross-Domain-Policies: none\r\n"
+    "X-XSS-Protection: 0\r\n";
+
+static const char *
+status_text(int code)
+{
+	for (size_t i = 0; i < sizeof(status_texts) / sizeof(status_texts[0]); i++)
+		if (status_texts[i].code == code)
+			return status_texts[i].text;
+	return "Unknown";
+}
+
+static int
+set_json(struct req *r, int status, cJSON *body)
+{
+	if (r->resp.json != NULL)
+		cJSON_Delete(r->resp.json);
+	r->resp.status = status;
+	r->resp.json = body;
+	r->resp.raw = NULL;
+	if (body == NULL && status != 204) {
+		/* Out of memory building the body: still answer in the envelope. */
+		r->resp.status = 500;
+		r->resp.raw = "{\"message\":\"Internal server error\"}";
+	}
+	return 0;
+}
+
+int
+http_ok(struct req *r, cJSON *body)
+{
+	return set_json(r, 200, body);
+}
+
+int
+http_created(struct req *r, cJSON *body)
+{
+	return set_json(r, 201, body);
+}
+
+int
+http_ok_raw(struct req *r, const char *json)
+{
+	set_json(r, 200, NULL);
+	r->resp.status = json != NULL ? 200 : 500;
+	r->resp.raw = json != NULL ? json : "{\"message\":\"Internal server error\"}";
+	return 0;
+}
+
+int
+http_created_raw(struct req *r, const char *json)
+{
+	http_ok_raw(r, json);
+	if (json != NULL)
+		r->resp.status = 201;
+	return 0;
+}
+
+int
+http_no_content(struct req *r)
+{
+	return set_json(r, 204, NULL);
+}
+
+int
+http_fail(struct req *r, int status, const char *code, const char *message)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	if (o != NULL && (cJSON_AddStringToObject(o, "message", message) == NULL ||
+			     (code != NULL && cJSON_AddStringToObject(o, "code", code) == NULL))) {
+		cJSON_Delete(o);
+		o = NULL;
+	}
+	return set_json(r, status, o);
+}
+
+int
+http_fail_issues(struct req *r, cJSON *issues)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	if (o == NULL || cJSON_AddStringToObject(o, "message", "Validation failed") == NULL ||
+	    !cJSON_AddItemToObject(o, "issues", issues)) {
+		cJSON_Delete(o);
+		cJSON_Delete(issues);
+		o = NULL;
+	}
+	return set_json(r, 400, o);
+}
+
+int
+http_fail_db(struct req *r)
+{
+	int st = db_http_status(db_sqlstate(r->db));
+
+	switch (st) {
+	case 409:
+		return http_fail(r, 409, NULL, "Conflict");
+	case 400:
+		return http_fail(r, 400, NULL, "Bad request");
+	case 503:
+		return http_fail(r, 503, NULL, "Service unavailable");
+	default:
+		return http_fail(r, 500, NULL, "Internal server error");
+	}
+}
+
+int
+http_header(struct req *r, const char *name, const char *value)
+{
+	const char *line;
+
+	/* Header injection: values never carry CR or LF. */
+	if (strpbrk(value, "\r\n") != NULL || r->resp.nheaders == HTTP_MAX_HEADERS)
+		return -1;
+	if ((line = arena_printf(r->mem, "%s: %s", name, value)) == NULL)
+		return -1;
+	r->resp.headers[r->resp.nheaders++] = line;
+	return 0;
+}
+
+const char *
+http_cookie(struct req *r, const char *name)
+{
+	size_t nlen = strlen(name);
+	const char *p = r->cookie;
+
+	while (p != NULL && *p != '\0') {
+		while (*p == ' ' || *p == ';')
+			p++;
+		size_t len = strcspn(p, ";");
+		if (len > nlen && strncmp(p, name, nlen) == 0 && p[nlen] == '=')
+			return arena_strndup(r->mem, p + nlen + 1, len - nlen - 1);
+		p += len;
+	}
+	return NULL;
+}
+
+/* Writes status line, headers and body; the only place that does. */
+static void
+http_emit(struct req *r, struct http_io *io)
+{
+	char *json = NULL;
+	const char *body = NULL;
+	char head[512];
+	size_t blen = 0;
+	int n;
+
+	if (r->resp.status == 0) {
+		log_error("http", "BUG: handler returned without a response");
+		http_fail(r, 500, NULL, "Internal server error");
+	}
+	if (r->resp.status != 204) {
+		if (r->resp.json != NULL) {
+			if ((json = cJSON_PrintUnformatted(r->resp.json)) == NULL) {
+				log_error("http", "cannot serialise response: out of memory");
+				r->resp.status = 500;
+				body = "{\"message\":\"Internal server error\"}";
+			} else
+				body = json;
+		} else
+			body = r->resp.raw;
+		if (body == NULL)
+			body = "{}";
+		blen = strlen(body);
+	}
+	n = snprintf(head, sizeof(head), "Status: %d %s\r\n%sX-Request-Id: %s\r\n",
+	    r->resp.status, status_text(r->resp.status), "", r->rid);
+	if (io->write(io->ctx, head, (size_t)n) == -1 ||
+	    io->write(io->ctx, security_headers, sizeof(security_headers) - 1) == -1)
+		goto out;
+	for (size_t i = 0; i < r->resp.nheaders; i++)
+		if (io->write(io->ctx, r->resp.headers[i], strlen(r->resp.headers[i])) == -1 ||
+		    io->write(io->ctx, "\r\n", 2) == -1)
+			goto out;
+	if (r->resp.status != 204) {
+		n = snprintf(head, sizeof(head),
+		    "Content-Type: application/json; charset=utf-8\r\nContent-Length: %zu\r\n", blen);
+		if (io->write(io->ctx, head, (size_t)n) == -1)
+			goto out;
+	}
+	if (io->write(io->ctx, "\r\n", 2) == -1)
+		goto out;
+	if (body != NULL && r->method != HTTP_HEAD && io->write(io->ctx, body, blen) == -1)
+		goto out;
+out:
+	cJSON_free(json);
+	cJSON_Delete(r->resp.json);
+	r->resp.json = NULL;
+}
+
+/* The path the programs route on: PATH_INFO, else DOCUMENT_URI/REQUEST_URI. */
+static const char *
+request_path(struct req *r, struct http_io *io)
+{
+	const char *p = io->param(io->ctx, "PATH_INFO");
+
+	if (p == NULL || *p == '\0')
+		p = io->param(io->ctx, "DOCUMENT_URI");
+	if (p == NULL || *p == '\0') {
+		p = io->param(io->ctx, "REQUEST_URI");
+		if (p != NULL)
+			p = arena_strndup(r->mem, p, strcspn(p, "?"));
+	}
+	return p != NULL && *p != '\0' ? p : "/";
+}
+
+static const char *
+param_or(struct http_io *io, const char *name, const char *def)
+{
+	const char *v = io->param(io->ctx, name);
+
+	return v != NULL ? v : def;
+}
+
+static void
+delete_json(void *p)
+{
+	cJSON_Delete(p);
+}
+
+/*
+ * Reads and parses the body with the limits of STYLE.md: 411 without a
+ * length on POST/PUT/PATCH, 413 over 1 MiB, 415 for anything but JSON.
+ * Returns the parsed body (NULL for an empty one) or sets the response.
+ */
+static int
+read_body(struct req *r, struct http_io *io, cJSON **out)
+{
+	const char *cl = io->param(io->ctx, "CONTENT_LENGTH");
+	const char *ct = io->param(io->ctx, "CONTENT_TYPE");
+	char *end, *buf;
+	unsigned long long len;
+	size_t got = 0;
+	cJSON *json;
+
+	*out = NULL;
+	if (cl == NULL || *cl == '\0') {
+		if (r->method == HTTP_POST || r->method == HTTP_PUT || r->method == HTTP_PATCH) {
+			http_fail(r, 411, NULL, "Length required");
+			return -1;
+		}
+		return 0;
+	}
+	errno = 0;
+	len = strtoull(cl, &end, 10);
+	if (errno != 0 || *end != '\0' || cl[0] == '-') {
+		http_fail(r, 400, NULL, "Invalid Content-Length");
+		return -1;
+	}
+	if (len == 0)
+		return 0;
+	if (len > HTTP_BODY_MAX) {
+		http_fail(r, 413, NULL, "request entity too large");
+		return -1;
+	}
+	if (ct == NULL || strncasecmp(ct, "application/json", 16) != 0 ||
+	    (ct[16] != '\0' && ct[16] != ';' && ct[16] != ' ')) {
+		http_fail(r, 415, NULL, "Content-Type must be application/json");
+		return -1;
+	}
+	if ((buf = arena_alloc(r->mem, (size_t)len + 1)) == NULL) {
+		http_fail(r, 500, NULL, "Internal server error");
+		return -1;
+	}
+	while (got < len) {
+		size_t n = io->read(io->ctx, buf + got, (size_t)len - got);
+		if (n == 0)
+			break;
+		got += n;
+	}
+	if (got != len) {
+		http_fail(r, 400, NULL, "Request body shorter than Content-Length");
+		return -1;
+	}
+	buf[got] = '\0';
+	if (memchr(buf, '\0', got) != NULL || !valid_utf8(buf, got)) {
+		http_fail(r, 400, NULL, "Request body is not valid UTF-8");
+		return -1;
+	}
+	/* got + 1: cJSON wants the terminating NUL inside the length to accept it. */
+	json = cJSON_ParseWithLengthOpts(buf, got + 1, NULL, true);
+	if (json == NULL) {
+		const char *at = cJSON_GetErrorPtr();
+		size_t pos = at != NULL && at >= buf && at <= buf + got ? (size_t)(at - buf) : 0;
+		char msg[96];
+		snprintf(msg, sizeof(msg), "Unexpected token in JSON at position %zu", pos);
+		http_fail(r, 400, NULL, msg);
+		return -1;
+	}
+	if (arena_defer(r->mem, delete_json, json) == -1) {
+		http_fail(r, 500, NULL, "Internal server error");
+		return -1;
+	}
+	/* Strict parsing: the top level must be an object or an array. */
+	if (!cJSON_IsObject(json) && !cJSON_IsArray(json)) {
+		http_fail(r, 400, NULL, "Unexpected token in JSON at position 0");
+		return -1;
+	}
+	*out = json;
+	return 0;
+}
+
+static const struct field_table empty_table = { NULL, 0 };
+
+/* Validates path captures named :id (or ending in "Id") as cuids. */
+static int
+check_caps(struct req *r, cJSON *issues)
+{
+	const char *p = r->route->pattern;
+	int i = 0;
+
+	for (; (p = strchr(p, ':')) != NULL; i++) {
+		size_t len = strcspn(p + 1, "/");
+		char name[32];
+		snprintf(name, sizeof(name), "%.*s", (int)(len < 31 ? len : 31), p + 1);
+		if ((strcmp(name, "id") == 0 || (len > 2 && strcmp(name + len - 2, "Id") == 0)) &&
+		    !id_is_cuid(r->caps[i])) {
+			const char *const seg[] = { name };
+			valid_issue_custom(issues, seg, 1, "Invalid cuid");
+		}
+		p += len + 1;
+	}
+	return cJSON_GetArraySize(issues) > 0 ? -1 : 0;
+}
+
+static void
+dispatch(const struct http_app *app, struct req *r, struct http_io *io)
+{
+	const char *m = param_or(io, "REQUEST_METHOD", "GET");
+	char capbuf[512];
+	cJSON *body = NULL, *issues = NULL;
+
+	if (route_method_parse(m, &r->method) == -1) {
+		http_fail(r, 404, NULL, "Not found");
+		return;
+	}
+	r->path = request_path(r, io);
+	r->query = param_or(io, "QUERY_STRING", "");
+	r->route = route_match(app->routes, app->nroutes, r->method, r->path, capbuf,
+	    sizeof(capbuf), r->caps);
+	if (r->route == NULL) {
+		/* Unknown path and unknown method alike (spec §2.1 QUIRK fixed). */
+		http_fail(r, 404, NULL, "Not found");
+		return;
+	}
+	for (int i = 0; i < ROUTE_MAX_CAPS && r->caps[i] != NULL; i++)
+		if ((r->caps[i] = arena_strdup(r->mem, r->caps[i])) == NULL) {
+			http_fail(r, 500, NULL, "Internal server error");
+			return;
+		}
+	r->id = r->caps[0];
+	if (!(r->route->roles & ROLES_PUBLIC)) {
+		if (session_authenticate(r) == -1)
+			return;
+		if (!(r->route->roles & ROLE_BIT(r->user->role))) {
+			log_info("http", "user %s role %s refused on %s %s", r->user->id,
+			    role_name(r->user->role), m, r->route->pattern);
+			http_fail(r, 403, NULL, "Forbidden");
+			return;
+		}
+	}
+	if (read_body(r, io, &body) == -1)
+		return;
+	if ((issues = cJSON_CreateArray()) == NULL) {
+		http_fail(r, 500, NULL, "Internal server error");
+		return;
+	}
+	if (check_caps(r, issues) == -1) {
+		http_fail_issues(r, issues);
+		return;
+	}
+	if (r->route->query != NULL &&
+	    valid_query(r->mem, r->route->query, r->query, &r->q, issues) == -1) {
+		if (cJSON_GetArraySize(issues) == 0)
+			goto oom;
+		http_fail_issues(r, issues);
+		return;
+	}
+	if (body != NULL || r->route->body != NULL) {
+		static const char empty[] = "{}";
+		cJSON *in = body;
+		if (in == NULL) {
+			if ((in = cJSON_Parse(empty)) == NULL || arena_defer(r->mem, delete_json, in) == -1)
+				goto oom;
+		}
+		if (valid_json(r->mem, r->route->body != NULL ? r->route->body : &empty_table, in,
+			&r->in, issues) == -1) {
+			if (cJSON_GetArraySize(issues) == 0)
+				goto oom;
+			http_fail_issues(r, issues);
+			return;
+		}
+	}
+	cJSON_Delete(issues);
+	issues = NULL;
+	if (r->route->handler(r) == -1 || r->resp.status == 0) {
+		if (r->resp.status == 0 || r->resp.status < 400) {
+			log_error("http", "BUG: handler for %s %s failed without a response", m,
+			    r->route->pattern);
+			http_fail(r, 500, NULL, "Internal server error");
+		}
+	}
+	/* A failed handler must not leave a transaction open for the next request. */
+	db_rollback(r->db);
+	return;
+oom:
+	cJSON_Delete(issues);
+	http_fail(r, 500, NULL, "Internal server error");
+}
+
+void
+http_handle(const struct http_app *app, struct http_io *io, struct arena *mem, struct db *db)
+{
+	struct req *r;
+	struct timespec t0, t1;
+	unsigned char rnd[8];
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if ((r = arena_alloc(mem, sizeof(*r))) == NULL) {
+		static const char oom[] = "Status: 500 Internal Server Error\r\n"
+					  "Content-Type: application/json; charset=utf-8\r\n\r\n"
+					  "{\"message\":\"Internal server error\"}";
+		io->write(io->ctx, oom, sizeof(oom) - 1);
+		return;
+	}
+	r->mem = mem;
+	r->db = db;
+	r->now = (int64_t)time(NULL);
+	if (crypto_random(rnd, sizeof(rnd)) == -1)
+		memset(rnd, 0, sizeof(rnd));
+	crypto_hex(r->rid, rnd, sizeof(rnd));
+	log_set_rid(r->rid);
+	r->remote_addr = param_or(io, "REMOTE_ADDR", "");
+	r->user_agent = param_or(io, "HTTP_USER_AGENT", "");
+	r->cookie = io->param(io->ctx, "HTTP_COOKIE");
+	r->authorization = io->param(io->ctx, "HTTP_AUTHORIZATION");
+
+	dispatch(app, r, io);
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	/* Method and path only: query strings may carry tokens. */
+	log_info("http", "%s %s %d %ldms user=%s", route_method_name(r->method),
+	    r->route != NULL ? r->route->pattern : "-", r->resp.status,
+	    (long)((t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000),
+	    r->user != NULL ? r->user->id : "-");
+	http_emit(r, io);
+	log_set_rid(NULL);
+}
+
+/* FastCGI streams. */
+static const char *
+fcgi_param(void *ctx, const char *name)
+{
+	return FCGX_GetParam(name, ((FCGX_Request *)ctx)->envp);
+}
+
+static size_t
+fcgi_read(void *ctx, char *buf, size_t n)
+{
+	int got = FCGX_GetStr(buf, n > 0x7fffffff ? 0x7fffffff : (int)n, ((FCGX_Request *)ctx)->in);
+	return got > 0 ? (size_t)got : 0;
+}
+
+static int
+fcgi_write(void *ctx, const char *buf, size_t n)
+{
+	return FCGX_PutStr(buf, (int)n, ((FCGX_Request *)ctx)->out) == (int)n ? 0 : -1;
+}
+
+/* Plain CGI: the environment and stdio. */
+static const char *
+cgi_param(void *ctx, const char *name)
+{
+	(void)ctx;
+	return getenv(name);
+}
+
+static size_t
+cgi_read(void *ctx, char *buf, size_t n)
+{
+	(void)ctx;
+	return fread(buf, 1, n, stdin);
+}
+
+static int
+cgi_write(void *ctx, const char *buf, size_t n)
+{
+	(void)ctx;
+	return fwrite(buf, 1, n, stdout) == n ? 0 : -1;
+}
+
+int
+http_serve(const struct http_app *app)
+{
+	struct cfg cfg;
+	char err[256];
+	struct arena *mem;
+	struct db *db;
+	int rc = 1;
+
+	log_init(app->name);
+	if (cfg_load(&cfg, err, sizeof(err)) == -1) {
+		log_error("cfg", "refusing to start: %s", err);
+		return 1;
+	}
+	cfg_set(&cfg);
+	if (route_check(app->routes, app->nroutes) == -1)
+		return 1;
+	if ((mem = arena_new(HTTP_ARENA_CAP)) == NULL)
+		return 1;
+	if ((db = db_new(cfg.database_url, cfg.db_statement_timeout_ms)) == NULL ||
+	    session_init(db) == -1 || ratelimit_init(db) == -1 || outbox_init(db) == -1 ||
+	    (app->init != NULL && app->init(db) == -1))
+		goto out;
+
+	if (FCGX_IsCGI()) {
+		struct http_io io = { cgi_param, cgi_read, cgi_write, NULL };
+		http_handle(app, &io, mem, db);
+		fflush(stdout);
+		rc = 0;
+	} else {
+		FCGX_Request fr;
+		if (FCGX_Init() != 0 || FCGX_InitRequest(&fr, 0, 0) != 0) {
+			log_error("http", "FastCGI initialisation failed");
+			goto out;
+		}
+		while (FCGX_Accept_r(&fr) >= 0) {
+			struct http_io io = { fcgi_param, fcgi_read, fcgi_write, &fr };
+			http_handle(app, &io, mem, db);
+			FCGX_Finish_r(&fr);
+			/* No state survives a request. */
+			arena_reset(mem);
+		}
+		rc = 0;
+	}
+out:
+	arena_free(mem);
+	db_free(db);
+	return rc;
+}

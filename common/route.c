@@ -1,0 +1,105 @@
+#include "config.h"
+#include "route.h"
+
+#include <string.h>
+#include <strings.h>
+
+#include "log.h"
+#include "role.h"
+
+static const char *const method_names[HTTP__MAX] = {
+	[HTTP_GET] = "GET", [HTTP_HEAD] = "HEAD", [HTTP_POST] = "POST",
+	[HTTP_PUT] = "PUT", [HTTP_PATCH] = "PATCH", [HTTP_DELETE] = "DELETE",
+	[HTTP_OPTIONS] = "OPTIONS",
+};
+
+const char *
+route_method_name(enum http_method m)
+{
+	return (unsigned)m < HTTP__MAX ? method_names[m] : "?";
+}
+
+int
+route_method_parse(const char *s, enum http_method *out)
+{
+	for (int i = 0; i < HTTP__MAX; i++)
+		if (strcmp(s, method_names[i]) == 0) {
+			*out = (enum http_method)i;
+			return 0;
+		}
+	return -1;
+}
+
+int
+route_check(const struct route *rt, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct route *r = &rt[i];
+		int caps = 0;
+		if (r->roles == 0 || (r->roles & ~(ROLES_ANY_USER | ROLES_PUBLIC)) != 0 ||
+		    ((r->roles & ROLES_PUBLIC) && (r->roles & ROLES_ANY_USER))) {
+			log_error("route", "row %zu (%s): role set must be non-empty and either public or roles",
+			    i, r->pattern != NULL ? r->pattern : "?");
+			return -1;
+		}
+		if (r->pattern == NULL || r->pattern[0] != '/' || r->handler == NULL ||
+		    (unsigned)r->method >= HTTP__MAX) {
+			log_error("route", "row %zu: bad method, pattern or handler", i);
+			return -1;
+		}
+		for (const char *p = r->pattern; *p != '\0'; p++)
+			if (*p == ':')
+				caps++;
+		if (caps > ROUTE_MAX_CAPS) {
+			log_error("route", "row %zu (%s): too many captures", i, r->pattern);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Matches one pattern; captures go into capbuf.  false on mismatch/overflow. */
+static bool
+match_one(const char *pat, const char *path, char *capbuf, size_t capbufsz,
+    const char **caps)
+{
+	size_t used = 0;
+	int ncap = 0;
+
+	for (;;) {
+		if (*pat == '\0') {
+			/* One trailing slash is tolerated. */
+			return *path == '\0' || (path[0] == '/' && path[1] == '\0');
+		}
+		if (*path != '/' || *pat != '/')
+			return false;
+		pat++;
+		path++;
+		size_t plen = strcspn(pat, "/"), slen = strcspn(path, "/");
+		if (*pat == ':') {
+			if (slen == 0 || used + slen + 1 > capbufsz || ncap == ROUTE_MAX_CAPS)
+				return false;
+			memcpy(capbuf + used, path, slen);
+			capbuf[used + slen] = '\0';
+			caps[ncap++] = capbuf + used;
+			used += slen + 1;
+		} else if (plen != slen || strncasecmp(pat, path, plen) != 0)
+			return false;
+		pat += plen;
+		path += slen;
+	}
+}
+
+const struct route *
+route_match(const struct route *rt, size_t n, enum http_method m, const char *path,
+    char *capbuf, size_t capbufsz, const char **caps)
+{
+	for (size_t i = 0; i < n; i++) {
+		/* HEAD is answered by the GET row. */
+		if (rt[i].method != m && !(m == HTTP_HEAD && rt[i].method == HTTP_GET))
+			continue;
+		if (match_one(rt[i].pattern, path, capbuf, capbufsz, caps))
+			return &rt[i];
+	}
+	return NULL;
+}

@@ -1,0 +1,170 @@
+#include "config.h"
+#include "session.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "arena.h"
+#include "cfg.h"
+#include "crypto.h"
+#include "db.h"
+#include "http.h"
+#include "jwt.h"
+#include "log.h"
+
+#include "session.sql.h"
+
+int
+session_init(struct db *db)
+{
+	return db_register(db, session_sql, SESSION_SQL__MAX);
+}
+
+/* The token from "Authorization: Bearer x" (exact prefix, spec §2.3) or the cookie. */
+static const char *
+session_token(struct req *r, bool *header_bad)
+{
+	*header_bad = false;
+	if (r->authorization != NULL) {
+		if (strncmp(r->authorization, "Bearer ", 7) != 0) {
+			*header_bad = true;
+			return NULL;
+		}
+		/* The token is the second space-separated part. */
+		const char *t = r->authorization + 7;
+		size_t n = strcspn(t, " ");
+		return arena_strndup(r->mem, t, n);
+	}
+	return http_cookie(r, SESSION_COOKIE);
+}
+
+static void
+copy(char *dst, size_t dstsz, const char *src)
+{
+	snprintf(dst, dstsz, "%s", src != NULL ? src : "");
+}
+
+int
+session_authenticate(struct req *r)
+{
+	const struct cfg *cfg = cfg_get();
+	struct jwt_claims c;
+	enum jwt_err e;
+	const char *tok, *params[2];
+	char hash[CRYPTO_SHA256_HEX], idle[24];
+	struct user *u = &r->user_buf;
+	PGresult *res;
+	bool header_bad;
+
+	if ((tok = session_token(r, &header_bad)) == NULL || *tok == '\0') {
+		http_fail(r, 401, NULL, "Missing authorization header");
+		return -1;
+	}
+	e = jwt_verify(tok, cfg->jwt_secret, strlen(cfg->jwt_secret), r->now, &c);
+	if (e != JWT_OK || c.sid[0] == '\0') {
+		log_info("session", "token rejected: %s", e != JWT_OK ? jwt_strerror(e) : "no session id");
+		http_fail(r, 401, NULL, "Invalid or expired token");
+		return -1;
+	}
+	crypto_sha256_hex(hash, c.sid, strlen(c.sid));
+	snprintf(idle, sizeof(idle), "%ld", cfg->session_idle_s);
+	params[0] = hash;
+	params[1] = idle;
+	if ((res = db_query(r->db, r->mem, &session_sql[SQL_SESSION_LOOKUP], 2, params)) == NULL) {
+		http_fail_db(r);
+		return -1;
+	}
+	if (PQntuples(res) != 1 || strcmp(PQgetvalue(res, 0, 1), c.sub) != 0) {
+		log_info("session", "session not live for user %s", c.sub);
+		http_fail(r, 401, NULL, "Invalid or expired token");
+		return -1;
+	}
+	memset(u, 0, sizeof(*u));
+	copy(u->session_id, sizeof(u->session_id), PQgetvalue(res, 0, 0));
+	copy(u->id, sizeof(u->id), PQgetvalue(res, 0, 1));
+	copy(u->email, sizeof(u->email), PQgetvalue(res, 0, 2));
+	copy(u->full_name, sizeof(u->full_name), PQgetvalue(res, 0, 3));
+	if (role_parse(PQgetvalue(res, 0, 4), &u->role) == -1) {
+		log_error("session", "user %s has unknown role", u->id);
+		http_fail(r, 500, NULL, "Internal server error");
+		return -1;
+	}
+	copy(u->partner_id, sizeof(u->partner_id),
+	    PQgetisnull(res, 0, 5) ? NULL : PQgetvalue(res, 0, 5));
+	r->user = u;
+	return 0;
+}
+
+int
+session_create(struct req *r, const struct user *u, char *token, size_t tokensz)
+{
+	const struct cfg *cfg = cfg_get();
+	char sid[65], hash[CRYPTO_SHA256_HEX], id[ID_SIZE], life[24];
+	const char *params[6];
+	struct jwt_claims c;
+	long lifetime;
+
+	/* The JWT never outlives the session's absolute limit. */
+	lifetime = cfg->jwt_expires_s < cfg->session_max_s ? cfg->jwt_expires_s : cfg->session_max_s;
+	if (crypto_token_hex(sid, 32) == -1 || id_new(id) == -1)
+		return -1;
+	crypto_sha256_hex(hash, sid, strlen(sid));
+	snprintf(life, sizeof(life), "%ld", lifetime);
+	params[0] = id;
+	params[1] = u->id;
+	params[2] = hash;
+	params[3] = life;
+	params[4] = r->remote_addr;
+	params[5] = r->user_agent;
+	if (db_query(r->db, r->mem, &session_sql[SQL_SESSION_INSERT], 6, params) == NULL)
+		return -1;
+	memset(&c, 0, sizeof(c));
+	copy(c.sub, sizeof(c.sub), u->id);
+	copy(c.email, sizeof(c.email), u->email);
+	copy(c.role, sizeof(c.role), role_name(u->role));
+	copy(c.partner_id, sizeof(c.partner_id), u->partner_id);
+	copy(c.sid, sizeof(c.sid), sid);
+	c.iat = r->now;
+	c.exp = r->now + lifetime;
+	if (jwt_sign(token, tokensz, &c, cfg->jwt_secret, strlen(cfg->jwt_secret)) == -1)
+		return -1;
+	explicit_bzero(sid, sizeof(sid));
+	return 0;
+}
+
+int
+session_set_cookie(struct req *r, const char *token)
+{
+	const struct cfg *cfg = cfg_get();
+	const char *v;
+
+	if (token != NULL)
+		v = arena_printf(r->mem, "%s=%s; Path=/; Max-Age=%ld; HttpOnly; SameSite=Strict%s",
+		    SESSION_COOKIE, token, cfg->session_max_s, cfg->cookie_secure ? "; Secure" : "");
+	else
+		v = arena_printf(r->mem, "%s=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict%s",
+		    SESSION_COOKIE, cfg->cookie_secure ? "; Secure" : "");
+	if (v == NULL)
+		return -1;
+	return http_header(r, "Set-Cookie", v);
+}
+
+int
+session_revoke(struct req *r, const char *session_id, const char *reason)
+{
+	const char *params[2] = { session_id, reason };
+
+	return db_query(r->db, r->mem, &session_sql[SQL_SESSION_REVOKE_ONE], 2, params) == NULL ? -1 : 0;
+}
+
+int
+session_revoke_user(struct db *db, const char *user_id, const char *reason)
+{
+	const char *params[2] = { user_id, reason };
+	PGresult *res = db_run(db, &session_sql[SQL_SESSION_REVOKE_USER], 2, params);
+
+	if (res == NULL)
+		return -1;
+	PQclear(res);
+	return 0;
+}

@@ -1,0 +1,53 @@
+/*
+ * session: revocable login sessions (ARCHITECTURE.md §4, SR-9).  The JWT
+ * carries a random session secret ("sid"); the "Session" table stores its
+ * SHA-256.  Every authenticated request re-reads the user's role and status
+ * and the session's idle (30 min) and absolute (12 h) limits in one query.
+ */
+#ifndef IZZY_SESSION_H
+#define IZZY_SESSION_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "id.h"
+#include "role.h"
+
+struct req;
+struct db;
+
+/* The browser's cookie; HttpOnly, SameSite=Strict, Secure outside development. */
+#define SESSION_COOKIE "izzy_session"
+
+struct user {
+	char id[64];
+	char email[256];
+	char full_name[256];
+	enum role role;
+	char partner_id[64];	/* "" when the user has no partner */
+	char session_id[64];	/* "Session".id of this login */
+};
+
+/* Registers the session statements with db; -1 on failure. */
+int session_init(struct db *);
+
+/*
+ * Resolves the request's credentials (Authorization: Bearer, else the
+ * cookie) into r->user.  Returns 0, or sets a 401 response in the
+ * reference's words and returns -1.
+ */
+int session_authenticate(struct req *);
+
+/*
+ * Starts a session for user u: inserts the row and writes the signed JWT
+ * into token (tokensz >= JWT_MAX).  -1 (logged) on failure.
+ */
+int session_create(struct req *, const struct user *u, char *token, size_t tokensz);
+/* Sets the Set-Cookie header carrying token, or clearing it when NULL. */
+int session_set_cookie(struct req *, const char *token);
+/* Revokes one session (logout). */
+int session_revoke(struct req *, const char *session_id, const char *reason);
+/* Revokes every live session of a user (deactivation, role or password change). */
+int session_revoke_user(struct db *, const char *user_id, const char *reason);
+
+#endif

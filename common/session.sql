@@ -1,0 +1,31 @@
+-- Statements of common/session.c.  Parameters are text; casts are explicit.
+
+-- name: session_lookup
+-- One query per authenticated request: the live session, the user's current
+-- role and status, and a lastSeenAt bump at most every 30 seconds.
+WITH s AS (
+	SELECT s.id AS sid, u.id, u.email, u."fullName", u.role::text AS role, u."partnerId"
+	FROM "Session" s
+	JOIN "User" u ON u.id = s."userId"
+	WHERE s."tokenHash" = $1
+	  AND s."revokedAt" IS NULL
+	  AND s."expiresAt" > now()
+	  AND s."lastSeenAt" > now() - make_interval(secs => $2::int)
+	  AND u.status = 'ACTIVE'
+), touch AS (
+	UPDATE "Session" SET "lastSeenAt" = now()
+	WHERE id = (SELECT sid FROM s) AND "lastSeenAt" < now() - interval '30 seconds'
+)
+SELECT sid, id, email, "fullName", role, "partnerId" FROM s
+
+-- name: session_insert
+INSERT INTO "Session" (id, "userId", "tokenHash", "expiresAt", ip, "userAgent")
+VALUES ($1, $2, $3, now() + make_interval(secs => $4::int), $5, $6)
+
+-- name: session_revoke_one
+UPDATE "Session" SET "revokedAt" = now(), "revokeReason" = $2
+WHERE id = $1 AND "revokedAt" IS NULL
+
+-- name: session_revoke_user
+UPDATE "Session" SET "revokedAt" = now(), "revokeReason" = $2
+WHERE "userId" = $1 AND "revokedAt" IS NULL

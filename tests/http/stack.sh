@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# The whole stack over real HTTP: nginx + spawn-fcgi + PostgreSQL.
+. "$top_srcdir/tests/lib/testlib.sh"
+t_stack_db http
+PORT=${IZZY_TEST_HTTP_PORT:-18480}
+BASE=http://127.0.0.1:$PORT
+# One worker per program, so consecutive requests hit the same process (state-leak test).
+stack_fcgi_start "$T_VAR" "$top_builddir" 1 2>>"$T_VAR/stack.log"
+stack_nginx_start "$T_VAR" "$PORT" "$top_srcdir" 2>>"$T_VAR/stack.log"
+JAR=$T_VAR/cookies
+rm -f "$JAR"
+
+# req METHOD PATH [BODY] [curl args...]: sets STATUS, HEADERS, BODY.
+req() {
+	local method=$1 path=$2 body=${3-} out
+	shift 3 || shift $#
+	local -a args=(-s -S -o "$T_VAR/body" -D "$T_VAR/headers" -w '%{http_code}' -X "$method" -b "$JAR" -c "$JAR")
+	[[ -n $body ]] && args+=(-H 'Content-Type: application/json' --data-binary "$body")
+	STATUS=$(curl "${args[@]}" "$@" "$BASE$path") || STATUS=000
+	HEADERS=$(tr -d '\r' <"$T_VAR/headers")
+	BODY=$(cat "$T_VAR/body")
+}
+hdr() { printf '%s\n' "$HEADERS" | sed -n "s/^$1: //Ip" | head -n 1; }
+hdr_count() { printf '%s\n' "$HEADERS" | grep -ci "^$1:" || true; }
+
+# --- API through nginx -----------------------------------------------------------------
+req GET /api/health ""
+is "$STATUS:$BODY" '200:{"status":"ok"}' "health through nginx"
+is "$(hdr_count X-Content-Type-Options)" 1 "security headers are not duplicated on API responses"
+is "$(hdr Cache-Control)" no-store "API responses are not cached"
+req GET /api/health/ready ""
+is "$STATUS" 200 "ready through nginx"
+req GET /api/no-such-thing ""
+is "$STATUS:$BODY" '404:{"message":"Not found"}' "unknown API path is 404 JSON"
+[[ $(hdr Server) != *nginx/* ]]; ok $? "nginx does not announce its version"
+
+# --- static frontend ---------------------------------------------------------------------
+req GET / ""
+is "$STATUS" 200 "the app shell is served"
+like "$BODY" '<html lang="pl"' "in Polish"
+csp=$(hdr Content-Security-Policy)
+like "$csp" "default-src 'self'" "strict CSP: default-src 'self'"
+like "$csp" "frame-ancestors 'none'" "strict CSP: frame-ancestors 'none'"
+like "$csp" "object-src 'none'" "strict CSP: object-src 'none'"
+[[ $csp != *unsafe-inline* ]]; ok $? "no unsafe-inline in the CSP"
+req GET /leads/cabc123456789 ""
+is "$STATUS" 200 "deep links fall back to index.html"
+like "$BODY" '<html lang="pl"' "with the app shell"
+
+# --- login, cookie session, real client IP ----------------------------------------------------
+req POST /api/auth/login '{"email":"admin@example.com","password":"Admin123!"}' -H 'X-Forwarded-For: 203.0.113.77'
+is "$STATUS" 200 "login through nginx"
+grep -q izzy_session "$JAR"; ok $? "the browser gets the session cookie"
+is "$(psql_q "SELECT ip FROM \"Session\" ORDER BY \"createdAt\" DESC LIMIT 1")" 203.0.113.77 \
+	"the program sees the client address from nginx's real_ip (SR-34)"
+req GET /api/auth/me ""
+is "$STATUS:$(printf '%s' "$BODY" | jq -r .user.email)" "200:admin@example.com" "the cookie authenticates"
+# State leak: the same (only) worker must not remember the previous user.
+STATUS=$(curl -s -o "$T_VAR/body" -w '%{http_code}' "$BASE/api/auth/me")
+BODY=$(cat "$T_VAR/body")
+is "$STATUS:$BODY" '401:{"message":"Missing authorization header"}' "an anonymous request after an authenticated one on the same worker gets 401"
+req GET /api/auth/me ""
+is "$STATUS" 200 "and the session still works afterwards"
+
+# --- limits at the edge -----------------------------------------------------------------------
+head -c 2097152 /dev/zero | tr '\0' 'a' >"$T_VAR/big"
+STATUS=$(curl -s -o "$T_VAR/body" -w '%{http_code}' -H 'Content-Type: application/json' --data-binary @"$T_VAR/big" "$BASE/api/auth/login")
+is "$STATUS:$(cat "$T_VAR/body")" '413:{"message":"request entity too large"}' "a 2 MB body is refused by nginx with the API's 413 body"
+req POST /api/auth/login '{"email":"admin@example.com","password":' 
+is "$STATUS" 400 "malformed JSON through nginx is 400"
+
+# --- a worker that dies is replaced ---------------------------------------------------------------
+pids=$(pgrep -f "$top_builddir/cgi-bin/auth" || true)
+[[ -n $pids ]]; ok $? "the auth worker runs"
+kill $pids 2>/dev/null || true
+for _ in $(seq 1 50); do
+	req GET /api/auth/me ""
+	[[ $STATUS == 200 ]] && break
+	sleep 0.1
+done
+is "$STATUS" 200 "a killed worker is restarted by the supervisor"
+
+# --- logout -------------------------------------------------------------------------------------
+req POST /api/auth/logout ""
+is "$STATUS" 204 "logout through nginx"
+req GET /api/auth/me ""
+is "$STATUS" 401 "the cookie no longer works"
+
+t_done

@@ -1,0 +1,101 @@
+# shellcheck shell=bash
+# tests/lib/testlib.sh: what every shell suite shares.
+#
+#   . "$top_srcdir/tests/lib/testlib.sh"
+#   t_stack_db NAME          private PostgreSQL for this suite, migrated and seeded
+#   ok COND-EXIT-STATUS MSG  / is GOT WANT MSG / like GOT REGEX MSG / t_done
+#
+# A suite needs real services; a missing one is a FAILURE naming the Debian
+# package (scripts/lib/stack.sh does that), never a skip.  Output is TAP-like.
+set -euo pipefail
+
+: "${top_srcdir:?run through make check (top_srcdir unset)}"
+: "${top_builddir:?run through make check (top_builddir unset)}"
+export IZZY_ENV=test
+export JWT_SECRET=test-only-jwt-secret-not-for-production-000000
+export APP_BASE_URL=http://crm.test
+export IZZY_LOG_LEVEL=${IZZY_LOG_LEVEL:-info}
+# Sanitizer builds: leaks and UB fail the suite.
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+
+. "$top_srcdir/scripts/lib/stack.sh"
+
+T_FAILS=0
+T_COUNT=0
+T_VAR=""
+
+t_fail() {
+	T_FAILS=$((T_FAILS + 1))
+	printf 'not ok %d - %s\n' "$T_COUNT" "$*"
+}
+
+# ok STATUS MSG: passes when STATUS (usually "$?" or a test expression's) is 0.
+ok() {
+	T_COUNT=$((T_COUNT + 1))
+	if [[ $1 == 0 ]]; then printf 'ok %d - %s\n' "$T_COUNT" "$2"; else t_fail "$2"; fi
+}
+
+is() {
+	T_COUNT=$((T_COUNT + 1))
+	if [[ $1 == "$2" ]]; then
+		printf 'ok %d - %s\n' "$T_COUNT" "$3"
+	else
+		t_fail "$3"
+		printf '#   got:  %s\n#   want: %s\n' "${1:0:600}" "${2:0:600}"
+	fi
+}
+
+like() {
+	T_COUNT=$((T_COUNT + 1))
+	if [[ $1 =~ $2 ]]; then
+		printf 'ok %d - %s\n' "$T_COUNT" "$3"
+	else
+		t_fail "$3"
+		printf '#   got:  %s\n#   want: /%s/\n' "${1:0:600}" "$2"
+	fi
+}
+
+t_done() {
+	printf '1..%d\n' "$T_COUNT"
+	if ((T_FAILS > 0)); then
+		printf '# %d of %d failed\n' "$T_FAILS" "$T_COUNT"
+		return 1
+	fi
+	return 0
+}
+
+t_cleanup() {
+	local rc=$?
+	if [[ -n $T_VAR ]]; then
+		if ((rc != 0)) && [[ -d $T_VAR/log ]]; then
+			# Show the programs' logs of a failing suite (they hold no personal data).
+			for f in "$T_VAR"/log/*.log; do
+				[[ -s $f ]] || continue
+				printf '# --- %s (last 30 lines)\n' "$f"
+				tail -n 30 "$f" | sed 's/^/# /'
+			done
+		fi
+		stack_down "$T_VAR" >/dev/null 2>&1 || true
+	fi
+	exit "$rc"
+}
+
+# t_stack_db NAME: starts this suite's PostgreSQL in the build tree and loads
+# the schema and the development seed with bin/izzyctl.
+t_stack_db() {
+	T_VAR=$top_builddir/tests/var/$1
+	trap t_cleanup EXIT
+	stack_down "$T_VAR" >/dev/null 2>&1 || true
+	rm -rf "$T_VAR/pg/data" 2>/dev/null || true
+	mkdir -p "$T_VAR"
+	stack_pg_start "$T_VAR" 5432 2>"$T_VAR/stack.log" || { cat "$T_VAR/stack.log" >&2; return 1; }
+	export IZZY_SCHEMA_DIR=$top_srcdir/schema
+	"$top_builddir/bin/izzyctl" migrate deploy >/dev/null
+	"$top_builddir/bin/izzyctl" seed >/dev/null
+}
+
+# psql_q SQL: one value from the suite's database.
+psql_q() {
+	psql -X -q -t -A -v ON_ERROR_STOP=1 "$DATABASE_URL" -c "$1"
+}

@@ -1,0 +1,690 @@
+#!/bin/sh
+# check-schema.sh DBNAME - verify that a database has exactly the Izzy CRM schema
+# that schema/migrations produce: the 23 model tables of spec/data-model.md §1
+# and the rewrite's Session, PasswordToken, Outbox and RateLimit; the 17 enum
+# types with their values in database order (§2); every column's type,
+# nullability and default (all timestamps timestamptz(3)); every index, primary
+# key, unique key, foreign key (ON UPDATE CASCADE, ON DELETE per §0.5) and check
+# constraint by name; the "updatedAt" triggers and the SQL helper functions.
+# Anything missing, different or unexpected on those tables is a failure, so a
+# database built from scratch and an upgraded reference database pass only if
+# they are identical.
+#
+# Connection: the usual libpq environment (PGHOST, PGPORT, PGUSER, ...); psql
+# must be in PATH (or set PSQL). Nothing is written: the expectations live in
+# temporary tables of the check's own session.
+#
+# Output: one "ok <what>" or "FAIL <what>" line per item. Exit status 0 when
+# everything is ok, 1 on any FAIL, 2 on a usage or connection error.
+#
+# The expected lists below are the reviewed output of a fresh migration run;
+# when a migration changes the schema, update them in the same change.
+
+set -u
+
+if [ $# -ne 1 ] || [ -z "$1" ]; then
+	echo "usage: $0 DBNAME" >&2
+	exit 2
+fi
+db=$1
+psql_bin=${PSQL:-psql}
+
+if ! out=$("$psql_bin" -X -q -A -t -v ON_ERROR_STOP=1 -d "$db" -c 'SELECT 1' 2>&1); then
+	printf 'FAIL cannot connect to database %s: %s\n' "$db" "$out"
+	exit 2
+fi
+
+out=$("$psql_bin" -X -q -A -t -v ON_ERROR_STOP=1 -d "$db" 2>&1 <<'SQL'
+SET client_min_messages = warning;
+
+CREATE TEMP TABLE want_enum (ord serial, name text, vals text);
+COPY want_enum (name, vals) FROM stdin WITH (DELIMITER '|');
+UserRole|PARTNER,OPERATOR,SUPERVISOR,ADMIN,AUDITOR,PARTNER_MANAGER,PARTNER_EMPLOYEE
+UserStatus|ACTIVE,INACTIVE,INVITED
+PartnerStatus|ACTIVE,INACTIVE,PENDING
+LeadStatus|NEW,ONBOARDING_CONFIRMED,FIRST_CONTACT,FOLLOW_UP,VERIFICATION,UNQUALIFIED,GATHERING_DOCUMENTS,CREDIT_ANALYSIS,OFFER_PRESENTED,NEGOTIATIONS,TERMS_ACCEPTED,CONTRACT_IN_PREPARATION,CONTRACT_SIGNING,CLOSED_WON,CLOSED_LOST,CLOSED_NO_FINANCING,CANCELLED,MERGED,INBOUND
+LeadNoteType|MANUAL,EMAIL_SENT,EMAIL_RECEIVED
+BankDecisionStatus|PENDING,APPROVED,REJECTED
+OfferStatus|PENDING,AVAILABLE,UNAVAILABLE,RESERVED
+SignatureStatus|DRAFT,SENT,SIGNED,CANCELLED
+ReminderStatus|OPEN,COMPLETED,CANCELLED
+ApplicationFormStatus|DRAFT,IN_PROGRESS,READY,SUBMITTED,LOCKED,UNLOCKED
+ConsentType|PARTNER_DECLARATION,MARKETING,FINANCIAL_PARTNERS,VEHICLE_PARTNERS,PHONE_CONTACT
+ConsentMethod|ONLINE_FORM,PHONE_CALL,PARTNER_SUBMISSION
+EmailLogType|LINK_SENT,REMINDER_24H,REMINDER_5DAYS,UNLOCKED,READY_FOR_REVIEW
+EmailLogStatus|SENT,DELIVERED,FAILED,OPENED
+InsuranceOnboardingStatus|CREATED,ONBOARDING_SENT,LINK_OPENED,SLOT_SELECTED,ONBOARDING_CONFIRMED,CONSENTS_CAPTURED,COMPLETED
+CommChannel|SMS,EMAIL
+CommStatus|PENDING,SENT,DELIVERED,FAILED
+\.
+
+-- table | column | format_type | NO = NOT NULL | default ("-" = none)
+CREATE TEMP TABLE want_col (ord serial, tbl text, col text, typ text, nullable text, dflt text);
+COPY want_col (tbl, col, typ, nullable, dflt) FROM stdin WITH (DELIMITER '|', NULL '-');
+Agreement|id|text|NO|-
+Agreement|leadId|text|NO|-
+Agreement|version|integer|NO|1
+Agreement|draftFilePath|text|yes|-
+Agreement|signatureStatus|"SignatureStatus"|NO|'DRAFT'::"SignatureStatus"
+Agreement|signedFilePath|text|yes|-
+Agreement|signedAt|timestamp(3) with time zone|yes|-
+Agreement|signatureMethod|text|yes|-
+Agreement|notes|text|yes|-
+Agreement|createdAt|timestamp(3) with time zone|NO|now()
+Agreement|updatedAt|timestamp(3) with time zone|NO|now()
+ApplicationForm|id|text|NO|-
+ApplicationForm|leadId|text|NO|-
+ApplicationForm|status|"ApplicationFormStatus"|NO|'DRAFT'::"ApplicationFormStatus"
+ApplicationForm|createdByUserId|text|yes|-
+ApplicationForm|uniqueLink|text|NO|-
+ApplicationForm|accessCodeHash|text|NO|-
+ApplicationForm|linkGeneratedAt|timestamp(3) with time zone|yes|-
+ApplicationForm|linkExpiresAt|timestamp(3) with time zone|yes|-
+ApplicationForm|isClientActive|boolean|NO|false
+ApplicationForm|lastClientActivity|timestamp(3) with time zone|yes|-
+ApplicationForm|lastAutoSave|timestamp(3) with time zone|yes|-
+ApplicationForm|completionPercent|integer|NO|0
+ApplicationForm|currentStep|integer|NO|1
+ApplicationForm|formData|jsonb|yes|-
+ApplicationForm|submittedAt|timestamp(3) with time zone|yes|-
+ApplicationForm|submittedByClient|boolean|NO|false
+ApplicationForm|unlockHistory|jsonb|yes|-
+ApplicationForm|ipAddress|text|yes|-
+ApplicationForm|userAgent|text|yes|-
+ApplicationForm|createdAt|timestamp(3) with time zone|NO|now()
+ApplicationForm|updatedAt|timestamp(3) with time zone|NO|now()
+AuditLog|id|text|NO|-
+AuditLog|leadId|text|NO|-
+AuditLog|userId|text|yes|-
+AuditLog|action|text|NO|-
+AuditLog|field|text|yes|-
+AuditLog|oldValue|jsonb|yes|-
+AuditLog|newValue|jsonb|yes|-
+AuditLog|metadata|jsonb|yes|-
+AuditLog|createdAt|timestamp(3) with time zone|NO|now()
+CommunicationLog|id|text|NO|-
+CommunicationLog|sessionId|text|NO|-
+CommunicationLog|channel|"CommChannel"|NO|-
+CommunicationLog|templateKey|text|yes|-
+CommunicationLog|status|"CommStatus"|NO|'PENDING'::"CommStatus"
+CommunicationLog|providerMessageId|text|yes|-
+CommunicationLog|sentTo|text|yes|-
+CommunicationLog|payload|jsonb|yes|-
+CommunicationLog|retries|integer|NO|0
+CommunicationLog|errorMessage|text|yes|-
+CommunicationLog|sentAt|timestamp(3) with time zone|yes|-
+CommunicationLog|deliveredAt|timestamp(3) with time zone|yes|-
+CommunicationLog|createdAt|timestamp(3) with time zone|NO|now()
+ConsentRecord|id|text|NO|-
+ConsentRecord|consentTemplateId|text|NO|-
+ConsentRecord|consentType|"ConsentType"|NO|-
+ConsentRecord|applicationFormId|text|yes|-
+ConsentRecord|leadId|text|NO|-
+ConsentRecord|consentGiven|boolean|NO|-
+ConsentRecord|consentMethod|"ConsentMethod"|NO|'ONLINE_FORM'::"ConsentMethod"
+ConsentRecord|ipAddress|text|yes|-
+ConsentRecord|userAgent|text|yes|-
+ConsentRecord|recordedByUserId|text|yes|-
+ConsentRecord|partnerId|text|yes|-
+ConsentRecord|recordedAt|timestamp(3) with time zone|NO|now()
+ConsentRecord|withdrawnAt|timestamp(3) with time zone|yes|-
+ConsentRecord|notes|text|yes|-
+ConsentRecord|version|integer|NO|-
+ConsentRecord|consentText|text|NO|-
+ConsentRecord|accessCodeHash|text|yes|-
+ConsentRecord|helpTextSnapshot|text|yes|-
+ConsentRecord|createdAt|timestamp(3) with time zone|NO|now()
+ConsentRecord|updatedAt|timestamp(3) with time zone|NO|now()
+ConsentTemplate|id|text|NO|-
+ConsentTemplate|consentType|"ConsentType"|NO|-
+ConsentTemplate|formType|text|NO|'financing_application'::text
+ConsentTemplate|title|text|NO|-
+ConsentTemplate|content|text|NO|-
+ConsentTemplate|helpText|text|yes|-
+ConsentTemplate|version|integer|NO|-
+ConsentTemplate|validFrom|timestamp(3) with time zone|NO|now()
+ConsentTemplate|validTo|timestamp(3) with time zone|yes|-
+ConsentTemplate|isActive|boolean|NO|true
+ConsentTemplate|isRequired|boolean|NO|false
+ConsentTemplate|tags|text[]|NO|'{}'::text[]
+ConsentTemplate|createdByUserId|text|yes|-
+ConsentTemplate|createdAt|timestamp(3) with time zone|NO|now()
+ConsentTemplate|updatedAt|timestamp(3) with time zone|NO|now()
+ContactSchedule|id|text|NO|-
+ContactSchedule|sessionId|text|NO|-
+ContactSchedule|leadId|text|NO|-
+ContactSchedule|preferredDate|timestamp(3) with time zone|NO|-
+ContactSchedule|preferredSlot|text|NO|-
+ContactSchedule|timezone|text|NO|'Europe/Warsaw'::text
+ContactSchedule|source|text|NO|'lp_onboarding'::text
+ContactSchedule|createdAt|timestamp(3) with time zone|NO|now()
+CustomerProfile|id|text|NO|-
+CustomerProfile|leadId|text|NO|-
+CustomerProfile|firstName|text|NO|-
+CustomerProfile|lastName|text|NO|-
+CustomerProfile|dateOfBirth|timestamp(3) with time zone|yes|-
+CustomerProfile|nationalIdHash|text|yes|-
+CustomerProfile|email|text|yes|-
+CustomerProfile|phone|text|yes|-
+CustomerProfile|alternateEmails|text[]|NO|'{}'::text[]
+CustomerProfile|employmentInfo|jsonb|yes|-
+CustomerProfile|address|jsonb|yes|-
+CustomerProfile|createdAt|timestamp(3) with time zone|NO|now()
+CustomerProfile|updatedAt|timestamp(3) with time zone|NO|now()
+Document|id|text|NO|-
+Document|leadId|text|NO|-
+Document|type|text|NO|-
+Document|filePath|text|NO|-
+Document|version|integer|NO|1
+Document|uploadedBy|text|NO|-
+Document|uploadedAt|timestamp(3) with time zone|NO|now()
+Document|checksum|text|yes|-
+Document|originalName|text|yes|-
+Document|mimeType|text|yes|-
+Document|sizeBytes|integer|yes|-
+Document|storageProvider|text|yes|-
+Document|storageKey|text|yes|-
+EmailLog|id|text|NO|-
+EmailLog|applicationFormId|text|NO|-
+EmailLog|leadId|text|NO|-
+EmailLog|type|"EmailLogType"|NO|-
+EmailLog|status|"EmailLogStatus"|NO|'SENT'::"EmailLogStatus"
+EmailLog|sentAt|timestamp(3) with time zone|NO|now()
+EmailLog|sentTo|text|yes|-
+EmailLog|payload|jsonb|yes|-
+EmailLog|noteCreated|boolean|NO|false
+EmailLog|noteId|text|yes|-
+EmailLog|createdAt|timestamp(3) with time zone|NO|now()
+FinancingApplication|id|text|NO|-
+FinancingApplication|leadId|text|NO|-
+FinancingApplication|bank|text|NO|-
+FinancingApplication|loanAmount|numeric(65,30)|yes|-
+FinancingApplication|downPayment|numeric(65,30)|yes|-
+FinancingApplication|termMonths|integer|yes|-
+FinancingApplication|income|numeric(65,30)|yes|-
+FinancingApplication|expenses|numeric(65,30)|yes|-
+FinancingApplication|creditScore|integer|yes|-
+FinancingApplication|submittedBy|text|yes|-
+FinancingApplication|submittedAt|timestamp(3) with time zone|yes|-
+FinancingApplication|bankReference|text|yes|-
+FinancingApplication|decision|"BankDecisionStatus"|yes|'PENDING'::"BankDecisionStatus"
+FinancingApplication|decisionAt|timestamp(3) with time zone|yes|-
+FinancingApplication|createdAt|timestamp(3) with time zone|NO|now()
+FinancingApplication|updatedAt|timestamp(3) with time zone|NO|now()
+InsuranceOnboardingSession|id|text|NO|-
+InsuranceOnboardingSession|leadId|text|NO|-
+InsuranceOnboardingSession|status|"InsuranceOnboardingStatus"|NO|'CREATED'::"InsuranceOnboardingStatus"
+InsuranceOnboardingSession|token|text|NO|-
+InsuranceOnboardingSession|tokenExpiresAt|timestamp(3) with time zone|NO|-
+InsuranceOnboardingSession|sentByUserId|text|yes|-
+InsuranceOnboardingSession|smsSentAt|timestamp(3) with time zone|yes|-
+InsuranceOnboardingSession|emailSentAt|timestamp(3) with time zone|yes|-
+InsuranceOnboardingSession|openedAt|timestamp(3) with time zone|yes|-
+InsuranceOnboardingSession|slotSelectedAt|timestamp(3) with time zone|yes|-
+InsuranceOnboardingSession|consentsCapAt|timestamp(3) with time zone|yes|-
+InsuranceOnboardingSession|ipAddress|text|yes|-
+InsuranceOnboardingSession|userAgent|text|yes|-
+InsuranceOnboardingSession|createdAt|timestamp(3) with time zone|NO|now()
+InsuranceOnboardingSession|updatedAt|timestamp(3) with time zone|NO|now()
+Lead|id|text|NO|-
+Lead|partnerId|text|NO|-
+Lead|assignedUserId|text|yes|-
+Lead|createdByUserId|text|yes|-
+Lead|status|"LeadStatus"|NO|'NEW'::"LeadStatus"
+Lead|sourceMetadata|jsonb|yes|-
+Lead|notes|text|yes|-
+Lead|leadCreatedAt|timestamp(3) with time zone|NO|now()
+Lead|claimedAt|timestamp(3) with time zone|yes|-
+Lead|lastContactAt|timestamp(3) with time zone|yes|-
+Lead|nextActionAt|timestamp(3) with time zone|yes|-
+Lead|createdAt|timestamp(3) with time zone|NO|now()
+Lead|updatedAt|timestamp(3) with time zone|NO|now()
+Lead|anonymizedAt|timestamp(3) with time zone|yes|-
+Lead|anonymizedById|text|yes|-
+Lead|mergedIntoId|text|yes|-
+LeadNote|id|text|NO|-
+LeadNote|leadId|text|NO|-
+LeadNote|authorId|text|yes|-
+LeadNote|content|text|NO|-
+LeadNote|link|text|yes|-
+LeadNote|type|"LeadNoteType"|NO|'MANUAL'::"LeadNoteType"
+LeadNote|metadata|jsonb|yes|-
+LeadNote|createdAt|timestamp(3) with time zone|NO|now()
+LeadStatusHistory|id|text|NO|-
+LeadStatusHistory|leadId|text|NO|-
+LeadStatusHistory|oldStatus|"LeadStatus"|NO|-
+LeadStatusHistory|newStatus|"LeadStatus"|NO|-
+LeadStatusHistory|changedById|text|yes|-
+LeadStatusHistory|timestamp|timestamp(3) with time zone|NO|now()
+LeadStatusHistory|reason|text|yes|-
+MessageDraft|id|text|NO|-
+MessageDraft|leadId|text|NO|-
+MessageDraft|userId|text|NO|-
+MessageDraft|subject|text|yes|-
+MessageDraft|body|text|yes|-
+MessageDraft|links|text[]|NO|'{}'::text[]
+MessageDraft|createdAt|timestamp(3) with time zone|NO|now()
+MessageDraft|updatedAt|timestamp(3) with time zone|NO|now()
+MessageTemplate|id|text|NO|-
+MessageTemplate|key|text|NO|-
+MessageTemplate|channel|"CommChannel"|NO|-
+MessageTemplate|subject|text|yes|-
+MessageTemplate|body|text|NO|-
+MessageTemplate|isActive|boolean|NO|true
+MessageTemplate|version|integer|NO|1
+MessageTemplate|updatedBy|text|yes|-
+MessageTemplate|createdAt|timestamp(3) with time zone|NO|now()
+MessageTemplate|updatedAt|timestamp(3) with time zone|NO|now()
+Offer|id|text|NO|-
+Offer|leadId|text|NO|-
+Offer|title|text|NO|-
+Offer|url|text|yes|-
+Offer|price|numeric(65,30)|yes|-
+Offer|currency|text|yes|'PLN'::text
+Offer|availabilityStatus|"OfferStatus"|NO|'PENDING'::"OfferStatus"
+Offer|availabilityCheckedAt|timestamp(3) with time zone|yes|-
+Offer|notes|text|yes|-
+Offer|createdAt|timestamp(3) with time zone|NO|now()
+Offer|updatedAt|timestamp(3) with time zone|NO|now()
+Outbox|id|text|NO|-
+Outbox|channel|text|NO|-
+Outbox|recipient|text|NO|-
+Outbox|subject|text|yes|-
+Outbox|bodyText|text|NO|-
+Outbox|bodyHtml|text|yes|-
+Outbox|payload|jsonb|yes|-
+Outbox|template|text|yes|-
+Outbox|leadId|text|yes|-
+Outbox|status|text|NO|'PENDING'::text
+Outbox|attempts|integer|NO|0
+Outbox|nextAttemptAt|timestamp(3) with time zone|NO|now()
+Outbox|lastError|text|yes|-
+Outbox|dedupeKey|text|yes|-
+Outbox|createdAt|timestamp(3) with time zone|NO|now()
+Outbox|sentAt|timestamp(3) with time zone|yes|-
+Partner|id|text|NO|-
+Partner|name|text|NO|-
+Partner|contact|jsonb|yes|-
+Partner|status|"PartnerStatus"|NO|'ACTIVE'::"PartnerStatus"
+Partner|slaRules|jsonb|yes|-
+Partner|notes|text|yes|-
+Partner|createdAt|timestamp(3) with time zone|NO|now()
+Partner|updatedAt|timestamp(3) with time zone|NO|now()
+PasswordToken|id|text|NO|-
+PasswordToken|userId|text|NO|-
+PasswordToken|tokenHash|text|NO|-
+PasswordToken|purpose|text|NO|-
+PasswordToken|createdAt|timestamp(3) with time zone|NO|now()
+PasswordToken|expiresAt|timestamp(3) with time zone|NO|-
+PasswordToken|usedAt|timestamp(3) with time zone|yes|-
+PasswordToken|createdById|text|yes|-
+RateLimit|key|text|NO|-
+RateLimit|windowStart|timestamp(3) with time zone|NO|-
+RateLimit|count|integer|NO|-
+Reminder|id|text|NO|-
+Reminder|leadId|text|NO|-
+Reminder|assignedUserId|text|yes|-
+Reminder|dueAt|timestamp(3) with time zone|NO|-
+Reminder|description|text|NO|-
+Reminder|status|"ReminderStatus"|NO|'OPEN'::"ReminderStatus"
+Reminder|createdAt|timestamp(3) with time zone|NO|now()
+Reminder|updatedAt|timestamp(3) with time zone|NO|now()
+Session|id|text|NO|-
+Session|userId|text|NO|-
+Session|tokenHash|text|NO|-
+Session|createdAt|timestamp(3) with time zone|NO|now()
+Session|lastSeenAt|timestamp(3) with time zone|NO|now()
+Session|expiresAt|timestamp(3) with time zone|NO|-
+Session|revokedAt|timestamp(3) with time zone|yes|-
+Session|revokeReason|text|yes|-
+Session|ip|text|yes|-
+Session|userAgent|text|yes|-
+User|id|text|NO|-
+User|email|text|NO|-
+User|hashedPassword|text|NO|-
+User|role|"UserRole"|NO|-
+User|fullName|text|NO|-
+User|phone|text|yes|-
+User|status|"UserStatus"|NO|'ACTIVE'::"UserStatus"
+User|partnerId|text|yes|-
+User|createdAt|timestamp(3) with time zone|NO|now()
+User|updatedAt|timestamp(3) with time zone|NO|now()
+VehicleCurrent|id|text|NO|-
+VehicleCurrent|leadId|text|NO|-
+VehicleCurrent|make|text|yes|-
+VehicleCurrent|model|text|yes|-
+VehicleCurrent|year|integer|yes|-
+VehicleCurrent|mileage|integer|yes|-
+VehicleCurrent|ownershipStatus|text|yes|-
+VehicleCurrent|vin|text|yes|-
+VehicleDesired|id|text|NO|-
+VehicleDesired|leadId|text|NO|-
+VehicleDesired|make|text|yes|-
+VehicleDesired|model|text|yes|-
+VehicleDesired|year|integer|yes|-
+VehicleDesired|budget|numeric(65,30)|yes|-
+VehicleDesired|preferences|jsonb|yes|-
+\.
+
+-- table | index | primary/unique/index | access method | key columns | predicate ("-" = none)
+-- gin indexes are the pg_trgm search indexes: required only where pg_trgm is installed.
+CREATE TEMP TABLE want_idx (tbl text, name text, kind text, method text, cols text, pred text);
+COPY want_idx FROM stdin WITH (DELIMITER '|', NULL '-');
+Agreement|Agreement_leadId_key|unique|btree|"leadId"|-
+Agreement|Agreement_pkey|primary|btree|id|-
+ApplicationForm|ApplicationForm_leadId_key|unique|btree|"leadId"|-
+ApplicationForm|ApplicationForm_pkey|primary|btree|id|-
+ApplicationForm|ApplicationForm_uniqueLink_key|unique|btree|"uniqueLink"|-
+AuditLog|AuditLog_leadId_createdAt_idx|index|btree|"leadId","createdAt"|-
+AuditLog|AuditLog_pkey|primary|btree|id|-
+CommunicationLog|CommunicationLog_pkey|primary|btree|id|-
+CommunicationLog|CommunicationLog_sessionId_idx|index|btree|"sessionId"|-
+ConsentRecord|ConsentRecord_applicationFormId_consentTemplateId_version_key|unique|btree|"applicationFormId","consentTemplateId",version|-
+ConsentRecord|ConsentRecord_consentTemplateId_idx|index|btree|"consentTemplateId"|-
+ConsentRecord|ConsentRecord_leadId_idx|index|btree|"leadId"|-
+ConsentRecord|ConsentRecord_pkey|primary|btree|id|-
+ConsentTemplate|ConsentTemplate_consentType_formType_version_key|unique|btree|"consentType","formType",version|-
+ConsentTemplate|ConsentTemplate_formType_isActive_idx|index|btree|"formType","isActive"|-
+ConsentTemplate|ConsentTemplate_pkey|primary|btree|id|-
+ContactSchedule|ContactSchedule_leadId_idx|index|btree|"leadId"|-
+ContactSchedule|ContactSchedule_pkey|primary|btree|id|-
+ContactSchedule|ContactSchedule_sessionId_key|unique|btree|"sessionId"|-
+CustomerProfile|CustomerProfile_email_idx|index|btree|email|-
+CustomerProfile|CustomerProfile_email_trgm_idx|index|gin|email|-
+CustomerProfile|CustomerProfile_firstName_trgm_idx|index|gin|"firstName"|-
+CustomerProfile|CustomerProfile_lastName_trgm_idx|index|gin|"lastName"|-
+CustomerProfile|CustomerProfile_leadId_key|unique|btree|"leadId"|-
+CustomerProfile|CustomerProfile_phone_trgm_idx|index|gin|phone|-
+CustomerProfile|CustomerProfile_pkey|primary|btree|id|-
+Document|Document_leadId_idx|index|btree|"leadId"|-
+Document|Document_pkey|primary|btree|id|-
+EmailLog|EmailLog_applicationFormId_type_idx|index|btree|"applicationFormId",type|-
+EmailLog|EmailLog_leadId_idx|index|btree|"leadId"|-
+EmailLog|EmailLog_pkey|primary|btree|id|-
+FinancingApplication|FinancingApplication_leadId_idx|index|btree|"leadId"|-
+FinancingApplication|FinancingApplication_pkey|primary|btree|id|-
+InsuranceOnboardingSession|InsuranceOnboardingSession_leadId_key|unique|btree|"leadId"|-
+InsuranceOnboardingSession|InsuranceOnboardingSession_pkey|primary|btree|id|-
+InsuranceOnboardingSession|InsuranceOnboardingSession_token_key|unique|btree|token|-
+LeadNote|LeadNote_leadId_idx|index|btree|"leadId"|-
+LeadNote|LeadNote_pkey|primary|btree|id|-
+LeadStatusHistory|LeadStatusHistory_changedById_idx|index|btree|"changedById"|-
+LeadStatusHistory|LeadStatusHistory_leadId_idx|index|btree|"leadId"|-
+LeadStatusHistory|LeadStatusHistory_pkey|primary|btree|id|-
+Lead|Lead_assignedUserId_idx|index|btree|"assignedUserId"|-
+Lead|Lead_createdByUserId_idx|index|btree|"createdByUserId"|-
+Lead|Lead_leadCreatedAt_idx|index|btree|"leadCreatedAt"|-
+Lead|Lead_partnerId_idx|index|btree|"partnerId"|-
+Lead|Lead_pkey|primary|btree|id|-
+Lead|Lead_status_idx|index|btree|status|-
+MessageDraft|MessageDraft_leadId_userId_key|unique|btree|"leadId","userId"|-
+MessageDraft|MessageDraft_pkey|primary|btree|id|-
+MessageTemplate|MessageTemplate_key_key|unique|btree|key|-
+MessageTemplate|MessageTemplate_pkey|primary|btree|id|-
+Offer|Offer_leadId_idx|index|btree|"leadId"|-
+Offer|Offer_pkey|primary|btree|id|-
+Outbox|Outbox_dedupeKey_key|unique|btree|"dedupeKey"|-
+Outbox|Outbox_leadId_idx|index|btree|"leadId"|-
+Outbox|Outbox_nextAttemptAt_idx|index|btree|"nextAttemptAt"|status = 'PENDING'::text
+Outbox|Outbox_pkey|primary|btree|id|-
+Partner|Partner_pkey|primary|btree|id|-
+PasswordToken|PasswordToken_pkey|primary|btree|id|-
+PasswordToken|PasswordToken_tokenHash_key|unique|btree|"tokenHash"|-
+PasswordToken|PasswordToken_userId_idx|index|btree|"userId"|-
+RateLimit|RateLimit_pkey|primary|btree|key|-
+Reminder|Reminder_leadId_idx|index|btree|"leadId"|-
+Reminder|Reminder_pkey|primary|btree|id|-
+Session|Session_pkey|primary|btree|id|-
+Session|Session_tokenHash_key|unique|btree|"tokenHash"|-
+Session|Session_userId_idx|index|btree|"userId"|-
+User|User_email_key|unique|btree|email|-
+User|User_pkey|primary|btree|id|-
+VehicleCurrent|VehicleCurrent_leadId_key|unique|btree|"leadId"|-
+VehicleCurrent|VehicleCurrent_pkey|primary|btree|id|-
+VehicleDesired|VehicleDesired_leadId_key|unique|btree|"leadId"|-
+VehicleDesired|VehicleDesired_pkey|primary|btree|id|-
+\.
+
+-- table | constraint | column | referenced table | ON DELETE (ON UPDATE is always CASCADE)
+CREATE TEMP TABLE want_fk (tbl text, name text, cols text, ref text, on_delete text);
+COPY want_fk FROM stdin WITH (DELIMITER '|');
+Agreement|Agreement_leadId_fkey|leadId|Lead|RESTRICT
+ApplicationForm|ApplicationForm_createdByUserId_fkey|createdByUserId|User|SET NULL
+ApplicationForm|ApplicationForm_leadId_fkey|leadId|Lead|RESTRICT
+AuditLog|AuditLog_leadId_fkey|leadId|Lead|RESTRICT
+AuditLog|AuditLog_userId_fkey|userId|User|SET NULL
+CommunicationLog|CommunicationLog_sessionId_fkey|sessionId|InsuranceOnboardingSession|RESTRICT
+ConsentRecord|ConsentRecord_applicationFormId_fkey|applicationFormId|ApplicationForm|SET NULL
+ConsentRecord|ConsentRecord_consentTemplateId_fkey|consentTemplateId|ConsentTemplate|RESTRICT
+ConsentRecord|ConsentRecord_leadId_fkey|leadId|Lead|RESTRICT
+ConsentRecord|ConsentRecord_partnerId_fkey|partnerId|Partner|SET NULL
+ConsentRecord|ConsentRecord_recordedByUserId_fkey|recordedByUserId|User|SET NULL
+ConsentTemplate|ConsentTemplate_createdByUserId_fkey|createdByUserId|User|SET NULL
+ContactSchedule|ContactSchedule_leadId_fkey|leadId|Lead|RESTRICT
+ContactSchedule|ContactSchedule_sessionId_fkey|sessionId|InsuranceOnboardingSession|RESTRICT
+CustomerProfile|CustomerProfile_leadId_fkey|leadId|Lead|RESTRICT
+Document|Document_leadId_fkey|leadId|Lead|RESTRICT
+EmailLog|EmailLog_applicationFormId_fkey|applicationFormId|ApplicationForm|RESTRICT
+EmailLog|EmailLog_leadId_fkey|leadId|Lead|RESTRICT
+FinancingApplication|FinancingApplication_leadId_fkey|leadId|Lead|RESTRICT
+InsuranceOnboardingSession|InsuranceOnboardingSession_leadId_fkey|leadId|Lead|RESTRICT
+InsuranceOnboardingSession|InsuranceOnboardingSession_sentByUserId_fkey|sentByUserId|User|SET NULL
+LeadNote|LeadNote_authorId_fkey|authorId|User|SET NULL
+LeadNote|LeadNote_leadId_fkey|leadId|Lead|RESTRICT
+LeadStatusHistory|LeadStatusHistory_changedById_fkey|changedById|User|SET NULL
+LeadStatusHistory|LeadStatusHistory_leadId_fkey|leadId|Lead|RESTRICT
+Lead|Lead_anonymizedById_fkey|anonymizedById|User|SET NULL
+Lead|Lead_assignedUserId_fkey|assignedUserId|User|SET NULL
+Lead|Lead_createdByUserId_fkey|createdByUserId|User|SET NULL
+Lead|Lead_mergedIntoId_fkey|mergedIntoId|Lead|SET NULL
+Lead|Lead_partnerId_fkey|partnerId|Partner|RESTRICT
+MessageDraft|MessageDraft_leadId_fkey|leadId|Lead|RESTRICT
+MessageDraft|MessageDraft_userId_fkey|userId|User|RESTRICT
+Offer|Offer_leadId_fkey|leadId|Lead|RESTRICT
+Outbox|Outbox_leadId_fkey|leadId|Lead|SET NULL
+PasswordToken|PasswordToken_createdById_fkey|createdById|User|SET NULL
+PasswordToken|PasswordToken_userId_fkey|userId|User|CASCADE
+Reminder|Reminder_assignedUserId_fkey|assignedUserId|User|SET NULL
+Reminder|Reminder_leadId_fkey|leadId|Lead|RESTRICT
+Session|Session_userId_fkey|userId|User|CASCADE
+User|User_partnerId_fkey|partnerId|Partner|SET NULL
+VehicleCurrent|VehicleCurrent_leadId_fkey|leadId|Lead|RESTRICT
+VehicleDesired|VehicleDesired_leadId_fkey|leadId|Lead|RESTRICT
+\.
+
+-- table | constraint | definition
+CREATE TEMP TABLE want_check (tbl text, name text, def text);
+COPY want_check FROM stdin WITH (DELIMITER '|');
+Outbox|Outbox_channel_check|CHECK ((channel = ANY (ARRAY['EMAIL'::text, 'SMS'::text, 'WEBHOOK'::text])))
+Outbox|Outbox_status_check|CHECK ((status = ANY (ARRAY['PENDING'::text, 'SENDING'::text, 'SENT'::text, 'FAILED'::text])))
+PasswordToken|PasswordToken_purpose_check|CHECK ((purpose = ANY (ARRAY['RESET'::text, 'INVITE'::text])))
+\.
+
+CREATE TEMP VIEW our_rel AS
+	SELECT c.oid, c.relname
+	  FROM pg_class c
+	 WHERE c.relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = current_schema())
+	   AND c.relkind IN ('r', 'p')
+	   AND c.relname IN (SELECT tbl FROM want_col);
+
+-- Tables
+SELECT CASE WHEN r.oid IS NULL THEN 'FAIL table ' || t.tbl || ' missing'
+            ELSE 'ok table ' || t.tbl END
+  FROM (SELECT tbl, min(ord) AS ord FROM want_col GROUP BY tbl) t
+  LEFT JOIN our_rel r ON r.relname = t.tbl
+ ORDER BY t.ord;
+
+-- Enum types and value order
+SELECT CASE WHEN h.vals IS NULL THEN 'FAIL enum ' || w.name || ' missing'
+            WHEN h.vals <> w.vals THEN 'FAIL enum ' || w.name || ' is (' || h.vals || '), want (' || w.vals || ')'
+            ELSE 'ok enum ' || w.name END
+  FROM want_enum w
+  LEFT JOIN LATERAL (
+	SELECT string_agg(e.enumlabel::text, ',' ORDER BY e.enumsortorder) AS vals
+	  FROM pg_enum e WHERE e.enumtypid = to_regtype(quote_ident(w.name))) h ON true
+ ORDER BY w.ord;
+
+-- Columns of the tables that exist
+WITH have AS (
+	SELECT r.relname AS tbl, a.attname::text AS col, format_type(a.atttypid, a.atttypmod) AS typ,
+	       CASE WHEN a.attnotnull THEN 'NO' ELSE 'yes' END AS nullable,
+	       pg_get_expr(d.adbin, d.adrelid) AS dflt
+	  FROM our_rel r
+	  JOIN pg_attribute a ON a.attrelid = r.oid AND a.attnum > 0 AND NOT a.attisdropped
+	  LEFT JOIN pg_attrdef d ON d.adrelid = r.oid AND d.adnum = a.attnum
+), want AS (
+	SELECT w.* FROM want_col w JOIN our_rel r ON r.relname = w.tbl
+), cmp AS (
+	SELECT coalesce(w.tbl, h.tbl) AS tbl, coalesce(w.ord, 0) AS ord, coalesce(w.col, h.col) AS col,
+	       CASE WHEN h.col IS NULL THEN 'missing'
+	            WHEN w.col IS NULL THEN 'unexpected (' || h.typ || ')'
+	            ELSE concat_ws('; ',
+	                CASE WHEN h.typ <> w.typ THEN 'type ' || h.typ || ', want ' || w.typ END,
+	                CASE WHEN h.nullable <> w.nullable
+	                     THEN CASE w.nullable WHEN 'NO' THEN 'nullable, want NOT NULL'
+	                                          ELSE 'NOT NULL, want nullable' END END,
+	                CASE WHEN h.dflt IS DISTINCT FROM w.dflt
+	                     THEN 'default ' || coalesce(h.dflt, 'none') || ', want ' || coalesce(w.dflt, 'none') END)
+	       END AS problem
+	  FROM want w FULL JOIN have h ON h.tbl = w.tbl AND h.col = w.col
+)
+SELECT line FROM (
+	SELECT tbl, 1 AS k, ord, 'FAIL column ' || tbl || '.' || col || ': ' || problem AS line
+	  FROM cmp WHERE problem <> ''
+	UNION ALL
+	SELECT tbl, 0, 0, 'ok columns of ' || tbl || ' (' || count(*) || ')'
+	  FROM cmp GROUP BY tbl HAVING bool_and(problem = '')
+) x ORDER BY tbl, k, ord, line;
+
+SELECT CASE WHEN count(*) = 0 THEN 'ok every timestamp column is timestamptz'
+            ELSE 'FAIL timestamp without time zone: ' || string_agg(c.table_name || '.' || c.column_name, ', ') END
+  FROM information_schema.columns c
+ WHERE c.table_schema = current_schema()
+   AND c.table_name IN (SELECT tbl FROM want_col)
+   AND c.data_type = 'timestamp without time zone';
+
+-- Indexes (primary keys and unique keys included)
+SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm') AS have_trgm \gset
+WITH have AS (
+	SELECT r.relname AS tbl, i.relname::text AS name,
+	       CASE WHEN x.indisprimary THEN 'primary' WHEN x.indisunique THEN 'unique' ELSE 'index' END AS kind,
+	       am.amname::text AS method,
+	       (SELECT string_agg(pg_get_indexdef(x.indexrelid, k, true), ',' ORDER BY k)
+	          FROM generate_series(1, x.indnatts) AS k) AS cols,
+	       pg_get_expr(x.indpred, x.indrelid, true) AS pred
+	  FROM our_rel r
+	  JOIN pg_index x ON x.indrelid = r.oid
+	  JOIN pg_class i ON i.oid = x.indexrelid
+	  JOIN pg_am am ON am.oid = i.relam
+), want AS (
+	SELECT w.* FROM want_idx w JOIN our_rel r ON r.relname = w.tbl
+	 WHERE w.method <> 'gin' OR :'have_trgm'::boolean
+)
+SELECT CASE WHEN h.name IS NULL THEN 'FAIL index ' || w.name || ' missing'
+            WHEN w.name IS NULL THEN 'FAIL index ' || h.name || ' on ' || h.tbl || ' unexpected'
+            WHEN (h.tbl, h.kind, h.method, h.cols, h.pred) IS DISTINCT FROM (w.tbl, w.kind, w.method, w.cols, w.pred)
+            THEN 'FAIL index ' || w.name || ' is ' || concat_ws(' ', h.kind, h.method, h.tbl, '(' || h.cols || ')', h.pred)
+                 || ', want ' || concat_ws(' ', w.kind, w.method, w.tbl, '(' || w.cols || ')', w.pred)
+            ELSE 'ok index ' || w.name END
+  FROM want w FULL JOIN have h ON h.name = w.name
+ ORDER BY coalesce(w.tbl, h.tbl), coalesce(w.name, h.name);
+SELECT 'ok index ' || name || ' not required: pg_trgm is not installed'
+  FROM want_idx WHERE method = 'gin' AND NOT :'have_trgm'::boolean ORDER BY name;
+
+-- Foreign keys
+WITH have AS (
+	SELECT r.relname AS tbl, c.conname::text AS name,
+	       (SELECT string_agg(a.attname::text, ',' ORDER BY k.i)
+	          FROM unnest(c.conkey) WITH ORDINALITY AS k(n, i)
+	          JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.n) AS cols,
+	       (SELECT relname::text FROM pg_class WHERE oid = c.confrelid) AS ref,
+	       CASE c.confdeltype WHEN 'r' THEN 'RESTRICT' WHEN 'n' THEN 'SET NULL' WHEN 'c' THEN 'CASCADE'
+	            WHEN 'a' THEN 'NO ACTION' WHEN 'd' THEN 'SET DEFAULT' END AS on_delete,
+	       c.confupdtype = 'c' AS upd_cascade
+	  FROM our_rel r JOIN pg_constraint c ON c.conrelid = r.oid AND c.contype = 'f'
+), want AS (
+	SELECT w.* FROM want_fk w JOIN our_rel r ON r.relname = w.tbl
+)
+SELECT CASE WHEN h.name IS NULL THEN 'FAIL foreign key ' || w.name || ' missing'
+            WHEN w.name IS NULL THEN 'FAIL foreign key ' || h.name || ' on ' || h.tbl || ' unexpected'
+            WHEN (h.tbl, h.cols, h.ref, h.on_delete) IS DISTINCT FROM (w.tbl, w.cols, w.ref, w.on_delete)
+                 OR NOT h.upd_cascade
+            THEN 'FAIL foreign key ' || w.name || ' is ' || h.tbl || '(' || h.cols || ') -> ' || h.ref
+                 || ' ON DELETE ' || h.on_delete || CASE WHEN h.upd_cascade THEN '' ELSE ' without ON UPDATE CASCADE' END
+                 || ', want ' || w.tbl || '(' || w.cols || ') -> ' || w.ref || ' ON DELETE ' || w.on_delete
+            ELSE 'ok foreign key ' || w.name END
+  FROM want w FULL JOIN have h ON h.name = w.name
+ ORDER BY coalesce(w.tbl, h.tbl), coalesce(w.name, h.name);
+
+-- Check constraints
+WITH have AS (
+	SELECT r.relname AS tbl, c.conname::text AS name, pg_get_constraintdef(c.oid) AS def
+	  FROM our_rel r JOIN pg_constraint c ON c.conrelid = r.oid AND c.contype = 'c'
+), want AS (
+	SELECT w.* FROM want_check w JOIN our_rel r ON r.relname = w.tbl
+)
+SELECT CASE WHEN h.name IS NULL THEN 'FAIL check ' || w.name || ' missing'
+            WHEN w.name IS NULL THEN 'FAIL check ' || h.name || ' on ' || h.tbl || ' unexpected'
+            WHEN (h.tbl, h.def) IS DISTINCT FROM (w.tbl, w.def)
+            THEN 'FAIL check ' || w.name || ' is ' || h.tbl || ' ' || h.def || ', want ' || w.tbl || ' ' || w.def
+            ELSE 'ok check ' || w.name END
+  FROM want w FULL JOIN have h ON h.name = w.name
+ ORDER BY coalesce(w.tbl, h.tbl), coalesce(w.name, h.name);
+
+-- "updatedAt" triggers: one BEFORE UPDATE FOR EACH ROW trigger per table that has the column
+WITH have AS (
+	SELECT r.relname AS tbl, t.tgname::text AS name, t.tgfoid::regproc::text AS func,
+	       t.tgtype = 19 AS before_update_row   -- ROW (1) | BEFORE (2) | UPDATE (16)
+	  FROM our_rel r JOIN pg_trigger t ON t.tgrelid = r.oid AND NOT t.tgisinternal
+), want AS (
+	SELECT w.tbl, w.tbl || '_set_updatedAt' AS name
+	  FROM want_col w JOIN our_rel r ON r.relname = w.tbl
+	 WHERE w.col = 'updatedAt'
+)
+SELECT CASE WHEN h.name IS NULL THEN 'FAIL trigger ' || w.name || ' missing'
+            WHEN w.name IS NULL THEN 'FAIL trigger ' || h.name || ' on ' || h.tbl || ' unexpected'
+            WHEN h.tbl <> w.tbl OR h.func <> 'izzy_set_updated_at' OR NOT h.before_update_row
+            THEN 'FAIL trigger ' || w.name || ' must be BEFORE UPDATE FOR EACH ROW on ' || w.tbl
+                 || ' executing izzy_set_updated_at()'
+            ELSE 'ok trigger ' || w.name END
+  FROM want w FULL JOIN have h ON h.name = w.name
+ ORDER BY coalesce(w.tbl, h.tbl), coalesce(w.name, h.name);
+
+-- SQL helper functions, by behaviour
+SELECT to_regprocedure('izzy_ts(timestamptz)') IS NOT NULL AS have_ts,
+       to_regprocedure('izzy_money(numeric)') IS NOT NULL AS have_money \gset
+\if :have_ts
+SELECT CASE WHEN izzy_ts('2025-10-24 19:00:00.5+02') = '2025-10-24T17:00:00.500Z'
+             AND izzy_ts('2025-11-08 23:30:00.123+00') = '2025-11-08T23:30:00.123Z'
+             AND izzy_ts(NULL) IS NULL
+            THEN 'ok function izzy_ts'
+            ELSE 'FAIL function izzy_ts: ' || izzy_ts('2025-10-24 19:00:00.5+02')
+                 || ', want 2025-10-24T17:00:00.500Z' END;
+\else
+SELECT 'FAIL function izzy_ts(timestamptz) missing';
+\endif
+\if :have_money
+SELECT CASE WHEN izzy_money(120000.000000000000000000000000000000) = '120000'
+             AND izzy_money(7500.50) = '7500.5'
+             AND izzy_money(0.000) = '0'
+             AND izzy_money(0.05) = '0.05'
+             AND izzy_money(NULL) IS NULL
+            THEN 'ok function izzy_money'
+            ELSE 'FAIL function izzy_money: ' || izzy_money(120000.000) || ' ' || izzy_money(7500.50)
+                 || ', want 120000 7500.5' END;
+\else
+SELECT 'FAIL function izzy_money(numeric) missing';
+\endif
+SQL
+)
+rc=$?
+
+# Every line is "ok ..." or "FAIL ..."; anything else (a psql error) is a failure too.
+printf '%s\n' "$out" | sed -e '/^$/d' -e '/^ok /b' -e '/^FAIL /b' -e 's/^/FAIL psql: /'
+if [ $rc -ne 0 ]; then
+	exit 2
+fi
+if printf '%s\n' "$out" | grep -v -e '^ok ' -e '^$' >/dev/null; then
+	exit 1
+fi
+exit 0

@@ -1,0 +1,37 @@
+// The route table: one row per screen. The router (router.js) matches paths
+// and applies `access` and `roles`; the shell (screens/shell.js) builds the
+// sidebar from the rows that have `nav`, in table order (FR-2).
+//
+// Row fields:
+//   path    '/leads' or with parameters '/leads/:id'
+//   access  'guest'  only without a session (a logged-in user goes to /leads)
+//           'user'   needs a session; `roles` limits it further
+//           'public' anybody (client-facing pages)
+//   roles   allowed roles for 'user' rows (omitted = every role)
+//   shell   true: rendered inside the app shell (header + sidebar)
+//   title   catalogue key of the page title (document title, placeholder heading)
+//   nav     { key, icon }: sidebar entry; labels come from `nav.<key>` in i18n.js
+//   load    () => import(screen module); its default export is the screen
+//
+// Adding a screen = one module in screens/ + one row here.
+import { LEAD_STAFF } from './roles.js';
+
+const placeholder = () => import('./screens/placeholder.js');
+
+export const WORKSPACE = '/leads';
+export const LOGIN = '/login';
+
+export const routes = [
+	{ path: '/login', access: 'guest', title: 'login.title', load: () => import('./screens/login.js') },
+	{ path: '/reset-password', access: 'guest', title: 'forgotPassword.title', load: () => import('./screens/forgot-password.js') },
+	{ path: '/set-password', access: 'public', title: 'setPassword.title', load: () => import('./screens/set-password.js') },
+
+	{ path: '/leads', access: 'user', shell: true, title: 'nav.leads.label', nav: { key: 'leads', icon: 'inbox' }, load: () => import('./screens/leads.js') },
+	{ path: '/leads/:id', access: 'user', shell: true, title: 'nav.leads.label', load: () => import('./screens/leads.js') },
+	{ path: '/admin/partners', access: 'user', roles: ['ADMIN'], shell: true, title: 'nav.partners.label', nav: { key: 'partners', icon: 'briefcase' }, load: placeholder },
+	{ path: '/analytics', access: 'user', roles: LEAD_STAFF, shell: true, title: 'nav.analytics.label', nav: { key: 'analytics', icon: 'chart' }, load: placeholder },
+	{ path: '/admin/users', access: 'user', roles: ['ADMIN', 'SUPERVISOR'], shell: true, title: 'nav.users.label', nav: { key: 'users', icon: 'users' }, load: placeholder },
+	{ path: '/admin/consents', access: 'user', roles: ['ADMIN'], shell: true, title: 'nav.consents.label', nav: { key: 'consents', icon: 'shield' }, load: placeholder },
+	{ path: '/admin/consent-records', access: 'user', roles: ['ADMIN', 'SUPERVISOR', 'OPERATOR'], shell: true, title: 'nav.consentRecords.label', nav: { key: 'consentRecords', icon: 'archive' }, load: placeholder },
+	{ path: '/application-form', access: 'user', shell: true, title: 'nav.applicationForm.label', load: placeholder },
+];
