@@ -8,13 +8,11 @@ COPY scripts/install-deps /src/scripts/install-deps
 RUN /src/scripts/install-deps --build --no-npm && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .
-RUN autoreconf -fi \
- && ./configure \
- && make -j"$(nproc)" \
+RUN scripts/build /src/build \
  && mkdir -p /out/cgi-bin /out/bin \
- && for f in cgi-bin/* bin/*; do \
+ && for f in build/cgi-bin/* build/bin/*; do \
       case "${f##*/}" in *.*) continue ;; esac; \
-      if [ -f "$f" ] && [ -x "$f" ]; then cp "$f" "/out/$f" && strip "/out/$f"; fi; \
+      if [ -f "$f" ] && [ -x "$f" ]; then cp "$f" "/out/${f#build/}" && strip "/out/${f#build/}"; fi; \
     done \
  && cp -r schema nginx /out/ \
  && mkdir -p /out/scripts && cp -r scripts/lib scripts/container-entrypoint /out/scripts/

@@ -491,7 +491,9 @@ stack_fcgi_start() {
 	rundir=$(readlink -f "$var/run")
 	group=$(_stack_nginx_group) || return 1
 	if [[ -n $group ]]; then
-		chgrp "$group" "$rundir" && chmod 0750 "$rundir"
+		# nginx's workers connect through the socket's group; the programs' user (IZZY_FCGI_USER)
+		# needs to pass through to its own files. Nobody else can list the directory.
+		chgrp "$group" "$rundir" && chmod 0711 "$rundir"
 	fi
 	while IFS= read -r name; do
 		prog=$build/cgi-bin/$name

@@ -1,0 +1,4 @@
+-- Statements of cgi-bin/partners.c.
+
+-- name: partners_placeholder
+SELECT 1

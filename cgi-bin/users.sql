@@ -1,0 +1,4 @@
+-- Statements of cgi-bin/users.c.
+
+-- name: users_placeholder
+SELECT 1

@@ -1,0 +1,263 @@
+/*
+ * check_route: pattern matching and table checks (common/route.c), plus a
+ * walk over every program's real route table: each must pass route_check(),
+ * name a non-empty role set and have every row reachable.  The Makefile links
+ * the programs' sources in with -DIZZY_NO_MAIN; a new program adds its
+ * source there and one line to apps[] below.
+ */
+#include "config.h"
+#include "common/route.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include <check.h>
+
+#include "common/http.h"
+#include "common/role.h"
+
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+
+extern const struct http_app health_app, auth_app;
+
+static const struct http_app *const apps[] = {
+	&health_app,
+	&auth_app,
+};
+
+static int
+h_ok(struct req *r)
+{
+	(void)r;
+	return 0;
+}
+
+static const struct route rt[] = {
+	/* 0 */ { HTTP_GET, "/api/leads", h_ok, ROLES_ANY_USER, NULL, NULL },
+	/* 1 */ { HTTP_POST, "/api/leads", h_ok, ROLES_ANY_USER, NULL, NULL },
+	/* 2 */ { HTTP_GET, "/api/leads/:id", h_ok, ROLES_ANY_USER, NULL, NULL },
+	/* 3 */ { HTTP_GET, "/api/leads/:id/notes/:noteId", h_ok, ROLES_STAFF, NULL, NULL },
+	/* 4 */ { HTTP_DELETE, "/api/leads/:id", h_ok, ROLES_ADMIN, NULL, NULL },
+	/* 5 */ { HTTP_PATCH, "/api/leads/:id/status", h_ok, ROLES_STAFF, NULL, NULL },
+	/* 6 */ { HTTP_GET, "/x/:a/:b/c", h_ok, ROLES_PUBLIC, NULL, NULL },
+	/* 7 */ { HTTP_GET, "/x/:id/2", h_ok, ROLES_PUBLIC, NULL, NULL },
+	/* 8 */ { HTTP_GET, "/", h_ok, ROLES_PUBLIC, NULL, NULL },
+	/* 9 */ { HTTP_OPTIONS, "/api/Health", h_ok, ROLES_PUBLIC, NULL, NULL },
+};
+
+START_TEST(test_match_table)
+{
+	static const struct {
+		enum http_method m;
+		const char *path;
+		size_t capbufsz;	/* 0: 256 */
+		int row;		/* -1: no match */
+		const char *caps[ROUTE_MAX_CAPS];
+	} rows[] = {
+		{ HTTP_GET, "/api/leads", 0, 0, { NULL } },
+		{ HTTP_GET, "/api/leads/", 0, 0, { NULL } },	/* one trailing slash */
+		{ HTTP_GET, "/api/leads//", 0, -1, { NULL } },
+		{ HTTP_GET, "/API/Leads", 0, 0, { NULL } },	/* literals are case-insensitive */
+		{ HTTP_OPTIONS, "/api/health", 0, 9, { NULL } },
+		{ HTTP_POST, "/api/leads", 0, 1, { NULL } },
+		{ HTTP_PUT, "/api/leads", 0, -1, { NULL } },	/* method mismatch */
+		{ HTTP_DELETE, "/api/leads", 0, -1, { NULL } },
+		{ HTTP_HEAD, "/api/leads", 0, 0, { NULL } },	/* HEAD uses the GET row */
+		{ HTTP_HEAD, "/api/leads/ckabc123", 0, 2, { "ckabc123" } },
+		{ HTTP_GET, "/api/leads/ckabc123", 0, 2, { "ckabc123" } },
+		{ HTTP_GET, "/api/leads/CKabc123", 0, 2, { "CKabc123" } },	/* captures keep case */
+		{ HTTP_GET, "/api/leads/ckabc123/", 0, 2, { "ckabc123" } },
+		{ HTTP_GET, "/api/leads/ckabc123//", 0, -1, { NULL } },
+		{ HTTP_GET, "/api/leads/a%2Fb", 0, 2, { "a%2Fb" } },	/* no decoding here */
+		{ HTTP_GET, "/api/leads/ckabc123/notes/cn1", 0, 3, { "ckabc123", "cn1" } },
+		{ HTTP_GET, "/api/leads/ckabc123/NOTES/cn1/", 0, 3, { "ckabc123", "cn1" } },
+		{ HTTP_GET, "/api/leads/ckabc123/notes", 0, -1, { NULL } },
+		{ HTTP_GET, "/api/leads/ckabc123/notes/", 0, -1, { NULL } },	/* empty capture */
+		{ HTTP_GET, "/api/leads/ckabc123/notes/cn1/x", 0, -1, { NULL } },
+		{ HTTP_DELETE, "/api/leads/ckabc123", 0, 4, { "ckabc123" } },
+		{ HTTP_PATCH, "/api/leads/c1/status", 0, 5, { "c1" } },
+		{ HTTP_PATCH, "/api/leads//status", 0, -1, { NULL } },
+		{ HTTP_GET, "/api/leadsx", 0, -1, { NULL } },
+		{ HTTP_GET, "/api/lead", 0, -1, { NULL } },
+		{ HTTP_GET, "/api", 0, -1, { NULL } },
+		{ HTTP_GET, "api/leads", 0, -1, { NULL } },
+		{ HTTP_GET, "", 0, -1, { NULL } },
+		{ HTTP_GET, "/", 0, 8, { NULL } },
+		{ HTTP_GET, "/x/1/2/c", 0, 6, { "1", "2" } },
+		/* The capture buffer: "ckabc123" needs 9 bytes. */
+		{ HTTP_GET, "/api/leads/ckabc123", 9, 2, { "ckabc123" } },
+		{ HTTP_GET, "/api/leads/ckabc123", 8, -1, { NULL } },
+		{ HTTP_GET, "/api/leads/ckabc123", 1, -1, { NULL } },
+		{ HTTP_GET, "/api/leads/c1/notes/c2", 6, 3, { "c1", "c2" } },
+		{ HTTP_GET, "/api/leads/c1/notes/c2", 5, -1, { NULL } },
+		/* Literals need no buffer. */
+		{ HTTP_GET, "/api/leads", 1, 0, { NULL } },
+		/* Last, so a failure here does not hide the rows above. */
+		/* BUG: see lead (row 6 fails after capturing "2"; caps[1] stays set for row 7) */
+		{ HTTP_GET, "/x/1/2", 0, 7, { "1" } },
+	};
+
+	for (size_t i = 0; i < NELEM(rows); i++) {
+		char capbuf[256];
+		const char *caps[ROUTE_MAX_CAPS] = { NULL };
+		size_t sz = rows[i].capbufsz != 0 ? rows[i].capbufsz : sizeof(capbuf);
+		const struct route *r;
+		int ncaps = 0;
+
+		memset(capbuf, 'Z', sizeof(capbuf));
+		r = route_match(rt, NELEM(rt), rows[i].m, rows[i].path, capbuf, sz, caps);
+		ck_assert_msg(r == (rows[i].row < 0 ? NULL : &rt[rows[i].row]), "%s %s: got row %ld",
+		    route_method_name(rows[i].m), rows[i].path, r != NULL ? (long)(r - rt) : -1L);
+		/* Never a byte past the buffer the caller gave. */
+		ck_assert_msg(sz == sizeof(capbuf) || capbuf[sz] == 'Z', "%s: capbuf overrun", rows[i].path);
+		if (r == NULL)
+			continue;
+		for (; ncaps < ROUTE_MAX_CAPS && rows[i].caps[ncaps] != NULL; ncaps++)
+			ck_assert_msg(caps[ncaps] != NULL && strcmp(caps[ncaps], rows[i].caps[ncaps]) == 0,
+			    "%s: cap %d is \"%s\"", rows[i].path, ncaps, caps[ncaps] ? caps[ncaps] : "NULL");
+		/* The slot after the last capture stays NULL: dispatch stops there. */
+		if (ncaps < ROUTE_MAX_CAPS)
+			ck_assert_msg(caps[ncaps] == NULL, "%s: stale cap %d \"%s\"", rows[i].path, ncaps,
+			    caps[ncaps]);
+	}
+}
+END_TEST
+
+START_TEST(test_check_table)
+{
+	static const struct {
+		const char *what;
+		struct route r;
+		int rc;
+	} rows[] = {
+		{ "public", { HTTP_GET, "/a", h_ok, ROLES_PUBLIC, NULL, NULL }, 0 },
+		{ "roles", { HTTP_POST, "/a/:id", h_ok, ROLES_STAFF, NULL, NULL }, 0 },
+		{ "one role", { HTTP_DELETE, "/a/:id", h_ok, ROLE_BIT(ROLE_AUDITOR), NULL, NULL }, 0 },
+		{ "root", { HTTP_GET, "/", h_ok, ROLES_PUBLIC, NULL, NULL }, 0 },
+		{ "empty role set", { HTTP_GET, "/a", h_ok, 0, NULL, NULL }, -1 },
+		{ "public plus roles", { HTTP_GET, "/a", h_ok, ROLES_PUBLIC | ROLES_ADMIN, NULL, NULL }, -1 },
+		{ "undefined role bit", { HTTP_GET, "/a", h_ok, 1u << 10, NULL, NULL }, -1 },
+		{ "undefined bit with a role", { HTTP_GET, "/a", h_ok, ROLES_ADMIN | 1u << 20, NULL, NULL },
+		    -1 },
+		{ "NULL handler", { HTTP_GET, "/a", NULL, ROLES_PUBLIC, NULL, NULL }, -1 },
+		{ "NULL pattern", { HTTP_GET, NULL, h_ok, ROLES_PUBLIC, NULL, NULL }, -1 },
+		{ "relative pattern", { HTTP_GET, "a/b", h_ok, ROLES_PUBLIC, NULL, NULL }, -1 },
+		{ "empty pattern", { HTTP_GET, "", h_ok, ROLES_PUBLIC, NULL, NULL }, -1 },
+		{ "bad method", { HTTP__MAX, "/a", h_ok, ROLES_PUBLIC, NULL, NULL }, -1 },
+		{ "four captures", { HTTP_GET, "/:a/:b/:c/:d", h_ok, ROLES_ADMIN, NULL, NULL }, 0 },
+		{ "five captures", { HTTP_GET, "/:a/:b/:c/:d/:e", h_ok, ROLES_ADMIN, NULL, NULL }, -1 },
+	};
+
+	for (size_t i = 0; i < NELEM(rows); i++) {
+		/* Alone, and after a good row (the bad row is found wherever it is). */
+		struct route two[2] = { rt[0], rows[i].r };
+		ck_assert_msg(route_check(&rows[i].r, 1) == rows[i].rc, "%s", rows[i].what);
+		ck_assert_msg(route_check(two, 2) == rows[i].rc, "%s (second row)", rows[i].what);
+	}
+	ck_assert_int_eq(route_check(rt, 0), 0);
+	ck_assert_int_eq(route_check(rt, NELEM(rt)), 0);
+}
+END_TEST
+
+START_TEST(test_methods)
+{
+	static const struct {
+		const char *name;
+		int rc;
+		enum http_method m;
+	} rows[] = {
+		{ "GET", 0, HTTP_GET },
+		{ "HEAD", 0, HTTP_HEAD },
+		{ "POST", 0, HTTP_POST },
+		{ "PUT", 0, HTTP_PUT },
+		{ "PATCH", 0, HTTP_PATCH },
+		{ "DELETE", 0, HTTP_DELETE },
+		{ "OPTIONS", 0, HTTP_OPTIONS },
+		{ "get", -1, 0 },
+		{ "TRACE", -1, 0 },
+		{ "CONNECT", -1, 0 },
+		{ "", -1, 0 },
+		{ "GET ", -1, 0 },
+	};
+
+	for (size_t i = 0; i < NELEM(rows); i++) {
+		enum http_method m = HTTP__MAX;
+		ck_assert_msg(route_method_parse(rows[i].name, &m) == rows[i].rc, "\"%s\"", rows[i].name);
+		if (rows[i].rc == 0) {
+			ck_assert_int_eq(m, rows[i].m);
+			ck_assert_str_eq(route_method_name(m), rows[i].name);
+		}
+	}
+	ck_assert_str_eq(route_method_name(HTTP__MAX), "?");
+}
+END_TEST
+
+/* A request path that only this pattern's row should answer. */
+static void
+sample_path(char *out, size_t outsz, const char *pattern)
+{
+	size_t o = 0;
+
+	for (const char *p = pattern; *p != '\0' && o + 16 < outsz;) {
+		if (*p == ':') {
+			o += (size_t)snprintf(out + o, outsz - o, "c000000000001");
+			p += strcspn(p, "/");
+		} else
+			out[o++] = *p++;
+	}
+	out[o] = '\0';
+}
+
+START_TEST(test_program_tables)
+{
+	for (size_t a = 0; a < NELEM(apps); a++) {
+		const struct http_app *app = apps[a];
+
+		ck_assert_ptr_nonnull(app->name);
+		ck_assert_msg(app->nroutes > 0, "%s: no routes", app->name);
+		ck_assert_msg(route_check(app->routes, app->nroutes) == 0, "%s: route_check failed",
+		    app->name);
+		for (size_t i = 0; i < app->nroutes; i++) {
+			const struct route *r = &app->routes[i];
+			char path[512], capbuf[512];
+			const char *caps[ROUTE_MAX_CAPS] = { NULL };
+
+			ck_assert_msg(r->roles != 0, "%s row %zu (%s): empty role set", app->name, i, r->pattern);
+			ck_assert_msg(r->roles == ROLES_PUBLIC || (r->roles & ~ROLES_ANY_USER) == 0,
+			    "%s %s: role set 0x%x", app->name, r->pattern, r->roles);
+			/* Reachable: no earlier row shadows it. */
+			sample_path(path, sizeof(path), r->pattern);
+			ck_assert_msg(route_match(app->routes, app->nroutes, r->method, path, capbuf,
+					  sizeof(capbuf), caps) == r,
+			    "%s: %s %s is shadowed by an earlier row", app->name,
+			    route_method_name(r->method), r->pattern);
+		}
+	}
+}
+END_TEST
+
+static Suite *
+route_suite(void)
+{
+	Suite *s = suite_create("route");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_test(tc, test_match_table);
+	tcase_add_test(tc, test_check_table);
+	tcase_add_test(tc, test_methods);
+	tcase_add_test(tc, test_program_tables);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(route_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? 0 : 1;
+}
