@@ -161,6 +161,8 @@ list_migrations(char **names, int max)
 			continue;
 		if (n == max || (names[n] = strndup(e->d_name, len - 4)) == NULL) {
 			log_error("izzyctl", "too many migrations or out of memory");
+			while (n > 0)
+				free(names[--n]);
 			closedir(d);
 			return -1;
 		}

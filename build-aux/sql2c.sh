@@ -28,7 +28,7 @@ function flush() {
 {
 	if (name == "") next
 	line = $0
-	gsub(/\\/, "\\\\", line); gsub(/"/, "\\\"", line); gsub(/\t/, " ", line)
+	gsub(/\\/, "&&", line); gsub(/"/, "\\\"", line); gsub(/\t/, " ", line)
 	sql = sql (sql == "" ? "" : "\n") line
 }
 END {

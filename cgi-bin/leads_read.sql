@@ -1,4 +1,387 @@
--- Statements of cgi-bin/leads_read.c.
+-- Statements of cgi-bin/leads_read.c: lead list, detail, duplicates, create.
+-- Parameters are text; casts are explicit.  The responses are built here as
+-- JSON text (timestamps through izzy_ts, money through izzy_money).
 
--- name: leads_read_placeholder
-SELECT 1
+-- name: leads_list_page
+-- Which leads a list page shows (spec/api.md section 4.5.2): the total and the
+-- page's ids in order.  Kept apart from the summaries so that this small
+-- statement is planned for the actual filter values (the visibility CASE
+-- folds into plain indexable comparisons) while leads_list_rows keeps one
+-- cached plan.
+--   $1 actor role  $2 actor id  $3 actor partner (NULL: none)
+--   $4 partnerId filter  $5 status filter (text[] literal, NULL: any)
+--   $6 'true': unassigned only  $7 assignedUserId filter  $8 page  $9 perPage
+-- f is inlined into both parts: the count (an index-only scan), and the page,
+-- which walks "Lead_leadCreatedAt_idx" backwards and stops after perPage rows.
+WITH f AS NOT MATERIALIZED (
+	SELECT l.id, l."leadCreatedAt"
+	FROM "Lead" l
+	WHERE izzy_lead_visible($1, $2, $3, l."partnerId", l."assignedUserId", l."createdByUserId")
+	  AND ($4::text IS NULL OR l."partnerId" = $4::text)
+	  AND ($5::text[] IS NULL OR l.status = ANY ($5::text[]::"LeadStatus"[]))
+	  AND (CASE WHEN $6::boolean THEN l."assignedUserId" IS NULL
+	            WHEN $7::text IS NOT NULL THEN l."assignedUserId" = $7::text
+	            ELSE true END)
+)
+SELECT (SELECT count(*) FROM f),
+       (SELECT coalesce(array_agg(id), '{}') FROM (
+		SELECT id FROM f
+		ORDER BY "leadCreatedAt" DESC, id DESC
+		LIMIT $9::int OFFSET ($8::bigint - 1) * $9::int) p)::text
+
+-- name: leads_list_search_page
+-- leads_list_page with the search of section 4.5.2: $10 is an ILIKE pattern
+-- ('%term%' with the term's wildcards escaped by the handler) matched against
+-- the customer's first name, last name, e-mail and phone, each through its
+-- trigram index (0006); the few matches are collected once, then counted and
+-- sorted.
+WITH f AS MATERIALIZED (
+	SELECT l.id, l."leadCreatedAt"
+	FROM "CustomerProfile" s
+	JOIN "Lead" l ON l.id = s."leadId"
+	WHERE (s."firstName" ILIKE $10 OR s."lastName" ILIKE $10 OR s.email ILIKE $10 OR s.phone ILIKE $10)
+	  AND izzy_lead_visible($1, $2, $3, l."partnerId", l."assignedUserId", l."createdByUserId")
+	  AND ($4::text IS NULL OR l."partnerId" = $4::text)
+	  AND ($5::text[] IS NULL OR l.status = ANY ($5::text[]::"LeadStatus"[]))
+	  AND (CASE WHEN $6::boolean THEN l."assignedUserId" IS NULL
+	            WHEN $7::text IS NOT NULL THEN l."assignedUserId" = $7::text
+	            ELSE true END)
+)
+SELECT (SELECT count(*) FROM f),
+       (SELECT coalesce(array_agg(id), '{}') FROM (
+		SELECT id FROM f
+		ORDER BY "leadCreatedAt" DESC, id DESC
+		LIMIT $9::int OFFSET ($8::bigint - 1) * $9::int) p)::text
+
+-- name: leads_list_rows
+-- The lead summaries (spec/api.md section 4.5 "Lead summary") of the ids in
+-- $1 (text[] literal), in that order, with consentStatus (section 7.5): the
+-- active templates once, each lead's records in one lateral aggregate.
+WITH tpl AS (
+	SELECT coalesce(array_agg(id) FILTER (WHERE "isRequired" AND "formType" = 'lead_creation'), '{}') AS req_lead,
+	       coalesce(array_agg(id) FILTER (WHERE "isRequired" AND "formType" = 'financing_application'), '{}') AS req_fin,
+	       coalesce(array_agg(id) FILTER (WHERE NOT "isRequired" AND "formType" = 'lead_creation'), '{}') AS opt_lead,
+	       coalesce(array_agg(id) FILTER (WHERE NOT "isRequired" AND "formType" = 'financing_application'), '{}') AS opt_fin
+	FROM "ConsentTemplate"
+	WHERE "isActive" AND "formType" IN ('lead_creation', 'financing_application')
+	  AND "validFrom" <= now() AND ("validTo" IS NULL OR "validTo" > now())
+)
+SELECT coalesce(json_agg(json_build_object(
+	'id', l.id,
+	'status', l.status,
+	'partnerId', l."partnerId",
+	'leadCreatedAt', izzy_ts(l."leadCreatedAt"),
+	'claimedAt', izzy_ts(l."claimedAt"),
+	'lastContactAt', izzy_ts(l."lastContactAt"),
+	'nextActionAt', izzy_ts(l."nextActionAt"),
+	'createdByUserId', l."createdByUserId",
+	'assignedUser', CASE WHEN u.id IS NOT NULL THEN
+		json_build_object('id', u.id, 'fullName', u."fullName", 'email', u.email) END,
+	'partner', json_build_object('id', pa.id, 'name', pa.name),
+	'customerProfile', CASE WHEN cp.id IS NOT NULL THEN
+		json_build_object('firstName', cp."firstName", 'lastName', cp."lastName",
+		    'email', cp.email, 'phone', cp.phone) END,
+	'consentRecords', coalesce(c.records, '[]'),
+	'applicationForm', CASE WHEN af.id IS NOT NULL THEN
+		json_build_object('id', af.id, 'status', af.status) END,
+	'insuranceOnboarding', CASE WHEN io.id IS NOT NULL THEN
+		json_build_object('status', io.status) END,
+	'consentStatus', izzy_consent_status(
+		CASE WHEN af.id IS NOT NULL OR c.fin THEN t.req_lead || t.req_fin ELSE t.req_lead END,
+		CASE WHEN af.id IS NOT NULL OR c.fin THEN t.opt_lead || t.opt_fin ELSE t.opt_lead END,
+		c.given)) ORDER BY p.n), '[]')::text
+FROM unnest($1::text[]) WITH ORDINALITY AS p(id, n)
+JOIN "Lead" l ON l.id = p.id
+JOIN "Partner" pa ON pa.id = l."partnerId"
+LEFT JOIN "User" u ON u.id = l."assignedUserId"
+LEFT JOIN "CustomerProfile" cp ON cp."leadId" = l.id
+LEFT JOIN "ApplicationForm" af ON af."leadId" = l.id
+LEFT JOIN "InsuranceOnboardingSession" io ON io."leadId" = l.id
+CROSS JOIN tpl t
+LEFT JOIN LATERAL (
+	SELECT json_agg(json_build_object(
+		'consentTemplateId', r."consentTemplateId",
+		'consentGiven', r."consentGiven",
+		'consentTemplate', json_build_object('isRequired', ct."isRequired", 'formType', ct."formType"))
+		ORDER BY r."recordedAt" DESC, r.id) AS records,
+	       array_agg(r."consentTemplateId") FILTER (WHERE r."consentGiven" AND r."withdrawnAt" IS NULL) AS given,
+	       coalesce(bool_or(ct."formType" = 'financing_application' AND r."withdrawnAt" IS NULL), false) AS fin
+	FROM "ConsentRecord" r
+	JOIN "ConsentTemplate" ct ON ct.id = r."consentTemplateId"
+	WHERE r."leadId" = l.id
+) c ON true
+
+-- name: leads_detail
+-- The whole detail (spec/api.md section 4.5.3) in one statement, with the stale
+-- client-activity flag switched off on the way (FR-26; reported as false).
+--   $1 lead id  $2 'true' for partner-scoped actors: no formData or unlock
+--   history, no audit trail, no consent IP/user agent ([SEC] of 4.5.3).
+-- Nobody gets a document's storageKey or a consent's accessCodeHash.
+WITH stale AS (
+	UPDATE "ApplicationForm" SET "isClientActive" = false
+	WHERE "leadId" = $1 AND "isClientActive"
+	  AND ("lastClientActivity" IS NULL OR "lastClientActivity" < now() - interval '5 minutes')
+	RETURNING id
+), tpl AS (
+	SELECT coalesce(array_agg(id) FILTER (WHERE "isRequired" AND "formType" = 'lead_creation'), '{}') AS req_lead,
+	       coalesce(array_agg(id) FILTER (WHERE "isRequired" AND "formType" = 'financing_application'), '{}') AS req_fin,
+	       coalesce(array_agg(id) FILTER (WHERE NOT "isRequired" AND "formType" = 'lead_creation'), '{}') AS opt_lead,
+	       coalesce(array_agg(id) FILTER (WHERE NOT "isRequired" AND "formType" = 'financing_application'), '{}') AS opt_fin
+	FROM "ConsentTemplate"
+	WHERE "isActive" AND "formType" IN ('lead_creation', 'financing_application')
+	  AND "validFrom" <= now() AND ("validTo" IS NULL OR "validTo" > now())
+), cons AS (
+	SELECT array_agg(r."consentTemplateId") FILTER (WHERE r."consentGiven" AND r."withdrawnAt" IS NULL) AS given,
+	       coalesce(bool_or(ct."formType" = 'financing_application' AND r."withdrawnAt" IS NULL), false) AS fin,
+	       json_agg(json_build_object(
+		'id', r.id,
+		'consentTemplateId', r."consentTemplateId",
+		'consentType', r."consentType",
+		'applicationFormId', r."applicationFormId",
+		'leadId', r."leadId",
+		'consentGiven', r."consentGiven",
+		'consentMethod', r."consentMethod",
+		'ipAddress', CASE WHEN NOT $2::boolean THEN r."ipAddress" END,
+		'userAgent', CASE WHEN NOT $2::boolean THEN r."userAgent" END,
+		'recordedByUserId', r."recordedByUserId",
+		'partnerId', r."partnerId",
+		'recordedAt', izzy_ts(r."recordedAt"),
+		'withdrawnAt', izzy_ts(r."withdrawnAt"),
+		'notes', r.notes,
+		'version', r.version,
+		'consentText', r."consentText",
+		'helpTextSnapshot', r."helpTextSnapshot",
+		'createdAt', izzy_ts(r."createdAt"),
+		'updatedAt', izzy_ts(r."updatedAt"),
+		'consentTemplate', json_build_object('id', ct.id, 'title', ct.title, 'content', ct.content,
+			'version', ct.version, 'isRequired', ct."isRequired", 'formType', ct."formType"),
+		'recordedBy', CASE WHEN ru.id IS NOT NULL THEN
+			json_build_object('id', ru.id, 'fullName', ru."fullName", 'email', ru.email) END,
+		'partner', CASE WHEN rp.id IS NOT NULL THEN json_build_object('id', rp.id, 'name', rp.name) END)
+		ORDER BY r."recordedAt" DESC, r.id) AS records
+	FROM "ConsentRecord" r
+	JOIN "ConsentTemplate" ct ON ct.id = r."consentTemplateId"
+	LEFT JOIN "User" ru ON ru.id = r."recordedByUserId"
+	LEFT JOIN "Partner" rp ON rp.id = r."partnerId"
+	WHERE r."leadId" = $1
+)
+SELECT json_build_object(
+	'id', l.id,
+	'partnerId', l."partnerId",
+	'assignedUserId', l."assignedUserId",
+	'createdByUserId', l."createdByUserId",
+	'status', l.status,
+	'sourceMetadata', l."sourceMetadata",
+	'leadCreatedAt', izzy_ts(l."leadCreatedAt"),
+	'claimedAt', izzy_ts(l."claimedAt"),
+	'lastContactAt', izzy_ts(l."lastContactAt"),
+	'nextActionAt', izzy_ts(l."nextActionAt"),
+	'createdAt', izzy_ts(l."createdAt"),
+	'updatedAt', izzy_ts(l."updatedAt"),
+	'mergedIntoId', l."mergedIntoId",
+	'anonymizedAt', izzy_ts(l."anonymizedAt"),
+	'anonymizedById', l."anonymizedById",
+	'leadNotesText', l.notes,
+	'partner', json_build_object('id', pa.id, 'name', pa.name),
+	'assignedUser', CASE WHEN u.id IS NOT NULL THEN
+		json_build_object('id', u.id, 'fullName', u."fullName", 'email', u.email) END,
+	'customerProfile', CASE WHEN cp.id IS NOT NULL THEN json_build_object(
+		'id', cp.id, 'leadId', cp."leadId", 'firstName', cp."firstName", 'lastName', cp."lastName",
+		'dateOfBirth', izzy_ts(cp."dateOfBirth"), 'nationalIdHash', cp."nationalIdHash",
+		'email', cp.email, 'phone', cp.phone, 'alternateEmails', cp."alternateEmails",
+		'employmentInfo', cp."employmentInfo", 'address', cp.address,
+		'createdAt', izzy_ts(cp."createdAt"), 'updatedAt', izzy_ts(cp."updatedAt")) END,
+	'vehicleCurrent', (SELECT json_build_object('id', v.id, 'leadId', v."leadId", 'make', v.make,
+		'model', v.model, 'year', v.year, 'mileage', v.mileage, 'ownershipStatus', v."ownershipStatus",
+		'vin', v.vin) FROM "VehicleCurrent" v WHERE v."leadId" = l.id),
+	'vehicleDesired', (SELECT json_build_object('id', v.id, 'leadId', v."leadId", 'make', v.make,
+		'model', v.model, 'year', v.year, 'budget', izzy_money(v.budget), 'preferences', v.preferences)
+		FROM "VehicleDesired" v WHERE v."leadId" = l.id),
+	'applicationForm', CASE WHEN af.id IS NOT NULL THEN CASE WHEN $2::boolean THEN json_build_object(
+		'id', af.id, 'status', af.status,
+		'isClientActive', af."isClientActive" AND NOT EXISTS (SELECT 1 FROM stale),
+		'uniqueLink', af."uniqueLink", 'linkExpiresAt', izzy_ts(af."linkExpiresAt"),
+		'submittedAt', izzy_ts(af."submittedAt"), 'lastClientActivity', izzy_ts(af."lastClientActivity"))
+	ELSE json_build_object(
+		'id', af.id, 'status', af.status,
+		'isClientActive', af."isClientActive" AND NOT EXISTS (SELECT 1 FROM stale),
+		'uniqueLink', af."uniqueLink", 'linkExpiresAt', izzy_ts(af."linkExpiresAt"),
+		'submittedAt', izzy_ts(af."submittedAt"), 'lastClientActivity', izzy_ts(af."lastClientActivity"),
+		'unlockHistory', af."unlockHistory", 'formData', af."formData") END END,
+	'financingApps', coalesce((SELECT json_agg(json_build_object('id', f.id, 'leadId', f."leadId",
+		'bank', f.bank, 'loanAmount', izzy_money(f."loanAmount"), 'downPayment', izzy_money(f."downPayment"),
+		'termMonths', f."termMonths", 'income', izzy_money(f.income), 'expenses', izzy_money(f.expenses),
+		'creditScore', f."creditScore", 'submittedBy', f."submittedBy", 'submittedAt', izzy_ts(f."submittedAt"),
+		'bankReference', f."bankReference", 'decision', f.decision, 'decisionAt', izzy_ts(f."decisionAt"),
+		'createdAt', izzy_ts(f."createdAt"), 'updatedAt', izzy_ts(f."updatedAt"))
+		ORDER BY f."createdAt" DESC, f.id) FROM "FinancingApplication" f WHERE f."leadId" = l.id), '[]'),
+	'documents', coalesce((SELECT json_agg(json_build_object('id', d.id, 'leadId', d."leadId",
+		'type', d.type, 'filePath', d."filePath", 'version', d.version, 'uploadedBy', d."uploadedBy",
+		'uploadedAt', izzy_ts(d."uploadedAt"), 'checksum', d.checksum, 'originalName', d."originalName",
+		'mimeType', d."mimeType", 'sizeBytes', d."sizeBytes", 'storageProvider', d."storageProvider")
+		ORDER BY d."uploadedAt" DESC, d.id) FROM "Document" d WHERE d."leadId" = l.id), '[]'),
+	'offers', coalesce((SELECT json_agg(json_build_object('id', o.id, 'leadId', o."leadId",
+		'title', o.title, 'url', o.url, 'price', izzy_money(o.price), 'currency', o.currency,
+		'availabilityStatus', o."availabilityStatus",
+		'availabilityCheckedAt', izzy_ts(o."availabilityCheckedAt"), 'notes', o.notes,
+		'createdAt', izzy_ts(o."createdAt"), 'updatedAt', izzy_ts(o."updatedAt"))
+		ORDER BY o."createdAt" DESC, o.id) FROM "Offer" o WHERE o."leadId" = l.id), '[]'),
+	'agreement', (SELECT json_build_object('id', a.id, 'leadId', a."leadId", 'version', a.version,
+		'draftFilePath', a."draftFilePath", 'signatureStatus', a."signatureStatus",
+		'signedFilePath', a."signedFilePath", 'signedAt', izzy_ts(a."signedAt"),
+		'signatureMethod', a."signatureMethod", 'notes', a.notes,
+		'createdAt', izzy_ts(a."createdAt"), 'updatedAt', izzy_ts(a."updatedAt"))
+		FROM "Agreement" a WHERE a."leadId" = l.id),
+	'reminders', coalesce((SELECT json_agg(json_build_object('id', m.id, 'leadId', m."leadId",
+		'assignedUserId', m."assignedUserId", 'dueAt', izzy_ts(m."dueAt"), 'description', m.description,
+		'status', m.status, 'createdAt', izzy_ts(m."createdAt"), 'updatedAt', izzy_ts(m."updatedAt"))
+		ORDER BY m."dueAt", m.id) FROM "Reminder" m WHERE m."leadId" = l.id), '[]'),
+	'auditLogs', CASE WHEN $2::boolean THEN '[]'::json ELSE coalesce((SELECT json_agg(json_build_object(
+		'id', x.id, 'leadId', x."leadId", 'userId', x."userId", 'action', x.action, 'field', x.field,
+		'oldValue', x."oldValue", 'newValue', x."newValue", 'metadata', x.metadata,
+		'createdAt', izzy_ts(x."createdAt"),
+		'user', CASE WHEN x.uid IS NOT NULL THEN
+			json_build_object('id', x.uid, 'fullName', x."fullName", 'email', x.email) END)
+		ORDER BY x."createdAt" DESC, x.id DESC)
+		FROM (SELECT g.id, g."leadId", g."userId", g.action, g.field, g."oldValue", g."newValue",
+		             g.metadata, g."createdAt", gu.id AS uid, gu."fullName", gu.email
+		      FROM "AuditLog" g LEFT JOIN "User" gu ON gu.id = g."userId"
+		      WHERE g."leadId" = l.id
+		      ORDER BY g."createdAt" DESC, g.id DESC LIMIT 50) x), '[]') END,
+	'consentRecords', coalesce(c.records, '[]'),
+	'notes', coalesce((SELECT json_agg(json_build_object('id', n.id, 'leadId', n."leadId",
+		'authorId', n."authorId", 'content', n.content, 'link', n.link, 'type', n.type,
+		'metadata', n.metadata, 'createdAt', izzy_ts(n."createdAt"),
+		'author', CASE WHEN na.id IS NOT NULL THEN
+			json_build_object('id', na.id, 'fullName', na."fullName", 'email', na.email) END)
+		ORDER BY n."createdAt" DESC, n.id DESC)
+		FROM "LeadNote" n LEFT JOIN "User" na ON na.id = n."authorId" WHERE n."leadId" = l.id), '[]'),
+	'statusHistory', coalesce((SELECT json_agg(json_build_object('id', h.id, 'leadId', h."leadId",
+		'oldStatus', h."oldStatus", 'newStatus', h."newStatus", 'changedById', h."changedById",
+		'timestamp', izzy_ts(h."timestamp"), 'reason', h.reason,
+		'changedBy', CASE WHEN hu.id IS NOT NULL THEN
+			json_build_object('id', hu.id, 'fullName', hu."fullName", 'email', hu.email) END)
+		ORDER BY h."timestamp" DESC, h.id DESC)
+		FROM "LeadStatusHistory" h LEFT JOIN "User" hu ON hu.id = h."changedById"
+		WHERE h."leadId" = l.id), '[]'),
+	'consentStatus', izzy_consent_status(
+		CASE WHEN af.id IS NOT NULL OR c.fin THEN t.req_lead || t.req_fin ELSE t.req_lead END,
+		CASE WHEN af.id IS NOT NULL OR c.fin THEN t.opt_lead || t.opt_fin ELSE t.opt_lead END,
+		c.given)
+)::text
+FROM "Lead" l
+JOIN "Partner" pa ON pa.id = l."partnerId"
+LEFT JOIN "User" u ON u.id = l."assignedUserId"
+LEFT JOIN "CustomerProfile" cp ON cp."leadId" = l.id
+LEFT JOIN "ApplicationForm" af ON af."leadId" = l.id
+CROSS JOIN tpl t
+CROSS JOIN cons c
+WHERE l.id = $1
+
+-- name: leads_duplicates
+-- Leads the actor may see whose customer has the e-mail (case-insensitive),
+-- the phone (last 9 digits) or the PESEL hash given (FR-28).  Merged and
+-- anonymised leads are left out.  $1..$3 actor, $4 e-mail, $5 phone,
+-- $6 PESEL hash, $7 lead to leave out.
+SELECT coalesce(json_agg(json_build_object(
+	'id', d.id, 'status', d.status,
+	'customerProfile', json_build_object('firstName', d."firstName", 'lastName', d."lastName",
+		'email', d.email, 'phone', d.phone),
+	'leadCreatedAt', izzy_ts(d."leadCreatedAt")) ORDER BY d."leadCreatedAt" DESC, d.id DESC), '[]')::text
+FROM (
+	SELECT l.id, l.status, l."leadCreatedAt", cp."firstName", cp."lastName", cp.email, cp.phone
+	FROM "CustomerProfile" cp
+	JOIN "Lead" l ON l.id = cp."leadId"
+	WHERE (lower(cp.email) = lower($4::text)
+	       OR izzy_phone_key(cp.phone) = izzy_phone_key($5::text)
+	       OR cp."nationalIdHash" = $6::text)
+	  AND izzy_lead_visible($1, $2, $3, l."partnerId", l."assignedUserId", l."createdByUserId")
+	  AND l.status <> 'MERGED' AND l."anonymizedAt" IS NULL
+	  AND l.id IS DISTINCT FROM $7::text
+	ORDER BY l."leadCreatedAt" DESC, l.id DESC
+	LIMIT 20
+) d
+
+-- name: leads_create_check
+-- Before the insert: does the partner exist, and the first consent template id
+-- (of $2, in order) that does not exist.
+SELECT EXISTS (SELECT 1 FROM "Partner" WHERE id = $1),
+       (SELECT t.id FROM unnest($2::text[]) WITH ORDINALITY AS t(id, n)
+        WHERE NOT EXISTS (SELECT 1 FROM "ConsentTemplate" c WHERE c.id = t.id)
+        ORDER BY t.n LIMIT 1)
+
+-- name: leads_create
+-- The lead and its rows in one statement (spec/api.md section 4.5.1), inside
+-- the caller's transaction.  $1 the lead as a JSON object built by the handler:
+-- {id, partnerId, actorId, assignedUserId, sourceMetadata, notes,
+--  customer:{id, firstName, lastName, email, phone, dateOfBirth, nationalIdHash, address},
+--  currentVehicle?:{id, make, model, year, mileage, ownershipStatus, vin},
+--  desiredVehicle?:{id, make, model, year, budget, preferences},
+--  financing?:{id, bank, loanAmount, downPayment, termMonths, income, expenses},
+--  consents:[{id, templateId}], consentMethod, ipAddress, userAgent}
+-- Consent evidence comes from the template row, never from the client
+-- (SR-37, SR-39).  Answers the 201 body; $2..$4 (actor) scope the duplicate
+-- check, which sees the database as it was before this lead.
+WITH j AS (
+	SELECT $1::jsonb AS j
+), lead AS (
+	INSERT INTO "Lead" (id, "partnerId", "assignedUserId", "createdByUserId", status, "sourceMetadata", notes)
+	SELECT j->>'id', j->>'partnerId', j->>'assignedUserId', j->>'actorId', 'NEW', j->'sourceMetadata', j->>'notes'
+	FROM j
+	RETURNING id, status, "partnerId", "leadCreatedAt"
+), prof AS (
+	INSERT INTO "CustomerProfile" (id, "leadId", "firstName", "lastName", "dateOfBirth", "nationalIdHash",
+		email, phone, address)
+	SELECT c->>'id', j->>'id', c->>'firstName', c->>'lastName', (c->>'dateOfBirth')::timestamptz,
+	       c->>'nationalIdHash', c->>'email', c->>'phone', c->'address'
+	FROM (SELECT j, j->'customer' AS c FROM j) x
+), vc AS (
+	INSERT INTO "VehicleCurrent" (id, "leadId", make, model, year, mileage, "ownershipStatus", vin)
+	SELECT v->>'id', j->>'id', v->>'make', v->>'model', (v->>'year')::int, (v->>'mileage')::int,
+	       v->>'ownershipStatus', v->>'vin'
+	FROM (SELECT j, j->'currentVehicle' AS v FROM j) x
+	WHERE v IS NOT NULL
+), vd AS (
+	INSERT INTO "VehicleDesired" (id, "leadId", make, model, year, budget, preferences)
+	SELECT v->>'id', j->>'id', v->>'make', v->>'model', (v->>'year')::int, (v->>'budget')::numeric,
+	       v->'preferences'
+	FROM (SELECT j, j->'desiredVehicle' AS v FROM j) x
+	WHERE v IS NOT NULL
+), fin AS (
+	INSERT INTO "FinancingApplication" (id, "leadId", bank, "loanAmount", "downPayment", "termMonths",
+		income, expenses)
+	SELECT v->>'id', j->>'id', v->>'bank', (v->>'loanAmount')::numeric, (v->>'downPayment')::numeric,
+	       (v->>'termMonths')::int, (v->>'income')::numeric, (v->>'expenses')::numeric
+	FROM (SELECT j, j->'financing' AS v FROM j) x
+	WHERE v IS NOT NULL
+), cons AS (
+	INSERT INTO "ConsentRecord" (id, "consentTemplateId", "consentType", "applicationFormId", "leadId",
+		"consentGiven", "consentMethod", "ipAddress", "userAgent", "recordedByUserId", "partnerId",
+		version, "consentText", "helpTextSnapshot")
+	SELECT e->>'id', t.id, t."consentType", NULL, j->>'id', true, (j->>'consentMethod')::"ConsentMethod",
+	       j->>'ipAddress', j->>'userAgent', j->>'actorId', j->>'partnerId',
+	       t.version, t.content, t."helpText"
+	FROM j, jsonb_array_elements(j->'consents') AS e
+	JOIN "ConsentTemplate" t ON t.id = e->>'templateId'
+	RETURNING id
+), dup AS (
+	SELECT array_agg(d.id ORDER BY d."leadCreatedAt" DESC, d.id DESC) AS ids
+	FROM (
+		SELECT l.id, l."leadCreatedAt"
+		FROM j, "CustomerProfile" cp
+		JOIN "Lead" l ON l.id = cp."leadId"
+		WHERE (lower(cp.email) = lower(j->'customer'->>'email')
+		       OR izzy_phone_key(cp.phone) = izzy_phone_key(j->'customer'->>'phone')
+		       OR cp."nationalIdHash" = j->'customer'->>'nationalIdHash')
+		  AND izzy_lead_visible($2, $3, $4, l."partnerId", l."assignedUserId", l."createdByUserId")
+		  AND l.status <> 'MERGED' AND l."anonymizedAt" IS NULL
+		ORDER BY l."leadCreatedAt" DESC, l.id DESC
+		LIMIT 20
+	) d
+)
+SELECT (jsonb_build_object('id', l.id, 'status', l.status, 'partnerId', l."partnerId",
+	'leadCreatedAt', izzy_ts(l."leadCreatedAt"))
+	|| CASE WHEN dup.ids IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('duplicates',
+		jsonb_build_object('warning', 'Możliwy duplikat leada', 'leadIds', to_jsonb(dup.ids))) END)::text,
+       (SELECT count(*) FROM cons), coalesce(cardinality(dup.ids), 0)
+FROM lead l, dup

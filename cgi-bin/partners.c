@@ -1,21 +1,321 @@
-/* PLACEHOLDER until /api/partners lands (issue 3): replaced wholesale. */
+/*
+ * partners: /api/partners (spec/api.md §4.4, requirements FR-8, FR-9).
+ * Partner ids may be chosen by people ("seed-partner"), so the PATCH path
+ * takes any key, not only a cuid.  The contact keeps name, e-mail and phone
+ * and drops other keys (spec §4.4.3); slaRules is a flat object of scalars.
+ */
 #include "config.h"
 
+#include <stdbool.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "common/arena.h"
 #include "common/db.h"
 #include "common/http.h"
+#include "common/id.h"
+#include "common/log.h"
 #include "common/role.h"
+#include "common/valid.h"
 
 #include "partners.sql.h"
 
-static int
-partners_placeholder(struct req *r)
-{
-	return http_fail(r, 501, NULL, "Not implemented");
-}
+static int partners_me(struct req *);
+static int partners_list(struct req *);
+static int partners_create(struct req *);
+static int partners_update(struct req *);
+
+/* Database order of "PartnerStatus". */
+static const char *const status_opts[] = { "ACTIVE", "INACTIVE", "PENDING", NULL };
+
+#define NAME_MAX_CHARS   200
+#define PHONE_MAX_CHARS  64
+#define NOTES_MAX_CHARS  10000
+#define KEY_MAX_CHARS    200
+#define SEARCH_MAX_CHARS 200
+/* page * perPage must stay far inside bigint. */
+#define PAGE_MAX         2147483647LL
+#define PER_PAGE_MAX     100 /* spec §4.4.2 */
+#define PER_PAGE_DEFAULT "20"
+
+enum list_key { LIST_PAGE, LIST_PER_PAGE, LIST_STATUS, LIST_SEARCH, LIST__MAX };
+static const struct field list_fields[LIST__MAX] = {
+	[LIST_PAGE] = { "page", FT_INT, 0, 1, PAGE_MAX },
+	[LIST_PER_PAGE] = { "perPage", FT_INT, 0, 1, PER_PAGE_MAX },
+	[LIST_STATUS] = { "status", FT_ENUM, 0, 0, 0, status_opts },
+	[LIST_SEARCH] = { "search", FT_STRING, F_TRIM, 0, SEARCH_MAX_CHARS },
+};
+static const struct field_table list_q = FIELD_TABLE(list_fields);
+
+/* F_OPEN on the field below: keys not listed here are dropped, not refused. */
+enum contact_key { CONTACT_NAME, CONTACT_EMAIL, CONTACT_PHONE, CONTACT__MAX };
+static const struct field contact_fields[CONTACT__MAX] = {
+	[CONTACT_NAME] = { "name", FT_STRING, F_TRIM, 1, NAME_MAX_CHARS },
+	[CONTACT_EMAIL] = { "email", FT_EMAIL, 0, 0, 0 },
+	[CONTACT_PHONE] = { "phone", FT_STRING, F_TRIM, 0, PHONE_MAX_CHARS },
+};
+static const struct field_table contact_in = FIELD_TABLE(contact_fields);
+
+/* One table for create and update; "name" is required only on create. */
+enum partner_key { P_NAME, P_STATUS, P_CONTACT, P_SLA, P_NOTES, P__MAX };
+#define PARTNER_FIELDS(name_flags)                                                                 \
+	{                                                                                          \
+		[P_NAME] = { "name", FT_STRING, (name_flags) | F_TRIM, 1, NAME_MAX_CHARS },        \
+		[P_STATUS] = { "status", FT_ENUM, 0, 0, 0, status_opts },                          \
+		[P_CONTACT] = { "contact", FT_OBJECT, F_NULLABLE | F_OPEN, 0, 0, NULL,             \
+			&contact_in },                                                             \
+		[P_SLA] = { "slaRules", FT_JSON, F_NULLABLE, 0, 0 },                               \
+		[P_NOTES] = { "notes", FT_STRING, F_NULLABLE | F_MULTILINE, 0, NOTES_MAX_CHARS },  \
+	}
+static const struct field create_fields[P__MAX] = PARTNER_FIELDS(F_REQUIRED);
+static const struct field_table create_in = FIELD_TABLE(create_fields);
+static const struct field update_fields[P__MAX] = PARTNER_FIELDS(0);
+static const struct field_table update_in = FIELD_TABLE(update_fields);
 
 static const struct route partners_routes[] = {
-	{ HTTP_GET, "/api/_partners", partners_placeholder, ROLES_ADMIN, NULL, NULL },
+	/* method      pattern                         handler           roles                 body        query */
+	{ HTTP_GET, "/api/partners/me", partners_me, ROLES_PARTNER_SCOPED, NULL, NULL },
+	{ HTTP_GET, "/api/partners", partners_list, ROLES_MANAGERS, NULL, &list_q },
+	{ HTTP_POST, "/api/partners", partners_create, ROLES_ADMIN, &create_in, NULL },
+	/* Not ":id": partner ids need not be cuids (spec §2.12, FR-8). */
+	{ HTTP_PATCH, "/api/partners/:partnerKey", partners_update, ROLES_ADMIN, &update_in, NULL },
 };
+
+#define MSG_NOT_FOUND "Partner not found"
+
+/* cJSON -> arena JSON text; the item stays the caller's.  NULL when out of memory. */
+static const char *
+json_text(struct req *r, const cJSON *o)
+{
+	char *s = cJSON_PrintUnformatted(o);
+	const char *out;
+
+	if (s == NULL)
+		return NULL;
+	out = arena_strdup(r->mem, s);
+	cJSON_free(s);
+	return out;
+}
+
+/* The stored contact: only the known keys that were given (spec §4.4.3). */
+static int
+contact_text(struct req *r, const struct value *v, const char **out)
+{
+	cJSON *o;
+	bool okay;
+
+	*out = NULL;
+	if (v->null)
+		return 0;
+	if ((o = cJSON_CreateObject()) == NULL)
+		return -1;
+	okay = true;
+	for (size_t i = 0; i < CONTACT__MAX && okay; i++) {
+		const struct value *f = &v->obj->v[i];
+		if (f->present)
+			okay = cJSON_AddStringToObject(o, contact_fields[i].name, f->s) != NULL;
+	}
+	if (okay)
+		*out = json_text(r, o);
+	cJSON_Delete(o);
+	return *out != NULL ? 0 : -1;
+}
+
+/*
+ * slaRules: null, or an object whose values are strings, numbers, booleans
+ * or null (spec §4.4.3).  Appends issues; on success *out is the JSON text
+ * (NULL for null).  -1 when invalid or out of memory (issues then empty).
+ */
+static int
+sla_text(struct req *r, const struct value *v, cJSON *issues, const char **out)
+{
+	static const char *const top[] = { "slaRules" };
+	const cJSON *j = v->json;
+	bool okay = true;
+
+	*out = NULL;
+	if (v->null)
+		return 0;
+	if (!cJSON_IsObject(j)) {
+		if (valid_issue_custom(issues, top, 1, "Expected object") == -1)
+			log_error("partners", "out of memory");
+		return -1;
+	}
+	for (const cJSON *k = j->child; k != NULL; k = k->next) {
+		const char *const path[] = { "slaRules", k->string };
+		const char *msg = NULL;
+		if (cJSON_IsObject(k) || cJSON_IsArray(k))
+			msg = "Expected string, number, boolean or null";
+		for (const cJSON *k2 = j->child; msg == NULL && k2 != k; k2 = k2->next)
+			if (strcmp(k2->string, k->string) == 0)
+				msg = "Duplicate key";
+		if (msg != NULL) {
+			okay = false;
+			if (valid_issue_custom(issues, path, 2, msg) == -1)
+				return -1;
+		}
+	}
+	if (!okay)
+		return -1;
+	return (*out = json_text(r, j)) != NULL ? 0 : -1;
+}
+
+/*
+ * Validates and serialises contact and slaRules.  0, or -1 with the
+ * response set (400 issues on slaRules, 500 out of memory).
+ */
+static int
+json_fields(struct req *r, const char **contact, const char **sla)
+{
+	const struct value *v = r->in->v;
+	cJSON *issues;
+
+	*contact = *sla = NULL;
+	if (v[P_SLA].present) {
+		if ((issues = cJSON_CreateArray()) == NULL)
+			goto oom;
+		if (sla_text(r, &v[P_SLA], issues, sla) == -1) {
+			if (cJSON_GetArraySize(issues) == 0) {
+				cJSON_Delete(issues);
+				goto oom;
+			}
+			http_fail_issues(r, issues);
+			return -1;
+		}
+		cJSON_Delete(issues);
+	}
+	if (v[P_CONTACT].present && contact_text(r, &v[P_CONTACT], contact) == -1)
+		goto oom;
+	return 0;
+oom:
+	http_fail(r, 500, NULL, "Internal server error");
+	return -1;
+}
+
+/*
+ * GET /api/partners/me, PARTNER, PARTNER_MANAGER, PARTNER_EMPLOYEE.
+ * 200 the user's partner; 404 "Partner not assigned" when the user has no
+ * partner, "Partner not found" when the row is gone.
+ */
+static int
+partners_me(struct req *r)
+{
+	const char *params[1] = { r->user->partner_id };
+	PGresult *res;
+
+	if (r->user->partner_id[0] == '\0')
+		return http_fail(r, 404, NULL, "Partner not assigned");
+	if ((res = db_query(r->db, r->mem, &partners_sql[SQL_PARTNERS_GET], 1, params)) == NULL)
+		return http_fail_db(r);
+	if (PQntuples(res) != 1)
+		return http_fail(r, 404, NULL, MSG_NOT_FOUND);
+	return http_ok_raw(r, arena_strdup(r->mem, PQgetvalue(res, 0, 0)));
+}
+
+/*
+ * GET /api/partners, SUPERVISOR and ADMIN.
+ * 200 page envelope of partners, newest first (spec §4.4.2, §2.8); filters
+ * status, search (name or notes, case-insensitive substring).
+ * 400 validation (perPage 1..100, page >= 1, unknown status).
+ */
+static int
+partners_list(struct req *r)
+{
+	const struct value *v = r->q->v;
+	const char *params[4];
+	PGresult *res;
+
+	params[0] = v[LIST_STATUS].present ? v[LIST_STATUS].s : NULL;
+	params[1] = v[LIST_SEARCH].present ? v[LIST_SEARCH].s : "";
+	params[2] = v[LIST_PER_PAGE].present ? arena_printf(r->mem, "%lld", v[LIST_PER_PAGE].i)
+					     : PER_PAGE_DEFAULT;
+	params[3] = v[LIST_PAGE].present ? arena_printf(r->mem, "%lld", v[LIST_PAGE].i) : "1";
+	if (params[2] == NULL || params[3] == NULL)
+		return http_fail(r, 500, NULL, "Internal server error");
+	if ((res = db_query(r->db, r->mem, &partners_sql[SQL_PARTNERS_LIST], 4, params)) == NULL)
+		return http_fail_db(r);
+	return http_ok_raw(r, arena_strdup(r->mem, PQgetvalue(res, 0, 0)));
+}
+
+/*
+ * POST /api/partners, ADMIN.
+ * 201 the new partner (status default ACTIVE; contact keeps name, email,
+ * phone; null contact/slaRules/notes store nothing).
+ * 400 validation, slaRules not a flat object of scalars.
+ */
+static int
+partners_create(struct req *r)
+{
+	const struct value *v = r->in->v;
+	const char *params[6], *contact, *sla;
+	char id[ID_SIZE];
+	PGresult *res;
+
+	if (json_fields(r, &contact, &sla) == -1)
+		return 0;
+	if (id_new(id) == -1)
+		return http_fail(r, 500, NULL, "Internal server error");
+	params[0] = id;
+	params[1] = v[P_NAME].s;
+	params[2] = v[P_STATUS].present ? v[P_STATUS].s : NULL;
+	params[3] = contact;
+	params[4] = sla;
+	params[5] = v[P_NOTES].present && !v[P_NOTES].null ? v[P_NOTES].s : NULL;
+	if ((res = db_query(r->db, r->mem, &partners_sql[SQL_PARTNERS_INSERT], 6, params)) == NULL)
+		return http_fail_db(r);
+	log_info("partners", "partner %s created by %s", id, r->user->id);
+	return http_created_raw(r, arena_strdup(r->mem, PQgetvalue(res, 0, 0)));
+}
+
+/* A path key we could have stored: UTF-8 text without control bytes, not too long. */
+static bool
+plausible_key(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n > KEY_MAX_CHARS * 4 || !valid_utf8(s, n))
+		return false;
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return false;
+	return true;
+}
+
+/*
+ * PATCH /api/partners/:partnerKey, ADMIN.  Absent fields stay; null
+ * contact, slaRules or notes clear.
+ * 200 the updated partner; 400 validation; 404 "Partner not found".
+ */
+static int
+partners_update(struct req *r)
+{
+	const struct value *v = r->in->v;
+	const char *params[11], *contact, *sla;
+	PGresult *res;
+
+	if (!plausible_key(r->caps[0]))
+		return http_fail(r, 404, NULL, MSG_NOT_FOUND);
+	if (json_fields(r, &contact, &sla) == -1)
+		return 0;
+	params[0] = r->caps[0];
+	params[1] = v[P_NAME].present ? "t" : "f";
+	params[2] = v[P_NAME].s;
+	params[3] = v[P_STATUS].present ? "t" : "f";
+	params[4] = v[P_STATUS].s;
+	params[5] = v[P_CONTACT].present ? "t" : "f";
+	params[6] = contact;
+	params[7] = v[P_SLA].present ? "t" : "f";
+	params[8] = sla;
+	params[9] = v[P_NOTES].present ? "t" : "f";
+	params[10] = v[P_NOTES].present && !v[P_NOTES].null ? v[P_NOTES].s : NULL;
+	if ((res = db_query(r->db, r->mem, &partners_sql[SQL_PARTNERS_UPDATE], 11, params)) == NULL)
+		return http_fail_db(r);
+	if (PQntuples(res) != 1)
+		return http_fail(r, 404, NULL, MSG_NOT_FOUND);
+	log_info("partners", "partner %s updated by %s", r->caps[0], r->user->id);
+	return http_ok_raw(r, arena_strdup(r->mem, PQgetvalue(res, 0, 0)));
+}
 
 static int
 partners_init(struct db *db)
@@ -25,7 +325,10 @@ partners_init(struct db *db)
 
 extern const struct http_app partners_app;
 const struct http_app partners_app = {
-	"partners", partners_routes, sizeof(partners_routes) / sizeof(partners_routes[0]), partners_init,
+	"partners",
+	partners_routes,
+	sizeof(partners_routes) / sizeof(partners_routes[0]),
+	partners_init,
 };
 
 #ifndef IZZY_NO_MAIN

@@ -16,7 +16,8 @@
 struct arena_block {
 	struct arena_block *next;
 	size_t size, used;
-	unsigned char data[];
+	/* Aligned so that every allocation is aligned for any type. */
+	_Alignas(ARENA_ALIGN) unsigned char data[];
 };
 
 struct arena_defer {
@@ -129,9 +130,10 @@ arena_alloc(struct arena *a, size_t n)
 char *
 arena_strndup(struct arena *a, const char *s, size_t n)
 {
-	char *p = arena_raw(a, n + 1);
+	char *p;
 
-	if (p == NULL)
+	n = strnlen(s, n);
+	if ((p = arena_raw(a, n + 1)) == NULL)
 		return NULL;
 	memcpy(p, s, n);
 	p[n] = '\0';

@@ -2,6 +2,7 @@
 #include "cfg.h"
 
 #include <ctype.h>
+#include <math.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -71,7 +72,7 @@ cfg_parse_duration(const char *s)
 		return -1;
 	errno = 0;
 	v = strtod(s, &end);
-	if (errno != 0 || end == s || v < 0 || v > 1e9)
+	if (errno != 0 || end == s || isnan(v) || v < 0 || v > 1e9)
 		return -1;
 	while (*end == ' ')
 		end++;
@@ -169,9 +170,16 @@ cfg_load(struct cfg *c, char *err, size_t errlen)
 	c->offer_link_secret = getenv("OFFER_LINK_SECRET");
 	if (c->offer_link_secret != NULL && *c->offer_link_secret == '\0')
 		c->offer_link_secret = NULL;
+	c->pesel_hmac_secret = getenv("PESEL_HMAC_SECRET");
+	if (c->pesel_hmac_secret != NULL && *c->pesel_hmac_secret == '\0')
+		c->pesel_hmac_secret = NULL;
 	if (c->env == CFG_ENV_PRODUCTION) {
 		if (cfg_weak_secret(c->jwt_secret)) {
 			snprintf(err, errlen, "JWT_SECRET must be at least 32 bytes and not a known default in production");
+			return -1;
+		}
+		if (c->pesel_hmac_secret != NULL && cfg_weak_secret(c->pesel_hmac_secret)) {
+			snprintf(err, errlen, "PESEL_HMAC_SECRET must be at least 32 bytes and not a known default in production");
 			return -1;
 		}
 		if (cfg_weak_secret(c->offer_link_secret)) {

@@ -19,6 +19,9 @@ struct cfg {
 	long jwt_expires_s;		/* JWT_EXPIRES_IN, default 1d */
 	const char *app_base_url;	/* APP_BASE_URL, no trailing slash */
 	const char *offer_link_secret;	/* OFFER_LINK_SECRET (may be NULL outside production) */
+	/* PESEL_HMAC_SECRET: key of the PESEL hash in "nationalIdHash" (SR-43);
+	 * NULL when unset, and then JWT_SECRET keys it. */
+	const char *pesel_hmac_secret;
 	long session_idle_s;		/* IZZY_SESSION_IDLE_SECONDS, default 1800 (FR-6) */
 	long session_max_s;		/* IZZY_SESSION_MAX_SECONDS, default 43200 (SR-9) */
 	long reset_token_ttl_s;		/* IZZY_RESET_TOKEN_TTL_SECONDS, default 3600 (SR-10) */

@@ -231,8 +231,13 @@ db_commit(struct db *db)
 void
 db_rollback(struct db *db)
 {
+	char keep[sizeof(db->sqlstate)];
+
+	/* The caller still wants the SQLSTATE of the failure that led here. */
+	memcpy(keep, db->sqlstate, sizeof(keep));
 	if (db->conn != NULL && PQtransactionStatus(db->conn) != PQTRANS_IDLE)
 		(void)db_exec(db, "ROLLBACK");
+	memcpy(db->sqlstate, keep, sizeof(keep));
 }
 
 const char *

@@ -160,8 +160,9 @@ http_header(struct req *r, const char *name, const char *value)
 {
 	const char *line;
 
-	/* Header injection: values never carry CR or LF. */
-	if (strpbrk(value, "\r\n") != NULL || r->resp.nheaders == HTTP_MAX_HEADERS)
+	/* Header injection: names and values never carry CR or LF. */
+	if (strpbrk(value, "\r\n") != NULL || strpbrk(name, "\r\n:") != NULL ||
+	    r->resp.nheaders == HTTP_MAX_HEADERS)
 		return -1;
 	if ((line = arena_printf(r->mem, "%s: %s", name, value)) == NULL)
 		return -1;
@@ -270,8 +271,26 @@ delete_json(void *p)
 }
 
 /*
+ * True if the JSON text escapes a NUL (\u0000, the backslash itself not
+ * escaped): cJSON would silently cut the string there.
+ */
+static bool
+has_escaped_nul(const char *s)
+{
+	for (const char *p = s; (p = strstr(p, "u0000")) != NULL; p++) {
+		size_t slashes = 0;
+		for (const char *q = p - 1; q >= s && *q == '\\'; q--)
+			slashes++;
+		if (slashes % 2 == 1)
+			return true;
+	}
+	return false;
+}
+
+/*
  * Reads and parses the body with the limits of STYLE.md: 411 without a
- * length on POST/PUT/PATCH, 413 over 1 MiB, 415 for anything but JSON.
+ * length on a POST/PUT/PATCH route that takes a body, 413 over 1 MiB, 415
+ * for anything but JSON.
  * Returns the parsed body (NULL for an empty one) or sets the response.
  */
 static int
@@ -286,7 +305,9 @@ read_body(struct req *r, struct http_io *io, cJSON **out)
 
 	*out = NULL;
 	if (cl == NULL || *cl == '\0') {
-		if (r->method == HTTP_POST || r->method == HTTP_PUT || r->method == HTTP_PATCH) {
+		/* Routes that take a body need its length; "POST /logout" needs none. */
+		if ((r->method == HTTP_POST || r->method == HTTP_PUT || r->method == HTTP_PATCH) &&
+		    r->route->body != NULL) {
 			http_fail(r, 411, NULL, "Length required");
 			return -1;
 		}
@@ -324,8 +345,8 @@ read_body(struct req *r, struct http_io *io, cJSON **out)
 		return -1;
 	}
 	buf[got] = '\0';
-	if (memchr(buf, '\0', got) != NULL || !valid_utf8(buf, got)) {
-		http_fail(r, 400, NULL, "Request body is not valid UTF-8");
+	if (memchr(buf, '\0', got) != NULL || !valid_utf8(buf, got) || has_escaped_nul(buf)) {
+		http_fail(r, 400, NULL, "Request body is not valid UTF-8 text");
 		return -1;
 	}
 	/* got + 1: cJSON wants the terminating NUL inside the length to accept it. */
@@ -445,7 +466,7 @@ dispatch(const struct http_app *app, struct req *r, struct http_io *io)
 	cJSON_Delete(issues);
 	issues = NULL;
 	if (r->route->handler(r) == -1 || r->resp.status == 0) {
-		if (r->resp.status == 0 || r->resp.status < 400) {
+		if (r->resp.status < 400) {
 			log_error("http", "BUG: handler for %s %s failed without a response", m,
 			    r->route->pattern);
 			http_fail(r, 500, NULL, "Internal server error");

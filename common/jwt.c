@@ -91,7 +91,8 @@ jwt_part(const char *p, size_t len)
 	buf[n] = '\0';
 	if (memchr(buf, '\0', (size_t)n) != NULL)
 		return NULL;
-	cJSON *o = cJSON_ParseWithLength((const char *)buf, (size_t)n);
+	/* n + 1 and require_null_terminated: trailing bytes after the object are malformed. */
+	cJSON *o = cJSON_ParseWithLengthOpts((const char *)buf, (size_t)n + 1, NULL, true);
 	if (o != NULL && !cJSON_IsObject(o)) {
 		cJSON_Delete(o);
 		return NULL;

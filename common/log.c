@@ -91,7 +91,8 @@ log_vmsg(enum log_level l, const char *module, const char *fmt, va_list ap)
 
 	if (l > cur_level || l >= LOG_LVL__MAX)
 		return;
-	vsnprintf(raw, sizeof(raw), fmt, ap);
+	/* ap comes initialised from log_msg() or a caller's va_start. */
+	vsnprintf(raw, sizeof(raw), fmt, ap); // NOLINT(clang-analyzer-valist.Uninitialized)
 	log_escape(esc, sizeof(esc), raw);
 	/* One fprintf per line keeps lines whole when workers share stderr. */
 	fprintf(stderr, "%s %s %s: %s\n", level_names[l],

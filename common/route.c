@@ -98,6 +98,9 @@ route_match(const struct route *rt, size_t n, enum http_method m, const char *pa
 		/* HEAD is answered by the GET row. */
 		if (rt[i].method != m && !(m == HTTP_HEAD && rt[i].method == HTTP_GET))
 			continue;
+		/* A row that failed half-way must not leave its captures behind. */
+		for (int c = 0; c < ROUTE_MAX_CAPS; c++)
+			caps[c] = NULL;
 		if (match_one(rt[i].pattern, path, capbuf, capbufsz, caps))
 			return &rt[i];
 	}

@@ -22,9 +22,15 @@ struct path {
 	int n;
 };
 
+/* A hostile body cannot make us build a huge answer: issues stop here. */
+#define MAX_ISSUES 50
+/* 2^53: beyond it a JSON number (a double) no longer holds every integer. */
+#define NUMBER_LIMIT 9007199254740992LL
+
 struct vctx {
 	struct arena *mem;
 	cJSON *issues;
+	int nissues;
 	bool oom;
 	bool coerce;	/* query strings: values arrive as strings */
 };
@@ -35,6 +41,12 @@ static const char *const type_names[FT__MAX] = {
 	[FT_BOOL] = "boolean", [FT_ENUM] = "string", [FT_DATE] = "date",
 	[FT_OBJECT] = "object", [FT_ARRAY] = "array", [FT_JSON] = "json",
 };
+
+static const char *
+type_name(const struct field *f)
+{
+	return (unsigned)f->type < FT__MAX ? type_names[f->type] : "unknown";
+}
 
 static const char *
 received_name(const cJSON *v)
@@ -58,9 +70,12 @@ received_name(const cJSON *v)
 static cJSON *
 issue_new(struct vctx *c, const struct path *p, const char *code, const char *message)
 {
-	cJSON *o = cJSON_CreateObject(), *arr;
+	cJSON *o, *arr;
 
-	if (o == NULL)
+	if (c->nissues >= MAX_ISSUES)
+		return NULL;
+	c->nissues++;
+	if ((o = cJSON_CreateObject()) == NULL)
 		goto oom;
 	if (cJSON_AddStringToObject(o, "code", code) == NULL ||
 	    (arr = cJSON_AddArrayToObject(o, "path")) == NULL)
@@ -508,17 +523,21 @@ check_object(struct vctx *c, struct path *p, const struct field_table *t,
 		return false;
 	}
 	o->n = t->n;
-	/* Keys first: unknown and repeated keys (cJSON keeps duplicates). */
-	for (const cJSON *k = in->child; k != NULL; k = k->next) {
+	/* Keys first: unknown keys, then repeated known keys (cJSON keeps
+	 * duplicates).  Linear in keys x fields, so a body of many keys is cheap. */
+	for (const cJSON *k = in->child; k != NULL && !open; k = k->next) {
 		bool known = false;
 		for (size_t i = 0; i < t->n && !known; i++)
 			known = strcmp(t->fields[i].name, k->string) == 0;
-		if (!known && !open) {
+		if (!known) {
 			issue_keys(c, p, "unrecognized_keys", k->string);
 			ok = false;
 		}
-		for (const cJSON *k2 = in->child; k2 != k; k2 = k2->next)
-			if (strcmp(k2->string, k->string) == 0) {
+	}
+	for (size_t i = 0; i < t->n; i++) {
+		int seen = 0;
+		for (const cJSON *k = in->child; k != NULL; k = k->next)
+			if (strcmp(t->fields[i].name, k->string) == 0 && ++seen == 2) {
 				issue_keys(c, p, "duplicate_keys", k->string);
 				ok = false;
 				break;
@@ -581,7 +600,7 @@ check_value(struct vctx *c, struct path *p, const struct field *f, const cJSON *
 	out->json = v;
 	if (v == NULL) {
 		if (f->flags & F_REQUIRED) {
-			issue_type(c, p, type_names[f->type], NULL);
+			issue_type(c, p, type_name(f), NULL);
 			return false;
 		}
 		return true;
@@ -592,7 +611,7 @@ check_value(struct vctx *c, struct path *p, const struct field *f, const cJSON *
 			out->null = true;
 			return true;
 		}
-		issue_type(c, p, type_names[f->type], v);
+		issue_type(c, p, type_name(f), v);
 		return false;
 	}
 	switch (f->type) {
@@ -643,23 +662,30 @@ check_value(struct vctx *c, struct path *p, const struct field *f, const cJSON *
 			issue_size(c, p, true, "number", 0, false);
 			return false;
 		}
-		if (has_range(f)) {
-			if (v->valuedouble < (double)f->min) {
-				issue_size(c, p, true, "number", f->min, true);
-				return false;
-			}
-			if (v->valuedouble > (double)f->max) {
-				issue_size(c, p, false, "number", f->max, true);
-				return false;
-			}
+		/* cJSON turns 1e400 into infinity: never a valid number here. */
+		if (!isfinite(v->valuedouble)) {
+			issue_size(c, p, v->valuedouble < 0, "number",
+			    v->valuedouble < 0 ? -NUMBER_LIMIT : NUMBER_LIMIT, true);
+			return false;
+		}
+		/* min/max both zero: unbounded; max zero alone: only a minimum. */
+		if (has_range(f) && v->valuedouble < (double)f->min) {
+			issue_size(c, p, true, "number", f->min, true);
+			return false;
+		}
+		if (f->max != 0 && v->valuedouble > (double)f->max) {
+			issue_size(c, p, false, "number", f->max, true);
+			return false;
 		}
 		/* Beyond 2^53 a double no longer holds every integer exactly. */
-		if (f->type == FT_INT && fabs(v->valuedouble) > 9007199254740992.0) {
-			issue_size(c, p, v->valuedouble < 0, "number", 0, true);
+		if (f->type == FT_INT && fabs(v->valuedouble) > (double)NUMBER_LIMIT) {
+			issue_size(c, p, v->valuedouble < 0, "number",
+			    v->valuedouble < 0 ? -NUMBER_LIMIT : NUMBER_LIMIT, true);
 			return false;
 		}
 		out->d = v->valuedouble;
-		out->i = (long long)v->valuedouble;
+		/* Only in range: casting a larger double to long long is undefined. */
+		out->i = fabs(v->valuedouble) <= (double)NUMBER_LIMIT ? (long long)v->valuedouble : 0;
 		return true;
 	case FT_BOOL:
 		if (!cJSON_IsBool(v)) {

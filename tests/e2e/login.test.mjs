@@ -18,7 +18,7 @@ export async function adminLogsInAndOut({ page }) {
 	await expectVisible(header.getByText(me.body.user.fullName || ADMIN.email, { exact: true }), 'the user name in the header');
 	await expectVisible(header.getByText(ADMIN.email), 'the e-mail in the header');
 	await expectVisible(header.getByText('Administrator', { exact: true }), 'the role label');
-	await expectVisible(page.getByText('Brak leadów do wyświetlenia'), 'the empty workspace');
+	await expectVisible(page.getByRole('heading', { name: 'Leady', level: 1 }), 'the lead workspace');
 
 	// FR-2: the ADMIN sidebar, in order.
 	const nav = page.getByRole('navigation', { name: 'Nawigacja główna' });
@@ -27,8 +27,8 @@ export async function adminLogsInAndOut({ page }) {
 	assert.deepEqual(labels, ['Leady', 'Partnerzy', 'Analityka', 'Użytkownicy', 'Zarządzanie zgodami', 'Archiwum zgód']);
 
 	// A module not built yet shows the placeholder inside the shell.
-	await nav.getByRole('link', { name: 'Użytkownicy' }).click();
-	await waitForPath(page, '/admin/users');
+	await nav.getByRole('link', { name: 'Analityka' }).click();
+	await waitForPath(page, '/analytics');
 	await expectVisible(page.getByText('Ten moduł jest w przygotowaniu.'), 'the placeholder');
 
 	await page.getByRole('button', { name: 'Wyloguj' }).click();
@@ -143,9 +143,8 @@ export async function expiredSessionRedirectsToLoginAndBack({ page, context }) {
 	await page.goto('/admin/users?page=2');
 	await expectVisible(page.getByRole('heading', { name: 'Użytkownicy' }), 'the users page');
 	await context.clearCookies(); // the session ends behind the app's back
-	// Any authenticated call now gets 401 (no screen makes one yet, so call
-	// the API client the screens use).
-	await page.evaluate(() => { import('/js/api.js').then(({ api }) => api.get('/api/auth/me')); });
+	// Any authenticated call now gets 401: reloading the list is one.
+	await page.getByRole('button', { name: 'Odśwież' }).click();
 	await waitForPath(page, '/login?reason=expired&next=%2Fadmin%2Fusers%3Fpage%3D2');
 	await expectVisible(page.getByText('Sesja wygasła. Zaloguj się ponownie.'), 'the expired-session notice');
 	await submitLogin(page, ADMIN);

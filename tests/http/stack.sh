@@ -70,9 +70,11 @@ req POST /api/auth/login '{"email":"admin@example.com","password":'
 is "$STATUS" 400 "malformed JSON through nginx is 400"
 
 # --- a worker that dies is replaced ---------------------------------------------------------------
-pids=$(pgrep -f "$top_builddir/cgi-bin/auth" || true)
+# Only this stack's auth workers: the children of its supervisor.
+sup=$(cat "$T_VAR/run/auth.pid")
+pids=$(pgrep -P "$sup" -x auth || true)
 [[ -n $pids ]]; ok $? "the auth worker runs"
-kill $pids 2>/dev/null || true
+kill -KILL $pids 2>/dev/null || true
 for _ in $(seq 1 50); do
 	req GET /api/auth/me ""
 	[[ $STATUS == 200 ]] && break

@@ -1,7 +1,7 @@
 #!/bin/sh
 # check-schema.sh DBNAME - verify that a database has exactly the Izzy CRM schema
 # that schema/migrations produce: the 23 model tables of spec/data-model.md §1
-# and the rewrite's Session, PasswordToken, Outbox and RateLimit; the 17 enum
+# and the rewrite's Session, PasswordToken, Outbox, RateLimit and UserAuditLog; the 17 enum
 # types with their values in database order (§2); every column's type,
 # nullability and default (all timestamps timestamptz(3)); every index, primary
 # key, unique key, foreign key (ON UPDATE CASCADE, ON DELETE per §0.5) and check
@@ -91,6 +91,7 @@ ApplicationForm|submittedByClient|boolean|NO|false
 ApplicationForm|unlockHistory|jsonb|yes|-
 ApplicationForm|ipAddress|text|yes|-
 ApplicationForm|userAgent|text|yes|-
+ApplicationForm|clientActiveSince|timestamp(3) with time zone|yes|-
 ApplicationForm|createdAt|timestamp(3) with time zone|NO|now()
 ApplicationForm|updatedAt|timestamp(3) with time zone|NO|now()
 AuditLog|id|text|NO|-
@@ -184,6 +185,7 @@ Document|mimeType|text|yes|-
 Document|sizeBytes|integer|yes|-
 Document|storageProvider|text|yes|-
 Document|storageKey|text|yes|-
+Document|erasureRequestedAt|timestamp(3) with time zone|yes|-
 EmailLog|id|text|NO|-
 EmailLog|applicationFormId|text|NO|-
 EmailLog|leadId|text|NO|-
@@ -257,6 +259,8 @@ LeadStatusHistory|newStatus|"LeadStatus"|NO|-
 LeadStatusHistory|changedById|text|yes|-
 LeadStatusHistory|timestamp|timestamp(3) with time zone|NO|now()
 LeadStatusHistory|reason|text|yes|-
+LeadStatusHistory|reasonCode|text|yes|-
+LeadStatusHistory|override|boolean|NO|false
 MessageDraft|id|text|NO|-
 MessageDraft|leadId|text|NO|-
 MessageDraft|userId|text|NO|-
@@ -349,6 +353,13 @@ User|status|"UserStatus"|NO|'ACTIVE'::"UserStatus"
 User|partnerId|text|yes|-
 User|createdAt|timestamp(3) with time zone|NO|now()
 User|updatedAt|timestamp(3) with time zone|NO|now()
+UserAuditLog|id|text|NO|-
+UserAuditLog|actorId|text|yes|-
+UserAuditLog|targetUserId|text|NO|-
+UserAuditLog|action|text|NO|-
+UserAuditLog|oldValue|jsonb|yes|-
+UserAuditLog|newValue|jsonb|yes|-
+UserAuditLog|createdAt|timestamp(3) with time zone|NO|now()
 VehicleCurrent|id|text|NO|-
 VehicleCurrent|leadId|text|NO|-
 VehicleCurrent|make|text|yes|-
@@ -390,10 +401,13 @@ ContactSchedule|ContactSchedule_leadId_idx|index|btree|"leadId"|-
 ContactSchedule|ContactSchedule_pkey|primary|btree|id|-
 ContactSchedule|ContactSchedule_sessionId_key|unique|btree|"sessionId"|-
 CustomerProfile|CustomerProfile_email_idx|index|btree|email|-
+CustomerProfile|CustomerProfile_email_lower_idx|index|btree|lower(email)|-
 CustomerProfile|CustomerProfile_email_trgm_idx|index|gin|email|-
 CustomerProfile|CustomerProfile_firstName_trgm_idx|index|gin|"firstName"|-
 CustomerProfile|CustomerProfile_lastName_trgm_idx|index|gin|"lastName"|-
 CustomerProfile|CustomerProfile_leadId_key|unique|btree|"leadId"|-
+CustomerProfile|CustomerProfile_nationalIdHash_idx|index|btree|"nationalIdHash"|-
+CustomerProfile|CustomerProfile_phone_key_idx|index|btree|izzy_phone_key(phone)|-
 CustomerProfile|CustomerProfile_phone_trgm_idx|index|gin|phone|-
 CustomerProfile|CustomerProfile_pkey|primary|btree|id|-
 Document|Document_leadId_idx|index|btree|"leadId"|-
@@ -427,6 +441,7 @@ Outbox|Outbox_dedupeKey_key|unique|btree|"dedupeKey"|-
 Outbox|Outbox_leadId_idx|index|btree|"leadId"|-
 Outbox|Outbox_nextAttemptAt_idx|index|btree|"nextAttemptAt"|status = 'PENDING'::text
 Outbox|Outbox_pkey|primary|btree|id|-
+Partner|Partner_createdAt_idx|index|btree|"createdAt"|-
 Partner|Partner_pkey|primary|btree|id|-
 PasswordToken|PasswordToken_pkey|primary|btree|id|-
 PasswordToken|PasswordToken_tokenHash_key|unique|btree|"tokenHash"|-
@@ -437,8 +452,12 @@ Reminder|Reminder_pkey|primary|btree|id|-
 Session|Session_pkey|primary|btree|id|-
 Session|Session_tokenHash_key|unique|btree|"tokenHash"|-
 Session|Session_userId_idx|index|btree|"userId"|-
+User|User_createdAt_idx|index|btree|"createdAt"|-
 User|User_email_key|unique|btree|email|-
+User|User_partnerId_idx|index|btree|"partnerId"|-
 User|User_pkey|primary|btree|id|-
+UserAuditLog|UserAuditLog_pkey|primary|btree|id|-
+UserAuditLog|UserAuditLog_targetUserId_idx|index|btree|"targetUserId"|-
 VehicleCurrent|VehicleCurrent_leadId_key|unique|btree|"leadId"|-
 VehicleCurrent|VehicleCurrent_pkey|primary|btree|id|-
 VehicleDesired|VehicleDesired_leadId_key|unique|btree|"leadId"|-
@@ -488,6 +507,8 @@ Reminder|Reminder_assignedUserId_fkey|assignedUserId|User|SET NULL
 Reminder|Reminder_leadId_fkey|leadId|Lead|RESTRICT
 Session|Session_userId_fkey|userId|User|CASCADE
 User|User_partnerId_fkey|partnerId|Partner|SET NULL
+UserAuditLog|UserAuditLog_actorId_fkey|actorId|User|SET NULL
+UserAuditLog|UserAuditLog_targetUserId_fkey|targetUserId|User|RESTRICT
 VehicleCurrent|VehicleCurrent_leadId_fkey|leadId|Lead|RESTRICT
 VehicleDesired|VehicleDesired_leadId_fkey|leadId|Lead|RESTRICT
 \.
@@ -674,6 +695,46 @@ SELECT CASE WHEN izzy_money(120000.000000000000000000000000000000) = '120000'
                  || ', want 120000 7500.5' END;
 \else
 SELECT 'FAIL function izzy_money(numeric) missing';
+\endif
+SELECT to_regprocedure('izzy_lead_summary(text,boolean)') IS NOT NULL AS have_summary,
+       to_regprocedure('izzy_lead_consent_status(text)') IS NOT NULL AS have_consent \gset
+\if :have_summary
+SELECT CASE WHEN izzy_lead_summary('no-such-lead', true) IS NULL
+            THEN 'ok function izzy_lead_summary'
+            ELSE 'FAIL function izzy_lead_summary: a summary for an unknown lead' END;
+\else
+SELECT 'FAIL function izzy_lead_summary(text, boolean) missing';
+\endif
+\if :have_consent
+SELECT CASE WHEN izzy_lead_consent_status('no-such-lead') IN ('complete', 'incomplete', 'missing_required', 'no_templates')
+            THEN 'ok function izzy_lead_consent_status'
+            ELSE 'FAIL function izzy_lead_consent_status: ' || coalesce(izzy_lead_consent_status('no-such-lead'), 'NULL') END;
+\else
+SELECT 'FAIL function izzy_lead_consent_status(text) missing';
+\endif
+SELECT to_regprocedure('izzy_consent_status(text[],text[],text[])') IS NOT NULL AS have_cs,
+       to_regprocedure('izzy_phone_key(text)') IS NOT NULL AS have_pk \gset
+\if :have_cs
+SELECT CASE WHEN izzy_consent_status('{}', '{}', '{}') = 'no_templates'
+             AND izzy_consent_status(NULL, NULL, '{a}') = 'complete'
+             AND izzy_consent_status('{a,b}', '{c}', '{a}') = 'missing_required'
+             AND izzy_consent_status('{a}', '{c}', '{a}') = 'incomplete'
+             AND izzy_consent_status('{a}', '{c}', '{c,a,x}') = 'complete'
+             AND izzy_consent_status('{a}', '{}', NULL) = 'missing_required'
+            THEN 'ok function izzy_consent_status'
+            ELSE 'FAIL function izzy_consent_status' END;
+\else
+SELECT 'FAIL function izzy_consent_status(text[],text[],text[]) missing';
+\endif
+\if :have_pk
+SELECT CASE WHEN izzy_phone_key('+48 600-100-200') = '600100200'
+             AND izzy_phone_key('600100200') = '600100200'
+             AND izzy_phone_key('12345678') IS NULL
+             AND izzy_phone_key(NULL) IS NULL
+            THEN 'ok function izzy_phone_key'
+            ELSE 'FAIL function izzy_phone_key: ' || coalesce(izzy_phone_key('+48 600-100-200'), 'NULL') END;
+\else
+SELECT 'FAIL function izzy_phone_key(text) missing';
 \endif
 SQL
 )

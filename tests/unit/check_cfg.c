@@ -14,13 +14,13 @@
 
 #include <check.h>
 
-#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+#define NELEM(a)    (sizeof(a) / sizeof((a)[0]))
 
-#define DB "DATABASE_URL=postgresql://app:s3cret@db/izzy"
-#define DEV_SECRET "JWT_SECRET=0123456789"
+#define DB          "DATABASE_URL=postgresql://app:s3cret@db/izzy"
+#define DEV_SECRET  "JWT_SECRET=0123456789"
 #define GOOD_SECRET "JWT_SECRET=Kq8vN2xR7tLm4pWz9sYb3cHf6jGd1aEu5oIk"
-#define GOOD_OFFER "OFFER_LINK_SECRET=Zt5rYw8qPn2mLk7jHg4fDs1aXc9vBn6eRu3i"
-#define PROD "IZZY_ENV=production"
+#define GOOD_OFFER  "OFFER_LINK_SECRET=Zt5rYw8qPn2mLk7jHg4fDs1aXc9vBn6eRu3i"
+#define PROD        "IZZY_ENV=production"
 
 /* Puts "NAME=VALUE" strings into an emptied environment. */
 static void
@@ -41,7 +41,7 @@ START_TEST(test_load_table)
 	static const struct {
 		const char *vars[8];
 		int rc;
-		const char *names;	/* substring of the error; NULL on success */
+		const char *names; /* substring of the error; NULL on success */
 	} rows[] = {
 		{ { NULL }, -1, "DATABASE_URL" },
 		{ { "DATABASE_URL=" }, -1, "DATABASE_URL" },
@@ -59,17 +59,20 @@ START_TEST(test_load_table)
 		{ { DB, PROD, GOOD_SECRET, GOOD_OFFER }, 0, NULL },
 		{ { DB, PROD, "JWT_SECRET=short-but-over-ten", GOOD_OFFER }, -1, "JWT_SECRET" },
 		{ { DB, PROD, "JWT_SECRET=change-me-dev-secret", GOOD_OFFER }, -1, "JWT_SECRET" },
-		{ { DB, PROD, "JWT_SECRET=this-is-a-dev-only-secret-of-40-bytes-xx", GOOD_OFFER }, -1,
-		    "JWT_SECRET" },
+		{ { DB, PROD, "JWT_SECRET=this-is-a-dev-only-secret-of-40-bytes-xx", GOOD_OFFER },
+		    -1, "JWT_SECRET" },
 		{ { DB, PROD, "JWT_SECRET=CHANGEME-please-0123456789abcdefghijkl", GOOD_OFFER }, -1,
 		    "JWT_SECRET" },
 		{ { DB, PROD, GOOD_SECRET }, -1, "OFFER_LINK_SECRET" },
 		{ { DB, PROD, GOOD_SECRET, "OFFER_LINK_SECRET=" }, -1, "OFFER_LINK_SECRET" },
-		{ { DB, PROD, GOOD_SECRET, "OFFER_LINK_SECRET=tooshort" }, -1, "OFFER_LINK_SECRET" },
-		{ { DB, PROD, GOOD_SECRET, "OFFER_LINK_SECRET=insecure-offer-secret-0123456789abcdef" }, -1,
+		{ { DB, PROD, GOOD_SECRET, "OFFER_LINK_SECRET=tooshort" }, -1,
 		    "OFFER_LINK_SECRET" },
-		{ { "DATABASE_URL=postgresql://izzy:izzy@db:5432/izzy", PROD, GOOD_SECRET, GOOD_OFFER }, -1,
-		    "DATABASE_URL" },
+		{ { DB, PROD, GOOD_SECRET,
+		      "OFFER_LINK_SECRET=insecure-offer-secret-0123456789abcdef" },
+		    -1, "OFFER_LINK_SECRET" },
+		{ { "DATABASE_URL=postgresql://izzy:izzy@db:5432/izzy", PROD, GOOD_SECRET,
+		      GOOD_OFFER },
+		    -1, "DATABASE_URL" },
 		/* The same URL is fine outside production. */
 		{ { "DATABASE_URL=postgresql://izzy:izzy@db:5432/izzy", DEV_SECRET }, 0, NULL },
 		/* NODE_ENV is the fallback; IZZY_ENV wins when both are set. */
@@ -81,11 +84,16 @@ START_TEST(test_load_table)
 		{ { DB, DEV_SECRET, "JWT_EXPIRES_IN=12h" }, 0, NULL },
 		{ { DB, DEV_SECRET, "APP_BASE_URL=ftp://files.example.com" }, -1, "APP_BASE_URL" },
 		{ { DB, DEV_SECRET, "APP_BASE_URL=javascript:alert(1)" }, -1, "APP_BASE_URL" },
-		{ { DB, DEV_SECRET, "IZZY_SESSION_IDLE_SECONDS=5" }, -1, "IZZY_SESSION_IDLE_SECONDS" },
-		{ { DB, DEV_SECRET, "IZZY_SESSION_IDLE_SECONDS=12x" }, -1, "IZZY_SESSION_IDLE_SECONDS" },
-		{ { DB, DEV_SECRET, "IZZY_SESSION_MAX_SECONDS=99999999" }, -1, "IZZY_SESSION_MAX_SECONDS" },
-		{ { DB, DEV_SECRET, "IZZY_RESET_TOKEN_TTL_SECONDS=7200" }, -1, "IZZY_RESET_TOKEN_TTL_SECONDS" },
-		{ { DB, DEV_SECRET, "IZZY_DB_STATEMENT_TIMEOUT_MS=abc" }, -1, "IZZY_DB_STATEMENT_TIMEOUT_MS" },
+		{ { DB, DEV_SECRET, "IZZY_SESSION_IDLE_SECONDS=5" }, -1,
+		    "IZZY_SESSION_IDLE_SECONDS" },
+		{ { DB, DEV_SECRET, "IZZY_SESSION_IDLE_SECONDS=12x" }, -1,
+		    "IZZY_SESSION_IDLE_SECONDS" },
+		{ { DB, DEV_SECRET, "IZZY_SESSION_MAX_SECONDS=99999999" }, -1,
+		    "IZZY_SESSION_MAX_SECONDS" },
+		{ { DB, DEV_SECRET, "IZZY_RESET_TOKEN_TTL_SECONDS=7200" }, -1,
+		    "IZZY_RESET_TOKEN_TTL_SECONDS" },
+		{ { DB, DEV_SECRET, "IZZY_DB_STATEMENT_TIMEOUT_MS=abc" }, -1,
+		    "IZZY_DB_STATEMENT_TIMEOUT_MS" },
 		{ { DB, DEV_SECRET, "IZZY_LOGIN_MAX_PER_IP=-1" }, -1, "IZZY_LOGIN_MAX_PER_IP" },
 		{ { DB, DEV_SECRET, "IZZY_LOGIN_WINDOW_SECONDS=600" }, 0, NULL },
 	};
@@ -103,7 +111,8 @@ START_TEST(test_load_table)
 			ck_assert_msg(strstr(err, rows[i].names) != NULL,
 			    "row %zu: \"%s\" does not name %s", i, err, rows[i].names);
 		/* Never echo a secret back into a log line. */
-		ck_assert_msg(strstr(err, "Kq8vN2xR7tLm") == NULL && strstr(err, "change-me-dev") == NULL,
+		ck_assert_msg(
+		    strstr(err, "Kq8vN2xR7tLm") == NULL && strstr(err, "change-me-dev") == NULL,
 		    "row %zu: error message echoes the secret: %s", i, err);
 	}
 }
@@ -111,7 +120,8 @@ END_TEST
 
 START_TEST(test_load_values)
 {
-	static const char *const base[] = { DB, DEV_SECRET, "APP_BASE_URL=https://crm.example.com///" };
+	static const char *const base[] = { DB, DEV_SECRET,
+		"APP_BASE_URL=https://crm.example.com///" };
 	static const char *const prod[] = { DB, PROD, GOOD_SECRET, GOOD_OFFER, "JWT_EXPIRES_IN=12h",
 		"IZZY_SESSION_IDLE_SECONDS=600", "APP_BASE_URL=https://crm.example.com/app/" };
 	struct cfg c;
@@ -165,7 +175,8 @@ START_TEST(test_load_tool)
 		{ { DB }, 0, NULL },
 		{ { DB, PROD }, 0, NULL },
 		{ { DB, "IZZY_ENV=qa" }, -1, "IZZY_ENV" },
-		{ { DB, "SEED_ADMIN_EMAIL=admin@example.com", "IZZY_SCHEMA_DIR=/usr/share/izzy" }, 0, NULL },
+		{ { DB, "SEED_ADMIN_EMAIL=admin@example.com", "IZZY_SCHEMA_DIR=/usr/share/izzy" },
+		    0, NULL },
 	};
 
 	for (size_t i = 0; i < NELEM(rows); i++) {
@@ -173,9 +184,11 @@ START_TEST(test_load_tool)
 		char err[256] = "";
 
 		env_apply(rows[i].vars, NELEM(rows[i].vars));
-		ck_assert_msg(cfg_load_tool(&c, err, sizeof(err)) == rows[i].rc, "row %zu: %s", i, err);
+		ck_assert_msg(
+		    cfg_load_tool(&c, err, sizeof(err)) == rows[i].rc, "row %zu: %s", i, err);
 		if (rows[i].names != NULL)
-			ck_assert_msg(strstr(err, rows[i].names) != NULL, "row %zu: \"%s\"", i, err);
+			ck_assert_msg(
+			    strstr(err, rows[i].names) != NULL, "row %zu: \"%s\"", i, err);
 	}
 	ck_assert_str_eq(getenv("SEED_ADMIN_EMAIL"), "admin@example.com");
 	{
@@ -240,8 +253,8 @@ START_TEST(test_weak_secret)
 		{ NULL, true },
 		{ "", true },
 		{ "change-me-dev-secret", true },
-		{ "0123456789012345678901234567890", true },	/* 31 bytes */
-		{ "01234567890123456789012345678901", false },	/* 32 bytes */
+		{ "0123456789012345678901234567890", true },   /* 31 bytes */
+		{ "01234567890123456789012345678901", false }, /* 32 bytes */
 		{ "xxxxxxxxxxxxxxxxxxxxxxdev-onlyxxxxxxxxx", true },
 		{ "xxxxxxxxxxxxxxxxxxxxxxDEV-ONLYxxxxxxxxx", true },
 		{ "please-change-me-0123456789abcdefghij", true },

@@ -61,8 +61,9 @@ START_TEST(test_hmac)
 	for (size_t i = 0; i < NELEM(rows); i++) {
 		unsigned char mac[CRYPTO_SHA256_LEN];
 		char hex[CRYPTO_SHA256_HEX];
-		ck_assert_int_eq(crypto_hmac_sha256(mac, rows[i].key, rows[i].keylen, rows[i].data,
-				     rows[i].len), 0);
+		ck_assert_int_eq(
+		    crypto_hmac_sha256(mac, rows[i].key, rows[i].keylen, rows[i].data, rows[i].len),
+		    0);
 		crypto_hex(hex, mac, sizeof(mac));
 		ck_assert_msg(strcmp(hex, rows[i].hex) == 0, "case %zu: %s", i, hex);
 	}
@@ -100,20 +101,23 @@ START_TEST(test_b64url_vectors)
 		{ "\xfb\xff\xbf", 3, "-_-_" },
 		{ "\x00", 1, "AA" },
 		{ "\x00\x00\x00", 3, "AAAA" },
-		{ "{\"alg\":\"HS256\",\"typ\":\"JWT\"}", 27, "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9" },
+		{ "{\"alg\":\"HS256\",\"typ\":\"JWT\"}", 27,
+		    "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9" },
 	};
 
 	for (size_t i = 0; i < NELEM(rows); i++) {
 		char enc[64];
 		unsigned char dec[64];
-		size_t n = crypto_b64url_encode(enc, (const unsigned char *)rows[i].raw, rows[i].len);
+		size_t n =
+		    crypto_b64url_encode(enc, (const unsigned char *)rows[i].raw, rows[i].len);
 		long m;
 
 		ck_assert_msg(strcmp(enc, rows[i].enc) == 0, "row %zu: encoded \"%s\"", i, enc);
 		ck_assert_uint_eq(n, strlen(rows[i].enc));
 		m = crypto_b64url_decode(dec, rows[i].enc, strlen(rows[i].enc));
 		ck_assert_msg(m == (long)rows[i].len, "row %zu: decoded %ld bytes", i, m);
-		ck_assert_msg(memcmp(dec, rows[i].raw, rows[i].len) == 0, "row %zu: decoded wrong", i);
+		ck_assert_msg(
+		    memcmp(dec, rows[i].raw, rows[i].len) == 0, "row %zu: decoded wrong", i);
 	}
 }
 END_TEST
@@ -121,17 +125,17 @@ END_TEST
 START_TEST(test_b64url_reject)
 {
 	static const char *const rows[] = {
-		"Z",		/* len % 4 == 1 cannot encode a byte */
+		"Z", /* len % 4 == 1 cannot encode a byte */
 		"Zm9vY",
-		"Zg==",		/* no padding in base64url */
+		"Zg==", /* no padding in base64url */
 		"Zg=",
-		"Zm+v",		/* standard alphabet */
+		"Zm+v", /* standard alphabet */
 		"Zm/v",
 		"Zm9 ",
 		"Zm\n9",
 		"Zm.v",
-		"Zh",		/* non-canonical: trailing bits set */
-		"Zm9",		/* canonical "fo" is Zm8 */
+		"Zh",  /* non-canonical: trailing bits set */
+		"Zm9", /* canonical "fo" is Zm8 */
 		"-_9",
 		"\xc3\xa9xx",
 	};
@@ -153,8 +157,9 @@ START_TEST(test_b64url_roundtrip)
 	for (size_t len = 0; len <= sizeof(in); len++) {
 		size_t n = crypto_b64url_encode(enc, in, len);
 		ck_assert_uint_eq(n, (len * 4 + 2) / 3);
-		ck_assert_uint_eq(strspn(enc, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-					      "0123456789-_"),
+		ck_assert_uint_eq(strspn(enc,
+				      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+				      "0123456789-_"),
 		    n);
 		ck_assert_int_eq(crypto_b64url_decode(dec, enc, n), (long)len);
 		ck_assert_msg(memcmp(dec, in, len) == 0, "len %zu: round trip differs", len);
@@ -178,7 +183,8 @@ START_TEST(test_equal)
 	};
 
 	for (size_t i = 0; i < NELEM(rows); i++)
-		ck_assert_msg(crypto_equal(rows[i].a, rows[i].b, rows[i].len) == rows[i].eq, "row %zu", i);
+		ck_assert_msg(
+		    crypto_equal(rows[i].a, rows[i].b, rows[i].len) == rows[i].eq, "row %zu", i);
 }
 END_TEST
 

@@ -12,7 +12,7 @@
 #include <check.h>
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
-#define NIDS 10000
+#define NIDS     10000
 
 START_TEST(test_new_shape)
 {
@@ -23,7 +23,8 @@ START_TEST(test_new_shape)
 		ck_assert_uint_eq(strlen(id), ID_LEN);
 		ck_assert_uint_eq(strlen(id), 25);
 		ck_assert_int_eq(id[0], 'c');
-		ck_assert_msg(strspn(id, "0123456789abcdefghijklmnopqrstuvwxyz") == ID_LEN, "%s", id);
+		ck_assert_msg(
+		    strspn(id, "0123456789abcdefghijklmnopqrstuvwxyz") == ID_LEN, "%s", id);
 		ck_assert_msg(id_is_cuid(id), "%s fails id_is_cuid", id);
 	}
 }
@@ -56,11 +57,11 @@ START_TEST(test_is_cuid)
 		bool ok;
 	} rows[] = {
 		{ "ckxyz1234abcd5678efgh9012", true },
-		{ "c12345678", true },		/* 8 after the c: the minimum */
-		{ "c1234567", false },		/* 7 after the c */
-		{ "C12345678", true },		/* case-insensitive */
+		{ "c12345678", true }, /* 8 after the c: the minimum */
+		{ "c1234567", false }, /* 7 after the c */
+		{ "C12345678", true }, /* case-insensitive */
 		{ "CABCDEFGH", true },
-		{ "c_:.!@#$%", true },		/* anything but whitespace and '-' */
+		{ "c_:.!@#$%", true }, /* anything but whitespace and '-' */
 		{ "cżółćżółć", true },
 		{ "seed-partner", false },
 		{ "partner123", false },

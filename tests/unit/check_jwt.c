@@ -18,12 +18,12 @@
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
-#define NOW 1700000000LL
-#define KEY "unit-test-key-0123456789abcdef0123"
-#define HS256 "{\"alg\":\"HS256\",\"typ\":\"JWT\"}"
+#define NOW      1700000000LL
+#define KEY      "unit-test-key-0123456789abcdef0123"
+#define HS256    "{\"alg\":\"HS256\",\"typ\":\"JWT\"}"
 /* A payload jwt_verify accepts at NOW; rows swap one part of it. */
-#define CLAIMS(extra)                                                                      \
-	"{\"sub\":\"cuser00000001\",\"email\":\"a@b.co\",\"role\":\"ADMIN\",\"partnerId\":null," \
+#define CLAIMS(extra)                                                                              \
+	"{\"sub\":\"cuser00000001\",\"email\":\"a@b.co\",\"role\":\"ADMIN\",\"partnerId\":null,"   \
 	"\"sid\":\"s3ss10n\",\"iat\":1699999990" extra "}"
 #define EXP_OK ",\"exp\":1700003600"
 
@@ -73,16 +73,16 @@ mk_rawpay(const char *pay64, const char *key)
 
 enum mangle {
 	M_NONE,
-	M_SWAP_PAYLOAD,	/* signature of one payload, another payload */
-	M_RAW,		/* hdr is the whole token text */
-	M_RAWPAY,	/* pay is raw base64url text for the middle part */
-	M_SIG_CHAR,	/* a non-base64url character in the signature */
-	M_SIG_SHORT,	/* signature one character short */
-	M_SIG_PAD,	/* "=" padding on the signature */
-	M_EMPTY_SIG,	/* "hdr.pay." */
-	M_EXTRA_PART,	/* fourth part */
-	M_FLIP_SIG,	/* last signature character changed */
-	M_PAY_NUL,	/* payload JSON followed by a NUL byte (signed) */
+	M_SWAP_PAYLOAD, /* signature of one payload, another payload */
+	M_RAW,          /* hdr is the whole token text */
+	M_RAWPAY,       /* pay is raw base64url text for the middle part */
+	M_SIG_CHAR,     /* a non-base64url character in the signature */
+	M_SIG_SHORT,    /* signature one character short */
+	M_SIG_PAD,      /* "=" padding on the signature */
+	M_EMPTY_SIG,    /* "hdr.pay." */
+	M_EXTRA_PART,   /* fourth part */
+	M_FLIP_SIG,     /* last signature character changed */
+	M_PAY_NUL,      /* payload JSON followed by a NUL byte (signed) */
 };
 
 START_TEST(test_verify_table)
@@ -94,17 +94,18 @@ START_TEST(test_verify_table)
 		enum jwt_err want;
 	} rows[] = {
 		{ "valid", HS256, CLAIMS(EXP_OK), KEY, M_NONE, JWT_OK },
-		{ "valid, header keys reordered", "{\"typ\":\"JWT\",\"alg\":\"HS256\"}", CLAIMS(EXP_OK), KEY,
-		    M_NONE, JWT_OK },
+		{ "valid, header keys reordered", "{\"typ\":\"JWT\",\"alg\":\"HS256\"}",
+		    CLAIMS(EXP_OK), KEY, M_NONE, JWT_OK },
 		{ "valid, no typ", "{\"alg\":\"HS256\"}", CLAIMS(EXP_OK), KEY, M_NONE, JWT_OK },
-		{ "valid, nbf now", HS256, CLAIMS(EXP_OK ",\"nbf\":1700000000"), KEY, M_NONE, JWT_OK },
-		{ "valid, unknown claim ignored", HS256, CLAIMS(EXP_OK ",\"x\":[1,{}]"), KEY, M_NONE,
+		{ "valid, nbf now", HS256, CLAIMS(EXP_OK ",\"nbf\":1700000000"), KEY, M_NONE,
 		    JWT_OK },
+		{ "valid, unknown claim ignored", HS256, CLAIMS(EXP_OK ",\"x\":[1,{}]"), KEY,
+		    M_NONE, JWT_OK },
 		/* Algorithm pinning. */
-		{ "alg none", "{\"alg\":\"none\",\"typ\":\"JWT\"}", CLAIMS(EXP_OK), KEY, M_EMPTY_SIG,
-		    JWT_BAD_ALG },
-		{ "alg none, signed", "{\"alg\":\"none\",\"typ\":\"JWT\"}", CLAIMS(EXP_OK), KEY, M_NONE,
-		    JWT_BAD_ALG },
+		{ "alg none", "{\"alg\":\"none\",\"typ\":\"JWT\"}", CLAIMS(EXP_OK), KEY,
+		    M_EMPTY_SIG, JWT_BAD_ALG },
+		{ "alg none, signed", "{\"alg\":\"none\",\"typ\":\"JWT\"}", CLAIMS(EXP_OK), KEY,
+		    M_NONE, JWT_BAD_ALG },
 		{ "alg HS512", "{\"alg\":\"HS512\",\"typ\":\"JWT\"}", CLAIMS(EXP_OK), KEY, M_NONE,
 		    JWT_BAD_ALG },
 		{ "alg RS256", "{\"alg\":\"RS256\",\"typ\":\"JWT\"}", CLAIMS(EXP_OK), KEY, M_NONE,
@@ -116,7 +117,8 @@ START_TEST(test_verify_table)
 		{ "alg null", "{\"alg\":null}", CLAIMS(EXP_OK), KEY, M_NONE, JWT_BAD_ALG },
 		/* Signature. */
 		{ "payload modified", HS256, CLAIMS(EXP_OK), KEY, M_SWAP_PAYLOAD, JWT_BAD_SIG },
-		{ "wrong key", HS256, CLAIMS(EXP_OK), "another-key-0123456789abcdef", M_NONE, JWT_BAD_SIG },
+		{ "wrong key", HS256, CLAIMS(EXP_OK), "another-key-0123456789abcdef", M_NONE,
+		    JWT_BAD_SIG },
 		{ "signature flipped", HS256, CLAIMS(EXP_OK), KEY, M_FLIP_SIG, JWT_BAD_SIG },
 		{ "signature empty", HS256, CLAIMS(EXP_OK), KEY, M_EMPTY_SIG, JWT_MALFORMED },
 		{ "signature short", HS256, CLAIMS(EXP_OK), KEY, M_SIG_SHORT, JWT_MALFORMED },
@@ -129,24 +131,30 @@ START_TEST(test_verify_table)
 		{ "exp missing", HS256, CLAIMS(""), KEY, M_NONE, JWT_EXPIRED },
 		{ "nbf in the future", HS256, CLAIMS(EXP_OK ",\"nbf\":1700000060"), KEY, M_NONE,
 		    JWT_EXPIRED },
-		{ "exp as string", HS256, CLAIMS(",\"exp\":\"1700003600\""), KEY, M_NONE, JWT_MALFORMED },
+		{ "exp as string", HS256, CLAIMS(",\"exp\":\"1700003600\""), KEY, M_NONE,
+		    JWT_MALFORMED },
 		{ "exp negative", HS256, CLAIMS(",\"exp\":-5"), KEY, M_NONE, JWT_MALFORMED },
 		{ "exp huge", HS256, CLAIMS(",\"exp\":1e300"), KEY, M_NONE, JWT_MALFORMED },
-		{ "nbf as bool", HS256, CLAIMS(EXP_OK ",\"nbf\":true"), KEY, M_NONE, JWT_MALFORMED },
+		{ "nbf as bool", HS256, CLAIMS(EXP_OK ",\"nbf\":true"), KEY, M_NONE,
+		    JWT_MALFORMED },
 		/* Claims. */
-		{ "sub missing",
-		    HS256, "{\"email\":\"a@b.co\",\"role\":\"ADMIN\",\"exp\":1700003600}", KEY, M_NONE,
+		{ "sub missing", HS256,
+		    "{\"email\":\"a@b.co\",\"role\":\"ADMIN\",\"exp\":1700003600}", KEY, M_NONE,
 		    JWT_MALFORMED },
-		{ "sub empty", HS256, "{\"sub\":\"\",\"exp\":1700003600}", KEY, M_NONE, JWT_MALFORMED },
-		{ "sub a number", HS256, "{\"sub\":12,\"exp\":1700003600}", KEY, M_NONE, JWT_MALFORMED },
+		{ "sub empty", HS256, "{\"sub\":\"\",\"exp\":1700003600}", KEY, M_NONE,
+		    JWT_MALFORMED },
+		{ "sub a number", HS256, "{\"sub\":12,\"exp\":1700003600}", KEY, M_NONE,
+		    JWT_MALFORMED },
 		{ "partnerId a number", HS256,
-		    "{\"sub\":\"cu\",\"partnerId\":5,\"exp\":1700003600}", KEY, M_NONE, JWT_MALFORMED },
-		{ "role null", HS256, "{\"sub\":\"cu\",\"role\":null,\"exp\":1700003600}", KEY, M_NONE,
+		    "{\"sub\":\"cu\",\"partnerId\":5,\"exp\":1700003600}", KEY, M_NONE,
 		    JWT_MALFORMED },
+		{ "role null", HS256, "{\"sub\":\"cu\",\"role\":null,\"exp\":1700003600}", KEY,
+		    M_NONE, JWT_MALFORMED },
 		{ "sid too long", HS256,
-		    "{\"sub\":\"cu\",\"exp\":1700003600,\"sid\":\"" "0123456789012345678901234567890123456789"
-		    "01234567890123456789012345678901234567890123456789012345\"}", KEY, M_NONE,
-		    JWT_MALFORMED },
+		    "{\"sub\":\"cu\",\"exp\":1700003600,\"sid\":\""
+		    "0123456789012345678901234567890123456789"
+		    "01234567890123456789012345678901234567890123456789012345\"}",
+		    KEY, M_NONE, JWT_MALFORMED },
 		/* Shape. */
 		{ "payload an array", HS256, "[1,2]", KEY, M_NONE, JWT_MALFORMED },
 		{ "payload a string", HS256, "\"x\"", KEY, M_NONE, JWT_MALFORMED },
@@ -155,17 +163,20 @@ START_TEST(test_verify_table)
 		{ "payload with NUL", HS256, CLAIMS(EXP_OK), KEY, M_PAY_NUL, JWT_MALFORMED },
 		{ "header not JSON", "alg=HS256", CLAIMS(EXP_OK), KEY, M_NONE, JWT_MALFORMED },
 		{ "header an array", "[\"HS256\"]", CLAIMS(EXP_OK), KEY, M_NONE, JWT_MALFORMED },
-		{ "payload part bad char", NULL, "eyJzdWIiOiJjdSJ9!", KEY, M_RAWPAY, JWT_MALFORMED },
+		{ "payload part bad char", NULL, "eyJzdWIiOiJjdSJ9!", KEY, M_RAWPAY,
+		    JWT_MALFORMED },
 		{ "payload part padded", NULL, "eyJzdWIiOiJjdSJ9==", KEY, M_RAWPAY, JWT_MALFORMED },
 		{ "payload part empty", NULL, "", KEY, M_RAWPAY, JWT_MALFORMED },
 		{ "four parts", HS256, CLAIMS(EXP_OK), KEY, M_EXTRA_PART, JWT_MALFORMED },
-		{ "two parts", "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJjdSJ9", NULL, NULL, M_RAW, JWT_MALFORMED },
+		{ "two parts", "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJjdSJ9", NULL, NULL, M_RAW,
+		    JWT_MALFORMED },
 		{ "one part", "eyJhbGciOiJIUzI1NiJ9", NULL, NULL, M_RAW, JWT_MALFORMED },
 		{ "empty", "", NULL, NULL, M_RAW, JWT_MALFORMED },
 		{ "dots only", "..", NULL, NULL, M_RAW, JWT_MALFORMED },
 		{ "header bad char", "eyJhbGciOiJIUzI1NiJ9*.eyJzdWIiOiJjdSJ9.x", NULL, NULL, M_RAW,
 		    JWT_MALFORMED },
-		{ "spaces", "Bearer eyJhbGciOiJIUzI1NiJ9.e30.e30", NULL, NULL, M_RAW, JWT_MALFORMED },
+		{ "spaces", "Bearer eyJhbGciOiJIUzI1NiJ9.e30.e30", NULL, NULL, M_RAW,
+		    JWT_MALFORMED },
 		/* Length: longer than JWT_MAX is malformed even when correctly signed. */
 		{ "oversize", HS256, big, KEY, M_NONE, JWT_MALFORMED },
 	};
@@ -232,11 +243,11 @@ START_TEST(test_verify_table)
 		}
 		memset(&c, 0x5a, sizeof(c));
 		e = jwt_verify(t, KEY, strlen(KEY), NOW, &c);
-		ck_assert_msg(e == rows[i].want, "%s: got %s, want %s", rows[i].what, jwt_strerror(e),
-		    jwt_strerror(rows[i].want));
+		ck_assert_msg(e == rows[i].want, "%s: got %s, want %s", rows[i].what,
+		    jwt_strerror(e), jwt_strerror(rows[i].want));
 		if (e != JWT_OK)
-			ck_assert_msg(((unsigned char *)&c)[0] == 0x5a, "%s: claims written on failure",
-			    rows[i].what);
+			ck_assert_msg(((unsigned char *)&c)[0] == 0x5a,
+			    "%s: claims written on failure", rows[i].what);
 		free(t);
 	}
 	ck_assert_int_eq(jwt_verify(NULL, KEY, strlen(KEY), NOW, &c), JWT_MALFORMED);
@@ -249,7 +260,8 @@ START_TEST(test_roundtrip)
 		const char *sub, *email, *role, *partner, *sid;
 	} rows[] = {
 		{ "cuser00000001", "a@b.co", "ADMIN", "", "" },
-		{ "cuser00000002", "O'Neil+x@d-e.pl", "PARTNER_MANAGER", "cpartner0001", "0123abcd" },
+		{ "cuser00000002", "O'Neil+x@d-e.pl", "PARTNER_MANAGER", "cpartner0001",
+		    "0123abcd" },
 		{ "cuser00000003", "\"quoted\"\\back@x.com", "AUDITOR", "", "s" },
 		{ "cżółć", "zażółć@gęśl.pl", "OPERATOR", "cp", "" },
 	};
@@ -268,7 +280,8 @@ START_TEST(test_roundtrip)
 		in.exp = NOW + 86400;
 		ck_assert_int_eq(jwt_sign(tok, sizeof(tok), &in, KEY, strlen(KEY)), 0);
 		/* The fixed header of spec §2.3. */
-		ck_assert_msg(strncmp(tok, "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.", 37) == 0, "%s", tok);
+		ck_assert_msg(
+		    strncmp(tok, "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.", 37) == 0, "%s", tok);
 		ck_assert_int_eq(jwt_verify(tok, KEY, strlen(KEY), NOW, &out), JWT_OK);
 		ck_assert_str_eq(out.sub, in.sub);
 		ck_assert_str_eq(out.email, in.email);
@@ -330,7 +343,8 @@ START_TEST(test_sign_small)
 	for (size_t i = 0; i < NELEM(sizes); i++) {
 		char out[128];
 		memset(out, 'z', sizeof(out));
-		ck_assert_msg(jwt_sign(out, sizes[i], &in, KEY, strlen(KEY)) == -1, "size %zu", sizes[i]);
+		ck_assert_msg(
+		    jwt_sign(out, sizes[i], &in, KEY, strlen(KEY)) == -1, "size %zu", sizes[i]);
 		ck_assert_int_eq(out[sizes[i]], 'z');
 	}
 	/* Exactly big enough. */
@@ -348,7 +362,8 @@ START_TEST(test_strerror)
 	for (int i = 0; i < JWT__MAX; i++) {
 		ck_assert_ptr_nonnull(jwt_strerror((enum jwt_err)i));
 		for (int j = 0; j < i; j++)
-			ck_assert_str_ne(jwt_strerror((enum jwt_err)i), jwt_strerror((enum jwt_err)j));
+			ck_assert_str_ne(
+			    jwt_strerror((enum jwt_err)i), jwt_strerror((enum jwt_err)j));
 	}
 	ck_assert_str_eq(jwt_strerror(JWT__MAX), "unknown");
 }

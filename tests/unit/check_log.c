@@ -81,7 +81,8 @@ START_TEST(test_level_parse)
 		if (rows[i].rc == 0)
 			ck_assert_msg(l == rows[i].want, "\"%s\": level %d", rows[i].in, l);
 		else
-			ck_assert_msg(l == LOG_LVL__MAX, "\"%s\": output written on failure", rows[i].in);
+			ck_assert_msg(
+			    l == LOG_LVL__MAX, "\"%s\": output written on failure", rows[i].in);
 	}
 }
 END_TEST
@@ -132,13 +133,16 @@ START_TEST(test_lines)
 	static const struct {
 		enum log_level set, lvl;
 		const char *module, *rid, *msg;
-		const char *want;	/* whole output */
+		const char *want; /* whole output */
 	} rows[] = {
-		{ LOG_LVL_INFO, LOG_LVL_INFO, "mod", "abc123", "hello", "INFO mod abc123: hello\n" },
+		{ LOG_LVL_INFO, LOG_LVL_INFO, "mod", "abc123", "hello",
+		    "INFO mod abc123: hello\n" },
 		{ LOG_LVL_INFO, LOG_LVL_ERROR, "db", "r1", "boom", "ERROR db r1: boom\n" },
 		{ LOG_LVL_INFO, LOG_LVL_WARN, "http", NULL, "slow", "WARN http -: slow\n" },
-		{ LOG_LVL_INFO, LOG_LVL_INFO, NULL, "r2", "no module", "INFO testprog r2: no module\n" },
-		{ LOG_LVL_INFO, LOG_LVL_INFO, "mod", "r3", "two\nlines", "INFO mod r3: two\\x0alines\n" },
+		{ LOG_LVL_INFO, LOG_LVL_INFO, NULL, "r2", "no module",
+		    "INFO testprog r2: no module\n" },
+		{ LOG_LVL_INFO, LOG_LVL_INFO, "mod", "r3", "two\nlines",
+		    "INFO mod r3: two\\x0alines\n" },
 		{ LOG_LVL_INFO, LOG_LVL_INFO, "mod", "r4", "x\r\nERROR auth -: forged",
 		    "INFO mod r4: x\\x0d\\x0aERROR auth -: forged\n" },
 		{ LOG_LVL_INFO, LOG_LVL_DEBUG, "mod", "r5", "hidden", "" },
@@ -226,7 +230,8 @@ START_TEST(test_init_env)
 		else
 			unsetenv("IZZY_LOG_LEVEL");
 		log_init(NULL);
-		ck_assert_msg(log_get_level() == rows[i].want, "row %zu: level %d", i, log_get_level());
+		ck_assert_msg(
+		    log_get_level() == rows[i].want, "row %zu: level %d", i, log_get_level());
 	}
 	/* log_set_level ignores out-of-range values. */
 	log_set_level(LOG_LVL__MAX);

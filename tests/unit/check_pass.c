@@ -27,8 +27,8 @@ START_TEST(test_hash_verify)
 	ck_assert_int_eq(pass_hash(h, pw), 0);
 	ck_assert_uint_eq(strlen(h), 7 + 53);
 	ck_assert_msg(strncmp(h, "$2b$12$", 7) == 0, "%s", h);
-	ck_assert_uint_eq(strspn(h + 7, "./ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"),
-	    53);
+	ck_assert_uint_eq(
+	    strspn(h + 7, "./ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"), 53);
 	ck_assert(pass_verify(pw, h));
 	ck_assert(!pass_verify("Zażółć-Gęślą-2", h));
 }
@@ -85,27 +85,24 @@ START_TEST(test_policy)
 {
 	static const struct {
 		const char *pw;
-		const char *err;	/* substring of the message; NULL when accepted */
+		const char *err; /* substring of the message; NULL when accepted */
 	} rows[] = {
-		{ "GoodPassw0rd!", NULL },
-		{ "Abcdefghij1!", NULL },			/* exactly 12 */
-		{ "Abcdefghi1!", "12 znaków" },			/* 11 */
-		{ "", "12 znaków" },
-		{ "Short1!", "12 znaków" },
-		{ "alllowercase1!", "wielką" },
-		{ "ALLUPPERCASE1!", "wielką" },
-		{ "NoDigitsHere!!", "cyfrę" },
+		{ "GoodPassw0rd!", NULL }, { "Abcdefghij1!", NULL }, /* exactly 12 */
+		{ "Abcdefghi1!", "12 znaków" },                      /* 11 */
+		{ "", "12 znaków" }, { "Short1!", "12 znaków" }, { "alllowercase1!", "wielką" },
+		{ "ALLUPPERCASE1!", "wielką" }, { "NoDigitsHere!!", "cyfrę" },
 		{ "NoSpecial12345", "znak specjalny" },
-		{ "Has Space 123", NULL },			/* a space is a special character */
+		{ "Has Space 123", NULL }, /* a space is a special character */
 		/* Characters, not bytes: each Polish letter counts once. */
-		{ "Aaąąąąąąą1!", "12 znaków" },		/* 11 characters, 19 bytes */
-		{ "Aaąąąąąąąą1!", NULL },			/* 12 characters */
-		{ "Zażółć gęślą1", NULL },
-		{ "Aa1!ĄĘŁŃÓŚŹŻ", NULL },
+		{ "Aaąąąąąąą1!", "12 znaków" }, /* 11 characters, 19 bytes */
+		{ "Aaąąąąąąąą1!", NULL },       /* 12 characters */
+		{ "Zażółć gęślą1", NULL }, { "Aa1!ĄĘŁŃÓŚŹŻ", NULL },
 		/* 72 bytes is the limit. */
-		{ "Aa1!xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", NULL },
-		{ "Aa1!xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "72" },
-		{ "Aa1!ąąąąąąąąąąąąąąąąąąąąąąąąąąąąąąąąąąą", "72" },	/* 39 characters, 74 bytes */
+		{ "Aa1!xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+		    NULL },
+		{ "Aa1!xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+		    "72" },
+		{ "Aa1!ąąąąąąąąąąąąąąąąąąąąąąąąąąąąąąąąąąą", "72" }, /* 39 characters, 74 bytes */
 	};
 
 	for (size_t i = 0; i < NELEM(rows); i++) {
@@ -114,7 +111,8 @@ START_TEST(test_policy)
 			ck_assert_msg(e == NULL, "\"%s\": refused with \"%s\"", rows[i].pw, e);
 		else
 			ck_assert_msg(e != NULL && strstr(e, rows[i].err) != NULL,
-			    "\"%s\": got \"%s\", want \"%s\"", rows[i].pw, e != NULL ? e : "NULL", rows[i].err);
+			    "\"%s\": got \"%s\", want \"%s\"", rows[i].pw, e != NULL ? e : "NULL",
+			    rows[i].err);
 	}
 }
 END_TEST

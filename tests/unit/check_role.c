@@ -25,7 +25,7 @@ START_TEST(test_names_roundtrip)
 			ck_assert_str_ne(n, role_name((enum role)j));
 	}
 	ck_assert_ptr_null(role_name(ROLE__MAX));
-	ck_assert_ptr_null(role_name((enum role)-1));
+	ck_assert_ptr_null(role_name((enum role) - 1));
 	ck_assert_ptr_null(role_name((enum role)1000));
 }
 END_TEST
@@ -57,7 +57,8 @@ START_TEST(test_parse_table)
 	for (size_t i = 0; i < NELEM(rows); i++) {
 		enum role r = ROLE__MAX;
 		ck_assert_msg(role_parse(rows[i].in, &r) == rows[i].rc, "\"%s\"", rows[i].in);
-		ck_assert_msg(r == (rows[i].rc == 0 ? rows[i].want : ROLE__MAX), "\"%s\": %d", rows[i].in, r);
+		ck_assert_msg(
+		    r == (rows[i].rc == 0 ? rows[i].want : ROLE__MAX), "\"%s\": %d", rows[i].in, r);
 	}
 }
 END_TEST
@@ -101,7 +102,8 @@ START_TEST(test_sets)
 	/* The auditor is a user but neither staff nor partner. */
 	ck_assert_uint_ne(ROLES_ANY_USER & ROLE_BIT(ROLE_AUDITOR), 0);
 	ck_assert_uint_eq((ROLES_STAFF | ROLES_PARTNER_SCOPED) & ROLE_BIT(ROLE_AUDITOR), 0);
-	ck_assert_uint_eq(ROLES_STAFF | ROLES_PARTNER_SCOPED | ROLE_BIT(ROLE_AUDITOR), ROLES_ANY_USER);
+	ck_assert_uint_eq(
+	    ROLES_STAFF | ROLES_PARTNER_SCOPED | ROLE_BIT(ROLE_AUDITOR), ROLES_ANY_USER);
 	/* ROLES_PUBLIC stays clear of any role a future enum value could take. */
 	ck_assert_int_lt(ROLE__MAX, 15);
 }

@@ -18,11 +18,21 @@
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
-extern const struct http_app health_app, auth_app;
+extern const struct http_app health_app, auth_app, users_app, partners_app;
+extern struct http_app leads_app;
+/* cgi-bin/leads.c: joins leads_read.c's and leads_write.c's tables. */
+int leads_join_routes(void);
 
-static const struct http_app *const apps[] = {
-	&health_app,
-	&auth_app,
+/* Every program, with what its main() runs before http_serve(), if anything. */
+static const struct {
+	const struct http_app *app;
+	int (*prepare)(void);
+} apps[] = {
+	{ &health_app, NULL },
+	{ &auth_app, NULL },
+	{ &users_app, NULL },
+	{ &partners_app, NULL },
+	{ &leads_app, leads_join_routes },
 };
 
 static int
@@ -50,29 +60,29 @@ START_TEST(test_match_table)
 	static const struct {
 		enum http_method m;
 		const char *path;
-		size_t capbufsz;	/* 0: 256 */
-		int row;		/* -1: no match */
+		size_t capbufsz; /* 0: 256 */
+		int row;         /* -1: no match */
 		const char *caps[ROUTE_MAX_CAPS];
 	} rows[] = {
 		{ HTTP_GET, "/api/leads", 0, 0, { NULL } },
-		{ HTTP_GET, "/api/leads/", 0, 0, { NULL } },	/* one trailing slash */
+		{ HTTP_GET, "/api/leads/", 0, 0, { NULL } }, /* one trailing slash */
 		{ HTTP_GET, "/api/leads//", 0, -1, { NULL } },
-		{ HTTP_GET, "/API/Leads", 0, 0, { NULL } },	/* literals are case-insensitive */
+		{ HTTP_GET, "/API/Leads", 0, 0, { NULL } }, /* literals are case-insensitive */
 		{ HTTP_OPTIONS, "/api/health", 0, 9, { NULL } },
 		{ HTTP_POST, "/api/leads", 0, 1, { NULL } },
-		{ HTTP_PUT, "/api/leads", 0, -1, { NULL } },	/* method mismatch */
+		{ HTTP_PUT, "/api/leads", 0, -1, { NULL } }, /* method mismatch */
 		{ HTTP_DELETE, "/api/leads", 0, -1, { NULL } },
-		{ HTTP_HEAD, "/api/leads", 0, 0, { NULL } },	/* HEAD uses the GET row */
+		{ HTTP_HEAD, "/api/leads", 0, 0, { NULL } }, /* HEAD uses the GET row */
 		{ HTTP_HEAD, "/api/leads/ckabc123", 0, 2, { "ckabc123" } },
 		{ HTTP_GET, "/api/leads/ckabc123", 0, 2, { "ckabc123" } },
-		{ HTTP_GET, "/api/leads/CKabc123", 0, 2, { "CKabc123" } },	/* captures keep case */
+		{ HTTP_GET, "/api/leads/CKabc123", 0, 2, { "CKabc123" } }, /* captures keep case */
 		{ HTTP_GET, "/api/leads/ckabc123/", 0, 2, { "ckabc123" } },
 		{ HTTP_GET, "/api/leads/ckabc123//", 0, -1, { NULL } },
-		{ HTTP_GET, "/api/leads/a%2Fb", 0, 2, { "a%2Fb" } },	/* no decoding here */
+		{ HTTP_GET, "/api/leads/a%2Fb", 0, 2, { "a%2Fb" } }, /* no decoding here */
 		{ HTTP_GET, "/api/leads/ckabc123/notes/cn1", 0, 3, { "ckabc123", "cn1" } },
 		{ HTTP_GET, "/api/leads/ckabc123/NOTES/cn1/", 0, 3, { "ckabc123", "cn1" } },
 		{ HTTP_GET, "/api/leads/ckabc123/notes", 0, -1, { NULL } },
-		{ HTTP_GET, "/api/leads/ckabc123/notes/", 0, -1, { NULL } },	/* empty capture */
+		{ HTTP_GET, "/api/leads/ckabc123/notes/", 0, -1, { NULL } }, /* empty capture */
 		{ HTTP_GET, "/api/leads/ckabc123/notes/cn1/x", 0, -1, { NULL } },
 		{ HTTP_DELETE, "/api/leads/ckabc123", 0, 4, { "ckabc123" } },
 		{ HTTP_PATCH, "/api/leads/c1/status", 0, 5, { "c1" } },
@@ -106,19 +116,23 @@ START_TEST(test_match_table)
 
 		memset(capbuf, 'Z', sizeof(capbuf));
 		r = route_match(rt, NELEM(rt), rows[i].m, rows[i].path, capbuf, sz, caps);
-		ck_assert_msg(r == (rows[i].row < 0 ? NULL : &rt[rows[i].row]), "%s %s: got row %ld",
-		    route_method_name(rows[i].m), rows[i].path, r != NULL ? (long)(r - rt) : -1L);
+		ck_assert_msg(r == (rows[i].row < 0 ? NULL : &rt[rows[i].row]),
+		    "%s %s: got row %ld", route_method_name(rows[i].m), rows[i].path,
+		    r != NULL ? (long)(r - rt) : -1L);
 		/* Never a byte past the buffer the caller gave. */
-		ck_assert_msg(sz == sizeof(capbuf) || capbuf[sz] == 'Z', "%s: capbuf overrun", rows[i].path);
+		ck_assert_msg(
+		    sz == sizeof(capbuf) || capbuf[sz] == 'Z', "%s: capbuf overrun", rows[i].path);
 		if (r == NULL)
 			continue;
 		for (; ncaps < ROUTE_MAX_CAPS && rows[i].caps[ncaps] != NULL; ncaps++)
-			ck_assert_msg(caps[ncaps] != NULL && strcmp(caps[ncaps], rows[i].caps[ncaps]) == 0,
-			    "%s: cap %d is \"%s\"", rows[i].path, ncaps, caps[ncaps] ? caps[ncaps] : "NULL");
+			ck_assert_msg(
+			    caps[ncaps] != NULL && strcmp(caps[ncaps], rows[i].caps[ncaps]) == 0,
+			    "%s: cap %d is \"%s\"", rows[i].path, ncaps,
+			    caps[ncaps] ? caps[ncaps] : "NULL");
 		/* The slot after the last capture stays NULL: dispatch stops there. */
 		if (ncaps < ROUTE_MAX_CAPS)
-			ck_assert_msg(caps[ncaps] == NULL, "%s: stale cap %d \"%s\"", rows[i].path, ncaps,
-			    caps[ncaps]);
+			ck_assert_msg(caps[ncaps] == NULL, "%s: stale cap %d \"%s\"", rows[i].path,
+			    ncaps, caps[ncaps]);
 	}
 }
 END_TEST
@@ -132,20 +146,23 @@ START_TEST(test_check_table)
 	} rows[] = {
 		{ "public", { HTTP_GET, "/a", h_ok, ROLES_PUBLIC, NULL, NULL }, 0 },
 		{ "roles", { HTTP_POST, "/a/:id", h_ok, ROLES_STAFF, NULL, NULL }, 0 },
-		{ "one role", { HTTP_DELETE, "/a/:id", h_ok, ROLE_BIT(ROLE_AUDITOR), NULL, NULL }, 0 },
+		{ "one role", { HTTP_DELETE, "/a/:id", h_ok, ROLE_BIT(ROLE_AUDITOR), NULL, NULL },
+		    0 },
 		{ "root", { HTTP_GET, "/", h_ok, ROLES_PUBLIC, NULL, NULL }, 0 },
 		{ "empty role set", { HTTP_GET, "/a", h_ok, 0, NULL, NULL }, -1 },
-		{ "public plus roles", { HTTP_GET, "/a", h_ok, ROLES_PUBLIC | ROLES_ADMIN, NULL, NULL }, -1 },
+		{ "public plus roles",
+		    { HTTP_GET, "/a", h_ok, ROLES_PUBLIC | ROLES_ADMIN, NULL, NULL }, -1 },
 		{ "undefined role bit", { HTTP_GET, "/a", h_ok, 1u << 10, NULL, NULL }, -1 },
-		{ "undefined bit with a role", { HTTP_GET, "/a", h_ok, ROLES_ADMIN | 1u << 20, NULL, NULL },
-		    -1 },
+		{ "undefined bit with a role",
+		    { HTTP_GET, "/a", h_ok, ROLES_ADMIN | 1u << 20, NULL, NULL }, -1 },
 		{ "NULL handler", { HTTP_GET, "/a", NULL, ROLES_PUBLIC, NULL, NULL }, -1 },
 		{ "NULL pattern", { HTTP_GET, NULL, h_ok, ROLES_PUBLIC, NULL, NULL }, -1 },
 		{ "relative pattern", { HTTP_GET, "a/b", h_ok, ROLES_PUBLIC, NULL, NULL }, -1 },
 		{ "empty pattern", { HTTP_GET, "", h_ok, ROLES_PUBLIC, NULL, NULL }, -1 },
 		{ "bad method", { HTTP__MAX, "/a", h_ok, ROLES_PUBLIC, NULL, NULL }, -1 },
 		{ "four captures", { HTTP_GET, "/:a/:b/:c/:d", h_ok, ROLES_ADMIN, NULL, NULL }, 0 },
-		{ "five captures", { HTTP_GET, "/:a/:b/:c/:d/:e", h_ok, ROLES_ADMIN, NULL, NULL }, -1 },
+		{ "five captures", { HTTP_GET, "/:a/:b/:c/:d/:e", h_ok, ROLES_ADMIN, NULL, NULL },
+		    -1 },
 	};
 
 	for (size_t i = 0; i < NELEM(rows); i++) {
@@ -182,7 +199,8 @@ START_TEST(test_methods)
 
 	for (size_t i = 0; i < NELEM(rows); i++) {
 		enum http_method m = HTTP__MAX;
-		ck_assert_msg(route_method_parse(rows[i].name, &m) == rows[i].rc, "\"%s\"", rows[i].name);
+		ck_assert_msg(
+		    route_method_parse(rows[i].name, &m) == rows[i].rc, "\"%s\"", rows[i].name);
 		if (rows[i].rc == 0) {
 			ck_assert_int_eq(m, rows[i].m);
 			ck_assert_str_eq(route_method_name(m), rows[i].name);
@@ -211,7 +229,10 @@ sample_path(char *out, size_t outsz, const char *pattern)
 START_TEST(test_program_tables)
 {
 	for (size_t a = 0; a < NELEM(apps); a++) {
-		const struct http_app *app = apps[a];
+		const struct http_app *app = apps[a].app;
+
+		if (apps[a].prepare != NULL)
+			ck_assert_int_eq(apps[a].prepare(), 0);
 
 		ck_assert_ptr_nonnull(app->name);
 		ck_assert_msg(app->nroutes > 0, "%s: no routes", app->name);
@@ -222,13 +243,14 @@ START_TEST(test_program_tables)
 			char path[512], capbuf[512];
 			const char *caps[ROUTE_MAX_CAPS] = { NULL };
 
-			ck_assert_msg(r->roles != 0, "%s row %zu (%s): empty role set", app->name, i, r->pattern);
+			ck_assert_msg(r->roles != 0, "%s row %zu (%s): empty role set", app->name,
+			    i, r->pattern);
 			ck_assert_msg(r->roles == ROLES_PUBLIC || (r->roles & ~ROLES_ANY_USER) == 0,
 			    "%s %s: role set 0x%x", app->name, r->pattern, r->roles);
 			/* Reachable: no earlier row shadows it. */
 			sample_path(path, sizeof(path), r->pattern);
-			ck_assert_msg(route_match(app->routes, app->nroutes, r->method, path, capbuf,
-					  sizeof(capbuf), caps) == r,
+			ck_assert_msg(route_match(app->routes, app->nroutes, r->method, path,
+					  capbuf, sizeof(capbuf), caps) == r,
 			    "%s: %s %s is shadowed by an earlier row", app->name,
 			    route_method_name(r->method), r->pattern);
 		}

@@ -17,6 +17,9 @@
 import { LEAD_STAFF } from './roles.js';
 
 const placeholder = () => import('./screens/placeholder.js');
+// One loader for both lead rows: the router then keeps the same screen
+// instance (list, filters, scroll) when a lead's detail opens or closes.
+const leads = () => import('./screens/leads.js');
 
 export const WORKSPACE = '/leads';
 export const LOGIN = '/login';
@@ -26,11 +29,11 @@ export const routes = [
 	{ path: '/reset-password', access: 'guest', title: 'forgotPassword.title', load: () => import('./screens/forgot-password.js') },
 	{ path: '/set-password', access: 'public', title: 'setPassword.title', load: () => import('./screens/set-password.js') },
 
-	{ path: '/leads', access: 'user', shell: true, title: 'nav.leads.label', nav: { key: 'leads', icon: 'inbox' }, load: () => import('./screens/leads.js') },
-	{ path: '/leads/:id', access: 'user', shell: true, title: 'nav.leads.label', load: () => import('./screens/leads.js') },
-	{ path: '/admin/partners', access: 'user', roles: ['ADMIN'], shell: true, title: 'nav.partners.label', nav: { key: 'partners', icon: 'briefcase' }, load: placeholder },
+	{ path: '/leads', access: 'user', shell: true, title: 'nav.leads.label', nav: { key: 'leads', icon: 'inbox' }, load: leads },
+	{ path: '/leads/:id', access: 'user', shell: true, title: 'nav.leads.label', load: leads },
+	{ path: '/admin/partners', access: 'user', roles: ['ADMIN'], shell: true, title: 'nav.partners.label', nav: { key: 'partners', icon: 'briefcase' }, load: () => import('./screens/partners.js') },
 	{ path: '/analytics', access: 'user', roles: LEAD_STAFF, shell: true, title: 'nav.analytics.label', nav: { key: 'analytics', icon: 'chart' }, load: placeholder },
-	{ path: '/admin/users', access: 'user', roles: ['ADMIN', 'SUPERVISOR'], shell: true, title: 'nav.users.label', nav: { key: 'users', icon: 'users' }, load: placeholder },
+	{ path: '/admin/users', access: 'user', roles: ['ADMIN', 'SUPERVISOR'], shell: true, title: 'nav.users.label', nav: { key: 'users', icon: 'users' }, load: () => import('./screens/users.js') },
 	{ path: '/admin/consents', access: 'user', roles: ['ADMIN'], shell: true, title: 'nav.consents.label', nav: { key: 'consents', icon: 'shield' }, load: placeholder },
 	{ path: '/admin/consent-records', access: 'user', roles: ['ADMIN', 'SUPERVISOR', 'OPERATOR'], shell: true, title: 'nav.consentRecords.label', nav: { key: 'consentRecords', icon: 'archive' }, load: placeholder },
 	{ path: '/application-form', access: 'user', shell: true, title: 'nav.applicationForm.label', load: placeholder },

@@ -116,3 +116,27 @@ export function SubmitButton({ busy = false, busyLabel, kind = 'primary', classN
 	return html`<button type="submit" class=${'btn btn--' + kind + ' ' + className}
 		disabled=${busy} aria-busy=${busy ? 'true' : undefined} ...${rest}>${busy && busyLabel ? busyLabel : children}</button>`;
 }
+
+/** A checkbox with its label after it (label = accessible name). */
+export function Checkbox({ label, name, checked, onChange, error, hint, required = false, className = '', ...rest }) {
+	const id = useUniqueId('check');
+	const errorId = error ? id + '-error' : null;
+	const hintId = hint ? id + '-hint' : null;
+	const describedBy = [hintId, errorId].filter(Boolean).join(' ') || undefined;
+	return html`<div class=${'check ' + (error ? 'check--invalid ' : '') + className}>
+		<input id=${id} type="checkbox" name=${name} class="check__input" checked=${checked}
+			aria-invalid=${error ? 'true' : undefined} aria-required=${required ? 'true' : undefined}
+			aria-describedby=${describedBy} onChange=${onChange} ...${rest} />
+		<label class="check__label" for=${id}>${label}${required && html`<span class="field__required" aria-hidden="true"> *</span>`}</label>
+		${hint && html`<p id=${hintId} class="field__hint">${hint}</p>`}
+		${error && html`<p id=${errorId} class="field__error">${error}</p>`}
+	</div>`;
+}
+
+/** Select options from values: [{ value, label }] or plain strings. */
+export function Options({ items, placeholder }) {
+	return html`${placeholder != null && html`<option value="">${placeholder}</option>`}
+		${items.map((item) => (typeof item === 'string'
+			? html`<option key=${item} value=${item}>${item}</option>`
+			: html`<option key=${item.value} value=${item.value} disabled=${item.disabled}>${item.label}</option>`))}`;
+}

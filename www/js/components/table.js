@@ -5,6 +5,7 @@
 //   <${DataTable} caption=${t('users.title')} rowKey="id" rows=${users}
 //     loading=${loading} loadingText=${t('users.loading')} emptyText=${t('users.empty')}
 //     onRowClick=${(user) => open(user)} selectedKey=${selectedId}
+//     captionHidden   (the caption only for screen readers)
 //     columns=${[{ key: 'email', label: t('users.email') },
 //                { key: 'role', label: t('users.role'), render: (u) => roleLabel(u.role) }]} />
 import { html } from '../lib.js';
@@ -17,7 +18,7 @@ function cell(column, row) {
 }
 
 export function DataTable({
-	columns, rows = [], rowKey = 'id', caption, loading = false,
+	columns, rows = [], rowKey = 'id', caption, captionHidden = false, loading = false,
 	loadingText = t('table.loading'), emptyText = t('table.empty'),
 	onRowClick, selectedKey,
 }) {
@@ -49,7 +50,7 @@ export function DataTable({
 	}
 	return html`<div class="table-wrap">
 		<table class="table" aria-busy=${loading ? 'true' : 'false'}>
-			${caption && html`<caption class="table__caption">${caption}</caption>`}
+			${caption && html`<caption class=${'table__caption' + (captionHidden ? ' visually-hidden' : '')}>${caption}</caption>`}
 			<thead><tr>${columns.map((column) => html`<th key=${column.key} scope="col" class=${column.align ? 'align-' + column.align : ''}>${column.label}</th>`)}</tr></thead>
 			<tbody>${body}</tbody>
 		</table>

@@ -1,0 +1,205 @@
+#!/usr/bin/env bash
+# The authorisation matrix of the leads program (SR-14): every role, and no
+# token, against every lead-scoped route of cgi-bin/leads, on each kind of
+# lead: the own partner's, another partner's, one assigned to the user, an
+# unassigned one and one the user created.  The expectation is computed here,
+# independently of the code, from requirements §2.1 / api.md §2.4 (which
+# roles may call a route) and api.md §2.5.1 (which leads a role sees):
+#   no token -> 401; role not allowed -> 403; lead not visible -> 403;
+#   otherwise the handler answers (2xx, or its own 400/404/409), never 401/403.
+# A denied request must leave the database untouched.  Two self-checks keep
+# the matrix honest: every ":id" route in the route tables of leads_read.c and
+# leads_write.c must be in ROUTES below (and nothing else), and an operator on
+# another partner's lead must meet lead_access ("Access denied") on every
+# route its role may call.
+. "$top_srcdir/tests/lib/testlib.sh"
+. "$top_srcdir/tests/lib/cgi.sh"
+t_stack_db cgi-authz-matrix
+CGI_LOG=$T_VAR/log/leads-cgi.log
+mkdir -p "$T_VAR/log"
+: >"$CGI_LOG"
+CGI_PROG=leads
+
+STAFF="OPERATOR SUPERVISOR ADMIN"
+LEAD_ROLES="PARTNER PARTNER_MANAGER PARTNER_EMPLOYEE OPERATOR SUPERVISOR ADMIN"
+# METHOD|PATTERN|BODY|ROLES (the route roles decided for issue 3).  @TARGET@ is
+# the actor's merge target.  Merge and anonymise come last: they end a lead.
+ROUTES=(
+	"GET|/api/leads/:id||$LEAD_ROLES"
+	"POST|/api/leads/:id/status|{\"status\":\"FIRST_CONTACT\"}|$STAFF"
+	"PATCH|/api/leads/:id/customer|{\"phone\":\"+48 600 000 001\"}|$STAFF"
+	"PATCH|/api/leads/:id/vehicles|{\"amountAvailable\":1000}|$STAFF"
+	"POST|/api/leads/:id/financing|{\"bank\":\"Matrix Bank\"}|$STAFF"
+	"PATCH|/api/leads/:id/assignment|{\"userId\":null}|ADMIN"
+	"POST|/api/leads/:id/notes|{\"content\":\"matrix\"}|$STAFF"
+	"POST|/api/leads/:id/email/draft|{\"message\":\"matrix\"}|$STAFF"
+	"GET|/api/leads/:id/email/draft||$STAFF"
+	"POST|/api/leads/:id/offer-link|{\"baseUrl\":\"https://x.pl/o\",\"discountPln\":1}|$STAFF"
+	"POST|/api/leads/:id/merge|{\"targetLeadId\":\"@TARGET@\"}|SUPERVISOR ADMIN"
+	"POST|/api/leads/:id/anonymize||ADMIN"
+)
+
+# --- self-check: the matrix covers exactly the lead-scoped routes -------------------
+served=$(cd "$top_srcdir" && grep -ho 'HTTP_[A-Z]*, *"/api/leads/[^"]*:id[^"]*"' \
+	cgi-bin/leads_read.c cgi-bin/leads_write.c | sed -E 's/^HTTP_([A-Z]+), *"([^"]*)"$/\1 \2/' | sort -u)
+listed=$(for r in "${ROUTES[@]}"; do IFS='|' read -r m p _ <<<"$r"; printf '%s %s\n' "$m" "$p"; done | sort -u)
+missing=$(comm -23 <(printf '%s\n' "$served") <(printf '%s\n' "$listed") | paste -sd, -)
+is "$missing" "" "every :id route of leads_read.c and leads_write.c is in the matrix"
+ghosts=$(comm -13 <(printf '%s\n' "$served") <(printf '%s\n' "$listed") | paste -sd, -)
+is "$ghosts" "" "every route of the matrix is served"
+
+# --- actors ------------------------------------------------------------------
+P1=mx-partner-one
+P2=mx-partner-two
+psql_q "INSERT INTO \"Partner\" (id, name) VALUES ('$P1', 'Matrix One'), ('$P2', 'Matrix Two')" >/dev/null
+# name role partner(- = none)
+ACTORS=(
+	"PARTNER PARTNER $P1"
+	"PARTNER_MANAGER PARTNER_MANAGER $P1"
+	"PARTNER_EMPLOYEE PARTNER_EMPLOYEE $P1"
+	"OPERATOR OPERATOR $P1"
+	"OPERATOR_NO_PARTNER OPERATOR -"
+	"SUPERVISOR SUPERVISOR -"
+	"ADMIN ADMIN -"
+	"AUDITOR AUDITOR -"
+	"NONE - -"
+)
+# Another staff member owns and created the leads that are not the actor's.
+XID=cmxsomeoneelse00000000001
+mk_user() {
+	local partner="'$4'"
+	[[ $4 == - ]] && partner=NULL
+	psql_q "INSERT INTO \"User\" (id, email, \"hashedPassword\", role, \"fullName\", status, \"partnerId\")
+		SELECT '$1', '$2', \"hashedPassword\", '$3', 'Matrix $3', 'ACTIVE', $partner
+		FROM \"User\" WHERE email = 'admin@example.com'" >/dev/null
+}
+login() {
+	CGI_PROG=auth cgi_run POST /api/auth/login "$(jq -cn --arg e "$1" '{email:$e,password:"Admin123!"}')"
+	[[ $STATUS == 200 ]] && jq_body .token || true
+}
+mk_user $XID someone@matrix.test OPERATOR $P2
+
+KINDS=(own_partner other_partner assigned unassigned created)
+declare -A UID_OF TOKEN_OF ROLE_OF PART_OF LP LA LC LEAD
+sqlv() { if [[ -n $1 ]]; then printf "'%s'" "$1"; else printf NULL; fi; }
+i=0
+for a in "${ACTORS[@]}"; do
+	read -r name role partner <<<"$a"
+	i=$((i + 1))
+	uid=""
+	email=$(tr 'A-Z_' 'a-z-' <<<"$name")@matrix.test
+	if [[ $role != - ]]; then
+		uid=$(printf 'cmxuser%02d%016d' "$i" 0)
+		mk_user "$uid" "$email" "$role" "$partner"
+		TOKEN_OF[$name]=$(login "$email")
+		[[ -n ${TOKEN_OF[$name]} ]]
+		ok $? "$name logs in"
+	else
+		TOKEN_OF[$name]=""
+	fi
+	UID_OF[$name]=$uid
+	ROLE_OF[$name]=$role
+	PART_OF[$name]=${partner#-}
+	# Partner, assignee and creator of each kind of lead, seen from this actor.
+	LP[$name,own_partner]=$P1 LA[$name,own_partner]=$XID LC[$name,own_partner]=$XID
+	LP[$name,other_partner]=$P2 LA[$name,other_partner]=$XID LC[$name,other_partner]=$XID
+	LP[$name,assigned]=$P2 LA[$name,assigned]=${uid:-$XID} LC[$name,assigned]=$XID
+	LP[$name,unassigned]=$P1 LA[$name,unassigned]="" LC[$name,unassigned]=""
+	LP[$name,created]=$P1 LA[$name,created]=$XID LC[$name,created]=${uid:-$XID}
+	sql=""
+	k_i=0
+	for k in "${KINDS[@]}" target; do
+		id=$(printf 'cmxlead%02dk%d%016d' "$i" "$k_i" 0)
+		k_i=$((k_i + 1))
+		if [[ $k == target ]]; then
+			sql+="INSERT INTO \"Lead\" (id, \"partnerId\") VALUES ('$id', '$P1');"
+		else
+			sql+="INSERT INTO \"Lead\" (id, \"partnerId\", \"assignedUserId\", \"createdByUserId\")
+				VALUES ('$id', '${LP[$name,$k]}', $(sqlv "${LA[$name,$k]}"), $(sqlv "${LC[$name,$k]}"));"
+		fi
+		sql+="INSERT INTO \"CustomerProfile\" (id, \"leadId\", \"firstName\", \"lastName\") VALUES ('p$id', '$id', 'Maria', 'Matrix');"
+		LEAD[$name,$k]=$id
+	done
+	psql_q "$sql" >/dev/null
+done
+
+# --- the expectation ---------------------------------------------------------
+# expect ACTOR ROUTE_ROLES KIND: 401, 403 or "allow".
+expect() {
+	local name=$1 roles=$2 k=$3
+	local role=${ROLE_OF[$name]} uid=${UID_OF[$name]} up=${PART_OF[$name]}
+	local lp=${LP[$name,$k]} la=${LA[$name,$k]} lc=${LC[$name,$k]}
+	[[ $role == - ]] && { echo 401; return; }
+	[[ " $roles " == *" $role "* ]] || { echo 403; return; }
+	case $role in
+	ADMIN | SUPERVISOR) echo allow ;;
+	PARTNER | PARTNER_MANAGER) [[ -n $up && $lp == "$up" ]] && echo allow || echo 403 ;;
+	PARTNER_EMPLOYEE) [[ -n $up && $lp == "$up" && $lc == "$uid" ]] && echo allow || echo 403 ;;
+	OPERATOR) [[ $la == "$uid" || (-n $up && $lp == "$up") ]] && echo allow || echo 403 ;;
+	*) echo 403 ;;
+	esac
+}
+# Everything a lead-scoped request could write, anywhere.
+db_fp() {
+	psql_q "SELECT md5(concat_ws('|',
+		(SELECT string_agg(row_to_json(l)::text, ',' ORDER BY id) FROM \"Lead\" l),
+		(SELECT string_agg(row_to_json(c)::text, ',' ORDER BY id) FROM \"CustomerProfile\" c),
+		(SELECT string_agg(row_to_json(f)::text, ',' ORDER BY id) FROM \"FinancingApplication\" f),
+		(SELECT count(*) FROM \"VehicleCurrent\"), (SELECT count(*) FROM \"VehicleDesired\"),
+		(SELECT count(*) FROM \"LeadNote\"), (SELECT count(*) FROM \"AuditLog\"),
+		(SELECT count(*) FROM \"LeadStatusHistory\"), (SELECT count(*) FROM \"MessageDraft\"),
+		(SELECT count(*) FROM \"Outbox\")))"
+}
+# call ACTOR ROUTE KIND: runs one cell of the matrix.
+call() {
+	local m p b roles
+	IFS='|' read -r m p b roles <<<"$2"
+	p=${p//:id/${LEAD[$1,$3]}}
+	b=${b//@TARGET@/${LEAD[$1,target]}}
+	cgi_run "$m" "$p" "$b" "${TOKEN_OF[$1]}"
+}
+
+# --- self-check: lead_access runs on every route -----------------------------
+# An operator on another partner's lead it is not assigned to: the role passes
+# the dispatcher wherever it may call the route, so only lead_access can say no.
+for r in "${ROUTES[@]}"; do
+	IFS='|' read -r m p _ roles <<<"$r"
+	before=$(db_fp)
+	call OPERATOR "$r" other_partner
+	if [[ " $roles " == *" OPERATOR "* ]]; then
+		is "$STATUS:$(jq_body .message)" "403:Access denied" "self-check: lead_access guards $m $p"
+	else
+		is "$STATUS:$(jq_body .message)" "403:Forbidden" "self-check: the role table guards $m $p"
+	fi
+	is "$(db_fp)" "$before" "self-check: nothing changed ($m $p)"
+done
+
+# --- the matrix --------------------------------------------------------------
+n_allow=0
+n_deny=0
+for a in "${ACTORS[@]}"; do
+	read -r name _ _ <<<"$a"
+	for r in "${ROUTES[@]}"; do
+		IFS='|' read -r m p _ roles <<<"$r"
+		for k in "${KINDS[@]}"; do
+			want=$(expect "$name" "$roles" "$k")
+			if [[ $want == allow ]]; then
+				call "$name" "$r" "$k"
+				n_allow=$((n_allow + 1))
+				[[ $STATUS =~ ^[2-4][0-9][0-9]$ && $STATUS != 401 && $STATUS != 403 ]]
+				ok $? "$name $m $p on $k: allowed (got $STATUS $(jq_body '.message // empty' 2>/dev/null))"
+			else
+				before=$(db_fp)
+				call "$name" "$r" "$k"
+				n_deny=$((n_deny + 1))
+				[[ $STATUS == "$want" && $(db_fp) == "$before" ]]
+				ok $? "$name $m $p on $k: denied with $want and nothing changed (got $STATUS)"
+			fi
+		done
+	done
+done
+# A matrix that allows or denies everything tests nothing.
+((n_allow >= 100 && n_deny >= 300))
+ok $? "the matrix exercised $n_allow allowed and $n_deny denied requests"
+
+t_done

@@ -1,0 +1,381 @@
+// The lead workspace through the real stack: the administrator's whole
+// journey (invite, create with consents, search, detail, edits, status with
+// a reason and its history, assignment, note, financing, logout), the
+// create form's checks (nothing is saved while a field is wrong), the input
+// masks, duplicates with merge, and deep links.
+import {
+	ADMIN, assert, expectVisible, login, waitForPath, unique, apiAs, expectApi, toasts, openLeadFromList,
+} from './lib.mjs';
+
+const NBSP = '\u00a0';
+
+/** The consent templates the create form shows, as the API lists them (null: no consent API yet). */
+async function consentApi(call) {
+	const res = await call('GET', '/api/consent-templates?form_type=lead_creation');
+	return res.status === 200 ? res : null;
+}
+
+export async function adminJourney({ page, baseURL }) {
+	const tag = unique();
+	const operatorEmail = `op-${tag}@example.com`;
+	await login(page, ADMIN);
+
+	// Invite an operator: no password field, a set-password link is mailed.
+	await page.getByRole('navigation', { name: 'Nawigacja główna' }).getByRole('link', { name: 'Użytkownicy' }).click();
+	await waitForPath(page, '/admin/users');
+	await page.getByRole('button', { name: 'Zaproś użytkownika' }).click();
+	const invite = page.getByRole('dialog', { name: 'Zaproś użytkownika' });
+	await expectVisible(invite, 'the invite dialog');
+	assert.equal(await invite.locator('input[type="password"]').count(), 0, 'no password field on invite');
+	await invite.getByLabel('E-mail').fill(operatorEmail);
+	await invite.getByLabel('Imię i nazwisko').fill(`Operator ${tag}`);
+	await invite.getByLabel('Rola').selectOption('OPERATOR');
+	await invite.getByRole('button', { name: 'Wyślij zaproszenie' }).click();
+	await expectVisible(toasts(page).getByText(`Wysłano zaproszenie do ${operatorEmail}.`), 'the invitation toast');
+	await page.getByLabel('Szukaj').fill(operatorEmail);
+	const userRow = page.getByRole('row').filter({ hasText: operatorEmail });
+	await expectVisible(userRow, 'the invited user in the list');
+	await expectVisible(userRow.getByText('Zaproszony'), 'the INVITED status');
+
+	// Create a lead with consents.
+	await page.getByRole('navigation', { name: 'Nawigacja główna' }).getByRole('link', { name: 'Leady' }).click();
+	await waitForPath(page, '/leads');
+	await page.getByRole('button', { name: 'Dodaj nowy lead' }).click();
+	const form = page.getByRole('dialog', { name: 'Nowy lead' });
+	await form.getByLabel('Imię', { exact: true }).fill('Jan');
+	await form.getByLabel('Nazwisko', { exact: true }).fill(`Kowalski${tag}`);
+	await form.getByLabel('Partner').selectOption({ label: 'Seed Partner' });
+	await form.getByLabel('E-mail').fill(`jan.${tag}@example.com`);
+	const phone = form.getByLabel('Telefon');
+	await phone.pressSequentially('600100200');
+	assert.equal(await phone.inputValue(), '+48 600 100 200', 'the phone mask');
+	const postal = form.getByLabel('Kod pocztowy');
+	await postal.pressSequentially('00950');
+	assert.equal(await postal.inputValue(), '00-950', 'the postal-code mask');
+	await form.getByLabel('Miasto').fill('Warszawa');
+	await form.getByLabel('Dostępna kwota (PLN)').fill('20000');
+	await form.getByRole('button', { name: 'Informacje o pojeździe' }).click();
+	const vin = form.getByLabel('Nr VIN pojazdu');
+	await vin.pressSequentially('wvw-zzz1jz3w386752');
+	assert.equal(await vin.inputValue(), 'WVWZZZ1JZ3W386752', 'the VIN is upper-cased and stripped');
+	await form.getByLabel('Marka').first().fill('Skoda');
+	// Two desired vehicles.
+	await form.locator('[name="desiredVehicle.preferences.vehicles.0.make"]').fill('Toyota');
+	await form.locator('[name="desiredVehicle.preferences.vehicles.0.budgetTo"]').fill('120000');
+	await form.getByRole('button', { name: 'Dodaj pojazd' }).click();
+	await form.locator('[name="desiredVehicle.preferences.vehicles.1.make"]').fill('Kia');
+
+	// Consents: nothing is ticked in advance; the required ones are ticked by hand.
+	const consentBoxes = form.locator('.consent-list input[type="checkbox"]');
+	await page.waitForFunction(() => !document.querySelector('.lead-form [role="status"]')?.textContent.includes('Ładowanie zgód'));
+	const templates = await consentApi(await apiAs(baseURL, ADMIN));
+	if (templates) {
+		await expectVisible(consentBoxes, 'the consent checkboxes');
+		const n = await consentBoxes.count();
+		for (let i = 0; i < n; i++) assert.equal(await consentBoxes.nth(i).isChecked(), false, 'no consent is pre-ticked');
+		for (let i = 0; i < n; i++) await consentBoxes.nth(i).check();
+	} else {
+		await expectVisible(form.getByText('Wzory zgód nie są jeszcze dostępne', { exact: false }), 'the no-consent-API notice');
+	}
+	await form.getByRole('button', { name: 'Utwórz lead' }).click();
+	await expectVisible(toasts(page).getByText(/^Utworzono lead /), 'the created toast');
+	await form.waitFor({ state: 'detached' });
+
+	// Find it by search and open it.
+	const dialog = await openLeadFromList(page, `Kowalski${tag}`, `Jan Kowalski${tag}`);
+	assert.match(new URL(page.url()).pathname, /^\/leads\/[^/]+$/, 'the detail has its own URL');
+	const leadId = decodeURIComponent(new URL(page.url()).pathname.split('/')[2]);
+	await expectVisible(dialog.getByRole('heading', { name: `Jan Kowalski${tag}` }), 'the lead name as the dialog title');
+	await expectVisible(dialog.getByText('+48 600 100 200').first(), 'the formatted phone');
+	await expectVisible(dialog.getByText(/Toyota/).first(), 'the desired vehicle');
+	await expectVisible(dialog.getByText(`20${NBSP}000,00${NBSP}zł`).first(), 'the amount in Polish money format');
+	if (templates) await expectVisible(dialog.getByText(/Zgody (kompletne|niepełne)/).first(), 'the consent status');
+
+	// Edit the client.
+	const customerSection = dialog.getByRole('region', { name: 'Informacje o kliencie' });
+	await customerSection.getByRole('button', { name: 'Edytuj' }).click();
+	const edit = page.getByRole('dialog', { name: 'Edycja danych klienta' });
+	await edit.getByLabel('Miasto').fill('Kraków');
+	await edit.getByLabel('Województwo').selectOption('małopolskie');
+	await edit.getByRole('button', { name: 'Zapisz' }).click();
+	await expectVisible(toasts(page).getByText('Zaktualizowano dane klienta.'), 'the client-saved toast');
+	await edit.waitFor({ state: 'detached' });
+	await expectVisible(customerSection.getByText('Kraków'), 'the new city');
+	await expectVisible(customerSection.getByText('małopolskie'), 'the new voivodeship');
+
+	// Status with a reason: the reason list appears for a terminal status,
+	// and the change shows up in the history.
+	const statusSection = dialog.getByRole('region', { name: 'Zmiana statusu' });
+	await statusSection.getByLabel('Nowy status').selectOption('UNQUALIFIED');
+	await statusSection.getByRole('button', { name: 'Zmień status' }).click();
+	await expectVisible(statusSection.getByText('Wybierz powód z listy.'), 'the missing-reason message');
+	await statusSection.getByLabel('Powód').selectOption('NO_CREDIT_CAPACITY');
+	await statusSection.getByLabel('Notatka (opcjonalnie)').fill(`Dochód za niski ${tag}`);
+	await statusSection.getByRole('button', { name: 'Zmień status' }).click();
+	await expectVisible(toasts(page).getByText('Status leada zmieniony na „Nieskwalifikowany”.'), 'the status toast');
+	const history = dialog.getByRole('region', { name: /Historia statusów/ });
+	const historyRow = history.getByRole('row').filter({ hasText: 'Brak zdolności kredytowej' });
+	await expectVisible(historyRow, 'the history entry with the reason');
+	await expectVisible(historyRow.getByText('Nieskwalifikowany'), 'the new status in the history');
+	await expectVisible(historyRow.getByText('Seed Admin'), 'who changed it');
+
+	// Assign it to the seed operator.
+	const assignee = dialog.getByLabel('Przypisany do');
+	await page.waitForFunction(() => {
+		const el = document.querySelector('select[name="assignedUserId"]');
+		return el && !el.disabled && el.options.length > 1;
+	});
+	await assignee.selectOption({ label: 'Seed Operator (operator@example.com)' });
+	await expectVisible(toasts(page).getByText('Lead przypisany do Seed Operator.'), 'the assignment toast');
+
+	// A note.
+	const notes = dialog.getByRole('region', { name: /Notatki/ });
+	await notes.getByRole('button', { name: 'Nowa notatka' }).click();
+	const noteDialog = page.getByRole('dialog', { name: 'Nowa notatka' });
+	await noteDialog.getByLabel('Treść notatki').fill(`Klient prosi o kontakt po 16:00 ${tag}`);
+	await noteDialog.getByRole('button', { name: 'Zapisz notatkę' }).click();
+	await noteDialog.waitFor({ state: 'detached' });
+	await expectVisible(notes.getByText(`Klient prosi o kontakt po 16:00 ${tag}`), 'the note in the list');
+
+	// A financing application.
+	const financing = dialog.getByRole('region', { name: /Wnioski o finansowanie/ });
+	await financing.getByRole('button', { name: 'Dodaj wniosek' }).click();
+	const finDialog = page.getByRole('dialog', { name: 'Nowy wniosek o finansowanie' });
+	await finDialog.getByLabel('Bank / instytucja').fill(`PKO ${tag}`);
+	await finDialog.getByLabel('Kwota kredytu (PLN)').fill('120000');
+	await finDialog.getByLabel('Okres (miesiące)').fill('48');
+	await finDialog.getByLabel('Decyzja').selectOption('PENDING');
+	await finDialog.getByRole('button', { name: 'Zapisz wniosek' }).click();
+	await finDialog.waitFor({ state: 'detached' });
+	const finRow = financing.getByRole('row').filter({ hasText: `PKO ${tag}` });
+	await expectVisible(finRow, 'the financing application');
+	await expectVisible(finRow.getByText(`120${NBSP}000,00${NBSP}zł`), 'the loan amount');
+	await expectVisible(finRow.getByText('Oczekuje'), 'the decision');
+
+	// The server agrees.
+	const call = await apiAs(baseURL, ADMIN);
+	const lead = await expectApi(call, 'GET', `/api/leads/${leadId}`, undefined, 200);
+	assert.equal(lead.status, 'UNQUALIFIED');
+	assert.equal(lead.assignedUser && lead.assignedUser.email, 'operator@example.com');
+	assert.equal(lead.customerProfile.address.city, 'Kraków');
+	assert.equal(lead.customerProfile.phone, '+48600100200');
+	assert.equal(lead.vehicleCurrent.vin, 'WVWZZZ1JZ3W386752');
+	assert.deepEqual(lead.vehicleDesired.preferences.vehicles.map((v) => v.make), ['Toyota', 'Kia']);
+
+	// Close the detail (back to the list, keeping the search), log out.
+	await dialog.getByRole('button', { name: 'Close dialog' }).click();
+	await waitForPath(page, `/leads?search=Kowalski${tag}`);
+	await page.getByRole('button', { name: 'Wyloguj' }).click();
+	await waitForPath(page, '/login');
+}
+
+export async function createFormRefusesWrongDataAndSavesNothing({ page, baseURL }) {
+	const tag = unique();
+	await login(page, ADMIN);
+	let posts = 0;
+	page.on('request', (req) => {
+		if (req.method() === 'POST' && new URL(req.url()).pathname === '/api/leads') posts += 1;
+	});
+	await page.getByRole('button', { name: 'Dodaj nowy lead' }).click();
+	const form = page.getByRole('dialog', { name: 'Nowy lead' });
+	await form.getByLabel('Imię', { exact: true }).fill(`Walidacja${tag}`);
+	// Last name and partner left empty; a postal code that is too short,
+	// a wrong e-mail and a VIN that is too short.
+	await form.getByLabel('Kod pocztowy').pressSequentially('123');
+	await form.getByLabel('E-mail').fill('jan@example');
+	await form.getByRole('button', { name: 'Informacje o pojeździe' }).click();
+	await form.getByLabel('Nr VIN pojazdu').pressSequentially('ABC123');
+	await form.getByRole('button', { name: 'Informacje o pojeździe' }).click(); // collapse again
+	await form.getByRole('button', { name: 'Utwórz lead' }).click();
+
+	const expectError = async (label, text) => {
+		const field = form.getByLabel(label, { exact: true });
+		assert.equal(await field.getAttribute('aria-invalid'), 'true', `${label} is marked invalid`);
+		const described = await field.evaluate((el) => el.getAttribute('aria-describedby').split(' ')
+			.map((id) => document.getElementById(id).textContent).join(' | '));
+		assert.ok(described.includes(text), `${label} is described by "${text}" (got "${described}")`);
+	};
+	await expectError('Nazwisko', 'To pole jest wymagane');
+	await expectError('Partner', 'Wybierz partnera.');
+	await expectError('Kod pocztowy', 'Nieprawidłowy kod pocztowy (wymagany format 00-000).');
+	await expectError('E-mail', 'Nieprawidłowy email (np. user@example.com).');
+	// The vehicle section opened by itself to show its error.
+	await expectError('Nr VIN pojazdu', 'Numer VIN musi składać się z dokładnie 17 znaków alfanumerycznych.');
+	await expectVisible(form.getByRole('alert').getByText('Popraw zaznaczone pola.'), 'the form-level message');
+	assert.equal(await page.evaluate(() => document.activeElement.getAttribute('aria-invalid')), 'true', 'focus moved to the first wrong field');
+	assert.equal(posts, 0, 'nothing was sent');
+
+	// Nothing was saved.
+	const call = await apiAs(baseURL, ADMIN);
+	const found = await expectApi(call, 'GET', `/api/leads?search=Walidacja${tag}`, undefined, 200);
+	assert.equal(found.meta.total, 0);
+}
+
+export async function serverValidationIssuesAppearNextToFields({ page, baseURL }) {
+	// What the browser cannot know (the server's own limits) is still shown
+	// at the field: a first name over the server's length limit.
+	const tag = unique();
+	await login(page, ADMIN);
+	await page.getByRole('button', { name: 'Dodaj nowy lead' }).click();
+	const form = page.getByRole('dialog', { name: 'Nowy lead' });
+	await form.getByLabel('Imię', { exact: true }).fill('J'.repeat(300));
+	await form.getByLabel('Nazwisko', { exact: true }).fill(`Serwer${tag}`);
+	await form.getByLabel('Partner').selectOption({ label: 'Seed Partner' });
+	await form.getByRole('button', { name: 'Utwórz lead' }).click();
+	await expectVisible(form.getByRole('alert').getByText('Popraw zaznaczone pola.'), 'the API message in Polish');
+	const first = form.getByLabel('Imię', { exact: true });
+	assert.equal(await first.getAttribute('aria-invalid'), 'true', 'the API issue marks the field');
+	const call = await apiAs(baseURL, ADMIN);
+	const found = await expectApi(call, 'GET', `/api/leads?search=Serwer${tag}`, undefined, 200);
+	assert.equal(found.meta.total, 0, 'nothing was saved');
+}
+
+export async function masksBehaveWhileTyping({ page }) {
+	await page.goto('/login');
+	const out = await page.evaluate(async () => {
+		const m = await import('/js/masks.js');
+		return {
+			postal: [m.maskPostalCode('0'), m.maskPostalCode('00'), m.maskPostalCode('00-9'), m.maskPostalCode('0095'),
+				m.maskPostalCode('00-9501'), m.maskPostalCode('00', '00-'), m.maskPostalCode('ab12cd345')],
+			postalValid: [m.isPostalCode('00-950'), m.isPostalCode('00950'), m.isPostalCode('0-950')],
+			phone: [m.maskPhone('6'), m.maskPhone('600100'), m.maskPhone('600 100 2009'), m.maskPhone('+48 600 100 200'),
+				m.maskPhone('48600100200'), m.maskPhone('+48 600 10', '+48 600 100', true), m.maskPhone('+48 600 100', '+48 600 100 2', true)],
+			phoneValue: [m.phoneValue('+48 600 100 200'), m.phoneValue('')],
+			phoneValid: [m.isPhone('+48 600 100 200'), m.isPhone('600100200'), m.isPhone('60010020')],
+			vin: [m.normaliseVin('wvw-zzz 1jz3w386752xx'), m.isVin('WVWZZZ1JZ3W386752'), m.isVin('WVWZZZ1JZ3W38675')],
+			amount: [m.parseAmount('1 200,50'), m.parseAmount(''), Number.isNaN(m.parseAmount('12a'))],
+		};
+	});
+	assert.deepEqual(out, {
+		postal: ['0', '00-', '00-9', '00-95', '00-950', '00-', '12-345'],
+		postalValid: [true, false, false],
+		phone: ['+48 6', '+48 600 100', '+48 600 100 200', '+48 600 100 200', '+48 600 100 200', '+48 600 1', '+48 600 10'],
+		phoneValue: ['+48600100200', null],
+		phoneValid: [true, true, false],
+		vin: ['WVWZZZ1JZ3W386752', true, false],
+		amount: [1200.5, null, true],
+	});
+}
+
+export async function duplicateWarningAndMerge({ page, baseURL }) {
+	const tag = unique();
+	const email = `dup.${tag}@example.com`;
+	const call = await apiAs(baseURL, ADMIN);
+	const existing = await expectApi(call, 'POST', '/api/leads', {
+		partnerId: 'seed-partner',
+		customer: { firstName: 'Anna', lastName: `Pierwsza${tag}`, email, phone: '+48600200300' },
+		consents: [],
+	}, 201);
+
+	await login(page, ADMIN);
+	await page.getByRole('button', { name: 'Dodaj nowy lead' }).click();
+	const form = page.getByRole('dialog', { name: 'Nowy lead' });
+	await form.getByLabel('Imię', { exact: true }).fill('Anna');
+	await form.getByLabel('Nazwisko', { exact: true }).fill(`Druga${tag}`);
+	await form.getByLabel('Partner').selectOption({ label: 'Seed Partner' });
+	await form.getByLabel('E-mail').fill(email);
+	const warning = form.getByText('Możliwy duplikat');
+	await expectVisible(warning, 'the live duplicate warning');
+	const link = form.getByRole('link', { name: new RegExp(`Anna Pierwsza${tag}`) });
+	await expectVisible(link, 'a link to the existing lead');
+	assert.equal(await link.getAttribute('href'), `/leads/${existing.id}`);
+	await form.getByRole('button', { name: 'Utwórz lead' }).click();
+	await expectVisible(toasts(page).getByText(/^Utworzono lead /), 'the created toast');
+	await form.waitFor({ state: 'detached' });
+
+	// Merge the new one into the existing lead from the new lead's detail.
+	const dialog = await openLeadFromList(page, `Druga${tag}`, `Anna Druga${tag}`);
+	const newId = decodeURIComponent(new URL(page.url()).pathname.split('/')[2]);
+	const section = dialog.getByRole('region', { name: 'Duplikaty i scalanie' });
+	const item = section.getByRole('listitem').filter({ hasText: `Anna Pierwsza${tag}` });
+	await expectVisible(item, 'the existing lead among the duplicates');
+	await item.getByRole('button', { name: /Scal z tym leadem/ }).click();
+	const confirm = page.getByRole('dialog', { name: 'Scalanie leadów' });
+	await confirm.getByRole('button', { name: 'Scal leady' }).click();
+	await expectVisible(toasts(page).getByText('Leady zostały scalone.'), 'the merged toast');
+	await waitForPath(page, `/leads/${existing.id}`);
+	await expectVisible(page.getByRole('dialog').getByRole('heading', { name: `Anna Pierwsza${tag}` }), 'the surviving lead opened');
+
+	const merged = await expectApi(call, 'GET', `/api/leads/${newId}`, undefined, 200);
+	assert.equal(merged.status, 'MERGED');
+	assert.equal(merged.mergedIntoId, existing.id);
+
+	// The merged lead says so and offers no edits.
+	await page.goto(`/leads/${newId}`);
+	const old = page.getByRole('dialog');
+	await expectVisible(old.getByText('Ten lead został scalony z innym leadem', { exact: false }), 'the merged banner');
+	assert.equal(await old.getByRole('region', { name: 'Zmiana statusu' }).count(), 0, 'no status change on a merged lead');
+	await old.getByRole('link', { name: 'Przejdź do leada docelowego' }).click();
+	await waitForPath(page, `/leads/${existing.id}`);
+}
+
+export async function anonymiseNeedsTheConfirmationWord({ page, baseURL }) {
+	const tag = unique();
+	const call = await apiAs(baseURL, ADMIN);
+	const lead = await expectApi(call, 'POST', '/api/leads', {
+		partnerId: 'seed-partner', customer: { firstName: 'Ewa', lastName: `Anonim${tag}`, email: `anon.${tag}@example.com` }, consents: [],
+	}, 201);
+	await login(page, ADMIN);
+	await page.goto(`/leads/${lead.id}`);
+	const dialog = page.getByRole('dialog');
+	await expectVisible(dialog.getByRole('heading', { name: `Ewa Anonim${tag}` }), 'the deep-linked lead');
+	await dialog.getByRole('button', { name: 'Anonimizuj klienta' }).click();
+	const confirm = page.getByRole('dialog', { name: 'Anonimizacja danych klienta' });
+	const go = confirm.getByRole('button', { name: 'Anonimizuj', exact: true });
+	assert.equal(await go.isDisabled(), true, 'disabled before the word is typed');
+	await confirm.getByLabel('Aby potwierdzić, wpisz ANONIMIZUJ poniżej').fill('anonimizuj');
+	assert.equal(await go.isDisabled(), true, 'the word is case-sensitive');
+	await confirm.getByLabel('Aby potwierdzić, wpisz ANONIMIZUJ poniżej').fill('ANONIMIZUJ');
+	await go.click();
+	await expectVisible(toasts(page).getByText('Dane klienta zostały zanonimizowane.'), 'the anonymised toast');
+	await confirm.waitFor({ state: 'detached' });
+	await expectVisible(dialog.getByText('Dane osobowe klienta zostały zanonimizowane', { exact: false }), 'the anonymised banner');
+	assert.equal(await dialog.getByText(`Anonim${tag}`).count(), 0, 'the name is gone from the page');
+	assert.equal(await dialog.getByRole('button', { name: 'Anonimizuj klienta' }).isDisabled(), true);
+	// A second anonymisation is refused by the API.
+	const again = await call('POST', `/api/leads/${lead.id}/anonymize`);
+	assert.equal(again.status, 409);
+}
+
+export async function listFiltersAndPaginationUseTheUrl({ page, baseURL }) {
+	const tag = unique();
+	const call = await apiAs(baseURL, ADMIN);
+	for (let i = 0; i < 27; i++) {
+		await expectApi(call, 'POST', '/api/leads', {
+			partnerId: 'seed-partner', customer: { firstName: `Lista${i}`, lastName: `Filtr${tag}` }, consents: [],
+		}, 201);
+	}
+	await login(page, ADMIN);
+	let lastQuery = null;
+	page.on('request', (req) => {
+		const url = new URL(req.url());
+		if (url.pathname === '/api/leads') lastQuery = url.searchParams;
+	});
+	await page.getByLabel('Szukaj klienta').fill(`Filtr${tag}`);
+	await waitForPath(page, `/leads?search=Filtr${tag}`);
+	await expectVisible(page.getByText('Wyniki: 27'), 'the result count');
+	await expectVisible(page.getByText('Strona 1 z 2'), 'the page label');
+	assert.equal(await page.locator('tbody tr').count(), 25, '25 rows per page');
+	await page.getByRole('button', { name: 'Następna' }).click();
+	await expectVisible(page.getByText('Strona 2 z 2'), 'page 2');
+	assert.equal(lastQuery.get('page'), '2');
+	assert.equal(await page.locator('tbody tr').count(), 2);
+	// Leads made by a staff member are assigned to them (FR-12).
+	await page.getByLabel('Przypisanie').selectOption('me');
+	await expectVisible(page.getByText('Strona 1 z 2'), 'back on page 1 after a filter change');
+	assert.equal(lastQuery.get('page'), '1');
+	assert.ok(lastQuery.get('assignedUserId'), 'my id is sent');
+	await page.getByLabel('Przypisanie').selectOption('unassigned');
+	await expectVisible(page.getByText('Brak leadów spełniających kryteria.'), 'the filtered empty state');
+	assert.equal(lastQuery.get('assigned'), 'unassigned');
+	await page.getByLabel('Przypisanie').selectOption('');
+	await page.getByLabel('Status', { exact: true }).selectOption('open');
+	await expectVisible(page.getByText('Wyniki: 27'), 'all new leads are open');
+	assert.ok(lastQuery.get('status').split(',').includes('NEW'), 'the open statuses are sent as a list');
+	await page.getByLabel('Status', { exact: true }).selectOption('closed');
+	await expectVisible(page.getByText('Wyniki: 0'), 'none is closed');
+	// Back restores the previous filters from the URL.
+	await page.goBack();
+	await expectVisible(page.getByText('Wyniki: 27'), 'the open filter is back');
+	assert.equal(await page.getByLabel('Status', { exact: true }).inputValue(), 'open');
+}
