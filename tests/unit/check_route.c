@@ -18,7 +18,7 @@
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
-extern const struct http_app health_app, auth_app, users_app, partners_app;
+extern const struct http_app health_app, auth_app, users_app, partners_app, consents_app;
 extern struct http_app leads_app;
 /* cgi-bin/leads.c: joins leads_read.c's and leads_write.c's tables. */
 int leads_join_routes(void);
@@ -32,6 +32,7 @@ static const struct {
 	{ &auth_app, NULL },
 	{ &users_app, NULL },
 	{ &partners_app, NULL },
+	{ &consents_app, NULL },
 	{ &leads_app, leads_join_routes },
 };
 
