@@ -90,28 +90,30 @@ static const char *const status_names[ST__MAX + 1] = {
 /* The recommended paths; terminal statuses have none (0). */
 static const unsigned transitions[ST__MAX] = {
 	[ST_NEW] = S(ST_ONBOARDING_CONFIRMED) | S(ST_FIRST_CONTACT) | S(ST_UNQUALIFIED) |
-		   S(ST_CLOSED_LOST) | S(ST_CANCELLED),
-	[ST_ONBOARDING_CONFIRMED] = S(ST_FIRST_CONTACT) | S(ST_UNQUALIFIED) | S(ST_CLOSED_LOST) |
-				    S(ST_CANCELLED),
+	    S(ST_CLOSED_LOST) | S(ST_CANCELLED),
+	[ST_ONBOARDING_CONFIRMED] =
+	    S(ST_FIRST_CONTACT) | S(ST_UNQUALIFIED) | S(ST_CLOSED_LOST) | S(ST_CANCELLED),
 	[ST_FIRST_CONTACT] = S(ST_FOLLOW_UP) | S(ST_VERIFICATION) | S(ST_UNQUALIFIED) | S(ST_NEW) |
-			     S(ST_ONBOARDING_CONFIRMED) | S(ST_CLOSED_LOST) | S(ST_CANCELLED),
-	[ST_FOLLOW_UP] = S(ST_VERIFICATION) | S(ST_UNQUALIFIED) | S(ST_CLOSED_LOST) | S(ST_CANCELLED),
-	[ST_VERIFICATION] = S(ST_GATHERING_DOCUMENTS) | S(ST_UNQUALIFIED) | S(ST_CLOSED_LOST) |
-			    S(ST_CANCELLED),
+	    S(ST_ONBOARDING_CONFIRMED) | S(ST_CLOSED_LOST) | S(ST_CANCELLED),
+	[ST_FOLLOW_UP] =
+	    S(ST_VERIFICATION) | S(ST_UNQUALIFIED) | S(ST_CLOSED_LOST) | S(ST_CANCELLED),
+	[ST_VERIFICATION] =
+	    S(ST_GATHERING_DOCUMENTS) | S(ST_UNQUALIFIED) | S(ST_CLOSED_LOST) | S(ST_CANCELLED),
 	[ST_GATHERING_DOCUMENTS] = S(ST_CREDIT_ANALYSIS) | S(ST_CLOSED_LOST) | S(ST_CANCELLED),
-	[ST_CREDIT_ANALYSIS] = S(ST_OFFER_PRESENTED) | S(ST_CLOSED_LOST) | S(ST_CLOSED_NO_FINANCING) |
-			       S(ST_CANCELLED),
-	[ST_OFFER_PRESENTED] = S(ST_NEGOTIATIONS) | S(ST_TERMS_ACCEPTED) | S(ST_CLOSED_LOST) |
-			       S(ST_CANCELLED),
+	[ST_CREDIT_ANALYSIS] =
+	    S(ST_OFFER_PRESENTED) | S(ST_CLOSED_LOST) | S(ST_CLOSED_NO_FINANCING) | S(ST_CANCELLED),
+	[ST_OFFER_PRESENTED] =
+	    S(ST_NEGOTIATIONS) | S(ST_TERMS_ACCEPTED) | S(ST_CLOSED_LOST) | S(ST_CANCELLED),
 	[ST_NEGOTIATIONS] = S(ST_TERMS_ACCEPTED) | S(ST_CLOSED_LOST) | S(ST_CANCELLED),
 	[ST_TERMS_ACCEPTED] = S(ST_CONTRACT_IN_PREPARATION) | S(ST_CLOSED_LOST) | S(ST_CANCELLED),
 	[ST_CONTRACT_IN_PREPARATION] = S(ST_CONTRACT_SIGNING) | S(ST_CLOSED_LOST) | S(ST_CANCELLED),
 	[ST_CONTRACT_SIGNING] = S(ST_CLOSED_WON) | S(ST_CLOSED_LOST) | S(ST_CANCELLED),
-	[ST_INBOUND] = S(ST_NEW) | S(ST_UNQUALIFIED) | S(ST_MERGED) | S(ST_CLOSED_LOST) |
-		       S(ST_CANCELLED),
+	[ST_INBOUND] =
+	    S(ST_NEW) | S(ST_UNQUALIFIED) | S(ST_MERGED) | S(ST_CLOSED_LOST) | S(ST_CANCELLED),
 };
 /* Negative terminal statuses need a predefined reason (FR-20, data-model §3.4). */
-#define NEEDS_REASON (S(ST_UNQUALIFIED) | S(ST_CLOSED_LOST) | S(ST_CLOSED_NO_FINANCING) | S(ST_CANCELLED))
+#define NEEDS_REASON                                                                               \
+	(S(ST_UNQUALIFIED) | S(ST_CLOSED_LOST) | S(ST_CLOSED_NO_FINANCING) | S(ST_CANCELLED))
 
 /*
  * The predefined reasons (the examples of FR-20 and data-model §3.1) as
@@ -130,9 +132,18 @@ static const unsigned transitions[ST__MAX] = {
  */
 enum reason { RS_OTHER = 10 };
 static const char *const reason_codes[] = {
-	"NO_CREDIT_CAPACITY", "NEGATIVE_CREDIT_HISTORY", "CLIENT_RESIGNED", "NO_CONTACT",
-	"COMPETITOR_OFFER", "LONG_WAIT", "MISSING_DOCUMENTS", "DATA_ERROR", "PRODUCT_WITHDRAWN",
-	"REGULATION_CHANGE", [RS_OTHER] = "OTHER", NULL,
+	"NO_CREDIT_CAPACITY",
+	"NEGATIVE_CREDIT_HISTORY",
+	"CLIENT_RESIGNED",
+	"NO_CONTACT",
+	"COMPETITOR_OFFER",
+	"LONG_WAIT",
+	"MISSING_DOCUMENTS",
+	"DATA_ERROR",
+	"PRODUCT_WITHDRAWN",
+	"REGULATION_CHANGE",
+	[RS_OTHER] = "OTHER",
+	NULL,
 };
 
 static int
@@ -150,13 +161,14 @@ static bool
 postal_code(const char *s)
 {
 	return strlen(s) == 6 && strspn(s, "0123456789") == 2 && s[2] == '-' &&
-	       strspn(s + 3, "0123456789") == 3;
+	    strspn(s + 3, "0123456789") == 3;
 }
 
 static bool
 vin_chars(const char *s)
 {
-	return strspn(s, "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz") == strlen(s);
+	return strspn(s, "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz") ==
+	    strlen(s);
 }
 
 static bool
@@ -173,16 +185,37 @@ url_or_empty(const char *s)
 
 static const char *const customer_types[] = { "osoba fizyczna", "JDG", "spółka", NULL };
 static const char *const voivodeships[] = {
-	"dolnośląskie", "kujawsko-pomorskie", "lubelskie", "lubuskie", "łódzkie", "małopolskie",
-	"mazowieckie", "opolskie", "podkarpackie", "podlaskie", "pomorskie", "śląskie",
-	"świętokrzyskie", "warmińsko-mazurskie", "wielkopolskie", "zachodniopomorskie", NULL,
+	"dolnośląskie",
+	"kujawsko-pomorskie",
+	"lubelskie",
+	"lubuskie",
+	"łódzkie",
+	"małopolskie",
+	"mazowieckie",
+	"opolskie",
+	"podkarpackie",
+	"podlaskie",
+	"pomorskie",
+	"śląskie",
+	"świętokrzyskie",
+	"warmińsko-mazurskie",
+	"wielkopolskie",
+	"zachodniopomorskie",
+	NULL,
 };
 
 /* --- body and query tables ---------------------------------------------- */
 
 enum status_key {
-	STATUS_STATUS, STATUS_NOTES, STATUS_ASSIGN, STATUS_UNASSIGN, STATUS_LAST_CONTACT,
-	STATUS_NEXT_ACTION, STATUS_OVERRIDE, STATUS_REASON, STATUS__MAX
+	STATUS_STATUS,
+	STATUS_NOTES,
+	STATUS_ASSIGN,
+	STATUS_UNASSIGN,
+	STATUS_LAST_CONTACT,
+	STATUS_NEXT_ACTION,
+	STATUS_OVERRIDE,
+	STATUS_REASON,
+	STATUS__MAX
 };
 static const struct field status_fields[STATUS__MAX] = {
 	[STATUS_STATUS] = { "status", FT_ENUM, F_REQUIRED, 0, 0, status_names },
@@ -198,7 +231,14 @@ static const struct field status_fields[STATUS__MAX] = {
 static const struct field_table status_in = FIELD_TABLE(status_fields);
 
 enum customer_key {
-	CUST_FIRST, CUST_LAST, CUST_EMAIL, CUST_PHONE, CUST_TYPE, CUST_CITY, CUST_POSTAL, CUST_VOIV,
+	CUST_FIRST,
+	CUST_LAST,
+	CUST_EMAIL,
+	CUST_PHONE,
+	CUST_TYPE,
+	CUST_CITY,
+	CUST_POSTAL,
+	CUST_VOIV,
 	CUST__MAX
 };
 static const struct field customer_fields[CUST__MAX] = {
@@ -210,7 +250,7 @@ static const struct field customer_fields[CUST__MAX] = {
 	[CUST_TYPE] = { "customerType", FT_ENUM, F_NULLABLE, 0, 0, customer_types },
 	[CUST_CITY] = { "city", FT_STRING, F_NULLABLE | F_TRIM, 0, 200 },
 	[CUST_POSTAL] = { "postalCode", FT_STRING, F_NULLABLE, 0, 0, NULL, NULL, NULL, postal_code,
-		"Nieprawidłowy kod pocztowy" },
+	    "Nieprawidłowy kod pocztowy" },
 	[CUST_VOIV] = { "voivodeship", FT_ENUM, F_NULLABLE, 0, 0, voivodeships },
 };
 static const struct field_table customer_in = FIELD_TABLE(customer_fields);
@@ -227,7 +267,7 @@ static const struct field current_fields[CUR__MAX] = {
 	[CUR_MILEAGE] = { "mileage", FT_INT, 0, 0, 100000000 },
 	[CUR_OWNERSHIP] = { "ownershipStatus", FT_STRING, F_TRIM, 0, 100 },
 	[CUR_VIN] = { "vin", FT_STRING, F_TRIM | F_UPPER, 17, 17, NULL, NULL, NULL, vin_chars,
-		"Nieprawidłowy nr VIN" },
+	    "Nieprawidłowy nr VIN" },
 };
 static const struct field_table current_in = FIELD_TABLE(current_fields);
 
@@ -252,8 +292,20 @@ static const struct field vehicles_fields[VEH__MAX] = {
 static const struct field_table vehicles_in = FIELD_TABLE(vehicles_fields);
 
 enum financing_key {
-	FIN_APP, FIN_BANK, FIN_LOAN, FIN_DOWN, FIN_TERM, FIN_INCOME, FIN_EXPENSES, FIN_DECISION,
-	FIN_SCORE, FIN_SUB_BY, FIN_SUB_AT, FIN_BANK_REF, FIN_DECISION_AT, FIN__MAX
+	FIN_APP,
+	FIN_BANK,
+	FIN_LOAN,
+	FIN_DOWN,
+	FIN_TERM,
+	FIN_INCOME,
+	FIN_EXPENSES,
+	FIN_DECISION,
+	FIN_SCORE,
+	FIN_SUB_BY,
+	FIN_SUB_AT,
+	FIN_BANK_REF,
+	FIN_DECISION_AT,
+	FIN__MAX
 };
 static const struct field financing_fields[FIN__MAX] = {
 	[FIN_APP] = { "applicationId", FT_STRING, F_TRIM, 1, 64 },
@@ -278,7 +330,7 @@ enum assign_key { ASSIGN_USER, ASSIGN__MAX };
 static const struct field assign_fields[ASSIGN__MAX] = {
 	/* null, "" and absent all unassign (§4.6.3 COMPAT: the frontend sends null). */
 	[ASSIGN_USER] = { "userId", FT_STRING, F_NULLABLE | F_TRIM, 0, 64, NULL, NULL, NULL,
-		cuid_or_empty, "Invalid cuid" },
+	    cuid_or_empty, "Invalid cuid" },
 };
 static const struct field_table assign_in = FIELD_TABLE(assign_fields);
 
@@ -287,11 +339,13 @@ static const struct field note_fields[NOTE__MAX] = {
 	[NOTE_CONTENT] = { "content", FT_STRING, F_REQUIRED | F_TRIM | F_MULTILINE, 1, 2000 },
 	/* Blank means no link; otherwise http(s) only (SR-23). */
 	[NOTE_LINK] = { "link", FT_STRING, F_TRIM, 0, 2048, NULL, NULL, NULL, url_or_empty,
-		"Invalid url" },
+	    "Invalid url" },
 };
 static const struct field_table note_in = FIELD_TABLE(note_fields);
 
-static const struct field draft_link = { .name = "link", .type = FT_STRING, .flags = F_TRIM, .max = 2048 };
+static const struct field draft_link = {
+	.name = "link", .type = FT_STRING, .flags = F_TRIM, .max = 2048
+};
 enum draft_key { DRAFT_MESSAGE, DRAFT_SUBJECT, DRAFT_LINKS, DRAFT__MAX };
 static const struct field draft_fields[DRAFT__MAX] = {
 	[DRAFT_MESSAGE] = { "message", FT_STRING, F_NULLABLE | F_MULTILINE, 0, 20000 },
@@ -336,13 +390,16 @@ static int leads_merge(struct req *);
 
 /* The literal verify path comes first: it has the shape of /api/leads/:id/x. */
 const struct route leads_write_routes[] = {
-	/* method     pattern                            handler             roles           body            query */
-	{ HTTP_GET, "/api/leads/offer-link/verify", leads_offer_verify, ROLES_PUBLIC, NULL, &verify_q },
+	/* method, pattern, handler, roles, body, query */
+	{ HTTP_GET, "/api/leads/offer-link/verify", leads_offer_verify, ROLES_PUBLIC, NULL,
+	    &verify_q },
 	{ HTTP_POST, "/api/leads/:id/status", leads_status, ROLES_STAFF, &status_in, NULL },
 	{ HTTP_PATCH, "/api/leads/:id/customer", leads_customer, ROLES_STAFF, &customer_in, NULL },
 	{ HTTP_PATCH, "/api/leads/:id/vehicles", leads_vehicles, ROLES_STAFF, &vehicles_in, NULL },
-	{ HTTP_POST, "/api/leads/:id/financing", leads_financing, ROLES_STAFF, &financing_in, NULL },
-	{ HTTP_PATCH, "/api/leads/:id/assignment", leads_assignment, ROLES_ADMIN, &assign_in, NULL },
+	{ HTTP_POST, "/api/leads/:id/financing", leads_financing, ROLES_STAFF, &financing_in,
+	    NULL },
+	{ HTTP_PATCH, "/api/leads/:id/assignment", leads_assignment, ROLES_ADMIN, &assign_in,
+	    NULL },
 	{ HTTP_POST, "/api/leads/:id/notes", leads_note, ROLES_STAFF, &note_in, NULL },
 	{ HTTP_POST, "/api/leads/:id/email/draft", leads_draft_save, ROLES_STAFF, &draft_in, NULL },
 	{ HTTP_GET, "/api/leads/:id/email/draft", leads_draft_get, ROLES_STAFF, NULL, NULL },
@@ -485,7 +542,8 @@ leads_status(struct req *r)
 {
 	const struct value *v = r->in->v;
 	int target = v[STATUS_STATUS].e, cur;
-	const char *notes = str_or_null(&v[STATUS_NOTES]), *assign_to = str_or_null(&v[STATUS_ASSIGN]);
+	const char *notes = str_or_null(&v[STATUS_NOTES]),
+		   *assign_to = str_or_null(&v[STATUS_ASSIGN]);
 	const char *reason = v[STATUS_REASON].present ? v[STATUS_REASON].s : NULL;
 	bool unassign = v[STATUS_UNASSIGN].present && v[STATUS_UNASSIGN].b;
 	bool want_override = v[STATUS_OVERRIDE].present && v[STATUS_OVERRIDE].b, overridden = false;
@@ -533,7 +591,8 @@ leads_status(struct req *r)
 		if (!want_override || is_operator)
 			return tx_fail(r, 400, "Status transition not allowed");
 		if (notes == NULL)
-			return tx_fail(r, 400, "Notes are required to override the transition table");
+			return tx_fail(
+			    r, 400, "Notes are required to override the transition table");
 		overridden = true;
 	}
 	if ((NEEDS_REASON & S(target)) && reason == NULL)
@@ -556,7 +615,8 @@ leads_status(struct req *r)
 	}
 	if (assignee != NULL && strcmp(assignee, r->user->id) != 0) {
 		const char *p[1] = { assignee };
-		if ((res = db_query(r->db, r->mem, &leads_write_sql[SQL_LEADS_WRITE_USER], 1, p)) == NULL)
+		if ((res = db_query(r->db, r->mem, &leads_write_sql[SQL_LEADS_WRITE_USER], 1, p)) ==
+		    NULL)
 			return tx_fail_db(r);
 		if (PQntuples(res) != 1)
 			return tx_fail(r, 400, "Related record not found");
@@ -567,7 +627,8 @@ leads_status(struct req *r)
 			assignee, claimed,
 			v[STATUS_LAST_CONTACT].present ? v[STATUS_LAST_CONTACT].s : NULL,
 			v[STATUS_NEXT_ACTION].present ? v[STATUS_NEXT_ACTION].s : NULL };
-		if (db_query(r->db, r->mem, &leads_write_sql[SQL_LEADS_WRITE_STATUS_UPDATE], 7, p) == NULL)
+		if (db_query(r->db, r->mem, &leads_write_sql[SQL_LEADS_WRITE_STATUS_UPDATE], 7,
+			p) == NULL)
 			return tx_fail_db(r);
 	}
 	if (id_new(hist_id) == -1 || (notes != NULL && id_new(note_id) == -1)) {
@@ -575,14 +636,16 @@ leads_status(struct req *r)
 		return fail_500(r);
 	}
 	{
-		const char *p[8] = { hist_id, r->id, status_names[cur], status_names[target], r->user->id,
-			notes, reason, overridden ? "true" : "false" };
-		if (db_query(r->db, r->mem, &leads_write_sql[SQL_LEADS_WRITE_HISTORY_INSERT], 8, p) == NULL)
+		const char *p[8] = { hist_id, r->id, status_names[cur], status_names[target],
+			r->user->id, notes, reason, overridden ? "true" : "false" };
+		if (db_query(r->db, r->mem, &leads_write_sql[SQL_LEADS_WRITE_HISTORY_INSERT], 8,
+			p) == NULL)
 			return tx_fail_db(r);
 	}
 	if (notes != NULL) {
 		const char *p[5] = { note_id, r->id, r->user->id, notes, NULL };
-		if (db_query(r->db, r->mem, &leads_write_sql[SQL_LEADS_WRITE_NOTE_INSERT], 5, p) == NULL)
+		if (db_query(r->db, r->mem, &leads_write_sql[SQL_LEADS_WRITE_NOTE_INSERT], 5, p) ==
+		    NULL)
 			return tx_fail_db(r);
 	}
 
@@ -603,8 +666,8 @@ leads_status(struct req *r)
 	new_json = arena_printf(r->mem, "\"%s\"", status_names[target]);
 	if (meta == NULL || old_json == NULL || new_json == NULL ||
 	    audit_log(r->db, r->mem,
-		&(struct audit_entry){ r->id, r->user->id, "status_change", "status", old_json, new_json,
-		    meta }) == -1)
+		&(struct audit_entry){ r->id, r->user->id, "status_change", "status", old_json,
+		    new_json, meta }) == -1)
 		return tx_fail_db(r);
 	if (db_commit(r->db) == -1)
 		return tx_fail_db(r);
@@ -621,7 +684,8 @@ patch_str(cJSON *o, const char *key, const struct value *v)
 {
 	if (!v->present)
 		return true;
-	return (v->null ? cJSON_AddNullToObject(o, key) : cJSON_AddStringToObject(o, key, v->s)) != NULL;
+	return (v->null ? cJSON_AddNullToObject(o, key) : cJSON_AddStringToObject(o, key, v->s)) !=
+	    NULL;
 }
 
 /*
@@ -644,8 +708,10 @@ leads_customer(struct req *r)
 	PGresult *res;
 
 	if (fields == NULL || addr == NULL || !patch_str(fields, "firstName", &v[CUST_FIRST]) ||
-	    !patch_str(fields, "lastName", &v[CUST_LAST]) || !patch_str(fields, "email", &v[CUST_EMAIL]) ||
-	    !patch_str(fields, "phone", &v[CUST_PHONE]) || !patch_str(addr, "city", &v[CUST_CITY]) ||
+	    !patch_str(fields, "lastName", &v[CUST_LAST]) ||
+	    !patch_str(fields, "email", &v[CUST_EMAIL]) ||
+	    !patch_str(fields, "phone", &v[CUST_PHONE]) ||
+	    !patch_str(addr, "city", &v[CUST_CITY]) ||
 	    !patch_str(addr, "voivodeship", &v[CUST_VOIV]) ||
 	    !patch_str(addr, "postalCode", &v[CUST_POSTAL]) ||
 	    !patch_str(addr, "customerType", &v[CUST_TYPE])) {
@@ -665,13 +731,15 @@ leads_customer(struct req *r)
 		return http_fail_db(r);
 	{
 		const char *p[4] = { id, r->id, fields_json, addr_json };
-		res = db_query(r->db, r->mem, &leads_write_sql[SQL_LEADS_WRITE_CUSTOMER_UPSERT], 4, p);
+		res = db_query(
+		    r->db, r->mem, &leads_write_sql[SQL_LEADS_WRITE_CUSTOMER_UPSERT], 4, p);
 	}
-	if (res == NULL || (resp = cell(r, res, 0)) == NULL || (audit_new = cell(r, res, 1)) == NULL)
+	if (res == NULL || (resp = cell(r, res, 0)) == NULL ||
+	    (audit_new = cell(r, res, 1)) == NULL)
 		return tx_fail_db(r);
 	if (audit_log(r->db, r->mem,
-		&(struct audit_entry){ r->id, r->user->id, "customer_updated", "customerProfile", NULL,
-		    audit_new, NULL }) == -1 ||
+		&(struct audit_entry){ r->id, r->user->id, "customer_updated", "customerProfile",
+		    NULL, audit_new, NULL }) == -1 ||
 	    db_commit(r->db) == -1)
 		return tx_fail_db(r);
 	log_info("leads", "lead %s customer updated by %s", r->id, r->user->id);
@@ -761,7 +829,8 @@ vehicles_issues(struct req *r, const struct value *v, bool *oom)
 	*oom = false;
 	snprintf(msg, sizeof(msg), "Number must be less than or equal to %d", ceiling);
 	if (v[VEH_CURRENT].present && !v[VEH_CURRENT].null &&
-	    v[VEH_CURRENT].obj->v[CUR_YEAR].present && v[VEH_CURRENT].obj->v[CUR_YEAR].i > ceiling) {
+	    v[VEH_CURRENT].obj->v[CUR_YEAR].present &&
+	    v[VEH_CURRENT].obj->v[CUR_YEAR].i > ceiling) {
 		static const char *const path[] = { "current", "year" };
 		*oom |= add_issue(&issues, path, 2, msg) == -1;
 	}
@@ -771,7 +840,8 @@ vehicles_issues(struct req *r, const struct value *v, bool *oom)
 			static const char *const path[] = { "desired", "year" };
 			*oom |= add_issue(&issues, path, 2, msg) == -1;
 		}
-		if (d[DES_PREFS].present && !d[DES_PREFS].null && !cJSON_IsObject(d[DES_PREFS].json)) {
+		if (d[DES_PREFS].present && !d[DES_PREFS].null &&
+		    !cJSON_IsObject(d[DES_PREFS].json)) {
 			static const char *const path[] = { "desired", "preferences" };
 			*oom |= add_issue(&issues, path, 2, "Expected object") == -1;
 		}
@@ -837,18 +907,20 @@ leads_vehicles(struct req *r)
 	}
 	if (amt->present) {
 		const char *p[3] = { r->id, amount, id3 };
-		if (db_query(r->db, r->mem, &leads_write_sql[SQL_LEADS_WRITE_AMOUNT_AVAILABLE], 3, p) == NULL)
+		if (db_query(r->db, r->mem, &leads_write_sql[SQL_LEADS_WRITE_AMOUNT_AVAILABLE], 3,
+			p) == NULL)
 			return tx_fail_db(r);
 	}
 	{
 		const char *p[2] = { r->id, amount };
 		res = db_query(r->db, r->mem, &leads_write_sql[SQL_LEADS_WRITE_VEHICLES_GET], 2, p);
 	}
-	if (res == NULL || (resp = cell(r, res, 0)) == NULL || (audit_new = cell(r, res, 1)) == NULL)
+	if (res == NULL || (resp = cell(r, res, 0)) == NULL ||
+	    (audit_new = cell(r, res, 1)) == NULL)
 		return tx_fail_db(r);
 	if (audit_log(r->db, r->mem,
-		&(struct audit_entry){ r->id, r->user->id, "vehicle_updated", "vehicle", NULL, audit_new,
-		    NULL }) == -1 ||
+		&(struct audit_entry){ r->id, r->user->id, "vehicle_updated", "vehicle", NULL,
+		    audit_new, NULL }) == -1 ||
 	    db_commit(r->db) == -1)
 		return tx_fail_db(r);
 	log_info("leads", "lead %s vehicles updated by %s", r->id, r->user->id);
@@ -894,7 +966,8 @@ audit_num(cJSON *o, const char *key, const struct value *v)
 static bool
 audit_str(cJSON *o, const char *key, const char *s)
 {
-	return (s != NULL ? cJSON_AddStringToObject(o, key, s) : cJSON_AddNullToObject(o, key)) != NULL;
+	return (s != NULL ? cJSON_AddStringToObject(o, key, s) : cJSON_AddNullToObject(o, key)) !=
+	    NULL;
 }
 
 /*
@@ -919,7 +992,8 @@ leads_financing(struct req *r)
 	PGresult *res;
 
 	if (a == NULL || cJSON_AddStringToObject(a, "bank", v[FIN_BANK].s) == NULL ||
-	    !audit_num(a, "loanAmount", &v[FIN_LOAN]) || !audit_num(a, "downPayment", &v[FIN_DOWN]) ||
+	    !audit_num(a, "loanAmount", &v[FIN_LOAN]) ||
+	    !audit_num(a, "downPayment", &v[FIN_DOWN]) ||
 	    !audit_num(a, "termMonths", &v[FIN_TERM]) || !audit_num(a, "income", &v[FIN_INCOME]) ||
 	    !audit_num(a, "expenses", &v[FIN_EXPENSES]) || !audit_str(a, "decision", decision) ||
 	    !audit_num(a, "creditScore", &v[FIN_SCORE]) ||
@@ -954,15 +1028,15 @@ leads_financing(struct req *r)
 		return http_fail_db(r);
 	if (app_id != NULL) {
 		const char *p[2] = { app_id, r->id };
-		if ((res = db_query(r->db, r->mem, &leads_write_sql[SQL_LEADS_WRITE_FINANCING_OWNED], 2,
-			 p)) == NULL)
+		if ((res = db_query(r->db, r->mem,
+			 &leads_write_sql[SQL_LEADS_WRITE_FINANCING_OWNED], 2, p)) == NULL)
 			return tx_fail_db(r);
 		if (PQntuples(res) != 1)
 			return tx_fail(r, 404, "Financing application not found");
 	}
 	{
-		const char *p[14] = { row_id, r->id, v[FIN_BANK].s,
-			opt_num(r, &v[FIN_LOAN]), opt_num(r, &v[FIN_DOWN]), opt_num(r, &v[FIN_TERM]),
+		const char *p[14] = { row_id, r->id, v[FIN_BANK].s, opt_num(r, &v[FIN_LOAN]),
+			opt_num(r, &v[FIN_DOWN]), opt_num(r, &v[FIN_TERM]),
 			opt_num(r, &v[FIN_INCOME]), opt_num(r, &v[FIN_EXPENSES]),
 			opt_num(r, &v[FIN_SCORE]), opt_str(&v[FIN_SUB_BY]), opt_str(&v[FIN_SUB_AT]),
 			opt_str(&v[FIN_BANK_REF]), decision, opt_str(&v[FIN_DECISION_AT]) };
@@ -973,17 +1047,18 @@ leads_financing(struct req *r)
 			return tx_fail_db(r);
 	}
 	if (audit_log(r->db, r->mem,
-		&(struct audit_entry){ r->id, r->user->id, "financing_update", "financing", old_json,
-		    new_json, NULL }) == -1)
+		&(struct audit_entry){ r->id, r->user->id, "financing_update", "financing",
+		    old_json, new_json, NULL }) == -1)
 		return tx_fail_db(r);
 	{
 		const char *p[1] = { row_id };
-		res = db_query(r->db, r->mem, &leads_write_sql[SQL_LEADS_WRITE_FINANCING_GET], 1, p);
+		res =
+		    db_query(r->db, r->mem, &leads_write_sql[SQL_LEADS_WRITE_FINANCING_GET], 1, p);
 	}
 	if ((resp = cell(r, res, 0)) == NULL || db_commit(r->db) == -1)
 		return tx_fail_db(r);
-	log_info("leads", "lead %s financing %s %s by %s", r->id, row_id, app_id != NULL ? "replaced" : "created",
-	    r->user->id);
+	log_info("leads", "lead %s financing %s %s by %s", r->id, row_id,
+	    app_id != NULL ? "replaced" : "created", r->user->id);
 	return app_id != NULL ? http_ok_raw(r, resp) : http_created_raw(r, resp);
 }
 
@@ -1022,7 +1097,8 @@ leads_assignment(struct req *r)
 		return 0;
 	if (user_id != NULL) {
 		const char *p[1] = { user_id };
-		if ((res = db_query(r->db, r->mem, &leads_write_sql[SQL_LEADS_WRITE_USER], 1, p)) == NULL)
+		if ((res = db_query(r->db, r->mem, &leads_write_sql[SQL_LEADS_WRITE_USER], 1, p)) ==
+		    NULL)
 			return http_fail_db(r);
 		if (PQntuples(res) != 1 || strcmp(PQgetvalue(res, 0, 1), "ACTIVE") != 0)
 			return http_fail(r, 404, NULL, "User not found");
@@ -1050,8 +1126,8 @@ leads_assignment(struct req *r)
 		    old_json, new_json, NULL }) == -1 ||
 	    db_commit(r->db) == -1)
 		return tx_fail_db(r);
-	log_info("leads", "lead %s assigned to %s by %s", r->id, user_id != NULL ? user_id : "nobody",
-	    r->user->id);
+	log_info("leads", "lead %s assigned to %s by %s", r->id,
+	    user_id != NULL ? user_id : "nobody", r->user->id);
 	return reply_summary(r, r->id);
 }
 
@@ -1087,8 +1163,8 @@ leads_note(struct req *r)
 	if ((resp = cell(r, res, 0)) == NULL || (audit_new = cell(r, res, 1)) == NULL)
 		return tx_fail_db(r);
 	if (audit_log(r->db, r->mem,
-		&(struct audit_entry){ r->id, r->user->id, "note_added", "notes", NULL, audit_new,
-		    NULL }) == -1 ||
+		&(struct audit_entry){
+		    r->id, r->user->id, "note_added", "notes", NULL, audit_new, NULL }) == -1 ||
 	    db_commit(r->db) == -1)
 		return tx_fail_db(r);
 	log_info("leads", "lead %s note %s by %s", r->id, id, r->user->id);
@@ -1148,7 +1224,8 @@ leads_draft_get(struct req *r)
 
 	if (lead_access(r, r->id, LEAD_READ, NULL) == -1)
 		return 0;
-	if ((res = db_query(r->db, r->mem, &leads_write_sql[SQL_LEADS_WRITE_DRAFT_GET], 2, p)) == NULL)
+	if ((res = db_query(r->db, r->mem, &leads_write_sql[SQL_LEADS_WRITE_DRAFT_GET], 2, p)) ==
+	    NULL)
 		return http_fail_db(r);
 	draft = cell(r, res, 0);
 	return http_ok_raw(r, draft != NULL ? draft : "null");
@@ -1175,7 +1252,8 @@ leads_offer_link(struct req *r)
 	if (strlen(v[OFFER_BASE].s) > 2048) {
 		static const char *const path[] = { "baseUrl" };
 		cJSON *issues = NULL;
-		if (add_issue(&issues, path, 1, "String must contain at most 2048 character(s)") == -1) {
+		if (add_issue(&issues, path, 1, "String must contain at most 2048 character(s)") ==
+		    -1) {
 			cJSON_Delete(issues);
 			return fail_500(r);
 		}
@@ -1192,7 +1270,8 @@ leads_offer_link(struct req *r)
 		return fail_500(r);
 	explicit_bzero(&key, sizeof(key));
 	valid_format_date(expires, (long long)l.exp * 1000);
-	if ((o = cJSON_CreateObject()) == NULL || cJSON_AddStringToObject(o, "finalUrl", url) == NULL ||
+	if ((o = cJSON_CreateObject()) == NULL ||
+	    cJSON_AddStringToObject(o, "finalUrl", url) == NULL ||
 	    cJSON_AddStringToObject(o, "expiresAt", expires) == NULL) {
 		cJSON_Delete(o);
 		return fail_500(r);
@@ -1243,8 +1322,9 @@ leads_offer_verify(struct req *r)
 /*
  * POST /api/leads/:id/anonymize, ADMIN (FR-38, SR-42).  No body.
  * Erases, in one transaction, every personal datum of the client wherever
- * the system copied it (see leads_write_anonymize in leads_write.sql) and
- * sets anonymizedAt/anonymizedById; AuditLog LEAD_ANONYMIZED {anonymizedAt}.
+ * the system copied it (see leads_write_anonymize in leads_write.sql), also
+ * in the duplicates merged into the lead, and sets anonymizedAt and
+ * anonymizedById; AuditLog LEAD_ANONYMIZED {anonymizedAt} on the lead.
  * Stored document files are flagged (Document.erasureRequestedAt) for the
  * documents program to delete.
  * 404 Lead not found; 409 "Lead already anonymized".
@@ -1253,7 +1333,7 @@ leads_offer_verify(struct req *r)
 static int
 leads_anonymize(struct req *r)
 {
-	const char *p[2] = { r->id, r->user->id }, *at, *meta, *docs;
+	const char *p[2] = { r->id, r->user->id }, *at, *meta, *docs, *dups;
 	struct lead_ref ref;
 	cJSON *m, *o;
 	PGresult *res;
@@ -1264,12 +1344,14 @@ leads_anonymize(struct req *r)
 		return http_fail(r, 409, NULL, "Lead already anonymized");
 	if (db_begin(r->db) == -1)
 		return http_fail_db(r);
-	if ((res = db_query(r->db, r->mem, &leads_write_sql[SQL_LEADS_WRITE_ANONYMIZE], 2, p)) == NULL)
+	if ((res = db_query(r->db, r->mem, &leads_write_sql[SQL_LEADS_WRITE_ANONYMIZE], 2, p)) ==
+	    NULL)
 		return tx_fail_db(r);
 	if (PQntuples(res) != 1)
 		return tx_fail(r, 409, "Lead already anonymized");
 	at = cell(r, res, 0);
 	docs = cell(r, res, 1);
+	dups = cell(r, res, 2);
 	if ((m = cJSON_CreateObject()) == NULL || at == NULL ||
 	    cJSON_AddStringToObject(m, "anonymizedAt", at) == NULL) {
 		cJSON_Delete(m);
@@ -1278,12 +1360,12 @@ leads_anonymize(struct req *r)
 	}
 	if ((meta = json_text(r, m)) == NULL ||
 	    audit_log(r->db, r->mem,
-		&(struct audit_entry){ r->id, r->user->id, "LEAD_ANONYMIZED", NULL, NULL, NULL, meta }) ==
-		-1 ||
+		&(struct audit_entry){
+		    r->id, r->user->id, "LEAD_ANONYMIZED", NULL, NULL, NULL, meta }) == -1 ||
 	    db_commit(r->db) == -1)
 		return tx_fail_db(r);
-	log_info("leads", "lead %s anonymized by %s; %s document file(s) await erasure", r->id,
-	    r->user->id, docs != NULL ? docs : "0");
+	log_info("leads", "lead %s anonymized by %s (+%s merged); %s file(s) to erase", r->id,
+	    r->user->id, dups != NULL ? dups : "0", docs != NULL ? docs : "0");
 	if ((o = cJSON_CreateObject()) == NULL ||
 	    cJSON_AddStringToObject(o, "message", "Lead anonymized successfully") == NULL) {
 		cJSON_Delete(o);
@@ -1352,7 +1434,8 @@ leads_merge(struct req *r)
 		if (strcmp(PQgetvalue(res, i, 2), "t") == 0)
 			return tx_fail(r, 409, "Anonymized leads cannot be merged");
 		if (strcmp(PQgetvalue(res, i, 1), "MERGED") == 0)
-			return tx_fail(r, 409, is_src ? "Lead already merged" : "Target lead already merged");
+			return tx_fail(
+			    r, 409, is_src ? "Lead already merged" : "Target lead already merged");
 		if (is_src)
 			src_status = arena_strdup(r->mem, PQgetvalue(res, i, 1));
 	}
@@ -1364,10 +1447,11 @@ leads_merge(struct req *r)
 		return tx_fail_db(r);
 	reason = arena_printf(r->mem, "merged into %s", target);
 	{
-		const char *p[8] = { hist_id, r->id, src_status, "MERGED", r->user->id, reason, NULL,
-			"false" };
+		const char *p[8] = { hist_id, r->id, src_status, "MERGED", r->user->id, reason,
+			NULL, "false" };
 		if (reason == NULL ||
-		    db_query(r->db, r->mem, &leads_write_sql[SQL_LEADS_WRITE_HISTORY_INSERT], 8, p) == NULL)
+		    db_query(r->db, r->mem, &leads_write_sql[SQL_LEADS_WRITE_HISTORY_INSERT], 8,
+			p) == NULL)
 			return tx_fail_db(r);
 	}
 	src_meta = merge_meta(r, "targetLeadId", target, moved);
@@ -1377,15 +1461,16 @@ leads_merge(struct req *r)
 		return fail_500(r);
 	}
 	if (audit_log(r->db, r->mem,
-		&(struct audit_entry){ r->id, r->user->id, "LEAD_MERGED", NULL, NULL, NULL, src_meta }) ==
-		-1 ||
+		&(struct audit_entry){
+		    r->id, r->user->id, "LEAD_MERGED", NULL, NULL, NULL, src_meta }) == -1 ||
 	    audit_log(r->db, r->mem,
-		&(struct audit_entry){ target, r->user->id, "LEAD_MERGED", NULL, NULL, NULL, dst_meta }) ==
-		-1 ||
+		&(struct audit_entry){
+		    target, r->user->id, "LEAD_MERGED", NULL, NULL, NULL, dst_meta }) == -1 ||
 	    db_commit(r->db) == -1)
 		return tx_fail_db(r);
 	log_info("leads", "lead %s merged into %s by %s", r->id, target, r->user->id);
-	if ((o = cJSON_CreateObject()) == NULL || cJSON_AddStringToObject(o, "mergedLeadId", r->id) == NULL ||
+	if ((o = cJSON_CreateObject()) == NULL ||
+	    cJSON_AddStringToObject(o, "mergedLeadId", r->id) == NULL ||
 	    cJSON_AddStringToObject(o, "targetLeadId", target) == NULL) {
 		cJSON_Delete(o);
 		return fail_500(r);

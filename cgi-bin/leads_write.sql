@@ -206,16 +206,22 @@ FROM "MessageDraft" d WHERE d."leadId" = $1 AND d."userId" = $2
 -- wherever it was copied.  Kept for statistics and evidence: ids, dates,
 -- statuses, partner, "sourceMetadata".source, financing amounts and decisions, consent facts
 -- (template, version, text, given, method, times) and the audit trail's
--- actions, fields and times.  No row when the lead is already anonymised
--- (the UPDATE's WHERE makes a concurrent second call a no-op).
+-- actions, fields and times.  The duplicates merged into the lead hold the
+-- same client's data and go with it.  No row when the lead is already
+-- anonymised (the UPDATE's WHERE makes a concurrent second call a no-op).
 --   $1 lead  $2 acting admin
-WITH lead AS (
+WITH RECURSIVE family AS (
+	SELECT id FROM "Lead" WHERE id = $1
+	UNION
+	SELECT l.id FROM "Lead" l JOIN family f ON l."mergedIntoId" = f.id
+), lead AS (
 	UPDATE "Lead"
 	SET notes = NULL,
 	    "sourceMetadata" = CASE WHEN jsonb_typeof("sourceMetadata"->'source') = 'string'
 	                            THEN jsonb_build_object('source', "sourceMetadata"->'source') END,
 	    "anonymizedAt" = now(), "anonymizedById" = $2
-	WHERE id = $1 AND "anonymizedAt" IS NULL
+	WHERE id IN (SELECT id FROM family) AND "anonymizedAt" IS NULL
+	  AND EXISTS (SELECT 1 FROM "Lead" WHERE id = $1 AND "anonymizedAt" IS NULL)
 	RETURNING id, "anonymizedAt"
 ), profile AS (
 	UPDATE "CustomerProfile"
@@ -299,12 +305,12 @@ WITH lead AS (
 	WHERE "leadId" IN (SELECT id FROM lead) AND reason IS NOT NULL
 	RETURNING 1
 ), outbox AS (
-	-- Undelivered mail about the client is never sent.
+	-- Undelivered mail about the client is never sent; provider errors may
+	-- quote the address, so they go too.
 	UPDATE "Outbox"
 	SET recipient = '', subject = NULL, "bodyText" = '', "bodyHtml" = NULL, payload = NULL,
 	    status = CASE WHEN status IN ('PENDING', 'SENDING') THEN 'FAILED' ELSE status END,
-	    "lastError" = CASE WHEN status IN ('PENDING', 'SENDING') THEN 'lead anonymized'
-	                       ELSE "lastError" END
+	    "lastError" = CASE WHEN status IN ('PENDING', 'SENDING') THEN 'lead anonymized' END
 	WHERE "leadId" IN (SELECT id FROM lead)
 	RETURNING 1
 ), docs AS (
@@ -327,8 +333,8 @@ WITH lead AS (
 	UPDATE "Reminder" SET description = '[zanonimizowano]' WHERE "leadId" IN (SELECT id FROM lead)
 	RETURNING 1
 )
-SELECT izzy_ts(lead."anonymizedAt"), (SELECT count(*) FROM docs)
-FROM lead
+SELECT izzy_ts(lead."anonymizedAt"), (SELECT count(*) FROM docs), (SELECT count(*) - 1 FROM lead)
+FROM lead WHERE lead.id = $1
 
 -- name: leads_write_merge_lock
 -- Both leads under a row lock, in id order so two merges cannot deadlock.

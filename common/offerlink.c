@@ -24,7 +24,8 @@ offerlink_key(const struct cfg *cfg, struct offerlink_key *out)
 	if (cfg->offer_link_secret != NULL) {
 		n = strlen(cfg->offer_link_secret);
 		if (n > sizeof(out->k)) {
-			log_error("offerlink", "OFFER_LINK_SECRET longer than %zu bytes", sizeof(out->k));
+			log_error(
+			    "offerlink", "OFFER_LINK_SECRET longer than %zu bytes", sizeof(out->k));
 			return -1;
 		}
 		memcpy(out->k, cfg->offer_link_secret, n);
@@ -36,8 +37,9 @@ offerlink_key(const struct cfg *cfg, struct offerlink_key *out)
 		return -1;
 	}
 	if (!warned) {
-		log_warn("offerlink", "OFFER_LINK_SECRET is not set: using a key derived from "
-				      "JWT_SECRET (not allowed in production)");
+		log_warn("offerlink",
+		    "OFFER_LINK_SECRET is not set: using a key derived from "
+		    "JWT_SECRET (not allowed in production)");
 		warned = true;
 	}
 	if (crypto_hmac_sha256(out->k, cfg->jwt_secret, strlen(cfg->jwt_secret), derive_label,
@@ -99,8 +101,8 @@ offerlink_build(struct arena *mem, const struct offerlink_key *key, const char *
 	else
 		sep = "&";
 	/* "https://x.pl" and "https://x.pl?a=1" have an empty path: give them "/". */
-	out = arena_printf(mem, "%.*s%s%.*s%s%s%s&sig=%s%s",
-	    (int)(host + hostlen - base_url), base_url, host[hostlen] == '/' ? "" : "/",
+	out = arena_printf(mem, "%.*s%s%.*s%s%s%s&sig=%s%s", (int)(host + hostlen - base_url),
+	    base_url, host[hostlen] == '/' ? "" : "/",
 	    (int)(headlen - (size_t)(host + hostlen - base_url)), host + hostlen, sep,
 	    "offer=", offer, sig, frag != NULL ? frag : "");
 out:
@@ -113,12 +115,12 @@ static bool
 whole_number(const cJSON *v, double lo, double hi)
 {
 	return cJSON_IsNumber(v) && v->valuedouble == floor(v->valuedouble) &&
-	       v->valuedouble >= lo && v->valuedouble <= hi;
+	    v->valuedouble >= lo && v->valuedouble <= hi;
 }
 
 enum offerlink_err
-offerlink_verify(const struct offerlink_key *key, const char *offer, const char *sig,
-    int64_t now, struct offerlink *out)
+offerlink_verify(const struct offerlink_key *key, const char *offer, const char *sig, int64_t now,
+    struct offerlink *out)
 {
 	unsigned char mac[CRYPTO_SHA256_LEN], got[CRYPTO_SHA256_LEN + 3];
 	unsigned char json[OFFERLINK_PARAM_MAX];

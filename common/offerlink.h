@@ -20,7 +20,7 @@ struct arena;
 struct cfg;
 
 /* Default and allowed validity of a link, in days. */
-#define OFFERLINK_TTL_DAYS 14
+#define OFFERLINK_TTL_DAYS     14
 #define OFFERLINK_TTL_MAX_DAYS 90
 /* Longest "offer" parameter we produce or accept (the JSON is ~100 bytes). */
 #define OFFERLINK_PARAM_MAX 512
@@ -32,14 +32,14 @@ struct offerlink_key {
 
 struct offerlink {
 	char lead_id[64];
-	long long discount_pln;	/* >= 0 */
-	int64_t exp;		/* seconds since the epoch */
+	long long discount_pln; /* >= 0 */
+	int64_t exp;            /* seconds since the epoch */
 };
 
 enum offerlink_err {
 	OFFERLINK_OK,
-	OFFERLINK_INVALID,	/* malformed, or the signature does not match */
-	OFFERLINK_EXPIRED,	/* signature good, exp in the past */
+	OFFERLINK_INVALID, /* malformed, or the signature does not match */
+	OFFERLINK_EXPIRED, /* signature good, exp in the past */
 	OFFERLINK__MAX
 };
 
@@ -55,8 +55,8 @@ int offerlink_key(const struct cfg *, struct offerlink_key *out);
  * appended to its query, before any fragment; a bare origin gains a "/"
  * path (spec §5.9).  Arena memory; NULL (logged) on failure.
  */
-char *offerlink_build(struct arena *, const struct offerlink_key *, const char *base_url,
-    const struct offerlink *);
+char *offerlink_build(
+    struct arena *, const struct offerlink_key *, const char *base_url, const struct offerlink *);
 /* Checks a link's two parameters at time now; fills *out only on OFFERLINK_OK. */
 enum offerlink_err offerlink_verify(const struct offerlink_key *, const char *offer,
     const char *sig, int64_t now, struct offerlink *out);

@@ -69,8 +69,8 @@ SUP=$(login sup@example.com)
 PART=$(login partner@example.com)
 AUD=$(login auditor@example.com)
 OP2=$(login op2@example.com)
-[[ -n $ADMIN && -n $OP && -n $SUP && -n $PART && -n $AUD && -n $OP2 ]]
-ok $? "test users log in"
+[[ -n $ADMIN && -n $OP && -n $SUP && -n $PART && -n $AUD && -n $OP2 ]] && rc=0 || rc=1
+ok $rc "test users log in"
 NOLEAD=cnosuchlead00000000000001
 
 # --- POST /api/leads/:id/status ------------------------------------------------
@@ -598,6 +598,11 @@ is "$STATUS" 200 "merge: a second duplicate"
 is "$(psql_q "SELECT \"leadId\" FROM \"ApplicationForm\" WHERE id = 'cformmergethird0000000001'")" "$M3" "merge: the form stays when the target has one"
 cgi_run POST /api/leads/$S/status '{"status":"NEW","override":true,"notes":"x"}' "$ADMIN"
 is "$(msg)" "409:Lead already merged" "merge: a merged lead's status is frozen"
+cgi_run POST /api/leads/$T/anonymize "" "$ADMIN"
+is "$STATUS" 200 "merge: the survivor is anonymised"
+is "$(psql_q "SELECT string_agg((l.\"anonymizedAt\" IS NOT NULL) || ':' || c.\"firstName\" || ':' || coalesce(c.email, '-'), ',' ORDER BY l.id)
+	FROM \"Lead\" l JOIN \"CustomerProfile\" c ON c.\"leadId\" = l.id WHERE l.id IN ('$S', '$T', '$M3')")" \
+	"true:ANONIMIZOWANY:-,true:ANONIMIZOWANY:-,true:ANONIMIZOWANY:-" "merge: and the duplicates merged into it with it (same client)"
 
 # --- operator client-activity guard (§2.5.3) ---------------------------------------
 G=clguard00000000000000001
@@ -633,6 +638,30 @@ psql_q "UPDATE \"ApplicationForm\" SET \"lastClientActivity\" = now() - interval
 cgi_run POST /api/leads/$G/notes '{"content":"Po wygaśnięciu"}' "$OP"
 is "$STATUS" 201 "guard: a stale client session no longer blocks"
 is "$(psql_q "SELECT \"isClientActive\" FROM \"ApplicationForm\" WHERE id = 'cformguard000000000000001'")" f "guard: and the stale flag is cleared"
+
+# --- izzy_lead_summary / izzy_lead_consent_status (schema 0011) -------------------
+SC=clsummary000000000000001
+mk_lead $SC seed-partner NEW
+cs() { psql_q "SELECT izzy_lead_summary('$SC', true)->>'consentStatus'"; }
+is "$(psql_q "SELECT string_agg(k, ',') FROM json_object_keys(izzy_lead_summary('$SC', true)) AS k")" \
+	"id,status,partnerId,leadCreatedAt,claimedAt,lastContactAt,nextActionAt,createdByUserId,assignedUser,partner,customerProfile,consentRecords,applicationForm,insuranceOnboarding,consentStatus" \
+	"summary: the keys of api.md section 4.5 in the reference's order"
+is "$(psql_q "SELECT (izzy_lead_summary('$SC', false)::jsonb ? 'consentStatus')::text || '|' || coalesce(izzy_lead_summary('$NOLEAD', true)::text, 'NULL')")" \
+	"false|NULL" "summary: consentStatus only on request; NULL for an unknown lead"
+is "$(cs)" no_templates "consent status: no relevant required template (the seed has financing ones only)"
+psql_q "INSERT INTO \"ApplicationForm\" (id, \"leadId\", \"uniqueLink\", \"accessCodeHash\") VALUES ('cformsummary0000000000001', '$SC', 'link-sc', 'h')" >/dev/null
+is "$(cs)" missing_required "consent status: a form makes the financing templates relevant"
+psql_q "INSERT INTO \"ConsentRecord\" (id, \"consentTemplateId\", \"consentType\", \"leadId\", \"consentGiven\", version, \"consentText\")
+	SELECT 'cr' || md5(id), id, \"consentType\", '$SC', true, version, content FROM \"ConsentTemplate\"
+	WHERE \"formType\" = 'financing_application' AND \"isRequired\"" >/dev/null
+is "$(cs)" incomplete "consent status: required given, optional missing"
+psql_q "INSERT INTO \"ConsentRecord\" (id, \"consentTemplateId\", \"consentType\", \"leadId\", \"consentGiven\", version, \"consentText\")
+	SELECT 'cr' || md5(id), id, \"consentType\", '$SC', true, version, content FROM \"ConsentTemplate\"
+	WHERE \"formType\" = 'financing_application' AND NOT \"isRequired\"" >/dev/null
+is "$(cs)" complete "consent status: everything given"
+psql_q "UPDATE \"ConsentRecord\" SET \"withdrawnAt\" = now() WHERE \"leadId\" = '$SC' AND \"consentType\" = 'PARTNER_DECLARATION'" >/dev/null
+is "$(cs)" missing_required "consent status: a withdrawn consent no longer counts (QUIRK fixed)"
+is "$(psql_q "SELECT json_array_length(izzy_lead_summary('$SC', false)->'consentRecords')")" 4 "summary: every consent record of the lead"
 
 # --- logs carry ids, never personal data (SR-35) -----------------------------------
 hits=""
