@@ -1,10 +1,9 @@
 /*
  * leads_read: creating, listing and reading leads (spec/api.md §4.5, FR-12,
  * FR-13, FR-15, FR-28, FR-31..33) and the duplicate check behind the create
- * form's live warning.  The responses are built by PostgreSQL; a list page
- * takes two statements (page ids + total, then the summaries), the detail
- * one, so a request stays within four statements with the session lookup
- * and lead_access().
+ * form's live warning.  PostgreSQL builds the responses.  Statements per
+ * request, the session lookup included: a list page three (session, page ids
+ * + total, summaries), the detail three (session, lead_access(), detail).
  */
 #include "config.h"
 
@@ -33,8 +32,6 @@
 
 /* The six roles that work with leads (§4.5); AUDITOR has none (FR-7). */
 #define ROLES_LEADS (ROLES_PARTNER_SCOPED | ROLES_STAFF)
-
-#define DUPLICATE_WARNING "Możliwy duplikat leada"
 
 static int leads_create(struct req *);
 static int leads_list(struct req *);
@@ -73,30 +70,69 @@ is_pesel(const char *s)
 
 static const char *const customer_types[] = { "osoba fizyczna", "JDG", "spółka", NULL };
 static const char *const voivodeships[] = {
-	"dolnośląskie", "kujawsko-pomorskie", "lubelskie", "lubuskie", "łódzkie", "małopolskie",
-	"mazowieckie", "opolskie", "podkarpackie", "podlaskie", "pomorskie", "śląskie",
-	"świętokrzyskie", "warmińsko-mazurskie", "wielkopolskie", "zachodniopomorskie", NULL,
+	"dolnośląskie",
+	"kujawsko-pomorskie",
+	"lubelskie",
+	"lubuskie",
+	"łódzkie",
+	"małopolskie",
+	"mazowieckie",
+	"opolskie",
+	"podkarpackie",
+	"podlaskie",
+	"pomorskie",
+	"śląskie",
+	"świętokrzyskie",
+	"warmińsko-mazurskie",
+	"wielkopolskie",
+	"zachodniopomorskie",
+	NULL,
 };
 static const char *const lead_statuses[] = {
-	"NEW", "ONBOARDING_CONFIRMED", "FIRST_CONTACT", "FOLLOW_UP", "VERIFICATION",
-	"UNQUALIFIED", "GATHERING_DOCUMENTS", "CREDIT_ANALYSIS", "OFFER_PRESENTED",
-	"NEGOTIATIONS", "TERMS_ACCEPTED", "CONTRACT_IN_PREPARATION", "CONTRACT_SIGNING",
-	"CLOSED_WON", "CLOSED_LOST", "CLOSED_NO_FINANCING", "CANCELLED", "MERGED", "INBOUND", NULL,
+	"NEW",
+	"ONBOARDING_CONFIRMED",
+	"FIRST_CONTACT",
+	"FOLLOW_UP",
+	"VERIFICATION",
+	"UNQUALIFIED",
+	"GATHERING_DOCUMENTS",
+	"CREDIT_ANALYSIS",
+	"OFFER_PRESENTED",
+	"NEGOTIATIONS",
+	"TERMS_ACCEPTED",
+	"CONTRACT_IN_PREPARATION",
+	"CONTRACT_SIGNING",
+	"CLOSED_WON",
+	"CLOSED_LOST",
+	"CLOSED_NO_FINANCING",
+	"CANCELLED",
+	"MERGED",
+	"INBOUND",
+	NULL,
 };
 
 /* Opaque JSON objects stored verbatim (sourceMetadata, preferences). */
 static const struct field_table any_object = { NULL, 0 };
 
 /* Money and counts: the upper bounds only keep values sane for numeric and int columns. */
-#define MONEY_MAX 1000000000000LL
+#define MONEY_MAX      1000000000000LL
 #define NAME_MAX_CHARS 100
 #define TEXT_MAX_CHARS 200
 
 /* --- POST /api/leads body (§4.5.1) --------------------------------------------- */
 
 enum customer_key {
-	CU_FIRST, CU_LAST, CU_EMAIL, CU_PHONE, CU_DOB, CU_TYPE, CU_CITY, CU_POSTAL, CU_VOIV,
-	CU_PESEL, CU__MAX
+	CU_FIRST,
+	CU_LAST,
+	CU_EMAIL,
+	CU_PHONE,
+	CU_DOB,
+	CU_TYPE,
+	CU_CITY,
+	CU_POSTAL,
+	CU_VOIV,
+	CU_PESEL,
+	CU__MAX
 };
 static const struct field customer_fields[CU__MAX] = {
 	[CU_FIRST] = { "firstName", FT_STRING, F_REQUIRED | F_TRIM, 1, NAME_MAX_CHARS },
@@ -109,11 +145,11 @@ static const struct field customer_fields[CU__MAX] = {
 	[CU_TYPE] = { "customerType", FT_ENUM, F_NULLABLE, 0, 0, customer_types },
 	[CU_CITY] = { "city", FT_STRING, F_NULLABLE | F_TRIM, 0, TEXT_MAX_CHARS },
 	[CU_POSTAL] = { "postalCode", FT_STRING, F_NULLABLE, 0, 0, NULL, NULL, NULL, is_postal_code,
-		"Nieprawidłowy kod pocztowy" },
+	    "Nieprawidłowy kod pocztowy" },
 	[CU_VOIV] = { "voivodeship", FT_ENUM, F_NULLABLE, 0, 0, voivodeships },
 	/* Rewrite addition (FR-28, SR-43): kept only as a keyed hash. */
 	[CU_PESEL] = { "pesel", FT_STRING, F_NULLABLE | F_TRIM, 0, 0, NULL, NULL, NULL, is_pesel,
-		"Nieprawidłowy numer PESEL" },
+	    "Nieprawidłowy numer PESEL" },
 };
 static const struct field_table customer_in = FIELD_TABLE(customer_fields);
 
@@ -126,7 +162,7 @@ static const struct field current_fields[CV__MAX] = {
 	[CV_MILEAGE] = { "mileage", FT_INT, F_NULLABLE, 0, 100000000 },
 	[CV_OWNERSHIP] = { "ownershipStatus", FT_STRING, F_NULLABLE | F_TRIM, 0, TEXT_MAX_CHARS },
 	[CV_VIN] = { "vin", FT_STRING, F_NULLABLE | F_UPPER, 17, 17, NULL, NULL, NULL, is_vin,
-		"Nieprawidłowy nr VIN" },
+	    "Nieprawidłowy nr VIN" },
 };
 static const struct field_table current_in = FIELD_TABLE(current_fields);
 
@@ -159,11 +195,20 @@ static const struct field consent_fields[CO__MAX] = {
 	[CO_GIVEN] = { "given", FT_BOOL, F_REQUIRED, 0, 0 },
 };
 static const struct field_table consent_in = FIELD_TABLE(consent_fields);
-static const struct field consent_elem = { .name = "consent", .type = FT_OBJECT, .sub = &consent_in };
+static const struct field consent_elem = {
+	.name = "consent", .type = FT_OBJECT, .sub = &consent_in
+};
 
 enum create_key {
-	CR_PARTNER, CR_SOURCE, CR_NOTES, CR_CUSTOMER, CR_CURRENT, CR_DESIRED, CR_FINANCING,
-	CR_CONSENTS, CR__MAX
+	CR_PARTNER,
+	CR_SOURCE,
+	CR_NOTES,
+	CR_CUSTOMER,
+	CR_CURRENT,
+	CR_DESIRED,
+	CR_FINANCING,
+	CR_CONSENTS,
+	CR__MAX
 };
 static const struct field create_fields[CR__MAX] = {
 	[CR_PARTNER] = { "partnerId", FT_STRING, F_NULLABLE, 1, 64 },
@@ -182,7 +227,15 @@ static const struct field_table create_in = FIELD_TABLE(create_fields);
 
 static const char *const assigned_values[] = { "unassigned", NULL };
 
-enum list_key { LI_PAGE, LI_PER_PAGE, LI_PARTNER, LI_ASSIGNED_USER, LI_ASSIGNED, LI_SEARCH, LI__MAX };
+enum list_key {
+	LI_PAGE,
+	LI_PER_PAGE,
+	LI_PARTNER,
+	LI_ASSIGNED_USER,
+	LI_ASSIGNED,
+	LI_SEARCH,
+	LI__MAX
+};
 static const struct field list_fields[LI__MAX] = {
 	[LI_PAGE] = { "page", FT_INT, 0, 1, 1000000000 },
 	[LI_PER_PAGE] = { "perPage", FT_INT, 0, 1, 100 },
@@ -193,8 +246,10 @@ static const struct field list_fields[LI__MAX] = {
 };
 static const struct field_table list_q = FIELD_TABLE(list_fields);
 
-/* The status filter as validate_status() checks it: an array of LeadStatus. */
-static const struct field status_elem = { .name = "status", .type = FT_ENUM, .options = lead_statuses };
+/* The status filter as parse_status() checks it: an array of LeadStatus. */
+static const struct field status_elem = {
+	.name = "status", .type = FT_ENUM, .options = lead_statuses
+};
 static const struct field status_fields[] = {
 	{ .name = "status", .type = FT_ARRAY, .elem = &status_elem },
 };
@@ -441,8 +496,8 @@ vehicles_json(struct req *r, cJSON *doc, const struct value *cur, const struct v
 
 	if (has(cur)) {
 		const struct valid_out *v = cur->obj;
-		if ((o = cJSON_AddObjectToObject(doc, "currentVehicle")) == NULL || add_id(o) == -1 ||
-		    add_str(o, "make", opt_str(&v->v[CV_MAKE])) == -1 ||
+		if ((o = cJSON_AddObjectToObject(doc, "currentVehicle")) == NULL ||
+		    add_id(o) == -1 || add_str(o, "make", opt_str(&v->v[CV_MAKE])) == -1 ||
 		    add_str(o, "model", opt_str(&v->v[CV_MODEL])) == -1 ||
 		    add_num(r, o, "year", &v->v[CV_YEAR], true) == -1 ||
 		    add_num(r, o, "mileage", &v->v[CV_MILEAGE], true) == -1 ||
@@ -452,8 +507,8 @@ vehicles_json(struct req *r, cJSON *doc, const struct value *cur, const struct v
 	}
 	if (has(des)) {
 		const struct valid_out *v = des->obj;
-		if ((o = cJSON_AddObjectToObject(doc, "desiredVehicle")) == NULL || add_id(o) == -1 ||
-		    add_str(o, "make", opt_str(&v->v[DV_MAKE])) == -1 ||
+		if ((o = cJSON_AddObjectToObject(doc, "desiredVehicle")) == NULL ||
+		    add_id(o) == -1 || add_str(o, "make", opt_str(&v->v[DV_MAKE])) == -1 ||
 		    add_str(o, "model", opt_str(&v->v[DV_MODEL])) == -1 ||
 		    add_num(r, o, "year", &v->v[DV_YEAR], true) == -1 ||
 		    add_num(r, o, "budget", &v->v[DV_BUDGET], false) == -1 ||
@@ -551,7 +606,7 @@ consents_json(struct req *r, cJSON *doc, const struct value *consents, const cha
  *     when there is no effective partner; "Consent template <id> not found".
  * 403 "Cannot create leads for other partners" (partner roles naming another).
  * 404 "Partner not found".
- * The lead and its rows are written in one transaction.  Staff creators get
+ * The lead and its rows are written by one statement.  Staff creators get
  * the lead assigned and record consents as PHONE_CALL; partner users' leads
  * stay unassigned and their consents are PARTNER_SUBMISSION (FR-12, SR-39).
  */
@@ -587,7 +642,8 @@ leads_create(struct req *r)
 	    vehicles_json(r, doc, &v[CR_CURRENT], &v[CR_DESIRED]) == -1 ||
 	    financing_json(r, doc, &v[CR_FINANCING]) == -1 ||
 	    consents_json(r, doc, &v[CR_CONSENTS], &tids) == -1 ||
-	    add_str(doc, "consentMethod", partner_user ? "PARTNER_SUBMISSION" : "PHONE_CALL") == -1 ||
+	    add_str(doc, "consentMethod", partner_user ? "PARTNER_SUBMISSION" : "PHONE_CALL") ==
+		-1 ||
 	    add_str(doc, "ipAddress", r->remote_addr[0] != '\0' ? r->remote_addr : NULL) == -1 ||
 	    add_str(doc, "userAgent", r->user_agent[0] != '\0' ? r->user_agent : NULL) == -1 ||
 	    (json = cJSON_PrintUnformatted(doc)) == NULL)
@@ -597,12 +653,14 @@ leads_create(struct req *r)
 
 	check[0] = partner;
 	check[1] = tids;
-	if ((res = db_query(r->db, r->mem, &leads_read_sql[SQL_LEADS_CREATE_CHECK], 2, check)) == NULL)
+	if ((res = db_query(r->db, r->mem, &leads_read_sql[SQL_LEADS_CREATE_CHECK], 2, check)) ==
+	    NULL)
 		return http_fail_db(r);
 	if (strcmp(PQgetvalue(res, 0, 0), "t") != 0)
 		return http_fail(r, 404, NULL, "Partner not found");
 	if (!PQgetisnull(res, 0, 1)) {
-		const char *msg = arena_printf(r->mem, "Consent template %s not found", PQgetvalue(res, 0, 1));
+		const char *msg =
+		    arena_printf(r->mem, "Consent template %s not found", PQgetvalue(res, 0, 1));
 		return http_fail(r, 400, NULL, msg != NULL ? msg : "Consent template not found");
 	}
 
@@ -610,18 +668,17 @@ leads_create(struct req *r)
 	params[1] = role_name(u->role);
 	params[2] = u->id;
 	params[3] = actor_partner(r);
-	if (db_begin(r->db) == -1)
+	/* One statement writes every row, so it is one transaction by itself. */
+	if ((res = db_query(r->db, r->mem, &leads_read_sql[SQL_LEADS_CREATE], 4, params)) == NULL)
 		return http_fail_db(r);
-	if ((res = db_query(r->db, r->mem, &leads_read_sql[SQL_LEADS_CREATE], 4, params)) == NULL ||
-	    PQntuples(res) != 1) {
-		db_rollback(r->db);
-		return http_fail_db(r);
+	if (PQntuples(res) != 1) {
+		log_error("leads", "create of lead %s returned %d rows", id, PQntuples(res));
+		return http_fail(r, 500, NULL, "Internal server error");
 	}
-	if (db_commit(r->db) == -1)
-		return http_fail_db(r);
-	log_info("leads", "lead %s created by %s for partner %s (%s consents, %s possible duplicates)", id,
-	    u->id, partner, PQgetvalue(res, 0, 1), PQgetvalue(res, 0, 2));
-	return http_created_raw(r, arena_strdup(r->mem, PQgetvalue(res, 0, 0)));
+	log_info("leads",
+	    "lead %s created by %s for partner %s (%s consents, %s possible duplicates)", id, u->id,
+	    partner, PQgetvalue(res, 0, 1), PQgetvalue(res, 0, 2));
+	return http_created_raw(r, PQgetvalue(res, 0, 0));
 }
 
 /* --- list ---------------------------------------------------------------------- */
@@ -644,8 +701,7 @@ parse_status(struct req *r, const char **out)
 	int n = 0;
 
 	*out = NULL;
-	if ((in = cJSON_CreateObject()) == NULL ||
-	    arena_defer(r->mem, json_delete, in) == -1 ||
+	if ((in = cJSON_CreateObject()) == NULL || arena_defer(r->mem, json_delete, in) == -1 ||
 	    (arr = cJSON_AddArrayToObject(in, "status")) == NULL)
 		return -1;
 	while (*q != '\0') {
@@ -709,6 +765,21 @@ parse_status(struct req *r, const char **out)
 	return 0;
 }
 
+/* a b c in one arena string: the page JSON is large, so no printf on it. */
+static char *
+concat3(struct req *r, const char *a, const char *b, const char *c)
+{
+	size_t la = strlen(a), lb = strlen(b), lc = strlen(c);
+	char *out = arena_alloc(r->mem, la + lb + lc + 1);
+
+	if (out == NULL)
+		return NULL;
+	memcpy(out, a, la);
+	memcpy(out + la, b, lb);
+	memcpy(out + la + lb, c, lc + 1);
+	return out;
+}
+
 /* '%term%' for ILIKE, with the term's own wildcards and escapes made literal. */
 static const char *
 like_pattern(struct req *r, const char *term)
@@ -744,7 +815,7 @@ leads_list(struct req *r)
 	const struct user *u = r->user;
 	const struct value *q = r->q->v;
 	const char *partner = opt_str(&q[LI_PARTNER]), *search = opt_str(&q[LI_SEARCH]);
-	const char *statuses, *params[10], *ids, *data, *body;
+	const char *statuses, *params[10], *ids, *data, *meta, *body;
 	long long page = has(&q[LI_PAGE]) ? q[LI_PAGE].i : 1;
 	long long per_page = has(&q[LI_PER_PAGE]) ? q[LI_PER_PAGE].i : 20, total, pages;
 	const struct db_stmt *stmt = &leads_read_sql[SQL_LEADS_LIST_PAGE];
@@ -753,7 +824,8 @@ leads_list(struct req *r)
 
 	if (is_partner_scoped(u->role) && actor_partner(r) == NULL)
 		return http_fail(r, 403, NULL, "Partner context is missing");
-	if ((is_partner_scoped(u->role) || (u->role == ROLE_OPERATOR && actor_partner(r) != NULL)) &&
+	if ((is_partner_scoped(u->role) ||
+		(u->role == ROLE_OPERATOR && actor_partner(r) != NULL)) &&
 	    partner != NULL && strcmp(partner, u->partner_id) != 0)
 		return http_fail(r, 403, NULL, "Cannot view leads for other partners");
 	if ((rc = parse_status(r, &statuses)) != 0)
@@ -782,16 +854,17 @@ leads_list(struct req *r)
 	if (strcmp(ids, "{}") == 0)
 		data = "[]";
 	else {
-		if ((res = db_query(r->db, r->mem, &leads_read_sql[SQL_LEADS_LIST_ROWS], 1, &ids)) == NULL)
+		if ((res = db_query(
+			 r->db, r->mem, &leads_read_sql[SQL_LEADS_LIST_ROWS], 1, &ids)) == NULL)
 			return http_fail_db(r);
 		data = PQgetvalue(res, 0, 0);
 	}
 	/* §2.8: at least one page, also when empty. */
 	pages = total > 0 ? (total + per_page - 1) / per_page : 1;
-	body = arena_printf(r->mem,
-	    "{\"data\":%s,\"meta\":{\"page\":%lld,\"perPage\":%lld,\"total\":%lld,\"totalPages\":%lld}}",
-	    data, page, per_page, total, pages);
-	if (body == NULL)
+	meta = arena_printf(r->mem,
+	    ",\"meta\":{\"page\":%lld,\"perPage\":%lld,\"total\":%lld,\"totalPages\":%lld}}", page,
+	    per_page, total, pages);
+	if (meta == NULL || (body = concat3(r, "{\"data\":", data, meta)) == NULL)
 		return http_fail(r, 500, NULL, "Internal server error");
 	return http_ok_raw(r, body);
 }
@@ -821,9 +894,10 @@ leads_duplicates(struct req *r)
 	params[6] = NULL;
 	if (params[3] == NULL && params[4] == NULL)
 		return http_ok_raw(r, "{\"data\":[]}");
-	if ((res = db_query(r->db, r->mem, &leads_read_sql[SQL_LEADS_DUPLICATES], 7, params)) == NULL)
+	if ((res = db_query(r->db, r->mem, &leads_read_sql[SQL_LEADS_DUPLICATES], 7, params)) ==
+	    NULL)
 		return http_fail_db(r);
-	return http_ok_raw(r, arena_printf(r->mem, "{\"data\":%s}", PQgetvalue(res, 0, 0)));
+	return http_ok_raw(r, concat3(r, "{\"data\":", PQgetvalue(res, 0, 0), "}"));
 }
 
 /*
@@ -849,5 +923,6 @@ leads_get(struct req *r)
 		return http_fail_db(r);
 	if (PQntuples(res) != 1)
 		return http_fail(r, 404, NULL, "Lead not found");
-	return http_ok_raw(r, arena_strdup(r->mem, PQgetvalue(res, 0, 0)));
+	/* The result lives until the arena reset, after the response is sent. */
+	return http_ok_raw(r, PQgetvalue(res, 0, 0));
 }

@@ -11,35 +11,52 @@
 --   $1 actor role  $2 actor id  $3 actor partner (NULL: none)
 --   $4 partnerId filter  $5 status filter (text[] literal, NULL: any)
 --   $6 'true': unassigned only  $7 assignedUserId filter  $8 page  $9 perPage
--- f is inlined into both parts: the count (an index-only scan), and the page,
--- which walks "Lead_leadCreatedAt_idx" backwards and stops after perPage rows.
-WITH f AS NOT MATERIALIZED (
-	SELECT l.id, l."leadCreatedAt"
-	FROM "Lead" l
-	WHERE izzy_lead_visible($1, $2, $3, l."partnerId", l."assignedUserId", l."createdByUserId")
-	  AND ($4::text IS NULL OR l."partnerId" = $4::text)
-	  AND ($5::text[] IS NULL OR l.status = ANY ($5::text[]::"LeadStatus"[]))
-	  AND (CASE WHEN $6::boolean THEN l."assignedUserId" IS NULL
-	            WHEN $7::text IS NOT NULL THEN l."assignedUserId" = $7::text
-	            ELSE true END)
-)
-SELECT (SELECT count(*) FROM f),
+-- The total sums the counter groups of 0010 under the same scope and filters
+-- ('' is "none" there; only a PARTNER_EMPLOYEE's scope needs the creator); the
+-- page walks "Lead_leadCreatedAt_idx" backwards and stops after perPage rows.
+SELECT CASE WHEN $1 = 'PARTNER_EMPLOYEE' THEN
+	(SELECT coalesce(sum(k.n), 0) FROM "LeadCountByCreator" k
+	 WHERE izzy_lead_visible($1, $2, $3, k."partnerId", k."assignedUserId", k."createdByUserId")
+	   AND ($4::text IS NULL OR k."partnerId" = $4::text)
+	   AND ($5::text[] IS NULL OR k.status = ANY ($5::text[]::"LeadStatus"[]))
+	   AND (CASE WHEN $6::boolean THEN k."assignedUserId" = ''
+	             WHEN $7::text IS NOT NULL THEN k."assignedUserId" = $7::text
+	             ELSE true END))
+	ELSE
+	(SELECT coalesce(sum(k.n), 0) FROM "LeadCount" k
+	 WHERE izzy_lead_visible($1, $2, $3, k."partnerId", k."assignedUserId", NULL)
+	   AND ($4::text IS NULL OR k."partnerId" = $4::text)
+	   AND ($5::text[] IS NULL OR k.status = ANY ($5::text[]::"LeadStatus"[]))
+	   AND (CASE WHEN $6::boolean THEN k."assignedUserId" = ''
+	             WHEN $7::text IS NOT NULL THEN k."assignedUserId" = $7::text
+	             ELSE true END))
+	END,
        (SELECT coalesce(array_agg(id), '{}') FROM (
-		SELECT id FROM f
-		ORDER BY "leadCreatedAt" DESC, id DESC
+		SELECT l.id FROM "Lead" l
+		WHERE izzy_lead_visible($1, $2, $3, l."partnerId", l."assignedUserId", l."createdByUserId")
+		  AND ($4::text IS NULL OR l."partnerId" = $4::text)
+		  AND ($5::text[] IS NULL OR l.status = ANY ($5::text[]::"LeadStatus"[]))
+		  AND (CASE WHEN $6::boolean THEN l."assignedUserId" IS NULL
+		            WHEN $7::text IS NOT NULL THEN l."assignedUserId" = $7::text
+		            ELSE true END)
+		ORDER BY l."leadCreatedAt" DESC, l.id DESC
 		LIMIT $9::int OFFSET ($8::bigint - 1) * $9::int) p)::text
 
 -- name: leads_list_search_page
 -- leads_list_page with the search of section 4.5.2: $10 is an ILIKE pattern
 -- ('%term%' with the term's wildcards escaped by the handler) matched against
 -- the customer's first name, last name, e-mail and phone, each through its
--- trigram index (0006); the few matches are collected once, then counted and
--- sorted.
+-- trigram index (0006).  The matching customers' lead ids are collected first
+-- and their leads fetched by primary key (a join would hash every lead); the
+-- few matches are then counted and sorted once.  The pattern is wrapped in a
+-- sub-select so that planning does not run it against the column statistics
+-- (which costs more than the search); the indexes still take it at run time.
 WITH f AS MATERIALIZED (
 	SELECT l.id, l."leadCreatedAt"
-	FROM "CustomerProfile" s
-	JOIN "Lead" l ON l.id = s."leadId"
-	WHERE (s."firstName" ILIKE $10 OR s."lastName" ILIKE $10 OR s.email ILIKE $10 OR s.phone ILIKE $10)
+	FROM "Lead" l
+	WHERE l.id = ANY (ARRAY(SELECT s."leadId" FROM "CustomerProfile" s
+		WHERE s."firstName" ILIKE (SELECT $10::text) OR s."lastName" ILIKE (SELECT $10::text)
+		   OR s.email ILIKE (SELECT $10::text) OR s.phone ILIKE (SELECT $10::text)))
 	  AND izzy_lead_visible($1, $2, $3, l."partnerId", l."assignedUserId", l."createdByUserId")
 	  AND ($4::text IS NULL OR l."partnerId" = $4::text)
 	  AND ($5::text[] IS NULL OR l.status = ANY ($5::text[]::"LeadStatus"[]))
@@ -311,8 +328,8 @@ SELECT EXISTS (SELECT 1 FROM "Partner" WHERE id = $1),
         ORDER BY t.n LIMIT 1)
 
 -- name: leads_create
--- The lead and its rows in one statement (spec/api.md section 4.5.1), inside
--- the caller's transaction.  $1 the lead as a JSON object built by the handler:
+-- The lead and its rows in one statement, so in one transaction (spec/api.md
+-- section 4.5.1).  $1 the lead as a JSON object built by the handler:
 -- {id, partnerId, actorId, assignedUserId, sourceMetadata, notes,
 --  customer:{id, firstName, lastName, email, phone, dateOfBirth, nationalIdHash, address},
 --  currentVehicle?:{id, make, model, year, mileage, ownershipStatus, vin},

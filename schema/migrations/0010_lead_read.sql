@@ -8,6 +8,11 @@
 --                          its last 9 digits, so "+48 600-100-200" and "600100200" match
 --   indexes                duplicate lookups by e-mail (case-insensitive), phone key
 --                          and PESEL hash (SR-43 keyed hash in "nationalIdHash")
+--   "LeadCount", "LeadCountByCreator"
+--                          numbers of leads per group, kept exact by triggers on
+--                          "Lead": the list's total is a sum over a few groups
+--                          instead of a count over every lead
+--   izzy_lead_visible()    the rule of 0008 in an index-friendly shape (below)
 
 SET LOCAL client_min_messages = warning;
 
@@ -62,3 +67,121 @@ AS $$
 		ELSE false
 	END
 $$;
+
+-- The list's total (meta.total) is a sum over counter rows instead of a count
+-- over every lead: the scope and filters of the list (partner, assignee,
+-- creator, status) are exactly their keys.
+--   "LeadCount"           per (partner, assignee, status): every role but
+--                         PARTNER_EMPLOYEE
+--   "LeadCountByCreator"  per (partner, creator, assignee, status): a
+--                         PARTNER_EMPLOYEE sees only the leads it created
+-- '' stands for "none" in "assignedUserId" and "createdByUserId" (a primary key
+-- has no NULLs; no user id is empty).  The triggers keep both exact inside the
+-- writer's transaction; a write holds the rows of its groups until commit, so
+-- concurrent writes to leads of the same group queue behind each other.  Rows
+-- of emptied groups stay (n = 0).
+CREATE TABLE IF NOT EXISTS "LeadCount" (
+	"partnerId"      text NOT NULL,
+	"assignedUserId" text NOT NULL,
+	"status"         "LeadStatus" NOT NULL,
+	"n"              integer NOT NULL,
+	CONSTRAINT "LeadCount_pkey" PRIMARY KEY ("partnerId", "assignedUserId", "status")
+);
+CREATE TABLE IF NOT EXISTS "LeadCountByCreator" (
+	"partnerId"       text NOT NULL,
+	"createdByUserId" text NOT NULL,
+	"assignedUserId"  text NOT NULL,
+	"status"          "LeadStatus" NOT NULL,
+	"n"               integer NOT NULL,
+	CONSTRAINT "LeadCountByCreator_pkey" PRIMARY KEY ("partnerId", "createdByUserId", "assignedUserId", "status")
+);
+
+CREATE OR REPLACE FUNCTION izzy_lead_count_add(partner text, assigned text, lead_status "LeadStatus",
+	delta integer)
+RETURNS void
+LANGUAGE sql
+AS $$
+	INSERT INTO "LeadCount" AS k ("partnerId", "assignedUserId", "status", "n")
+	VALUES (partner, assigned, lead_status, delta)
+	ON CONFLICT ("partnerId", "assignedUserId", "status") DO UPDATE SET "n" = k."n" + delta
+$$;
+CREATE OR REPLACE FUNCTION izzy_lead_count_by_creator_add(partner text, creator text, assigned text,
+	lead_status "LeadStatus", delta integer)
+RETURNS void
+LANGUAGE sql
+AS $$
+	INSERT INTO "LeadCountByCreator" AS k ("partnerId", "createdByUserId", "assignedUserId", "status", "n")
+	VALUES (partner, creator, assigned, lead_status, delta)
+	ON CONFLICT ("partnerId", "createdByUserId", "assignedUserId", "status") DO UPDATE SET "n" = k."n" + delta
+$$;
+
+CREATE OR REPLACE FUNCTION izzy_lead_count() RETURNS trigger
+LANGUAGE plpgsql
+AS $$
+DECLARE
+	o text[];	-- partner, assignee, status, creator of the old row ('' for none)
+	n text[];	-- the same of the new row
+BEGIN
+	IF TG_OP = 'TRUNCATE' THEN
+		TRUNCATE "LeadCount", "LeadCountByCreator";
+		RETURN NULL;
+	END IF;
+	IF TG_OP IN ('UPDATE', 'DELETE') THEN
+		o := ARRAY[OLD."partnerId", coalesce(OLD."assignedUserId", ''), OLD.status::text,
+			coalesce(OLD."createdByUserId", '')];
+	END IF;
+	IF TG_OP IN ('UPDATE', 'INSERT') THEN
+		n := ARRAY[NEW."partnerId", coalesce(NEW."assignedUserId", ''), NEW.status::text,
+			coalesce(NEW."createdByUserId", '')];
+	END IF;
+	IF o IS NOT DISTINCT FROM n THEN
+		RETURN NULL;
+	END IF;
+	-- Rows are locked in one global order (all "LeadCount" rows before any
+	-- "LeadCountByCreator" row, each in key order), so two writers moving
+	-- leads between the same groups in opposite directions cannot deadlock.
+	IF o IS NULL OR n IS NULL OR o[1:3] IS DISTINCT FROM n[1:3] THEN
+		IF o IS NOT NULL AND (n IS NULL OR o[1:3] < n[1:3]) THEN
+			PERFORM izzy_lead_count_add(o[1], o[2], o[3]::"LeadStatus", -1);
+		END IF;
+		IF n IS NOT NULL THEN
+			PERFORM izzy_lead_count_add(n[1], n[2], n[3]::"LeadStatus", 1);
+		END IF;
+		IF o IS NOT NULL AND n IS NOT NULL AND o[1:3] > n[1:3] THEN
+			PERFORM izzy_lead_count_add(o[1], o[2], o[3]::"LeadStatus", -1);
+		END IF;
+	END IF;
+	IF o IS NOT NULL AND (n IS NULL OR o < n) THEN
+		PERFORM izzy_lead_count_by_creator_add(o[1], o[4], o[2], o[3]::"LeadStatus", -1);
+	END IF;
+	IF n IS NOT NULL THEN
+		PERFORM izzy_lead_count_by_creator_add(n[1], n[4], n[2], n[3]::"LeadStatus", 1);
+	END IF;
+	IF o IS NOT NULL AND n IS NOT NULL AND o > n THEN
+		PERFORM izzy_lead_count_by_creator_add(o[1], o[4], o[2], o[3]::"LeadStatus", -1);
+	END IF;
+	RETURN NULL;
+END
+$$;
+
+DROP TRIGGER IF EXISTS "Lead_count" ON "Lead";
+CREATE TRIGGER "Lead_count"
+	AFTER INSERT OR DELETE OR UPDATE OF "partnerId", "assignedUserId", "createdByUserId", "status" ON "Lead"
+	FOR EACH ROW EXECUTE FUNCTION izzy_lead_count();
+DROP TRIGGER IF EXISTS "Lead_count_truncate" ON "Lead";
+CREATE TRIGGER "Lead_count_truncate"
+	AFTER TRUNCATE ON "Lead"
+	FOR EACH STATEMENT EXECUTE FUNCTION izzy_lead_count();
+
+-- Existing leads (an upgraded database): counted with writers locked out.
+LOCK TABLE "Lead" IN SHARE ROW EXCLUSIVE MODE;
+DELETE FROM "LeadCount";
+DELETE FROM "LeadCountByCreator";
+INSERT INTO "LeadCount" ("partnerId", "assignedUserId", "status", "n")
+SELECT "partnerId", coalesce("assignedUserId", ''), status, count(*)
+FROM "Lead"
+GROUP BY 1, 2, 3;
+INSERT INTO "LeadCountByCreator" ("partnerId", "createdByUserId", "assignedUserId", "status", "n")
+SELECT "partnerId", coalesce("createdByUserId", ''), coalesce("assignedUserId", ''), status, count(*)
+FROM "Lead"
+GROUP BY 1, 2, 3, 4;

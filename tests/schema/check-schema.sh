@@ -244,6 +244,15 @@ Lead|updatedAt|timestamp(3) with time zone|NO|now()
 Lead|anonymizedAt|timestamp(3) with time zone|yes|-
 Lead|anonymizedById|text|yes|-
 Lead|mergedIntoId|text|yes|-
+LeadCount|partnerId|text|NO|-
+LeadCount|assignedUserId|text|NO|-
+LeadCount|status|"LeadStatus"|NO|-
+LeadCount|n|integer|NO|-
+LeadCountByCreator|partnerId|text|NO|-
+LeadCountByCreator|createdByUserId|text|NO|-
+LeadCountByCreator|assignedUserId|text|NO|-
+LeadCountByCreator|status|"LeadStatus"|NO|-
+LeadCountByCreator|n|integer|NO|-
 LeadNote|id|text|NO|-
 LeadNote|leadId|text|NO|-
 LeadNote|authorId|text|yes|-
@@ -420,6 +429,8 @@ FinancingApplication|FinancingApplication_pkey|primary|btree|id|-
 InsuranceOnboardingSession|InsuranceOnboardingSession_leadId_key|unique|btree|"leadId"|-
 InsuranceOnboardingSession|InsuranceOnboardingSession_pkey|primary|btree|id|-
 InsuranceOnboardingSession|InsuranceOnboardingSession_token_key|unique|btree|token|-
+LeadCount|LeadCount_pkey|primary|btree|"partnerId","assignedUserId",status|-
+LeadCountByCreator|LeadCountByCreator_pkey|primary|btree|"partnerId","createdByUserId","assignedUserId",status|-
 LeadNote|LeadNote_leadId_idx|index|btree|"leadId"|-
 LeadNote|LeadNote_pkey|primary|btree|id|-
 LeadStatusHistory|LeadStatusHistory_changedById_idx|index|btree|"changedById"|-
@@ -652,24 +663,53 @@ SELECT CASE WHEN h.name IS NULL THEN 'FAIL check ' || w.name || ' missing'
   FROM want w FULL JOIN have h ON h.name = w.name
  ORDER BY coalesce(w.tbl, h.tbl), coalesce(w.name, h.name);
 
--- "updatedAt" triggers: one BEFORE UPDATE FOR EACH ROW trigger per table that has the column
+-- Triggers: one BEFORE UPDATE FOR EACH ROW "updatedAt" trigger per table that has the column,
+-- and the lead counter triggers on "Lead"
 WITH have AS (
 	SELECT r.relname AS tbl, t.tgname::text AS name, t.tgfoid::regproc::text AS func,
-	       t.tgtype = 19 AS before_update_row   -- ROW (1) | BEFORE (2) | UPDATE (16)
+	       t.tgtype::int AS tgtype   -- ROW (1) | BEFORE (2) | INSERT (4) | DELETE (8) | UPDATE (16) | TRUNCATE (32)
 	  FROM our_rel r JOIN pg_trigger t ON t.tgrelid = r.oid AND NOT t.tgisinternal
 ), want AS (
-	SELECT w.tbl, w.tbl || '_set_updatedAt' AS name
+	SELECT w.tbl, w.tbl || '_set_updatedAt' AS name, 'izzy_set_updated_at' AS func, 19 AS tgtype,
+	       'BEFORE UPDATE FOR EACH ROW' AS what
 	  FROM want_col w JOIN our_rel r ON r.relname = w.tbl
 	 WHERE w.col = 'updatedAt'
+	UNION ALL
+	-- 0010: the lead counters kept exact; AFTER INSERT OR DELETE OR UPDATE FOR EACH ROW (1|4|8|16)
+	-- and AFTER TRUNCATE FOR EACH STATEMENT (32).
+	SELECT 'Lead', 'Lead_count', 'izzy_lead_count', 29, 'AFTER INSERT OR DELETE OR UPDATE FOR EACH ROW'
+	UNION ALL
+	SELECT 'Lead', 'Lead_count_truncate', 'izzy_lead_count', 32, 'AFTER TRUNCATE FOR EACH STATEMENT'
 )
 SELECT CASE WHEN h.name IS NULL THEN 'FAIL trigger ' || w.name || ' missing'
             WHEN w.name IS NULL THEN 'FAIL trigger ' || h.name || ' on ' || h.tbl || ' unexpected'
-            WHEN h.tbl <> w.tbl OR h.func <> 'izzy_set_updated_at' OR NOT h.before_update_row
-            THEN 'FAIL trigger ' || w.name || ' must be BEFORE UPDATE FOR EACH ROW on ' || w.tbl
-                 || ' executing izzy_set_updated_at()'
+            WHEN h.tbl <> w.tbl OR h.func <> w.func OR h.tgtype <> w.tgtype
+            THEN 'FAIL trigger ' || w.name || ' must be ' || w.what || ' on ' || w.tbl
+                 || ' executing ' || w.func || '()'
             ELSE 'ok trigger ' || w.name END
   FROM want w FULL JOIN have h ON h.name = w.name
  ORDER BY coalesce(w.tbl, h.tbl), coalesce(w.name, h.name);
+
+-- "LeadCount" and "LeadCountByCreator" hold exactly the per-group lead counts (0010)
+SELECT to_regclass('"LeadCount"') IS NOT NULL AND to_regclass('"LeadCountByCreator"') IS NOT NULL AS have_lc \gset
+\if :have_lc
+SELECT CASE WHEN count(*) = 0 THEN 'ok LeadCount matches Lead'
+            ELSE 'FAIL LeadCount differs from Lead in ' || count(*) || ' group(s)' END
+  FROM (SELECT "partnerId", coalesce("assignedUserId", '') AS a, status, count(*) AS n
+          FROM "Lead" GROUP BY 1, 2, 3) l
+  FULL JOIN (SELECT * FROM "LeadCount" WHERE n <> 0) k
+    ON k."partnerId" = l."partnerId" AND k."assignedUserId" = l.a AND k.status = l.status
+ WHERE l.n IS DISTINCT FROM k.n;
+SELECT CASE WHEN count(*) = 0 THEN 'ok LeadCountByCreator matches Lead'
+            ELSE 'FAIL LeadCountByCreator differs from Lead in ' || count(*) || ' group(s)' END
+  FROM (SELECT "partnerId", coalesce("createdByUserId", '') AS c, coalesce("assignedUserId", '') AS a,
+               status, count(*) AS n
+          FROM "Lead" GROUP BY 1, 2, 3, 4) l
+  FULL JOIN (SELECT * FROM "LeadCountByCreator" WHERE n <> 0) k
+    ON k."partnerId" = l."partnerId" AND k."createdByUserId" = l.c AND k."assignedUserId" = l.a
+   AND k.status = l.status
+ WHERE l.n IS DISTINCT FROM k.n;
+\endif
 
 -- SQL helper functions, by behaviour
 SELECT to_regprocedure('izzy_ts(timestamptz)') IS NOT NULL AS have_ts,
