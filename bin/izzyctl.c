@@ -43,7 +43,7 @@
 #endif
 
 /* Migrations refuse to run past this: a 1 MiB migration is a mistake. */
-#define SQL_FILE_MAX (4 * 1024 * 1024)
+#define SQL_FILE_MAX   (4 * 1024 * 1024)
 #define MAX_MIGRATIONS 512
 
 static const char MIGRATIONS_DDL[] =
@@ -219,8 +219,10 @@ migrate(struct db *db, const char *mode)
 		crypto_sha256_hex(sum, sql, strlen(sql));
 		if (prev != NULL && !rolled_back) {
 			if (strcmp(prev, sum) != 0) {
-				log_error("izzyctl", "migration %s was edited after it was applied "
-						     "(add a new migration instead)", names[i]);
+				log_error("izzyctl",
+				    "migration %s was edited after it was applied "
+				    "(add a new migration instead)",
+				    names[i]);
 				rc = 1;
 			} else if (strcmp(mode, "status") == 0)
 				printf("applied  %s\n", names[i]);
@@ -232,9 +234,11 @@ migrate(struct db *db, const char *mode)
 			PGresult *res;
 			printf("applying %s\n", names[i]);
 			if (db_begin(db) == -1 || db_exec(db, sql) == -1 ||
-			    (res = db_run(db, &izzyctl_sql[SQL_IZZYCTL_RECORD], 2, params)) == NULL) {
+			    (res = db_run(db, &izzyctl_sql[SQL_IZZYCTL_RECORD], 2, params)) ==
+				NULL) {
 				db_rollback(db);
-				log_error("izzyctl", "migration %s failed; nothing of it was applied", names[i]);
+				log_error("izzyctl",
+				    "migration %s failed; nothing of it was applied", names[i]);
 				rc = 1;
 			} else {
 				PQclear(res);
@@ -263,7 +267,8 @@ resolve_rolled_back(struct db *db, const char *name)
 	PGresult *res;
 	int rc;
 
-	if (db_exec(db, MIGRATIONS_DDL) == -1 || use_stmts(db, SQL_IZZYCTL_RESOLVE_ROLLED_BACK, 1) == -1 ||
+	if (db_exec(db, MIGRATIONS_DDL) == -1 ||
+	    use_stmts(db, SQL_IZZYCTL_RESOLVE_ROLLED_BACK, 1) == -1 ||
 	    (res = db_run(db, &izzyctl_sql[SQL_IZZYCTL_RESOLVE_ROLLED_BACK], 1, params)) == NULL)
 		return 1;
 	rc = strcmp(PQcmdTuples(res), "1") == 0 ? 0 : 1;
@@ -302,11 +307,13 @@ seed(struct db *db)
 	if (prod) {
 		/* SR-6: no built-in credentials in production. */
 		if (admin_email == NULL || admin_pw == NULL) {
-			log_error("izzyctl", "production seed needs SEED_ADMIN_EMAIL and SEED_ADMIN_PASSWORD");
+			log_error("izzyctl",
+			    "production seed needs SEED_ADMIN_EMAIL and SEED_ADMIN_PASSWORD");
 			return 1;
 		}
 		if (pass_policy_error(admin_pw) != NULL) {
-			log_error("izzyctl", "SEED_ADMIN_PASSWORD: %s", pass_policy_error(admin_pw));
+			log_error(
+			    "izzyctl", "SEED_ADMIN_PASSWORD: %s", pass_policy_error(admin_pw));
 			return 1;
 		}
 		op_email = "";

@@ -66,11 +66,12 @@ static const struct route auth_routes[] = {
 	{ HTTP_POST, "/api/auth/login", auth_login, ROLES_PUBLIC, &login_in, NULL },
 	{ HTTP_POST, "/api/auth/logout", auth_logout, ROLES_ANY_USER, NULL, NULL },
 	{ HTTP_GET, "/api/auth/me", auth_me, ROLES_ANY_USER, NULL, NULL },
-	{ HTTP_POST, "/api/auth/reset-password", auth_reset_password, ROLES_PUBLIC, &reset_in, NULL },
+	{ HTTP_POST, "/api/auth/reset-password", auth_reset_password, ROLES_PUBLIC, &reset_in,
+	    NULL },
 	{ HTTP_POST, "/api/auth/set-password", auth_set_password, ROLES_PUBLIC, &setpw_in, NULL },
 };
 
-#define INVALID_LINK "Link do ustawienia hasła jest nieprawidłowy lub wygasł."
+#define INVALID_LINK    "Link do ustawienia hasła jest nieprawidłowy lub wygasł."
 #define TOO_MANY_LOGINS "Zbyt wiele nieudanych prób logowania. Spróbuj ponownie za kilka minut."
 
 /* Rate-limit keys; the account key is a hash so no e-mail sits in the table. */
@@ -135,7 +136,8 @@ auth_login(struct req *r)
 {
 	const struct cfg *cfg = cfg_get();
 	const char *email = r->in->v[LOGIN_EMAIL].s, *pw = r->in->v[LOGIN_PASSWORD].s;
-	const char *acct_key = key_for(r, "acct", email), *ip_key = key_for(r, "ip", r->remote_addr);
+	const char *acct_key = key_for(r, "acct", email),
+		   *ip_key = key_for(r, "ip", r->remote_addr);
 	const char *params[1] = { email };
 	char token[JWT_MAX], retry[24];
 	long wait = 0;
@@ -148,8 +150,8 @@ auth_login(struct req *r)
 		return http_fail(r, 500, NULL, "Internal server error");
 	if ((blocked = ratelimit_blocked(r->db, r->mem, acct_key, cfg->login_max_per_account,
 		 cfg->login_window_s, &wait)) == 0)
-		blocked = ratelimit_blocked(r->db, r->mem, ip_key, cfg->login_max_per_ip,
-		    cfg->login_window_s, &wait);
+		blocked = ratelimit_blocked(
+		    r->db, r->mem, ip_key, cfg->login_max_per_ip, cfg->login_window_s, &wait);
 	if (blocked == -1)
 		return http_fail_db(r);
 	if (blocked == 1) {
@@ -318,7 +320,10 @@ auth_init(struct db *db)
 
 extern const struct http_app auth_app;
 const struct http_app auth_app = {
-	"auth", auth_routes, sizeof(auth_routes) / sizeof(auth_routes[0]), auth_init,
+	"auth",
+	auth_routes,
+	sizeof(auth_routes) / sizeof(auth_routes[0]),
+	auth_init,
 };
 
 #ifndef IZZY_NO_MAIN

@@ -30,7 +30,8 @@ static const struct field_table tpl_query = FIELD_TABLE(tpl_query_fields);
 
 static const struct route consents_routes[] = {
 	/* method    pattern                   handler                  roles         body  query */
-	{ HTTP_GET, "/api/consent-templates", consents_templates_list, ROLES_PUBLIC, NULL, &tpl_query },
+	{ HTTP_GET, "/api/consent-templates", consents_templates_list, ROLES_PUBLIC, NULL,
+	    &tpl_query },
 };
 
 /*
@@ -45,9 +46,11 @@ consents_templates_list(struct req *r)
 	const struct value *ft = &r->q->v[TQ_FORM_TYPE];
 	const char *params[2] = {
 		ft->present ? ft->s : "financing_application",
-		r->q->v[TQ_INCLUDE_INACTIVE].present && r->q->v[TQ_INCLUDE_INACTIVE].b ? "true" : "false",
+		r->q->v[TQ_INCLUDE_INACTIVE].present && r->q->v[TQ_INCLUDE_INACTIVE].b ? "true"
+										       : "false",
 	};
-	PGresult *res = db_query(r->db, r->mem, &consents_sql[SQL_CONSENTS_TEMPLATES_LIST], 2, params);
+	PGresult *res =
+	    db_query(r->db, r->mem, &consents_sql[SQL_CONSENTS_TEMPLATES_LIST], 2, params);
 
 	if (res == NULL)
 		return http_fail_db(r);
@@ -62,7 +65,10 @@ consents_init(struct db *db)
 
 extern const struct http_app consents_app;
 const struct http_app consents_app = {
-	"consents", consents_routes, sizeof(consents_routes) / sizeof(consents_routes[0]), consents_init,
+	"consents",
+	consents_routes,
+	sizeof(consents_routes) / sizeof(consents_routes[0]),
+	consents_init,
 };
 
 #ifndef IZZY_NO_MAIN

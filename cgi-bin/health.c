@@ -72,7 +72,10 @@ health_init(struct db *db)
 
 extern const struct http_app health_app;
 const struct http_app health_app = {
-	"health", health_routes, sizeof(health_routes) / sizeof(health_routes[0]), health_init,
+	"health",
+	health_routes,
+	sizeof(health_routes) / sizeof(health_routes[0]),
+	health_init,
 };
 
 #ifndef IZZY_NO_MAIN

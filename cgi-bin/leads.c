@@ -20,10 +20,9 @@ static struct route leads_routes[LEADS_MAX_ROUTES];
 static int
 leads_init(struct db *db)
 {
-	return leadaccess_init(db) == -1 || leads_read_init(db) == -1 ||
-		       leads_write_init(db) == -1
-		   ? -1
-		   : 0;
+	return leadaccess_init(db) == -1 || leads_read_init(db) == -1 || leads_write_init(db) == -1
+	    ? -1
+	    : 0;
 }
 
 extern struct http_app leads_app;

@@ -29,8 +29,7 @@ void arena_reset(struct arena *);
 void *arena_alloc(struct arena *, size_t);
 char *arena_strdup(struct arena *, const char *);
 char *arena_strndup(struct arena *, const char *, size_t);
-char *arena_printf(struct arena *, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+char *arena_printf(struct arena *, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Calls fn(p) at the next reset; -1 if out of memory (fn(p) is then called now). */
 int arena_defer(struct arena *, void (*fn)(void *), void *p);
 /* Bytes handed out since the last reset (for tests and limits). */

@@ -10,13 +10,13 @@ struct db;
 struct arena;
 
 struct audit_entry {
-	const char *lead_id;	/* required */
-	const char *user_id;	/* acting user, NULL for the system */
-	const char *action;	/* "status_change", "LEAD_ANONYMIZED", ... */
-	const char *field;	/* optional */
-	const char *old_value;	/* JSON text or NULL */
-	const char *new_value;	/* JSON text or NULL */
-	const char *metadata;	/* JSON text or NULL */
+	const char *lead_id;   /* required */
+	const char *user_id;   /* acting user, NULL for the system */
+	const char *action;    /* "status_change", "LEAD_ANONYMIZED", ... */
+	const char *field;     /* optional */
+	const char *old_value; /* JSON text or NULL */
+	const char *new_value; /* JSON text or NULL */
+	const char *metadata;  /* JSON text or NULL */
 };
 
 int audit_init(struct db *);

@@ -15,8 +15,14 @@ static bool current_set;
 
 /* Defaults that have shipped in templates, seeds or docs (SR-6). */
 static const char *const known_defaults[] = {
-	"change-me-dev-secret", "changeme", "change-me", "secret", "izzy",
-	"password", "jwt-secret", "supersecret",
+	"change-me-dev-secret",
+	"changeme",
+	"change-me",
+	"secret",
+	"izzy",
+	"password",
+	"jwt-secret",
+	"supersecret",
 };
 /* Markers of our own development/test values. */
 static const char *const weak_markers[] = { "dev-only", "change-me", "changeme", "insecure" };
@@ -55,15 +61,38 @@ cfg_parse_duration(const char *s)
 		const char *unit;
 		double secs;
 	} units[] = {
-		{ "ms", 0.001 }, { "msec", 0.001 }, { "msecs", 0.001 },
-		{ "millisecond", 0.001 }, { "milliseconds", 0.001 },
-		{ "", 1 }, { "s", 1 }, { "sec", 1 }, { "secs", 1 }, { "second", 1 }, { "seconds", 1 },
-		{ "m", 60 }, { "min", 60 }, { "mins", 60 }, { "minute", 60 }, { "minutes", 60 },
-		{ "h", 3600 }, { "hr", 3600 }, { "hrs", 3600 }, { "hour", 3600 }, { "hours", 3600 },
-		{ "d", 86400 }, { "day", 86400 }, { "days", 86400 },
-		{ "w", 604800 }, { "week", 604800 }, { "weeks", 604800 },
-		{ "y", 31557600 }, { "yr", 31557600 }, { "yrs", 31557600 },
-		{ "year", 31557600 }, { "years", 31557600 },
+		{ "ms", 0.001 },
+		{ "msec", 0.001 },
+		{ "msecs", 0.001 },
+		{ "millisecond", 0.001 },
+		{ "milliseconds", 0.001 },
+		{ "", 1 },
+		{ "s", 1 },
+		{ "sec", 1 },
+		{ "secs", 1 },
+		{ "second", 1 },
+		{ "seconds", 1 },
+		{ "m", 60 },
+		{ "min", 60 },
+		{ "mins", 60 },
+		{ "minute", 60 },
+		{ "minutes", 60 },
+		{ "h", 3600 },
+		{ "hr", 3600 },
+		{ "hrs", 3600 },
+		{ "hour", 3600 },
+		{ "hours", 3600 },
+		{ "d", 86400 },
+		{ "day", 86400 },
+		{ "days", 86400 },
+		{ "w", 604800 },
+		{ "week", 604800 },
+		{ "weeks", 604800 },
+		{ "y", 31557600 },
+		{ "yr", 31557600 },
+		{ "yrs", 31557600 },
+		{ "year", 31557600 },
+		{ "years", 31557600 },
 	};
 	char *end;
 	double v;
@@ -175,20 +204,27 @@ cfg_load(struct cfg *c, char *err, size_t errlen)
 		c->pesel_hmac_secret = NULL;
 	if (c->env == CFG_ENV_PRODUCTION) {
 		if (cfg_weak_secret(c->jwt_secret)) {
-			snprintf(err, errlen, "JWT_SECRET must be at least 32 bytes and not a known default in production");
+			snprintf(err, errlen,
+			    "JWT_SECRET must be at least 32 bytes and not a known default in "
+			    "production");
 			return -1;
 		}
 		if (c->pesel_hmac_secret != NULL && cfg_weak_secret(c->pesel_hmac_secret)) {
-			snprintf(err, errlen, "PESEL_HMAC_SECRET must be at least 32 bytes and not a known default in production");
+			snprintf(err, errlen,
+			    "PESEL_HMAC_SECRET must be at least 32 bytes and not a known default "
+			    "in production");
 			return -1;
 		}
 		if (cfg_weak_secret(c->offer_link_secret)) {
-			snprintf(err, errlen, "OFFER_LINK_SECRET must be set, at least 32 bytes and not a known default in production");
+			snprintf(err, errlen,
+			    "OFFER_LINK_SECRET must be set, at least 32 bytes and not a known "
+			    "default in production");
 			return -1;
 		}
 		/* The reference's compose file shipped izzy/izzy database credentials. */
 		if (strstr(c->database_url, "izzy:izzy@") != NULL) {
-			snprintf(err, errlen, "DATABASE_URL uses the known default password in production");
+			snprintf(err, errlen,
+			    "DATABASE_URL uses the known default password in production");
 			return -1;
 		}
 	}
@@ -219,11 +255,16 @@ cfg_load(struct cfg *c, char *err, size_t errlen)
 		base_url[--n] = '\0';
 	c->app_base_url = base_url;
 
-	if (env_long("IZZY_SESSION_IDLE_SECONDS", 1800, 60, 86400, &c->session_idle_s, err, errlen) ||
-	    env_long("IZZY_SESSION_MAX_SECONDS", 43200, 300, 604800, &c->session_max_s, err, errlen) ||
-	    env_long("IZZY_RESET_TOKEN_TTL_SECONDS", 3600, 60, 3600, &c->reset_token_ttl_s, err, errlen) ||
-	    env_long("IZZY_INVITE_TOKEN_TTL_SECONDS", 259200, 3600, 1209600, &c->invite_token_ttl_s, err, errlen) ||
-	    env_long("IZZY_LOGIN_MAX_PER_ACCOUNT", 5, 1, 1000, &c->login_max_per_account, err, errlen) ||
+	if (env_long(
+		"IZZY_SESSION_IDLE_SECONDS", 1800, 60, 86400, &c->session_idle_s, err, errlen) ||
+	    env_long(
+		"IZZY_SESSION_MAX_SECONDS", 43200, 300, 604800, &c->session_max_s, err, errlen) ||
+	    env_long("IZZY_RESET_TOKEN_TTL_SECONDS", 3600, 60, 3600, &c->reset_token_ttl_s, err,
+		errlen) ||
+	    env_long("IZZY_INVITE_TOKEN_TTL_SECONDS", 259200, 3600, 1209600, &c->invite_token_ttl_s,
+		err, errlen) ||
+	    env_long(
+		"IZZY_LOGIN_MAX_PER_ACCOUNT", 5, 1, 1000, &c->login_max_per_account, err, errlen) ||
 	    env_long("IZZY_LOGIN_MAX_PER_IP", 30, 1, 100000, &c->login_max_per_ip, err, errlen) ||
 	    env_long("IZZY_LOGIN_WINDOW_SECONDS", 900, 1, 86400, &c->login_window_s, err, errlen))
 		return -1;

@@ -14,27 +14,27 @@ enum cfg_env { CFG_ENV_DEVELOPMENT, CFG_ENV_TEST, CFG_ENV_PRODUCTION };
 
 struct cfg {
 	enum cfg_env env;
-	const char *database_url;	/* DATABASE_URL */
-	const char *jwt_secret;		/* JWT_SECRET */
-	long jwt_expires_s;		/* JWT_EXPIRES_IN, default 1d */
-	const char *app_base_url;	/* APP_BASE_URL, no trailing slash */
-	const char *offer_link_secret;	/* OFFER_LINK_SECRET (may be NULL outside production) */
+	const char *database_url;      /* DATABASE_URL */
+	const char *jwt_secret;        /* JWT_SECRET */
+	long jwt_expires_s;            /* JWT_EXPIRES_IN, default 1d */
+	const char *app_base_url;      /* APP_BASE_URL, no trailing slash */
+	const char *offer_link_secret; /* OFFER_LINK_SECRET (may be NULL outside production) */
 	/* PESEL_HMAC_SECRET: key of the PESEL hash in "nationalIdHash" (SR-43);
 	 * NULL when unset, and then JWT_SECRET keys it. */
 	const char *pesel_hmac_secret;
-	long session_idle_s;		/* IZZY_SESSION_IDLE_SECONDS, default 1800 (FR-6) */
-	long session_max_s;		/* IZZY_SESSION_MAX_SECONDS, default 43200 (SR-9) */
-	long reset_token_ttl_s;		/* IZZY_RESET_TOKEN_TTL_SECONDS, default 3600 (SR-10) */
-	long invite_token_ttl_s;	/* IZZY_INVITE_TOKEN_TTL_SECONDS, default 72 h */
-	long db_statement_timeout_ms;	/* IZZY_DB_STATEMENT_TIMEOUT_MS, default 5000 */
-	long login_max_per_account;	/* IZZY_LOGIN_MAX_PER_ACCOUNT, default 5 per window */
-	long login_max_per_ip;		/* IZZY_LOGIN_MAX_PER_IP, default 30 per window */
-	long login_window_s;		/* IZZY_LOGIN_WINDOW_SECONDS, default 900 */
-	bool cookie_secure;		/* false only in development */
+	long session_idle_s;          /* IZZY_SESSION_IDLE_SECONDS, default 1800 (FR-6) */
+	long session_max_s;           /* IZZY_SESSION_MAX_SECONDS, default 43200 (SR-9) */
+	long reset_token_ttl_s;       /* IZZY_RESET_TOKEN_TTL_SECONDS, default 3600 (SR-10) */
+	long invite_token_ttl_s;      /* IZZY_INVITE_TOKEN_TTL_SECONDS, default 72 h */
+	long db_statement_timeout_ms; /* IZZY_DB_STATEMENT_TIMEOUT_MS, default 5000 */
+	long login_max_per_account;   /* IZZY_LOGIN_MAX_PER_ACCOUNT, default 5 per window */
+	long login_max_per_ip;        /* IZZY_LOGIN_MAX_PER_IP, default 30 per window */
+	long login_window_s;          /* IZZY_LOGIN_WINDOW_SECONDS, default 900 */
+	bool cookie_secure;           /* false only in development */
 	/* izzyctl seed only (spec §6.6); NULL when unset. */
 	const char *seed_admin_email, *seed_admin_password;
 	const char *seed_operator_email, *seed_operator_password;
-	const char *schema_dir;		/* IZZY_SCHEMA_DIR; NULL when unset */
+	const char *schema_dir; /* IZZY_SCHEMA_DIR; NULL when unset */
 };
 
 /*

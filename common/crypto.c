@@ -70,8 +70,8 @@ crypto_sha256_hex(char out[CRYPTO_SHA256_HEX], const void *data, size_t len)
 }
 
 int
-crypto_hmac_sha256(unsigned char mac[CRYPTO_SHA256_LEN], const void *key,
-    size_t keylen, const void *data, size_t len)
+crypto_hmac_sha256(unsigned char mac[CRYPTO_SHA256_LEN], const void *key, size_t keylen,
+    const void *data, size_t len)
 {
 	unsigned int maclen = 0;
 
@@ -90,8 +90,7 @@ crypto_equal(const void *a, const void *b, size_t len)
 	return CRYPTO_memcmp(a, b, len) == 0;
 }
 
-static const char b64url[] =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+static const char b64url[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
 size_t
 crypto_b64url_encode(char *out, const unsigned char *in, size_t len)

@@ -20,8 +20,8 @@ int crypto_token_hex(char *out, size_t nbytes);
 /* SHA-256 of data as lowercase hex (CRYPTO_SHA256_HEX bytes). */
 void crypto_sha256_hex(char out[CRYPTO_SHA256_HEX], const void *data, size_t len);
 /* HMAC-SHA256 into mac[32]; -1 (logged) on failure. */
-int crypto_hmac_sha256(unsigned char mac[CRYPTO_SHA256_LEN], const void *key,
-    size_t keylen, const void *data, size_t len);
+int crypto_hmac_sha256(unsigned char mac[CRYPTO_SHA256_LEN], const void *key, size_t keylen,
+    const void *data, size_t len);
 /* Constant-time equality of two buffers of the same length. */
 bool crypto_equal(const void *a, const void *b, size_t len);
 

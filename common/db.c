@@ -124,7 +124,9 @@ db_connect(struct db *db)
 		return -1;
 	}
 	/* All timestamps leave the database in UTC; no statement runs forever. */
-	snprintf(set, sizeof(set), "SET statement_timeout = %ld; SET TIME ZONE 'UTC'; SET client_min_messages = warning", db->timeout_ms);
+	snprintf(set, sizeof(set),
+	    "SET statement_timeout = %ld; SET TIME ZONE 'UTC'; SET client_min_messages = warning",
+	    db->timeout_ms);
 	if (db_exec(db, set) == -1) {
 		db_disconnect(db);
 		return -1;
@@ -178,8 +180,8 @@ clear_result(void *p)
 }
 
 PGresult *
-db_query(struct db *db, struct arena *mem, const struct db_stmt *s, int n,
-    const char *const *params)
+db_query(
+    struct db *db, struct arena *mem, const struct db_stmt *s, int n, const char *const *params)
 {
 	PGresult *res = db_run(db, s, n, params);
 
@@ -251,13 +253,13 @@ db_http_status(const char *st)
 {
 	if (st == NULL || st[0] == '\0')
 		return 500;
-	if (strcmp(st, "23505") == 0 || strcmp(st, "23503") == 0 ||
-	    strcmp(st, "40001") == 0 || strcmp(st, "40P01") == 0)
-		return 409;	/* unique/FK conflict, serialization failure, deadlock */
+	if (strcmp(st, "23505") == 0 || strcmp(st, "23503") == 0 || strcmp(st, "40001") == 0 ||
+	    strcmp(st, "40P01") == 0)
+		return 409; /* unique/FK conflict, serialization failure, deadlock */
 	if (strncmp(st, "22", 2) == 0 || strcmp(st, "23514") == 0 || strcmp(st, "23502") == 0)
-		return 400;	/* bad data, CHECK or NOT NULL: the input was wrong */
-	if (strncmp(st, "08", 2) == 0 || strcmp(st, "57014") == 0 ||
-	    strcmp(st, "57P01") == 0 || strcmp(st, "53300") == 0)
-		return 503;	/* connection lost, timeout, shutdown, too many clients */
+		return 400; /* bad data, CHECK or NOT NULL: the input was wrong */
+	if (strncmp(st, "08", 2) == 0 || strcmp(st, "57014") == 0 || strcmp(st, "57P01") == 0 ||
+	    strcmp(st, "53300") == 0)
+		return 503; /* connection lost, timeout, shutdown, too many clients */
 	return 500;
 }

@@ -38,8 +38,8 @@ bool db_ok(struct db *);
  */
 PGresult *db_run(struct db *, const struct db_stmt *, int n, const char *const *params);
 /* db_run whose result is freed at the arena's reset. */
-PGresult *db_query(struct db *, struct arena *, const struct db_stmt *, int n,
-    const char *const *params);
+PGresult *db_query(
+    struct db *, struct arena *, const struct db_stmt *, int n, const char *const *params);
 /* Plain SQL with no parameters (transactions, izzyctl scripts). -1 logged. */
 int db_exec(struct db *, const char *sql);
 

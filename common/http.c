@@ -25,12 +25,22 @@ static const struct {
 	int code;
 	const char *text;
 } status_texts[] = {
-	{ 200, "OK" }, { 201, "Created" }, { 204, "No Content" },
-	{ 400, "Bad Request" }, { 401, "Unauthorized" }, { 403, "Forbidden" },
-	{ 404, "Not Found" }, { 405, "Method Not Allowed" }, { 409, "Conflict" },
-	{ 410, "Gone" }, { 411, "Length Required" }, { 413, "Payload Too Large" },
-	{ 415, "Unsupported Media Type" }, { 422, "Unprocessable Entity" },
-	{ 429, "Too Many Requests" }, { 500, "Internal Server Error" },
+	{ 200, "OK" },
+	{ 201, "Created" },
+	{ 204, "No Content" },
+	{ 400, "Bad Request" },
+	{ 401, "Unauthorized" },
+	{ 403, "Forbidden" },
+	{ 404, "Not Found" },
+	{ 405, "Method Not Allowed" },
+	{ 409, "Conflict" },
+	{ 410, "Gone" },
+	{ 411, "Length Required" },
+	{ 413, "Payload Too Large" },
+	{ 415, "Unsupported Media Type" },
+	{ 422, "Unprocessable Entity" },
+	{ 429, "Too Many Requests" },
+	{ 500, "Internal Server Error" },
 	{ 503, "Service Unavailable" },
 };
 
@@ -116,8 +126,9 @@ http_fail(struct req *r, int status, const char *code, const char *message)
 {
 	cJSON *o = cJSON_CreateObject();
 
-	if (o != NULL && (cJSON_AddStringToObject(o, "message", message) == NULL ||
-			     (code != NULL && cJSON_AddStringToObject(o, "code", code) == NULL))) {
+	if (o != NULL &&
+	    (cJSON_AddStringToObject(o, "message", message) == NULL ||
+		(code != NULL && cJSON_AddStringToObject(o, "code", code) == NULL))) {
 		cJSON_Delete(o);
 		o = NULL;
 	}
@@ -215,8 +226,8 @@ http_emit(struct req *r, struct http_io *io)
 			body = "{}";
 		blen = strlen(body);
 	}
-	n = snprintf(head, sizeof(head), "Status: %d %s\r\n%sX-Request-Id: %s\r\n",
-	    r->resp.status, status_text(r->resp.status), "", r->rid);
+	n = snprintf(head, sizeof(head), "Status: %d %s\r\n%sX-Request-Id: %s\r\n", r->resp.status,
+	    status_text(r->resp.status), "", r->rid);
 	if (io->write(io->ctx, head, (size_t)n) == -1 ||
 	    io->write(io->ctx, security_headers, sizeof(security_headers) - 1) == -1)
 		goto out;
@@ -226,7 +237,8 @@ http_emit(struct req *r, struct http_io *io)
 			goto out;
 	if (r->resp.status != 204) {
 		n = snprintf(head, sizeof(head),
-		    "Content-Type: application/json; charset=utf-8\r\nContent-Length: %zu\r\n", blen);
+		    "Content-Type: application/json; charset=utf-8\r\nContent-Length: %zu\r\n",
+		    blen);
 		if (io->write(io->ctx, head, (size_t)n) == -1)
 			goto out;
 	}
@@ -408,8 +420,8 @@ dispatch(const struct http_app *app, struct req *r, struct http_io *io)
 	}
 	r->path = request_path(r, io);
 	r->query = param_or(io, "QUERY_STRING", "");
-	r->route = route_match(app->routes, app->nroutes, r->method, r->path, capbuf,
-	    sizeof(capbuf), r->caps);
+	r->route = route_match(
+	    app->routes, app->nroutes, r->method, r->path, capbuf, sizeof(capbuf), r->caps);
 	if (r->route == NULL) {
 		/* Unknown path and unknown method alike (spec §2.1 QUIRK fixed). */
 		http_fail(r, 404, NULL, "Not found");
@@ -452,7 +464,8 @@ dispatch(const struct http_app *app, struct req *r, struct http_io *io)
 		static const char empty[] = "{}";
 		cJSON *in = body;
 		if (in == NULL) {
-			if ((in = cJSON_Parse(empty)) == NULL || arena_defer(r->mem, delete_json, in) == -1)
+			if ((in = cJSON_Parse(empty)) == NULL ||
+			    arena_defer(r->mem, delete_json, in) == -1)
 				goto oom;
 		}
 		if (valid_json(r->mem, r->route->body != NULL ? r->route->body : &empty_table, in,

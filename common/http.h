@@ -24,36 +24,36 @@ struct valid_out;
 /* JSON bodies are capped at 1 MiB (spec §2.10; nginx matches). */
 #define HTTP_BODY_MAX (1024 * 1024)
 /* A request may not use more than this much arena memory. */
-#define HTTP_ARENA_CAP (8 * 1024 * 1024)
+#define HTTP_ARENA_CAP   (8 * 1024 * 1024)
 #define HTTP_MAX_HEADERS 8
 
 struct resp {
 	int status;
-	cJSON *json;		/* body as cJSON (freed by emit), or */
-	const char *raw;	/* body as JSON text (arena), e.g. built by SQL */
-	const char *headers[HTTP_MAX_HEADERS];	/* extra "Name: value" lines */
+	cJSON *json;                           /* body as cJSON (freed by emit), or */
+	const char *raw;                       /* body as JSON text (arena), e.g. built by SQL */
+	const char *headers[HTTP_MAX_HEADERS]; /* extra "Name: value" lines */
 	size_t nheaders;
 };
 
 struct req {
 	enum http_method method;
-	const char *path;		/* decoded path, no query */
-	const char *query;		/* raw query string ("" if none) */
-	const char *caps[ROUTE_MAX_CAPS];	/* path captures in order */
-	const char *id;			/* caps[0]: validated cuid when named :id */
-	const struct user *user;	/* NULL only on ROLES_PUBLIC routes */
-	struct valid_out *in;		/* typed body values (route's body table) */
-	struct valid_out *q;		/* typed query values (route's query table) */
-	struct arena *mem;		/* request lifetime */
-	struct db *db;			/* process lifetime, not owned */
+	const char *path;                 /* decoded path, no query */
+	const char *query;                /* raw query string ("" if none) */
+	const char *caps[ROUTE_MAX_CAPS]; /* path captures in order */
+	const char *id;                   /* caps[0]: validated cuid when named :id */
+	const struct user *user;          /* NULL only on ROLES_PUBLIC routes */
+	struct valid_out *in;             /* typed body values (route's body table) */
+	struct valid_out *q;              /* typed query values (route's query table) */
+	struct arena *mem;                /* request lifetime */
+	struct db *db;                    /* process lifetime, not owned */
 	const struct route *route;
 	struct resp resp;
-	const char *remote_addr;	/* client IP after nginx real_ip (SR-34) */
-	const char *user_agent;		/* "" if none */
-	const char *cookie;		/* raw Cookie header or NULL */
-	const char *authorization;	/* raw Authorization header or NULL */
-	int64_t now;			/* request time, seconds since the epoch */
-	char rid[17];			/* request id for logs and X-Request-Id */
+	const char *remote_addr;   /* client IP after nginx real_ip (SR-34) */
+	const char *user_agent;    /* "" if none */
+	const char *cookie;        /* raw Cookie header or NULL */
+	const char *authorization; /* raw Authorization header or NULL */
+	int64_t now;               /* request time, seconds since the epoch */
+	char rid[17];              /* request id for logs and X-Request-Id */
 	struct user user_buf;
 };
 
@@ -66,7 +66,7 @@ struct http_io {
 };
 
 struct http_app {
-	const char *name;		/* log tag, e.g. "auth" */
+	const char *name; /* log tag, e.g. "auth" */
 	const struct route *routes;
 	size_t nroutes;
 	/* Registers the program's statements; -1 aborts start-up. */

@@ -51,8 +51,8 @@ id_is_cuid(const char *s)
 	if (s == NULL || (s[0] != 'c' && s[0] != 'C'))
 		return false;
 	for (const char *p = s + 1; *p != '\0'; p++, n++)
-		if (*p == '-' || *p == ' ' || *p == '\t' || *p == '\n' ||
-		    *p == '\r' || *p == '\v' || *p == '\f')
+		if (*p == '-' || *p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' ||
+		    *p == '\v' || *p == '\f')
 			return false;
 	return n >= 8;
 }

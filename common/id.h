@@ -7,7 +7,7 @@
 
 #include <stdbool.h>
 
-#define ID_LEN 25
+#define ID_LEN  25
 #define ID_SIZE (ID_LEN + 1)
 
 /* Writes a new id into out; -1 (logged) if the CSPRNG fails. */

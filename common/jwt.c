@@ -27,8 +27,7 @@ jwt_strerror(enum jwt_err e)
 }
 
 int
-jwt_sign(char *out, size_t outsz, const struct jwt_claims *c, const void *key,
-    size_t keylen)
+jwt_sign(char *out, size_t outsz, const struct jwt_claims *c, const void *key, size_t keylen)
 {
 	char hdr64[64], *payload = NULL, pay64[2048], sig64[64];
 	unsigned char mac[CRYPTO_SHA256_LEN];
@@ -36,13 +35,11 @@ jwt_sign(char *out, size_t outsz, const struct jwt_claims *c, const void *key,
 	size_t plen, n;
 	int rc = -1;
 
-	if (o == NULL ||
-	    cJSON_AddStringToObject(o, "sub", c->sub) == NULL ||
+	if (o == NULL || cJSON_AddStringToObject(o, "sub", c->sub) == NULL ||
 	    cJSON_AddStringToObject(o, "email", c->email) == NULL ||
 	    cJSON_AddStringToObject(o, "role", c->role) == NULL ||
-	    (c->partner_id[0] != '\0'
-		    ? cJSON_AddStringToObject(o, "partnerId", c->partner_id)
-		    : cJSON_AddNullToObject(o, "partnerId")) == NULL ||
+	    (c->partner_id[0] != '\0' ? cJSON_AddStringToObject(o, "partnerId", c->partner_id)
+				      : cJSON_AddNullToObject(o, "partnerId")) == NULL ||
 	    (c->sid[0] != '\0' && cJSON_AddStringToObject(o, "sid", c->sid) == NULL) ||
 	    cJSON_AddNumberToObject(o, "iat", (double)c->iat) == NULL ||
 	    cJSON_AddNumberToObject(o, "exp", (double)c->exp) == NULL ||
@@ -130,8 +127,7 @@ claim_num(const cJSON *o, const char *name, int64_t *dst, bool *present)
 }
 
 enum jwt_err
-jwt_verify(const char *token, const void *key, size_t keylen, int64_t now,
-    struct jwt_claims *out)
+jwt_verify(const char *token, const void *key, size_t keylen, int64_t now, struct jwt_claims *out)
 {
 	const char *dot1, *dot2;
 	size_t len;
@@ -157,8 +153,7 @@ jwt_verify(const char *token, const void *key, size_t keylen, int64_t now,
 		goto out;
 	}
 	/* The signature must decode to exactly one HMAC-SHA256. */
-	if (strlen(dot2 + 1) != 43 ||
-	    crypto_b64url_decode(sig, dot2 + 1, 43) != CRYPTO_SHA256_LEN)
+	if (strlen(dot2 + 1) != 43 || crypto_b64url_decode(sig, dot2 + 1, 43) != CRYPTO_SHA256_LEN)
 		goto out;
 	if (crypto_hmac_sha256(mac, key, keylen, token, (size_t)(dot2 - token)) == -1)
 		goto out;
@@ -174,8 +169,7 @@ jwt_verify(const char *token, const void *key, size_t keylen, int64_t now,
 	    !claim_str(pay, "role", c.role, sizeof(c.role), false) ||
 	    !claim_str(pay, "partnerId", c.partner_id, sizeof(c.partner_id), true) ||
 	    !claim_str(pay, "sid", c.sid, sizeof(c.sid), false) ||
-	    !claim_num(pay, "iat", &c.iat, &has_iat) ||
-	    !claim_num(pay, "exp", &c.exp, &has_exp) ||
+	    !claim_num(pay, "iat", &c.iat, &has_iat) || !claim_num(pay, "exp", &c.exp, &has_exp) ||
 	    !claim_num(pay, "nbf", &nbf, &has_nbf) || c.sub[0] == '\0')
 		goto out;
 	if (!has_exp || c.exp <= now || (has_nbf && nbf > now)) {

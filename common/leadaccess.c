@@ -19,7 +19,9 @@
 int
 leadaccess_init(struct db *db)
 {
-	return db_register(db, leadaccess_sql, LEADACCESS_SQL__MAX) == -1 || audit_init(db) == -1 ? -1 : 0;
+	return db_register(db, leadaccess_sql, LEADACCESS_SQL__MAX) == -1 || audit_init(db) == -1
+	    ? -1
+	    : 0;
 }
 
 static void
@@ -39,23 +41,26 @@ client_active_block(struct req *r, const char *lead_id, PGresult *form)
 {
 	const char *form_id = PQgetvalue(form, 0, 0), *last = PQgetvalue(form, 0, 1);
 	const char *since = PQgetvalue(form, 0, 2);
-	const char *meta = arena_printf(r->mem,
-	    "{\"applicationFormId\":\"%s\",\"lastClientActivity\":\"%s\"}", form_id, last);
-	struct audit_entry a = { lead_id, r->user->id, "CLIENT_ACTIVE_BLOCK", NULL, NULL, NULL, meta };
+	const char *meta = arena_printf(
+	    r->mem, "{\"applicationFormId\":\"%s\",\"lastClientActivity\":\"%s\"}", form_id, last);
+	struct audit_entry a = { lead_id, r->user->id, "CLIENT_ACTIVE_BLOCK", NULL, NULL, NULL,
+		meta };
 	PGresult *sup;
 
 	if (meta == NULL || db_begin(r->db) == -1)
 		goto reply;
 	if (audit_log(r->db, r->mem, &a) == -1)
 		goto rollback;
-	if ((sup = db_query(r->db, r->mem, &leadaccess_sql[SQL_LEADACCESS_SUPERVISORS], 0, NULL)) == NULL)
+	if ((sup = db_query(r->db, r->mem, &leadaccess_sql[SQL_LEADACCESS_SUPERVISORS], 0, NULL)) ==
+	    NULL)
 		goto rollback;
 	for (int i = 0; i < PQntuples(sup); i++) {
 		struct outbox_mail m = {
 			.to = PQgetvalue(sup, i, 1),
 			.subject = arena_printf(r->mem, "Operator blocked for lead %s", lead_id),
 			.text = arena_printf(r->mem,
-			    "Operator userId: %s\nLeadId: %s\nApplicationFormId: %s\nLast client activity: %s\n",
+			    "Operator userId: %s\nLeadId: %s\nApplicationFormId: %s\nLast client "
+			    "activity: %s\n",
 			    r->user->id, lead_id, form_id, *last != '\0' ? last : "unknown"),
 			.template = "client_active_alert",
 			.lead_id = lead_id,
@@ -72,7 +77,8 @@ rollback:
 	db_rollback(r->db);
 	log_error("leadaccess", "client-active alert for lead %s not recorded", lead_id);
 reply:
-	log_info("leadaccess", "operator %s blocked on lead %s: client active", r->user->id, lead_id);
+	log_info(
+	    "leadaccess", "operator %s blocked on lead %s: client active", r->user->id, lead_id);
 	return http_fail(r, 409, "CLIENT_ACTIVE", CLIENT_ACTIVE_MSG);
 }
 
@@ -85,7 +91,8 @@ lead_access(struct req *r, const char *lead_id, enum lead_need need, struct lead
 	struct lead_ref ref;
 	PGresult *res, *form;
 
-	if ((res = db_query(r->db, r->mem, &leadaccess_sql[SQL_LEADACCESS_LOAD], 4, params)) == NULL) {
+	if ((res = db_query(r->db, r->mem, &leadaccess_sql[SQL_LEADACCESS_LOAD], 4, params)) ==
+	    NULL) {
 		http_fail_db(r);
 		return -1;
 	}
@@ -94,7 +101,8 @@ lead_access(struct req *r, const char *lead_id, enum lead_need need, struct lead
 		return -1;
 	}
 	if (strcmp(PQgetvalue(res, 0, 5), "t") != 0) {
-		log_info("leadaccess", "user %s (%s) denied lead %s", u->id, role_name(u->role), lead_id);
+		log_info("leadaccess", "user %s (%s) denied lead %s", u->id, role_name(u->role),
+		    lead_id);
 		http_fail(r, 403, NULL, "Access denied");
 		return -1;
 	}
@@ -107,7 +115,8 @@ lead_access(struct req *r, const char *lead_id, enum lead_need need, struct lead
 	ref.anonymized = strcmp(PQgetvalue(res, 0, 6), "t") == 0;
 	ref.merged = strcmp(ref.status, "MERGED") == 0;
 	if (need == LEAD_WRITE && u->role == ROLE_OPERATOR) {
-		form = db_query(r->db, r->mem, &leadaccess_sql[SQL_LEADACCESS_CLIENT_ACTIVE], 1, params);
+		form = db_query(
+		    r->db, r->mem, &leadaccess_sql[SQL_LEADACCESS_CLIENT_ACTIVE], 1, params);
 		if (form == NULL) {
 			http_fail_db(r);
 			return -1;

@@ -14,18 +14,18 @@ struct db;
 struct req;
 
 enum lead_need {
-	LEAD_READ,	/* see the lead */
-	LEAD_WRITE,	/* change it: adds the operator client-activity guard (FR-46) */
+	LEAD_READ,  /* see the lead */
+	LEAD_WRITE, /* change it: adds the operator client-activity guard (FR-46) */
 };
 
 struct lead_ref {
 	char id[64];
 	char partner_id[64];
-	char assigned_user_id[64];	/* "" when unassigned */
-	char created_by[64];		/* "" when unknown */
+	char assigned_user_id[64]; /* "" when unassigned */
+	char created_by[64];       /* "" when unknown */
 	char status[32];
 	bool anonymized;
-	bool merged;			/* status MERGED (has a survivor) */
+	bool merged; /* status MERGED (has a survivor) */
 };
 
 int leadaccess_init(struct db *);

@@ -95,8 +95,8 @@ log_vmsg(enum log_level l, const char *module, const char *fmt, va_list ap)
 	vsnprintf(raw, sizeof(raw), fmt, ap); // NOLINT(clang-analyzer-valist.Uninitialized)
 	log_escape(esc, sizeof(esc), raw);
 	/* One fprintf per line keeps lines whole when workers share stderr. */
-	fprintf(stderr, "%s %s %s: %s\n", level_names[l],
-	    module != NULL ? module : cur_program, cur_rid, esc);
+	fprintf(stderr, "%s %s %s: %s\n", level_names[l], module != NULL ? module : cur_program,
+	    cur_rid, esc);
 	fflush(stderr);
 }
 

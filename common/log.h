@@ -9,13 +9,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 
-enum log_level {
-	LOG_LVL_ERROR,
-	LOG_LVL_WARN,
-	LOG_LVL_INFO,
-	LOG_LVL_DEBUG,
-	LOG_LVL__MAX
-};
+enum log_level { LOG_LVL_ERROR, LOG_LVL_WARN, LOG_LVL_INFO, LOG_LVL_DEBUG, LOG_LVL__MAX };
 
 /* Program name used when a module tag is not given; level from IZZY_LOG_LEVEL. */
 void log_init(const char *program);
@@ -35,13 +29,13 @@ void log_vmsg(enum log_level, const char *module, const char *fmt, va_list)
 void log_escape(char *dst, size_t dstsz, const char *src);
 
 #define log_error(mod, ...) log_msg(LOG_LVL_ERROR, (mod), __VA_ARGS__)
-#define log_warn(mod, ...) log_msg(LOG_LVL_WARN, (mod), __VA_ARGS__)
-#define log_info(mod, ...) log_msg(LOG_LVL_INFO, (mod), __VA_ARGS__)
+#define log_warn(mod, ...)  log_msg(LOG_LVL_WARN, (mod), __VA_ARGS__)
+#define log_info(mod, ...)  log_msg(LOG_LVL_INFO, (mod), __VA_ARGS__)
 /* Checks the level before evaluating the arguments. */
-#define log_debug(mod, ...)                                                   \
-	do {                                                                  \
-		if (log_get_level() >= LOG_LVL_DEBUG)                         \
-			log_msg(LOG_LVL_DEBUG, (mod), __VA_ARGS__);           \
+#define log_debug(mod, ...)                                                                        \
+	do {                                                                                       \
+		if (log_get_level() >= LOG_LVL_DEBUG)                                              \
+			log_msg(LOG_LVL_DEBUG, (mod), __VA_ARGS__);                                \
 	} while (0)
 
 #endif

@@ -10,13 +10,13 @@ struct db;
 struct arena;
 
 struct outbox_mail {
-	const char *to;		/* one address, validated by the caller */
-	const char *subject;	/* no CR/LF (refused) */
-	const char *text;	/* plain-text body */
-	const char *html;	/* optional HTML body, already escaped */
-	const char *template;	/* template key for the log, e.g. "password_reset" */
-	const char *lead_id;	/* optional */
-	const char *dedupe_key;	/* optional: a second insert with the same key is a no-op */
+	const char *to;         /* one address, validated by the caller */
+	const char *subject;    /* no CR/LF (refused) */
+	const char *text;       /* plain-text body */
+	const char *html;       /* optional HTML body, already escaped */
+	const char *template;   /* template key for the log, e.g. "password_reset" */
+	const char *lead_id;    /* optional */
+	const char *dedupe_key; /* optional: a second insert with the same key is a no-op */
 };
 
 int outbox_init(struct db *);

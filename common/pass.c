@@ -11,8 +11,7 @@
 #include "log.h"
 
 /* A valid cost-12 hash of a random string, so the dummy check does real work. */
-static const char dummy_hash[] =
-    "$2b$12$K4EU3Sr8HjDcaI/DiPzp8ulofY5jhOWmG2fn6cjG6q3udRI/K19yG";
+static const char dummy_hash[] = "$2b$12$K4EU3Sr8HjDcaI/DiPzp8ulofY5jhOWmG2fn6cjG6q3udRI/K19yG";
 
 int
 pass_hash(char out[PASS_HASH_SIZE], const char *pw)
@@ -25,8 +24,8 @@ pass_hash(char out[PASS_HASH_SIZE], const char *pw)
 
 	if (strlen(pw) > PASS_MAX || crypto_random(rnd, sizeof(rnd)) == -1)
 		return -1;
-	if (crypt_gensalt_rn("$2b$", PASS_COST, (const char *)rnd, sizeof(rnd),
-		setting, sizeof(setting)) == NULL) {
+	if (crypt_gensalt_rn("$2b$", PASS_COST, (const char *)rnd, sizeof(rnd), setting,
+		sizeof(setting)) == NULL) {
 		log_error("pass", "crypt_gensalt_rn: %s", strerror(errno));
 		return -1;
 	}

@@ -8,7 +8,7 @@
 #include <stdbool.h>
 
 #define PASS_HASH_SIZE 128
-#define PASS_COST 12
+#define PASS_COST      12
 /* bcrypt reads at most 72 bytes; longer input is refused, not truncated. */
 #define PASS_MAX 72
 

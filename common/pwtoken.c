@@ -27,14 +27,14 @@ pwtoken_init(struct db *db)
 }
 
 /* Mail texts: name, validity in minutes, link.  Literals, so printf checks them. */
-#define RESET_TEXT                                                                    \
-	"Dzień dobry %s,\n\n"                                                         \
-	"otrzymaliśmy prośbę o ustawienie nowego hasła do Izzy CRM.\n"                \
-	"Aby ustawić nowe hasło, otwórz poniższy link (ważny przez %ld min):\n\n%s\n\n" \
+#define RESET_TEXT                                                                                 \
+	"Dzień dobry %s,\n\n"                                                                     \
+	"otrzymaliśmy prośbę o ustawienie nowego hasła do Izzy CRM.\n"                         \
+	"Aby ustawić nowe hasło, otwórz poniższy link (ważny przez %ld min):\n\n%s\n\n"       \
 	"Jeśli to nie Ty, zignoruj tę wiadomość – Twoje obecne hasło pozostaje bez zmian.\n"
-#define INVITE_TEXT                                                             \
-	"Dzień dobry %s,\n\n"                                                   \
-	"utworzyliśmy dla Ciebie konto w Izzy CRM.\n"                            \
+#define INVITE_TEXT                                                                                \
+	"Dzień dobry %s,\n\n"                                                                     \
+	"utworzyliśmy dla Ciebie konto w Izzy CRM.\n"                                             \
 	"Aby je aktywować, ustaw hasło pod poniższym linkiem (ważny przez %ld min):\n\n%s\n"
 
 static const struct {

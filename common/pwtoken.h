@@ -24,8 +24,8 @@ int pwtoken_init(struct db *);
  * e-mail with the link, all inside the caller's transaction.  created_by
  * may be NULL (self-service).  -1 (logged) on failure.
  */
-int pwtoken_issue(struct db *, struct arena *, const struct pwtoken_user *,
-    enum pwtoken_purpose, const char *created_by);
+int pwtoken_issue(struct db *, struct arena *, const struct pwtoken_user *, enum pwtoken_purpose,
+    const char *created_by);
 /*
  * Consumes a token and sets the password hash; an invitation also
  * activates an INVITED account.  Revokes the user's sessions.  Returns 0,

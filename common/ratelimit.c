@@ -15,8 +15,8 @@ ratelimit_init(struct db *db)
 }
 
 int
-ratelimit_blocked(struct db *db, struct arena *mem, const char *key, long limit,
-    long window_s, long *retry_after)
+ratelimit_blocked(
+    struct db *db, struct arena *mem, const char *key, long limit, long window_s, long *retry_after)
 {
 	char win[24];
 	const char *params[2] = { key, win };

@@ -14,8 +14,8 @@ int ratelimit_init(struct db *);
  * 1 when key has reached limit within the current window (and *retry_after
  * is the seconds left), 0 when not, -1 on a database error (logged).
  */
-int ratelimit_blocked(struct db *, struct arena *, const char *key, long limit,
-    long window_s, long *retry_after);
+int ratelimit_blocked(
+    struct db *, struct arena *, const char *key, long limit, long window_s, long *retry_after);
 /* Counts one failure; -1 on error. */
 int ratelimit_hit(struct db *, struct arena *, const char *key, long window_s);
 /* Forgets key (after a success); -1 on error. */

@@ -19,11 +19,11 @@ enum role {
 #define ROLE_BIT(r) (1u << (r))
 /* No token needed; any Authorization header is ignored.  Always written out. */
 #define ROLES_PUBLIC (1u << 15)
-#define ROLES_PARTNER_SCOPED \
+#define ROLES_PARTNER_SCOPED                                                                       \
 	(ROLE_BIT(ROLE_PARTNER) | ROLE_BIT(ROLE_PARTNER_MANAGER) | ROLE_BIT(ROLE_PARTNER_EMPLOYEE))
-#define ROLES_STAFF (ROLE_BIT(ROLE_OPERATOR) | ROLE_BIT(ROLE_SUPERVISOR) | ROLE_BIT(ROLE_ADMIN))
+#define ROLES_STAFF    (ROLE_BIT(ROLE_OPERATOR) | ROLE_BIT(ROLE_SUPERVISOR) | ROLE_BIT(ROLE_ADMIN))
 #define ROLES_MANAGERS (ROLE_BIT(ROLE_SUPERVISOR) | ROLE_BIT(ROLE_ADMIN))
-#define ROLES_ADMIN ROLE_BIT(ROLE_ADMIN)
+#define ROLES_ADMIN    ROLE_BIT(ROLE_ADMIN)
 /* Every logged-in user, AUDITOR included. */
 #define ROLES_ANY_USER ((1u << ROLE__MAX) - 1)
 

@@ -8,8 +8,12 @@
 #include "role.h"
 
 static const char *const method_names[HTTP__MAX] = {
-	[HTTP_GET] = "GET", [HTTP_HEAD] = "HEAD", [HTTP_POST] = "POST",
-	[HTTP_PUT] = "PUT", [HTTP_PATCH] = "PATCH", [HTTP_DELETE] = "DELETE",
+	[HTTP_GET] = "GET",
+	[HTTP_HEAD] = "HEAD",
+	[HTTP_POST] = "POST",
+	[HTTP_PUT] = "PUT",
+	[HTTP_PATCH] = "PATCH",
+	[HTTP_DELETE] = "DELETE",
 	[HTTP_OPTIONS] = "OPTIONS",
 };
 
@@ -38,7 +42,8 @@ route_check(const struct route *rt, size_t n)
 		int caps = 0;
 		if (r->roles == 0 || (r->roles & ~(ROLES_ANY_USER | ROLES_PUBLIC)) != 0 ||
 		    ((r->roles & ROLES_PUBLIC) && (r->roles & ROLES_ANY_USER))) {
-			log_error("route", "row %zu (%s): role set must be non-empty and either public or roles",
+			log_error("route",
+			    "row %zu (%s): role set must be non-empty and either public or roles",
 			    i, r->pattern != NULL ? r->pattern : "?");
 			return -1;
 		}
@@ -60,8 +65,7 @@ route_check(const struct route *rt, size_t n)
 
 /* Matches one pattern; captures go into capbuf.  false on mismatch/overflow. */
 static bool
-match_one(const char *pat, const char *path, char *capbuf, size_t capbufsz,
-    const char **caps)
+match_one(const char *pat, const char *path, char *capbuf, size_t capbufsz, const char **caps)
 {
 	size_t used = 0;
 	int ncap = 0;
@@ -91,8 +95,8 @@ match_one(const char *pat, const char *path, char *capbuf, size_t capbufsz,
 }
 
 const struct route *
-route_match(const struct route *rt, size_t n, enum http_method m, const char *path,
-    char *capbuf, size_t capbufsz, const char **caps)
+route_match(const struct route *rt, size_t n, enum http_method m, const char *path, char *capbuf,
+    size_t capbufsz, const char **caps)
 {
 	for (size_t i = 0; i < n; i++) {
 		/* HEAD is answered by the GET row. */

@@ -27,11 +27,11 @@ typedef int (*route_fn)(struct req *);
 
 struct route {
 	enum http_method method;
-	const char *pattern;		/* "/api/leads/:id/notes" */
+	const char *pattern; /* "/api/leads/:id/notes" */
 	route_fn handler;
-	unsigned roles;			/* ROLE_BIT()s or ROLES_PUBLIC; never 0 */
-	const struct field_table *body;	/* NULL: the body must be empty or {} */
-	const struct field_table *query;	/* NULL: query parameters are ignored */
+	unsigned roles;                  /* ROLE_BIT()s or ROLES_PUBLIC; never 0 */
+	const struct field_table *body;  /* NULL: the body must be empty or {} */
+	const struct field_table *query; /* NULL: query parameters are ignored */
 };
 
 #define ROUTE_MAX_CAPS 4
@@ -47,7 +47,7 @@ const char *route_method_name(enum http_method);
  * defaults).  Captures are copied into caps (caller's buffer of
  * ROUTE_MAX_CAPS pointers into capbuf).  NULL when nothing matches.
  */
-const struct route *route_match(const struct route *, size_t n, enum http_method,
-    const char *path, char *capbuf, size_t capbufsz, const char **caps);
+const struct route *route_match(const struct route *, size_t n, enum http_method, const char *path,
+    char *capbuf, size_t capbufsz, const char **caps);
 
 #endif

@@ -62,7 +62,8 @@ session_authenticate(struct req *r)
 	}
 	e = jwt_verify(tok, cfg->jwt_secret, strlen(cfg->jwt_secret), r->now, &c);
 	if (e != JWT_OK || c.sid[0] == '\0') {
-		log_info("session", "token rejected: %s", e != JWT_OK ? jwt_strerror(e) : "no session id");
+		log_info("session", "token rejected: %s",
+		    e != JWT_OK ? jwt_strerror(e) : "no session id");
 		http_fail(r, 401, NULL, "Invalid or expired token");
 		return -1;
 	}
@@ -105,7 +106,8 @@ session_create(struct req *r, const struct user *u, char *token, size_t tokensz)
 	long lifetime;
 
 	/* The JWT never outlives the session's absolute limit. */
-	lifetime = cfg->jwt_expires_s < cfg->session_max_s ? cfg->jwt_expires_s : cfg->session_max_s;
+	lifetime =
+	    cfg->jwt_expires_s < cfg->session_max_s ? cfg->jwt_expires_s : cfg->session_max_s;
 	if (crypto_token_hex(sid, 32) == -1 || id_new(id) == -1)
 		return -1;
 	crypto_sha256_hex(hash, sid, strlen(sid));
@@ -140,7 +142,8 @@ session_set_cookie(struct req *r, const char *token)
 
 	if (token != NULL)
 		v = arena_printf(r->mem, "%s=%s; Path=/; Max-Age=%ld; HttpOnly; SameSite=Strict%s",
-		    SESSION_COOKIE, token, cfg->session_max_s, cfg->cookie_secure ? "; Secure" : "");
+		    SESSION_COOKIE, token, cfg->session_max_s,
+		    cfg->cookie_secure ? "; Secure" : "");
 	else
 		v = arena_printf(r->mem, "%s=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict%s",
 		    SESSION_COOKIE, cfg->cookie_secure ? "; Secure" : "");
@@ -154,7 +157,8 @@ session_revoke(struct req *r, const char *session_id, const char *reason)
 {
 	const char *params[2] = { session_id, reason };
 
-	return db_query(r->db, r->mem, &session_sql[SQL_SESSION_REVOKE_ONE], 2, params) == NULL ? -1 : 0;
+	return db_query(r->db, r->mem, &session_sql[SQL_SESSION_REVOKE_ONE], 2, params) == NULL ? -1
+												: 0;
 }
 
 int

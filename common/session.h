@@ -24,8 +24,8 @@ struct user {
 	char email[256];
 	char full_name[256];
 	enum role role;
-	char partner_id[64];	/* "" when the user has no partner */
-	char session_id[64];	/* "Session".id of this login */
+	char partner_id[64]; /* "" when the user has no partner */
+	char session_id[64]; /* "Session".id of this login */
 };
 
 /* Registers the session statements with db; -1 on failure. */

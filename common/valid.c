@@ -32,14 +32,22 @@ struct vctx {
 	cJSON *issues;
 	int nissues;
 	bool oom;
-	bool coerce;	/* query strings: values arrive as strings */
+	bool coerce; /* query strings: values arrive as strings */
 };
 
 static const char *const type_names[FT__MAX] = {
-	[FT_STRING] = "string", [FT_EMAIL] = "string", [FT_CUID] = "string",
-	[FT_URL] = "string", [FT_INT] = "number", [FT_NUMBER] = "number",
-	[FT_BOOL] = "boolean", [FT_ENUM] = "string", [FT_DATE] = "date",
-	[FT_OBJECT] = "object", [FT_ARRAY] = "array", [FT_JSON] = "json",
+	[FT_STRING] = "string",
+	[FT_EMAIL] = "string",
+	[FT_CUID] = "string",
+	[FT_URL] = "string",
+	[FT_INT] = "number",
+	[FT_NUMBER] = "number",
+	[FT_BOOL] = "boolean",
+	[FT_ENUM] = "string",
+	[FT_DATE] = "date",
+	[FT_OBJECT] = "object",
+	[FT_ARRAY] = "array",
+	[FT_JSON] = "json",
 };
 
 static const char *
@@ -117,8 +125,8 @@ issue_type(struct vctx *c, const struct path *p, const char *expected, const cJS
 }
 
 static void
-issue_size(struct vctx *c, const struct path *p, bool small, const char *kind,
-    long long bound, bool inclusive)
+issue_size(struct vctx *c, const struct path *p, bool small, const char *kind, long long bound,
+    bool inclusive)
 {
 	char msg[128];
 	cJSON *o;
@@ -161,7 +169,8 @@ issue_enum(struct vctx *c, const struct path *p, const char *const *options, con
 
 	n = (size_t)snprintf(msg, sizeof(msg), "Invalid enum value. Expected ");
 	for (size_t i = 0; options[i] != NULL && n < sizeof(msg); i++)
-		n += (size_t)snprintf(msg + n, sizeof(msg) - n, "%s'%s'", i ? " | " : "", options[i]);
+		n += (size_t)snprintf(
+		    msg + n, sizeof(msg) - n, "%s'%s'", i ? " | " : "", options[i]);
 	if (n < sizeof(msg))
 		snprintf(msg + n, sizeof(msg) - n, ", received '%.64s'", got);
 	if ((o = issue_new(c, p, "invalid_enum_value", msg)) == NULL)
@@ -247,9 +256,8 @@ valid_utf8(const char *s, size_t len)
 			cp = cp << 6 | (p[i] & 0x3f);
 		}
 		/* Overlong forms, surrogates and values past U+10FFFF. */
-		if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) ||
-		    (n == 3 && cp < 0x10000) || cp > 0x10ffff ||
-		    (cp >= 0xd800 && cp <= 0xdfff))
+		if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
+		    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
 			return false;
 		p += n + 1;
 	}
@@ -351,8 +359,8 @@ valid_parse_date(const char *s, long long *ms)
 	time_t t;
 
 	memset(&tm, 0, sizeof(tm));
-	if (!digits(p, 4, &y) || p[4] != '-' || !digits(p + 5, 2, &mo) ||
-	    p[7] != '-' || !digits(p + 8, 2, &d))
+	if (!digits(p, 4, &y) || p[4] != '-' || !digits(p + 5, 2, &mo) || p[7] != '-' ||
+	    !digits(p + 8, 2, &d))
 		return false;
 	p += 10;
 	if (*p == 'T' || *p == 't' || *p == ' ') {
@@ -389,8 +397,8 @@ valid_parse_date(const char *s, long long *ms)
 			offs = sign * (oh * 60 + om);
 		}
 	}
-	if (*p != '\0' || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 ||
-	    mi > 59 || sec > 60 || y < 1000)
+	if (*p != '\0' || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60 ||
+	    y < 1000)
 		return false;
 	tm.tm_year = y - 1900;
 	tm.tm_mon = mo - 1;
@@ -507,12 +515,12 @@ check_string(struct vctx *c, const struct path *p, const struct field *f, const 
 	return s;
 }
 
-static bool check_value(struct vctx *, struct path *, const struct field *,
-    const cJSON *, struct value *);
+static bool check_value(
+    struct vctx *, struct path *, const struct field *, const cJSON *, struct value *);
 
 static bool
-check_object(struct vctx *c, struct path *p, const struct field_table *t,
-    const cJSON *in, struct valid_out **out, bool open)
+check_object(struct vctx *c, struct path *p, const struct field_table *t, const cJSON *in,
+    struct valid_out **out, bool open)
 {
 	struct valid_out *o;
 	bool ok = true;
@@ -591,8 +599,8 @@ coerce(const struct field *f, const char *s, bool *unset)
 }
 
 static bool
-check_value(struct vctx *c, struct path *p, const struct field *f, const cJSON *v,
-    struct value *out)
+check_value(
+    struct vctx *c, struct path *p, const struct field *f, const cJSON *v, struct value *out)
 {
 	const char *s;
 
@@ -643,18 +651,22 @@ check_value(struct vctx *c, struct path *p, const struct field *f, const cJSON *
 		if (!cJSON_IsNumber(v)) {
 			if (c->coerce && cJSON_IsString(v)) {
 				/* A query value that is not a number: zod's "nan". */
-				cJSON *o = issue_new(c, p, "invalid_type", "Expected number, received nan");
-				if (o != NULL && (cJSON_AddStringToObject(o, "expected", "number") == NULL ||
-						     cJSON_AddStringToObject(o, "received", "nan") == NULL))
+				cJSON *o = issue_new(
+				    c, p, "invalid_type", "Expected number, received nan");
+				if (o != NULL &&
+				    (cJSON_AddStringToObject(o, "expected", "number") == NULL ||
+					cJSON_AddStringToObject(o, "received", "nan") == NULL))
 					c->oom = true;
 			} else
 				issue_type(c, p, "number", v);
 			return false;
 		}
 		if (f->type == FT_INT && v->valuedouble != floor(v->valuedouble)) {
-			cJSON *o = issue_new(c, p, "invalid_type", "Expected integer, received float");
-			if (o != NULL && (cJSON_AddStringToObject(o, "expected", "integer") == NULL ||
-					     cJSON_AddStringToObject(o, "received", "float") == NULL))
+			cJSON *o =
+			    issue_new(c, p, "invalid_type", "Expected integer, received float");
+			if (o != NULL &&
+			    (cJSON_AddStringToObject(o, "expected", "integer") == NULL ||
+				cJSON_AddStringToObject(o, "received", "float") == NULL))
 				c->oom = true;
 			return false;
 		}
@@ -685,7 +697,8 @@ check_value(struct vctx *c, struct path *p, const struct field *f, const cJSON *
 		}
 		out->d = v->valuedouble;
 		/* Only in range: casting a larger double to long long is undefined. */
-		out->i = fabs(v->valuedouble) <= (double)NUMBER_LIMIT ? (long long)v->valuedouble : 0;
+		out->i =
+		    fabs(v->valuedouble) <= (double)NUMBER_LIMIT ? (long long)v->valuedouble : 0;
 		return true;
 	case FT_BOOL:
 		if (!cJSON_IsBool(v)) {
@@ -701,7 +714,8 @@ check_value(struct vctx *c, struct path *p, const struct field *f, const cJSON *
 		if (cJSON_IsNumber(v) && v->valuedouble == floor(v->valuedouble) &&
 		    fabs(v->valuedouble) < 8.64e15)
 			ms = (long long)v->valuedouble;
-		else if (!cJSON_IsString(v) || !valid_utf8(v->valuestring, strlen(v->valuestring)) ||
+		else if (!cJSON_IsString(v) ||
+		    !valid_utf8(v->valuestring, strlen(v->valuestring)) ||
 		    !valid_parse_date(v->valuestring, &ms)) {
 			issue_new(c, p, "invalid_date", "Invalid date");
 			return false;
@@ -763,8 +777,8 @@ check_value(struct vctx *c, struct path *p, const struct field *f, const cJSON *
 }
 
 int
-valid_json(struct arena *mem, const struct field_table *t, const cJSON *in,
-    struct valid_out **out, cJSON *issues)
+valid_json(struct arena *mem, const struct field_table *t, const cJSON *in, struct valid_out **out,
+    cJSON *issues)
 {
 	struct vctx c = { .mem = mem, .issues = issues };
 	struct path p = { .n = 0 };
@@ -836,7 +850,8 @@ valid_query(struct arena *mem, const struct field_table *t, const char *query,
 		if (k == NULL || v == NULL)
 			goto out;
 		if (!valid_urldecode(k, q, klen) ||
-		    !valid_urldecode(v, eq != NULL ? eq + 1 : "", eq != NULL ? len - klen - 1 : 0)) {
+		    !valid_urldecode(
+			v, eq != NULL ? eq + 1 : "", eq != NULL ? len - klen - 1 : 0)) {
 			issue_string(&c, &p, "query", "Malformed query string");
 			ok = false;
 		} else {

@@ -17,28 +17,28 @@ struct arena;
 
 enum field_type {
 	FT_STRING,
-	FT_EMAIL,	/* spec §2.7 e-mail rule */
-	FT_CUID,	/* ^c[^\s-]{8,}$ */
-	FT_URL,		/* absolute http(s) URL only (SR-23) */
+	FT_EMAIL, /* spec §2.7 e-mail rule */
+	FT_CUID,  /* ^c[^\s-]{8,}$ */
+	FT_URL,   /* absolute http(s) URL only (SR-23) */
 	FT_INT,
 	FT_NUMBER,
 	FT_BOOL,
-	FT_ENUM,	/* string in options[] */
-	FT_DATE,	/* coerced date -> "YYYY-MM-DDTHH:MM:SS.mmmZ" */
-	FT_OBJECT,	/* nested table in sub */
-	FT_ARRAY,	/* elements described by elem; min/max = length */
-	FT_JSON,	/* any JSON value, passed through verbatim */
+	FT_ENUM,   /* string in options[] */
+	FT_DATE,   /* coerced date -> "YYYY-MM-DDTHH:MM:SS.mmmZ" */
+	FT_OBJECT, /* nested table in sub */
+	FT_ARRAY,  /* elements described by elem; min/max = length */
+	FT_JSON,   /* any JSON value, passed through verbatim */
 	FT__MAX
 };
 
-#define F_REQUIRED 0x01u	/* absent -> "Required" */
-#define F_NULLABLE 0x02u	/* explicit null allowed */
-#define F_TRIM 0x04u		/* trim before length checks; trimmed value stored */
-#define F_LOWER 0x08u		/* lower-case (e-mail normalisation) */
-#define F_UPPER 0x10u		/* upper-case (VIN) */
-#define F_MULTILINE 0x20u	/* allow \n \r \t in strings */
-#define F_POSITIVE 0x40u	/* number must be > 0 */
-#define F_OPEN 0x80u		/* FT_OBJECT: unknown keys are ignored, not rejected */
+#define F_REQUIRED  0x01u /* absent -> "Required" */
+#define F_NULLABLE  0x02u /* explicit null allowed */
+#define F_TRIM      0x04u /* trim before length checks; trimmed value stored */
+#define F_LOWER     0x08u /* lower-case (e-mail normalisation) */
+#define F_UPPER     0x10u /* upper-case (VIN) */
+#define F_MULTILINE 0x20u /* allow \n \r \t in strings */
+#define F_POSITIVE  0x40u /* number must be > 0 */
+#define F_OPEN      0x80u /* FT_OBJECT: unknown keys are ignored, not rejected */
 
 struct field_table;
 
@@ -49,11 +49,11 @@ struct field {
 	/* String length in characters, number range, or array length.
 	 * Both zero means unbounded. */
 	long long min, max;
-	const char *const *options;		/* FT_ENUM: NULL-terminated */
-	const struct field_table *sub;		/* FT_OBJECT */
-	const struct field *elem;		/* FT_ARRAY element (name unused) */
-	bool (*check)(const char *);		/* extra string rule */
-	const char *check_msg;			/* its message ("Invalid" if NULL) */
+	const char *const *options;    /* FT_ENUM: NULL-terminated */
+	const struct field_table *sub; /* FT_OBJECT */
+	const struct field *elem;      /* FT_ARRAY element (name unused) */
+	bool (*check)(const char *);   /* extra string rule */
+	const char *check_msg;         /* its message ("Invalid" if NULL) */
 };
 
 struct field_table {
@@ -61,22 +61,25 @@ struct field_table {
 	size_t n;
 };
 
-#define FIELD_TABLE(arr) { (arr), sizeof(arr) / sizeof((arr)[0]) }
+#define FIELD_TABLE(arr)                                                                           \
+	{                                                                                          \
+		(arr), sizeof(arr) / sizeof((arr)[0])                                              \
+	}
 
 struct valid_out;
 
 struct value {
-	bool present;		/* key was given (null counts as present) */
-	bool null;		/* explicit JSON null */
-	const char *s;		/* strings, e-mails, urls, enums, dates (arena) */
-	long long i;		/* FT_INT, FT_BOOL (0/1) */
-	double d;		/* FT_NUMBER, FT_INT */
-	bool b;			/* FT_BOOL */
-	int e;			/* FT_ENUM index into options */
-	struct valid_out *obj;	/* FT_OBJECT */
-	struct value *arr;	/* FT_ARRAY elements */
-	size_t n;		/* FT_ARRAY length */
-	const cJSON *json;	/* the input item (valid until the arena reset) */
+	bool present;          /* key was given (null counts as present) */
+	bool null;             /* explicit JSON null */
+	const char *s;         /* strings, e-mails, urls, enums, dates (arena) */
+	long long i;           /* FT_INT, FT_BOOL (0/1) */
+	double d;              /* FT_NUMBER, FT_INT */
+	bool b;                /* FT_BOOL */
+	int e;                 /* FT_ENUM index into options */
+	struct valid_out *obj; /* FT_OBJECT */
+	struct value *arr;     /* FT_ARRAY elements */
+	size_t n;              /* FT_ARRAY length */
+	const cJSON *json;     /* the input item (valid until the arena reset) */
 };
 
 struct valid_out {
@@ -89,8 +92,8 @@ struct valid_out {
  * -1 with entries appended to issues (a cJSON array) on failure, or -1 with
  * issues untouched when out of memory.
  */
-int valid_json(struct arena *, const struct field_table *t, const cJSON *in,
-    struct valid_out **out, cJSON *issues);
+int valid_json(struct arena *, const struct field_table *t, const cJSON *in, struct valid_out **out,
+    cJSON *issues);
 /*
  * Validates a raw query string ("a=1&b=x%20y") with coercion (spec §2.7):
  * numbers from strings, "" -> 0, booleans "true"/"false".  Unknown keys are
