@@ -159,6 +159,7 @@ export async function keyboardOpensALeadFromTheList({ page, baseURL }) {
 	}, 201);
 	await login(page, ADMIN);
 	await page.getByLabel('Szukaj klienta').fill(`Enter${tag}`);
+	await waitForPath(page, `/leads?search=Enter${tag}`);
 	const row = page.getByRole('row').filter({ hasText: `Klawiatura Enter${tag}` });
 	await expectVisible(row, 'the row');
 	await row.focus();
@@ -169,5 +170,9 @@ export async function keyboardOpensALeadFromTheList({ page, baseURL }) {
 	await page.keyboard.press('Escape');
 	await dialog.waitFor({ state: 'detached' });
 	await waitForPath(page, `/leads?search=Enter${tag}`);
-	assert.equal(await page.evaluate(() => document.activeElement && document.activeElement.tagName), 'TR', 'focus back on the row');
+	try {
+		await page.waitForFunction((id) => document.activeElement && document.activeElement.dataset.rowKey === id, lead.id, { timeout: 3000 });
+	} catch {
+		throw new Error(`focus did not return to the lead's row (it is on ${await page.evaluate(() => document.activeElement.tagName)})`);
+	}
 }

@@ -79,6 +79,9 @@ export async function formattersArePolishAndDeterministic({ page }) {
 /** Renders `source` (an async function body using html/render) into the page. */
 async function mount(page, setup) {
 	await page.goto('/login');
+	// The login screen focuses its e-mail field when it mounts: let that
+	// happen first, or it may steal the focus a test gives to its content.
+	await page.getByRole('button', { name: 'Zaloguj się' }).waitFor();
 	await page.evaluate(setup);
 }
 

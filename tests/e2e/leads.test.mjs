@@ -4,7 +4,7 @@
 // create form's checks (nothing is saved while a field is wrong), the input
 // masks, duplicates with merge, and deep links.
 import {
-	ADMIN, assert, expectVisible, login, waitForPath, unique, apiAs, expectApi, toasts, openLeadFromList,
+	ADMIN, assert, expectVisible, login, waitForPath, unique, apiAs, expectApi, toasts, openLeadFromList, tickAllConsents,
 } from './lib.mjs';
 
 const NBSP = '\u00a0';
@@ -44,7 +44,7 @@ export async function adminJourney({ page, baseURL }) {
 	const form = page.getByRole('dialog', { name: 'Nowy lead' });
 	await form.getByLabel('Imię', { exact: true }).fill('Jan');
 	await form.getByLabel('Nazwisko', { exact: true }).fill(`Kowalski${tag}`);
-	await form.getByLabel('Partner').selectOption({ label: 'Seed Partner' });
+	await form.getByLabel('Partner', { exact: true }).selectOption({ label: 'Seed Partner' });
 	await form.getByLabel('E-mail').fill(`jan.${tag}@example.com`);
 	const phone = form.getByLabel('Telefon');
 	await phone.pressSequentially('600100200');
@@ -67,7 +67,7 @@ export async function adminJourney({ page, baseURL }) {
 
 	// Consents: nothing is ticked in advance; the required ones are ticked by hand.
 	const consentBoxes = form.locator('.consent-list input[type="checkbox"]');
-	await page.waitForFunction(() => !document.querySelector('.lead-form [role="status"]')?.textContent.includes('Ładowanie zgód'));
+	await page.waitForFunction((el) => !el.disabled, await form.getByRole('button', { name: 'Utwórz lead' }).elementHandle());
 	const templates = await consentApi(await apiAs(baseURL, ADMIN));
 	if (templates) {
 		await expectVisible(consentBoxes, 'the consent checkboxes');
@@ -89,7 +89,7 @@ export async function adminJourney({ page, baseURL }) {
 	await expectVisible(dialog.getByText('+48 600 100 200').first(), 'the formatted phone');
 	await expectVisible(dialog.getByText(/Toyota/).first(), 'the desired vehicle');
 	await expectVisible(dialog.getByText(`20${NBSP}000,00${NBSP}zł`).first(), 'the amount in Polish money format');
-	if (templates) await expectVisible(dialog.getByText(/Zgody (kompletne|niepełne)/).first(), 'the consent status');
+	if (templates) await expectVisible(dialog.getByText(/^(Zgody kompletne|Zgody niepełne|Brak wymaganych zgód)$/).first(), 'the consent status');
 
 	// Edit the client.
 	const customerSection = dialog.getByRole('region', { name: 'Informacje o kliencie' });
@@ -114,10 +114,14 @@ export async function adminJourney({ page, baseURL }) {
 	await statusSection.getByRole('button', { name: 'Zmień status' }).click();
 	await expectVisible(toasts(page).getByText('Status leada zmieniony na „Nieskwalifikowany”.'), 'the status toast');
 	const history = dialog.getByRole('region', { name: /Historia statusów/ });
-	const historyRow = history.getByRole('row').filter({ hasText: 'Brak zdolności kredytowej' });
-	await expectVisible(historyRow, 'the history entry with the reason');
+	const historyRow = history.getByRole('row').filter({ hasText: `Dochód za niski ${tag}` });
+	await expectVisible(historyRow, 'the history entry with the note');
 	await expectVisible(historyRow.getByText('Nieskwalifikowany'), 'the new status in the history');
 	await expectVisible(historyRow.getByText('Seed Admin'), 'who changed it');
+	// The reason code is in the history row when the API returns it, and
+	// always in the activity entry of the change.
+	const activity = dialog.getByRole('region', { name: /Ostatnia aktywność/ });
+	await expectVisible(activity.getByText('Powód: Brak zdolności kredytowej'), 'the reason in the activity');
 
 	// Assign it to the seed operator.
 	const assignee = dialog.getByLabel('Przypisany do');
@@ -161,6 +165,10 @@ export async function adminJourney({ page, baseURL }) {
 	assert.equal(lead.customerProfile.phone, '+48600100200');
 	assert.equal(lead.vehicleCurrent.vin, 'WVWZZZ1JZ3W386752');
 	assert.deepEqual(lead.vehicleDesired.preferences.vehicles.map((v) => v.make), ['Toyota', 'Kia']);
+	if (templates) {
+		assert.ok(lead.consentRecords.length >= 1, 'the ticked consents were recorded');
+		assert.ok(lead.consentRecords.every((r) => r.consentGiven === true));
+	}
 
 	// Close the detail (back to the list, keeping the search), log out.
 	await dialog.getByRole('button', { name: 'Close dialog' }).click();
@@ -220,7 +228,8 @@ export async function serverValidationIssuesAppearNextToFields({ page, baseURL }
 	const form = page.getByRole('dialog', { name: 'Nowy lead' });
 	await form.getByLabel('Imię', { exact: true }).fill('J'.repeat(300));
 	await form.getByLabel('Nazwisko', { exact: true }).fill(`Serwer${tag}`);
-	await form.getByLabel('Partner').selectOption({ label: 'Seed Partner' });
+	await form.getByLabel('Partner', { exact: true }).selectOption({ label: 'Seed Partner' });
+	await tickAllConsents(form);
 	await form.getByRole('button', { name: 'Utwórz lead' }).click();
 	await expectVisible(form.getByRole('alert').getByText('Popraw zaznaczone pola.'), 'the API message in Polish');
 	const first = form.getByLabel('Imię', { exact: true });
@@ -236,10 +245,11 @@ export async function masksBehaveWhileTyping({ page }) {
 		const m = await import('/js/masks.js');
 		return {
 			postal: [m.maskPostalCode('0'), m.maskPostalCode('00'), m.maskPostalCode('00-9'), m.maskPostalCode('0095'),
-				m.maskPostalCode('00-9501'), m.maskPostalCode('00', '00-'), m.maskPostalCode('ab12cd345')],
+				m.maskPostalCode('00-9501'), m.maskPostalCode('00', '00-'), m.maskPostalCode('00-', '00'), m.maskPostalCode('ab12cd345')],
 			postalValid: [m.isPostalCode('00-950'), m.isPostalCode('00950'), m.isPostalCode('0-950')],
 			phone: [m.maskPhone('6'), m.maskPhone('600100'), m.maskPhone('600 100 2009'), m.maskPhone('+48 600 100 200'),
-				m.maskPhone('48600100200'), m.maskPhone('+48 600 10', '+48 600 100', true), m.maskPhone('+48 600 100', '+48 600 100 2', true)],
+				m.maskPhone('48600100200'), m.maskPhone('+48 600 10', '+48 600 100', true), m.maskPhone('+48 600100', '+48 600 100', true),
+				m.maskPhone('+48 ', '+48 6', true), m.maskPhone('+48 600 100 2003')],
 			phoneValue: [m.phoneValue('+48 600 100 200'), m.phoneValue('')],
 			phoneValid: [m.isPhone('+48 600 100 200'), m.isPhone('600100200'), m.isPhone('60010020')],
 			vin: [m.normaliseVin('wvw-zzz 1jz3w386752xx'), m.isVin('WVWZZZ1JZ3W386752'), m.isVin('WVWZZZ1JZ3W38675')],
@@ -247,9 +257,9 @@ export async function masksBehaveWhileTyping({ page }) {
 		};
 	});
 	assert.deepEqual(out, {
-		postal: ['0', '00-', '00-9', '00-95', '00-950', '00-', '12-345'],
+		postal: ['0', '00-', '00-9', '00-95', '00-950', '00', '00-', '12-345'],
 		postalValid: [true, false, false],
-		phone: ['+48 6', '+48 600 100', '+48 600 100 200', '+48 600 100 200', '+48 600 100 200', '+48 600 1', '+48 600 10'],
+		phone: ['+48 6', '+48 600 100', '+48 600 100 200', '+48 600 100 200', '+48 600 100 200', '+48 600 10', '+48 600 10', '', '+48 600 100 200'],
 		phoneValue: ['+48600100200', null],
 		phoneValid: [true, true, false],
 		vin: ['WVWZZZ1JZ3W386752', true, false],
@@ -272,13 +282,14 @@ export async function duplicateWarningAndMerge({ page, baseURL }) {
 	const form = page.getByRole('dialog', { name: 'Nowy lead' });
 	await form.getByLabel('Imię', { exact: true }).fill('Anna');
 	await form.getByLabel('Nazwisko', { exact: true }).fill(`Druga${tag}`);
-	await form.getByLabel('Partner').selectOption({ label: 'Seed Partner' });
+	await form.getByLabel('Partner', { exact: true }).selectOption({ label: 'Seed Partner' });
 	await form.getByLabel('E-mail').fill(email);
 	const warning = form.getByText('Możliwy duplikat');
 	await expectVisible(warning, 'the live duplicate warning');
 	const link = form.getByRole('link', { name: new RegExp(`Anna Pierwsza${tag}`) });
 	await expectVisible(link, 'a link to the existing lead');
 	assert.equal(await link.getAttribute('href'), `/leads/${existing.id}`);
+	await tickAllConsents(form);
 	await form.getByRole('button', { name: 'Utwórz lead' }).click();
 	await expectVisible(toasts(page).getByText(/^Utworzono lead /), 'the created toast');
 	await form.waitFor({ state: 'detached' });
@@ -378,4 +389,99 @@ export async function listFiltersAndPaginationUseTheUrl({ page, baseURL }) {
 	await page.goBack();
 	await expectVisible(page.getByText('Wyniki: 27'), 'the open filter is back');
 	assert.equal(await page.getByLabel('Status', { exact: true }).inputValue(), 'open');
+}
+
+export async function emailDraftIsRestoredAndOfferLinkAdded({ page, baseURL }) {
+	const tag = unique();
+	const call = await apiAs(baseURL, ADMIN);
+	const lead = await expectApi(call, 'POST', '/api/leads', {
+		partnerId: 'seed-partner', customer: { firstName: 'Poczta', lastName: `Szkic${tag}`, email: `szkic.${tag}@example.com` }, consents: [],
+	}, 201);
+	await login(page, ADMIN);
+	await page.goto(`/leads/${lead.id}`);
+	const dialog = page.getByRole('dialog');
+	await dialog.getByRole('button', { name: 'Wyślij wiadomość' }).click();
+	const composer = page.getByRole('dialog', { name: 'Wiadomość do klienta' });
+	await expectVisible(composer.getByText(`Do: szkic.${tag}@example.com`), 'the recipient');
+	await composer.getByLabel('Temat').fill(`Oferta ${tag}`);
+	await composer.getByLabel('Wiadomość').fill('Dzień dobry, przesyłam propozycję.');
+
+	// A signed special-offer link from the server goes into the first empty link field.
+	await composer.getByRole('button', { name: 'Generuj ofertę specjalną' }).click();
+	const offer = page.getByRole('dialog', { name: 'Oferta specjalna' });
+	await offer.getByLabel('Adres oferty').fill('https://example.pl/oferta/skoda-octavia-123');
+	await offer.getByLabel('Wartość rabatu (PLN)').fill('5000');
+	await offer.getByRole('button', { name: 'Dodaj link do wiadomości' }).click();
+	await offer.waitFor({ state: 'detached' });
+	const link = await composer.getByLabel('Link 1').inputValue();
+	assert.match(link, /^https:\/\/example\.pl\/oferta\/skoda-octavia-123\?.*offer=/, `an offer link (got ${link})`);
+
+	// The draft is saved by itself and comes back when the composer reopens.
+	await expectVisible(composer.getByText('Wersja robocza zapisana.'), 'the draft-saved notice');
+	await composer.getByRole('button', { name: 'Zamknij', exact: true }).click();
+	await composer.waitFor({ state: 'detached' });
+	await dialog.getByRole('button', { name: 'Wyślij wiadomość' }).click();
+	const again = page.getByRole('dialog', { name: 'Wiadomość do klienta' });
+	await expectVisible(again.getByLabel('Temat'), 'the composer again');
+	assert.equal(await again.getByLabel('Temat').inputValue(), `Oferta ${tag}`);
+	assert.equal(await again.getByLabel('Wiadomość').inputValue(), 'Dzień dobry, przesyłam propozycję.');
+	assert.equal(await again.getByLabel('Link 1').inputValue(), link);
+	const draft = await expectApi(call, 'GET', `/api/leads/${lead.id}/email/draft`, undefined, 200);
+	assert.equal(draft.subject, `Oferta ${tag}`, 'the draft is stored on the server');
+	assert.deepEqual(draft.links, [link]);
+}
+
+export async function vehiclesAndFinancingCanBeEdited({ page, baseURL }) {
+	const tag = unique();
+	const call = await apiAs(baseURL, ADMIN);
+	const lead = await expectApi(call, 'POST', '/api/leads', {
+		partnerId: 'seed-partner',
+		customer: { firstName: 'Auto', lastName: `Edycja${tag}` },
+		desiredVehicle: { make: 'Skoda', model: 'Octavia', preferences: { notes: 'kombi', custom: 'zachowaj', vehicles: [{ make: 'Skoda', model: 'Octavia' }] } },
+		consents: [],
+	}, 201);
+	await login(page, ADMIN);
+	await page.goto(`/leads/${lead.id}`);
+	const dialog = page.getByRole('dialog');
+	const section = dialog.getByRole('region', { name: 'Informacje o pojeździe' });
+	await expectVisible(section.getByText('Skoda Octavia'), 'the desired vehicle');
+	await section.getByRole('button', { name: 'Edytuj' }).click();
+	const edit = page.getByRole('dialog', { name: 'Edycja pojazdów i finansowania' });
+	await edit.locator('[name="current.make"]').fill('Opel');
+	await edit.locator('[name="current.year"]').fill('1800');
+	await edit.getByLabel('Rodzaj finansowania').selectOption('Kredyt');
+	await edit.getByLabel('Kwota finansowania (PLN)').fill('50000');
+	await edit.getByRole('button', { name: 'Zapisz' }).click();
+	await expectVisible(edit.getByText(/Rok musi być liczbą z zakresu 1900–\d{4}\./), 'the year error at the field');
+	await edit.locator('[name="current.year"]').fill('2015');
+	await edit.getByRole('button', { name: 'Dodaj pojazd' }).click();
+	await edit.locator('[name="desired.preferences.vehicles.1.make"]').fill('Kia');
+	await edit.locator('[name="desired.preferences.vehicles.1.budgetTo"]').fill('90000');
+	await edit.getByRole('button', { name: 'Zapisz' }).click();
+	await expectVisible(toasts(page).getByText('Zaktualizowano dane pojazdów.'), 'the saved toast');
+	await edit.waitFor({ state: 'detached' });
+	await expectVisible(section.getByText('Opel, Rocznik: 2015'), 'the current vehicle');
+	await expectVisible(section.getByText(`Kredyt (50${NBSP}000,00${NBSP}zł)`), 'the financing type with the amount');
+	await expectVisible(section.getByText(/^Kia, Budżet:/), 'the second desired vehicle');
+	const saved = await expectApi(call, 'GET', `/api/leads/${lead.id}`, undefined, 200);
+	assert.equal(saved.vehicleDesired.preferences.custom, 'zachowaj', 'unknown preference keys survive (FR-17)');
+	assert.equal(saved.vehicleDesired.preferences.notes, 'kombi');
+
+	// Edit the financing application made by the amount available.
+	const financing = dialog.getByRole('region', { name: /Wnioski o finansowanie/ });
+	await financing.getByRole('button', { name: 'Dodaj wniosek' }).click();
+	const add = page.getByRole('dialog', { name: 'Nowy wniosek o finansowanie' });
+	await add.getByLabel('Bank / instytucja').fill(`mBank ${tag}`);
+	await add.getByRole('button', { name: 'Zapisz wniosek' }).click();
+	await add.waitFor({ state: 'detached' });
+	await financing.getByRole('button', { name: `Edycja wniosku: mBank ${tag}` }).click();
+	const change = page.getByRole('dialog', { name: `Edycja wniosku: mBank ${tag}` });
+	await change.getByLabel('Decyzja').selectOption('APPROVED');
+	await change.getByLabel('Dochód (PLN)').fill('7500,50');
+	await change.getByRole('button', { name: 'Zapisz wniosek' }).click();
+	await change.waitFor({ state: 'detached' });
+	const row = financing.getByRole('row').filter({ hasText: `mBank ${tag}` });
+	await expectVisible(row.getByText('Zaakceptowany'), 'the new decision');
+	await expectVisible(row.getByText(`7${NBSP}500,50${NBSP}zł`), 'the income');
+	assert.equal(await financing.getByRole('row').filter({ hasText: `mBank ${tag}` }).count(), 1, 'updated, not added');
 }

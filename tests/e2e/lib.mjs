@@ -146,3 +146,17 @@ export async function openLeadFromList(page, search, text) {
 	await expectVisible(dialog, 'the lead detail dialog');
 	return dialog;
 }
+
+/**
+ * Waits until the create-lead form has loaded its consent templates (the
+ * submit button is enabled again), then ticks every consent shown.
+ * Returns how many there were.
+ */
+export async function tickAllConsents(form) {
+	const submit = form.getByRole('button', { name: 'Utwórz lead' });
+	await form.page().waitForFunction((el) => !el.disabled, await submit.elementHandle());
+	const boxes = form.locator('.consent-list input[type="checkbox"]');
+	const n = await boxes.count();
+	for (let i = 0; i < n; i++) await boxes.nth(i).check();
+	return n;
+}

@@ -6,7 +6,7 @@
 // only the leads they created, read-only.
 import {
 	ADMIN, OPERATOR, assert, expectVisible, login, waitForPath, unique, apiAs, expectApi, acceptInvitation,
-	toasts, openLeadFromList,
+	toasts, openLeadFromList, sql, tickAllConsents,
 } from './lib.mjs';
 
 export async function operatorSeesOnlyPermittedLeads({ page, baseURL }) {
@@ -26,7 +26,7 @@ export async function operatorSeesOnlyPermittedLeads({ page, baseURL }) {
 	await expectVisible(page.getByText('Wyniki: 1'), 'exactly one result');
 	assert.equal(await page.getByText(`Ukryty Widok${tag}`).count(), 0, 'the other partner\'s lead is not listed');
 	// No partner filter (operators cannot list partners), but the assignee filter is there.
-	assert.equal(await page.getByLabel('Partner').count(), 0);
+	assert.equal(await page.getByLabel('Partner', { exact: true }).count(), 0);
 	await expectVisible(page.getByLabel('Przypisanie'), 'the assignee filter');
 
 	// An admin screen by URL: back to the workspace with a toast.
@@ -96,7 +96,7 @@ export async function supervisorMayOverrideWithJustification({ page, baseURL }) 
 	await expectVisible(toasts(page).getByText('Status leada zmieniony na „Analiza kredytowa”.'), 'the status toast');
 	const row = dialog.getByRole('region', { name: /Historia statusów/ }).getByRole('row').filter({ hasText: `Dokumenty dostarczone osobiście ${tag}` });
 	await expectVisible(row, 'the history row with the justification');
-	await expectVisible(row.getByText('nadpisanie'), 'the override mark');
+	await expectVisible(dialog.getByRole('region', { name: /Ostatnia aktywność/ }).getByText('Nadpisanie zalecanej ścieżki statusów').first(), 'the override in the activity');
 
 	// Supervisors manage users but not admins or supervisors.
 	await page.goto(`/admin/users?search=${encodeURIComponent(ADMIN.email)}`);
@@ -131,15 +131,13 @@ export async function partnerEmployeeCreatesAndSeesOnlyOwnLeads({ page, baseURL 
 	// Create a lead: the partner is fixed to their own.
 	await page.getByRole('button', { name: 'Dodaj nowy lead' }).click();
 	const form = page.getByRole('dialog', { name: 'Nowy lead' });
-	const partnerField = form.getByLabel('Partner');
+	const partnerField = form.getByLabel('Partner', { exact: true });
 	assert.equal(await partnerField.inputValue(), `Autohandel ${tag}`);
 	assert.equal(await partnerField.getAttribute('readonly'), '', 'read-only');
 	await form.getByLabel('Imię', { exact: true }).fill('Własny');
 	await form.getByLabel('Nazwisko', { exact: true }).fill(`Klient${tag}`);
 	await form.getByLabel('Telefon').pressSequentially('501502503');
-	const boxes = form.locator('.consent-list input[type="checkbox"]');
-	const n = await boxes.count();
-	for (let i = 0; i < n; i++) await boxes.nth(i).check();
+	await tickAllConsents(form);
 	await form.getByRole('button', { name: 'Utwórz lead' }).click();
 	await expectVisible(toasts(page).getByText(/^Utworzono lead /), 'the created toast');
 
@@ -158,4 +156,34 @@ export async function partnerEmployeeCreatesAndSeesOnlyOwnLeads({ page, baseURL 
 	const lead = await expectApi(admin, 'GET', `/api/leads/${decodeURIComponent(new URL(page.url()).pathname.split('/')[2])}`, undefined, 200);
 	assert.equal(lead.partnerId, partner.id);
 	assert.equal(lead.customerProfile.phone, '+48501502503');
+}
+
+export async function clientActiveFormBlocksOperatorEdits({ page, baseURL }) {
+	const tag = unique();
+	const admin = await apiAs(baseURL, ADMIN);
+	const lead = await expectApi(admin, 'POST', '/api/leads', {
+		partnerId: 'seed-partner', customer: { firstName: 'Aktywny', lastName: `Klient${tag}` }, consents: [],
+	}, 201);
+	// The client is filling in the online form right now (FR-46).
+	await sql(`INSERT INTO "ApplicationForm" (id, "leadId", status, "uniqueLink", "accessCodeHash", "isClientActive", "lastClientActivity")
+		VALUES ('cform${tag}', '${lead.id}', 'IN_PROGRESS', 'link${tag}', 'hash${tag}', true, now())`);
+
+	await login(page, OPERATOR);
+	await page.goto(`/leads/${lead.id}`);
+	const dialog = page.getByRole('dialog');
+	await expectVisible(dialog.getByText('Klient jest obecnie aktywny w formularzu online.', { exact: false }), 'the client-active banner');
+	await expectVisible(dialog.getByText('Wypełniany'), 'the form status');
+
+	// An edit is refused by the API; its Polish message is shown.
+	await dialog.getByRole('button', { name: 'Nowa notatka' }).click();
+	const note = page.getByRole('dialog', { name: 'Nowa notatka' });
+	await note.getByLabel('Treść notatki').fill('Próba w trakcie sesji klienta');
+	await note.getByRole('button', { name: 'Zapisz notatkę' }).click();
+	const message = 'Klient nadal edytuje formularz. Spróbuj ponownie, gdy sesja wygaśnie.';
+	await expectVisible(note.getByRole('alert').getByText(message), 'the API message in the form');
+	await expectVisible(toasts(page).getByText(message), 'the API message as a toast');
+	await note.getByRole('button', { name: 'Anuluj' }).click();
+	await expectVisible(dialog.getByText(message), 'the banner with the API message');
+	const after = await expectApi(admin, 'GET', `/api/leads/${lead.id}`, undefined, 200);
+	assert.equal(after.notes.length, 0, 'no note was saved');
 }

@@ -145,7 +145,7 @@ const catalogue = {
 		title: 'Leady',
 		subtitle: 'Zalogowany/a jako {name}',
 		subtitlePartner: 'Zalogowany/a jako {name} (partner: {partner})',
-		total: '{n} leadów łącznie',
+		total: { one: '{n} lead łącznie', few: '{n} leady łącznie', many: '{n} leadów łącznie' },
 		empty: 'Brak leadów do wyświetlenia',
 		emptyFiltered: 'Brak leadów spełniających kryteria.',
 		loading: 'Ładowanie leadów…',
@@ -454,6 +454,8 @@ const catalogue = {
 				APPLICATION_FORM_UNLOCK: 'Odblokowano formularz',
 			},
 			statusDetail: 'Status: {from} → {to}',
+			reason: 'Powód: {reason}',
+			override: 'Nadpisanie zalecanej ścieżki statusów',
 		},
 		duplicates: {
 			title: 'Duplikaty i scalanie',
@@ -494,6 +496,42 @@ const catalogue = {
 			none: 'Brak powiązanego formularza online.',
 		},
 	},
+	email: {
+		open: 'Wyślij wiadomość',
+		title: 'Wiadomość do klienta',
+		loading: 'Wczytywanie wersji roboczej…',
+		to: 'Do: {email}',
+		subject: 'Temat',
+		message: 'Wiadomość',
+		messagePlaceholder: 'Wpisz swoją wiadomość tutaj…',
+		links: 'Linki do ofert',
+		link: 'Link {n}',
+		addLink: 'Dodaj kolejny link',
+		removeLink: 'Usuń link {n}',
+		draftSaved: 'Wersja robocza zapisana.',
+		close: 'Zamknij',
+		send: 'Wyślij wiadomość',
+		sending: 'Wysyłanie…',
+		sent: 'Wiadomość została wysłana.',
+		errors: {
+			subject: 'Podaj temat.',
+			message: 'Wpisz treść wiadomości.',
+			link: 'Podaj poprawny adres zaczynający się od http:// lub https://.',
+		},
+		offer: {
+			open: 'Generuj ofertę specjalną',
+			title: 'Oferta specjalna',
+			url: 'Adres oferty',
+			discount: 'Wartość rabatu (PLN)',
+			submit: 'Dodaj link do wiadomości',
+			running: 'Generowanie…',
+			done: 'Oferta specjalna została wygenerowana.',
+			errors: {
+				url: 'Podaj adres strony z ofertą (http:// lub https://).',
+				discount: 'Wartość rabatu musi być liczbą całkowitą nieujemną.',
+			},
+		},
+	},
 	users: {
 		title: 'Użytkownicy',
 		subtitle: 'Zapraszaj członków zespołu, zarządzaj rolami i wysyłaj linki do zmiany hasła.',
@@ -524,7 +562,7 @@ const catalogue = {
 		},
 		edit: 'Edytuj',
 		editNamed: 'Edytuj: {name}',
-		reset: 'Wyślij link do hasła',
+		reset: 'Reset hasła',
 		resetNamed: 'Wyślij link do ustawienia hasła: {name}',
 		deactivate: 'Dezaktywuj',
 		deactivateNamed: 'Dezaktywuj: {name}',
@@ -759,6 +797,21 @@ export function t(key, params) {
 function interpolate(text, params) {
 	return text.replace(/\{(\w+)\}/g, (whole, name) =>
 		Object.prototype.hasOwnProperty.call(params, name) ? String(params[name]) : whole);
+}
+
+/**
+ * A count with the Polish plural form of a catalogue entry holding
+ * { one, few, many }: 1 lead, 2–4 (22–24…) leady, 5–21 (25…) leadów.
+ */
+export function tn(key, n) {
+	let value = catalogue;
+	for (const part of key.split('.')) value = value == null ? undefined : value[part];
+	if (!value || typeof value !== 'object') return key;
+	const abs = Math.abs(n);
+	let form = 'many';
+	if (abs === 1) form = 'one';
+	else if (abs % 10 >= 2 && abs % 10 <= 4 && (abs % 100 < 12 || abs % 100 > 14)) form = 'few';
+	return interpolate(value[form] || value.many, { n });
 }
 
 /** Polish label of a role value (raw value when unknown). */

@@ -33,27 +33,42 @@ for pkg in preact htm chart.js @kurkle/color; do
 done
 
 # copy SRC DEST [FROM TO]: copy one file, drop its source-map comment and
-# optionally rewrite one quoted module specifier FROM to TO.
+# optionally rewrite one quoted module specifier FROM to TO. The file is
+# replaced atomically and only when its content changed: every `make` runs
+# this script, and a browser test running meanwhile must never see a
+# missing or half-written file (nor a new ETag for the same content).
 copy() {
 	src="$nm/$1"
 	dest="$out/$2"
+	tmp="$dest.tmp.$$"
 	mkdir -p "$(dirname -- "$dest")"
 	if [ $# -eq 4 ]; then
 		sed -e '/^\/\/# sourceMappingURL=/d' \
-		    -e "s#\"$3\"#\"$4\"#g" -e "s#'$3'#'$4'#g" "$src" > "$dest.tmp"
+		    -e "s#\"$3\"#\"$4\"#g" -e "s#'$3'#'$4'#g" "$src" > "$tmp"
 	else
-		sed -e '/^\/\/# sourceMappingURL=/d' "$src" > "$dest.tmp"
+		sed -e '/^\/\/# sourceMappingURL=/d' "$src" > "$tmp"
 	fi
-	mv "$dest.tmp" "$dest"
+	if cmp -s "$tmp" "$dest"; then
+		rm -f "$tmp"
+	else
+		mv "$tmp" "$dest"
+	fi
+	kept="$kept $2"
 }
 
-rm -rf "$out"
+kept=""
 copy preact/dist/preact.mjs          preact/preact.js
 copy preact/hooks/dist/hooks.mjs     preact/hooks.js          preact        ./preact.js
 copy htm/dist/htm.mjs                htm/htm.js
 copy chart.js/dist/chart.js          chart.js/chart.js        @kurkle/color ../kurkle-color/color.js
 copy chart.js/dist/chunks/index.js   chart.js/chunks/index.js @kurkle/color ../../kurkle-color/color.js
 copy @kurkle/color/dist/color.esm.js kurkle-color/color.js
+
+# Files of an earlier version of this list go (temporary files of a run
+# that is still going on stay).
+find "$out" -type f ! -name '*.tmp.*' | while IFS= read -r f; do
+	case " $kept " in *" ${f#"$out"/} "*) ;; *) rm -f "$f" ;; esac
+done
 
 # Every import left must be relative: a bare specifier fails in the browser.
 if grep -REn "(from|import)[[:space:]]*[\"'][^./][^\"']*[\"']" "$out"; then

@@ -24,10 +24,10 @@ function isEmpty(value) {
 	return value == null || value === '' || (Array.isArray(value) && value.length === 0);
 }
 
-/** items: [[label, value], …]; a value may be markup. */
+/** items: [[label, value, wide?], …]; a value may be markup; wide spans two columns. */
 export function InfoGrid({ items }) {
 	return html`<dl class="info-grid">
-		${items.map(([label, value]) => html`<div class="info-grid__item" key=${label}>
+		${items.map(([label, value, wide]) => html`<div class=${'info-grid__item' + (wide ? ' info-grid__item--wide' : '')} key=${label}>
 			<dt class="info-grid__label">${label}</dt>
 			<dd class="info-grid__value">${isEmpty(value) ? t('common.emptyValue') : value}</dd>
 		</div>`)}

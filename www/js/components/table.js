@@ -6,10 +6,15 @@
 //     loading=${loading} loadingText=${t('users.loading')} emptyText=${t('users.empty')}
 //     onRowClick=${(user) => open(user)} selectedKey=${selectedId}
 //     captionHidden   (the caption only for screen readers)
+//     column.nowrap   (the cells of that column do not wrap: dates, buttons)
 //     columns=${[{ key: 'email', label: t('users.email') },
 //                { key: 'role', label: t('users.role'), render: (u) => roleLabel(u.role) }]} />
 import { html } from '../lib.js';
 import { t } from '../i18n.js';
+
+function cellClass(column) {
+	return [column.align ? 'align-' + column.align : '', column.nowrap ? 'nowrap' : ''].join(' ').trim();
+}
 
 function cell(column, row) {
 	if (column.render) return column.render(row);
@@ -38,20 +43,20 @@ export function DataTable({
 					onRowClick(row);
 				}
 			};
-			return html`<tr key=${key}
+			return html`<tr key=${key} data-row-key=${key}
 				class=${(clickable ? 'table__row--clickable ' : '') + (selectedKey != null && key === selectedKey ? 'table__row--selected' : '')}
 				tabindex=${clickable ? 0 : undefined}
 				aria-current=${selectedKey != null && key === selectedKey ? 'true' : undefined}
 				onClick=${clickable ? () => onRowClick(row) : undefined}
 				onKeyDown=${clickable ? onKeyDown : undefined}>
-				${columns.map((column) => html`<td key=${column.key} class=${column.align ? 'align-' + column.align : ''}>${cell(column, row)}</td>`)}
+				${columns.map((column) => html`<td key=${column.key} class=${cellClass(column)}>${cell(column, row)}</td>`)}
 			</tr>`;
 		});
 	}
 	return html`<div class="table-wrap">
 		<table class="table" aria-busy=${loading ? 'true' : 'false'}>
 			${caption && html`<caption class=${'table__caption' + (captionHidden ? ' visually-hidden' : '')}>${caption}</caption>`}
-			<thead><tr>${columns.map((column) => html`<th key=${column.key} scope="col" class=${column.align ? 'align-' + column.align : ''}>${column.label}</th>`)}</tr></thead>
+			<thead><tr>${columns.map((column) => html`<th key=${column.key} scope="col" class=${cellClass(column)}>${column.label}</th>`)}</tr></thead>
 			<tbody>${body}</tbody>
 		</table>
 	</div>`;

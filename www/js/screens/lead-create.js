@@ -313,7 +313,7 @@ export default function LeadCreateModal({ user, onClose, onCreated, onOpenLead }
 				<${DuplicateWarning} items=${duplicates.data} onOpenLead=${onOpenLead} />
 			</fieldset>
 
-			<fieldset class="fieldset">
+			<fieldset class=${'fieldset' + (vehiclesOpen || vehicleErrors ? '' : ' fieldset--collapsed')}>
 				<legend class="fieldset__legend">
 					<button type="button" class="fieldset__toggle" aria-expanded=${vehiclesOpen || vehicleErrors ? 'true' : 'false'}
 						aria-controls=${vehiclesId} onClick=${() => setVehiclesOpen(!(vehiclesOpen || vehicleErrors))}>

@@ -26,6 +26,7 @@ import { toast } from '../components/toast.js';
 import {
 	CustomerSection, VehiclesSection, NotesSection, FinancingSection, ActivitySection, MergeSection, AdminSection,
 } from './lead-sections.js';
+import EmailComposer from './lead-email.js';
 
 const STAFF = ['OPERATOR', 'SUPERVISOR', 'ADMIN'];
 
@@ -205,6 +206,7 @@ function DetailBody({ lead, user, blocked, mutate, onSaved, onMerged }) {
 	const merged = lead.status === 'MERGED' || Boolean(lead.mergedIntoId);
 	const writable = staff && !merged;
 	const profile = lead.customerProfile || {};
+	const [composing, setComposing] = useState(false);
 	const clientActive = blocked || (lead.applicationForm && lead.applicationForm.isClientActive
 		? t('lead.clientActive') : null);
 
@@ -218,10 +220,13 @@ function DetailBody({ lead, user, blocked, mutate, onSaved, onMerged }) {
 				${profile.email && html`<a class="contact-link" href=${'mailto:' + profile.email}><${Icon} name="mail" size=${16} /><span class="visually-hidden">${t('lead.email')}: </span>${profile.email}</a>`}
 				${profile.phone && html`<a class="contact-link" href=${'tel:' + profile.phone}><${Icon} name="phone" size=${16} /><span class="visually-hidden">${t('lead.phone')}: </span>${formatPhone(profile.phone)}</a>`}
 			</div>
+			${writable && profile.email && !lead.anonymizedAt && html`<button type="button" class="btn btn--primary btn--small"
+				onClick=${() => setComposing(true)}><${Icon} name="mail" size=${16} /><span>${t('email.open')}</span></button>`}
 			<button type="button" class="btn btn--ghost btn--small" onClick=${() => onSaved(true)}>
 				<${Icon} name="refresh" size=${16} /><span>${t('lead.refresh')}</span>
 			</button>
 		</div>
+		${composing && html`<${EmailComposer} lead=${lead} onSent=${onSaved} onClose=${() => setComposing(false)} />`}
 
 		${clientActive && html`<div class="alert alert--warning alert--block" role="status">${clientActive}</div>`}
 		${merged && html`<div class="alert alert--info alert--block" role="status">
@@ -234,7 +239,8 @@ function DetailBody({ lead, user, blocked, mutate, onSaved, onMerged }) {
 				[t('lead.summary.status'), html`<${Badge} info=${statusInfo('lead', lead.status)} />`],
 				[t('lead.summary.assignee'), role === 'ADMIN' && !merged
 					? html`<${AssignmentSelect} lead=${lead} mutate=${mutate} onSaved=${onSaved} />`
-					: (lead.assignedUser ? (lead.assignedUser.fullName || lead.assignedUser.email) : t('leads.nobody'))],
+					: (lead.assignedUser ? (lead.assignedUser.fullName || lead.assignedUser.email) : t('leads.nobody')),
+					role === 'ADMIN' && !merged],
 				[t('lead.summary.lastContact'), lastContact(lead)],
 				[t('lead.summary.nextAction'), lead.nextActionAt ? formatDateTime(lead.nextActionAt) : null],
 				[t('lead.summary.partner'), lead.partner ? lead.partner.name : lead.partnerId],

@@ -545,7 +545,8 @@ function activityDetails(entry) {
 			from: statusInfo('lead', from).label || t('common.emptyValue'),
 			to: statusInfo('lead', to).label || t('common.emptyValue'),
 		})];
-		if (meta.reason) lines.push(`${t('lead.history.reason')}: ${reasonLabel(meta.reason)}`);
+		if (meta.override) lines.push(t('lead.activity.override'));
+		if (meta.reason) lines.push(t('lead.activity.reason', { reason: reasonLabel(meta.reason) }));
 		if (meta.notes) lines.push(meta.notes);
 		return lines;
 	}

@@ -8,9 +8,9 @@
 // &assigned=unassigned&search → { data: [lead summary], meta }.
 // Filters shown by role: partner and operator lists need GET /api/partners
 // and GET /api/users, which only SUPERVISOR/ADMIN may call.
-import { html, useEffect, useMemo, useState } from '../lib.js';
+import { html, useEffect, useMemo, useRef, useState } from '../lib.js';
 import {
-	t, formatDateTime, statusInfo, consentStatusInfo, personName, LEAD_STATUS_OPTIONS,
+	t, tn, formatDateTime, statusInfo, consentStatusInfo, personName, LEAD_STATUS_OPTIONS,
 } from '../i18n.js';
 import { api } from '../api.js';
 import { navigate, Link } from '../router.js';
@@ -127,20 +127,35 @@ export default function LeadsScreen({ params, location, user }) {
 	const queryKey = JSON.stringify(query);
 	const list = useAsync((signal) => api.get('/api/leads', { query, signal }), [queryKey]);
 
+	/**
+	 * Changes filters in the URL (page 1 unless the page is changed). Reads the
+	 * location now, not from this render: the debounced search may call it
+	 * after another navigation (e.g. to another lead) has happened.
+	 */
 	function setFilters(change, replace = false) {
-		const next = { ...filters, ...change };
+		const next = { ...readFilters(new URLSearchParams(window.location.search)), ...change };
 		if (!('page' in change)) next.page = 1;
-		const base = params.id ? `/leads/${encodeURIComponent(params.id)}` : '/leads';
-		navigate(base + filtersToSearch(next), { replace });
+		navigate(window.location.pathname + filtersToSearch(next), { replace });
 	}
 
 	function openLead(lead) {
-		navigate(`/leads/${encodeURIComponent(lead.id)}${filtersToSearch(filters)}`);
+		navigate(`/leads/${encodeURIComponent(lead.id)}${window.location.search}`);
 	}
 
 	function closeLead() {
-		navigate('/leads' + filtersToSearch(filters));
+		refocus.current = params.id;
+		navigate('/leads' + window.location.search);
 	}
+
+	// After the detail closes, focus returns to the lead's row, also when the
+	// list was reloaded meanwhile (the dialog's opener element is then gone).
+	const refocus = useRef(null);
+	useEffect(() => {
+		if (params.id || !refocus.current || list.loading) return;
+		const row = document.querySelector(`tr[data-row-key="${CSS.escape(refocus.current)}"]`);
+		refocus.current = null;
+		if (row && !row.contains(document.activeElement)) row.focus({ preventScroll: true });
+	}, [params.id, list.loading, list.data]);
 
 	function onCreated(created) {
 		setCreating(false);
@@ -164,7 +179,7 @@ export default function LeadsScreen({ params, location, user }) {
 			? (lead.assignedUser.fullName || lead.assignedUser.email)
 			: html`<span class="muted">${t('leads.nobody')}</span>`) },
 		{ key: 'partner', label: t('leads.col.partner'), render: (lead) => (lead.partner ? lead.partner.name : lead.partnerId) },
-		{ key: 'created', label: t('leads.col.created'), render: (lead) => formatDateTime(lead.leadCreatedAt) },
+		{ key: 'created', label: t('leads.col.created'), nowrap: true, render: (lead) => formatDateTime(lead.leadCreatedAt) },
 	], []);
 
 	if (params.id && denied && denied.id === params.id) return html`<${ErrorPage} kind=${denied.kind} />`;
@@ -177,8 +192,8 @@ export default function LeadsScreen({ params, location, user }) {
 
 	return html`<${PageHeader} title=${t('leads.title')}
 			subtitle=${[partnerName ? t('leads.subtitlePartner', { name, partner: partnerName }) : t('leads.subtitle', { name }),
-				meta.total != null ? t('leads.total', { n: meta.total }) : null].filter(Boolean).join(' · ')}>
-			<button type="button" class="btn btn--success" onClick=${() => setCreating(true)}>${t('leads.add')}</button>
+				meta.total != null ? tn('leads.total', meta.total) : null].filter(Boolean).join(' · ')}>
+			${user.role !== 'AUDITOR' && html`<button type="button" class="btn btn--success" onClick=${() => setCreating(true)}>${t('leads.add')}</button>`}
 		</${PageHeader}>
 		<${ErrorBanner} message=${list.error ? (list.error.message || t('leads.loadFailed')) : null} onRetry=${list.reload} />
 		<section class="card list-card">

@@ -152,8 +152,9 @@ export default function PartnersScreen({ location }) {
 	const query = { page: filters.page, perPage: PER_PAGE, status: filters.status || undefined, search: filters.search.trim() || undefined };
 	const list = useAsync((signal) => api.get('/api/partners', { query, signal }), [JSON.stringify(query)]);
 
+	/** Changes filters in the URL (read now: the debounced search may call this late). */
 	function setFilters(change, replace = false) {
-		const next = { ...filters, ...change };
+		const next = { ...readFilters(new URLSearchParams(window.location.search)), ...change };
 		if (!('page' in change)) next.page = 1;
 		navigate('/admin/partners' + toSearch(next), { replace });
 	}
@@ -175,7 +176,7 @@ export default function PartnersScreen({ location }) {
 			</div>`;
 		} },
 		{ key: 'notes', label: t('partners.col.notes'), render: (p) => (p.notes ? (p.notes.length > 80 ? p.notes.slice(0, 80) + '…' : p.notes) : t('common.emptyValue')) },
-		{ key: 'actions', label: t('partners.col.actions'), align: 'right', render: (p) => html`<button type="button"
+		{ key: 'actions', label: t('partners.col.actions'), align: 'right', nowrap: true, render: (p) => html`<button type="button"
 			class="btn btn--ghost btn--small" aria-label=${t('partners.editNamed', { name: p.name })}
 			onClick=${() => setDialog({ partner: p })}>${t('partners.edit')}</button>` },
 	];

@@ -10,7 +10,7 @@ import { html, useEffect, useRef, useState } from '../lib.js';
 import { t, roleLabel } from '../i18n.js';
 import { routes } from '../routes.js';
 import { hasRole } from '../roles.js';
-import { Link } from '../router.js';
+import { Link, matchRoute } from '../router.js';
 import { logout } from '../session.js';
 import { Icon } from '../components/icons.js';
 import { toast } from '../components/toast.js';
@@ -23,6 +23,13 @@ export function initials(name) {
 	if (words.length === 0) return 'IZ';
 	if (words.length === 1) return words[0].slice(0, 2).toUpperCase();
 	return (words[0][0] + words[words.length - 1][0]).toUpperCase();
+}
+
+/** Two paths served by the same screen module (e.g. /leads and /leads/:id). */
+function sameScreen(a, b) {
+	const x = matchRoute(a);
+	const y = matchRoute(b);
+	return Boolean(x && y && x.route.load === y.route.load);
 }
 
 function isActive(path, pathname) {
@@ -87,13 +94,18 @@ export function Shell({ user, location, children }) {
 	const main = useRef(null);
 	const firstPath = useRef(location.pathname);
 
-	// After an in-app navigation, move focus to the new page's content so
-	// screen-reader and keyboard users start there (not on the first load).
+	// After an in-app navigation to another screen, move focus to the new
+	// page's content so screen-reader and keyboard users start there (not on
+	// the first load). Not when the same screen stays (e.g. a lead's detail
+	// dialog opening over the list: the dialog manages focus itself).
+	const lastPath = useRef(location.pathname);
 	useEffect(() => {
-		if (location.pathname !== firstPath.current && main.current) {
-			firstPath.current = null;
-			main.current.focus({ preventScroll: true });
-		}
+		const previous = lastPath.current;
+		lastPath.current = location.pathname;
+		if (location.pathname === firstPath.current || !main.current) return;
+		firstPath.current = null;
+		if (sameScreen(previous, location.pathname) || document.querySelector('[aria-modal="true"]')) return;
+		main.current.focus({ preventScroll: true });
 	}, [location.pathname]);
 
 	function onNavigate() {

@@ -215,8 +215,9 @@ export default function UsersScreen({ location, user }) {
 	const partners = useAsync((signal) => api.get('/api/partners', { query: { page: 1, perPage: 100 }, signal })
 		.then((r) => (r.data || []).slice().sort((a, b) => a.name.localeCompare(b.name, 'pl'))), []);
 
+	/** Changes filters in the URL (read now: the debounced search may call this late). */
 	function setFilters(change, replace = false) {
-		const next = { ...filters, ...change };
+		const next = { ...readFilters(new URLSearchParams(window.location.search)), ...change };
 		if (!('page' in change)) next.page = 1;
 		navigate('/admin/users' + toSearch(next), { replace });
 	}
@@ -233,7 +234,7 @@ export default function UsersScreen({ location, user }) {
 		{ key: 'role', label: t('users.col.role'), render: (u) => html`<${Pill} tone="blue">${roleLabel(u.role)}</${Pill}>` },
 		{ key: 'status', label: t('users.col.status'), render: (u) => html`<span class=${'badge badge--' + (STATUS_TONE[u.status] || 'neutral')}>${userStatusLabel(u.status)}</span>` },
 		{ key: 'partner', label: t('users.col.partner'), render: (u) => (u.partner ? u.partner.name : t('common.emptyValue')) },
-		{ key: 'actions', label: t('users.col.actions'), align: 'right', render: (u) => {
+		{ key: 'actions', label: t('users.col.actions'), align: 'right', nowrap: true, render: (u) => {
 			const allowed = canManage(user, u);
 			const name = u.fullName || u.email;
 			return html`<div class="row-actions">
