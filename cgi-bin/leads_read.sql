@@ -276,6 +276,7 @@ SELECT json_build_object(
 	'statusHistory', coalesce((SELECT json_agg(json_build_object('id', h.id, 'leadId', h."leadId",
 		'oldStatus', h."oldStatus", 'newStatus', h."newStatus", 'changedById', h."changedById",
 		'timestamp', izzy_ts(h."timestamp"), 'reason', h.reason,
+		'reasonCode', h."reasonCode", 'override', h.override,
 		'changedBy', CASE WHEN hu.id IS NOT NULL THEN
 			json_build_object('id', hu.id, 'fullName', hu."fullName", 'email', hu.email) END)
 		ORDER BY h."timestamp" DESC, h.id DESC)

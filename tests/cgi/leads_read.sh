@@ -415,6 +415,7 @@ is "$(jq_body '[.notes[] | .content + ":" + (.author.fullName // "system")] | jo
 	"detail: notes newest first, with author (null for system notes)"
 is "$(jq_body '[.statusHistory[] | .oldStatus + ">" + .newStatus + ":" + (.changedBy.email // "-") + ":" + (.reason // "-")] | join(",")')" \
 	"FIRST_CONTACT>FOLLOW_UP:-:Automat,NEW>FIRST_CONTACT:operator-a@example.com:-" "detail: status history newest first with who changed it (FR-21)"
+is "$(jq_body '.statusHistory[0] | [(.reasonCode|tostring), (.override|tostring)] | join("|")')" "null|false" "detail: status history carries the reason code and the override flag"
 is "$(jq_body '[(.auditLogs|length|tostring), .auditLogs[0].user.email, .auditLogs[0].newValue] | join("|")')" "1|operator-a@example.com|FOLLOW_UP" "detail: audit log with users for staff"
 is "$(jq_body '.documents[0] | [.filePath, (has("storageKey")|tostring)] | join("|")')" "/uploads/$D/a.pdf|false" "detail: no storageKey, even for ADMIN"
 is "$(jq_body '.applicationForm | [.formData.pesel, (.unlockHistory|tostring), (.isClientActive|tostring)] | join("|")')" "44051401359|[]|false" \
