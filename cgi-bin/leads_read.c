@@ -774,9 +774,7 @@ concat3(struct req *r, const char *a, const char *b, const char *c)
 
 	if (out == NULL)
 		return NULL;
-	memcpy(out, a, la);
-	memcpy(out + la, b, lb);
-	memcpy(out + la + lb, c, lc + 1);
+	stpcpy(stpcpy(stpcpy(out, a), b), c);
 	return out;
 }
 
