@@ -82,6 +82,38 @@ for _ in $(seq 1 50); do
 done
 is "$STATUS" 200 "a killed worker is restarted by the supervisor"
 
+# --- the staff API through nginx ------------------------------------------------------------
+req GET /api/users ""
+is "$STATUS:$(printf '%s' "$BODY" | jq -r '.meta.total >= 2')" "200:true" "users list through nginx"
+req POST /api/partners '{"name":"Auto Dealer HTTP","contact":{"email":"biuro@dealer.pl"}}'
+is "$STATUS" 201 "partner created through nginx"
+PARTNER=$(printf '%s' "$BODY" | jq -r .id)
+req GET /api/consent-templates ""
+is "$STATUS:$(printf '%s' "$BODY" | jq -r '.data | length')" "200:4" "consent templates through nginx"
+TPL=$(printf '%s' "$BODY" | jq -r '.data[0].id')
+lead=$(jq -cn --arg p "$PARTNER" --arg t "$TPL" '{partnerId:$p, customer:{firstName:"Zofia",lastName:"Przezhttp",email:"zofia@example.pl",postalCode:"00-950"},consents:[{templateId:$t,version:1,given:true}]}')
+req POST /api/leads "$lead" -H 'X-Forwarded-For: 198.51.100.23'
+is "$STATUS:$(printf '%s' "$BODY" | jq -r .status)" "201:NEW" "lead created through nginx"
+LEAD=$(printf '%s' "$BODY" | jq -r .id)
+is "$(psql_q "SELECT \"ipAddress\" || ' ' || \"consentMethod\" FROM \"ConsentRecord\" WHERE \"leadId\" = '$LEAD'")" \
+	"198.51.100.23 PHONE_CALL" "consent evidence carries the client address from nginx"
+req GET "/api/leads?search=przezhttp" ""
+is "$STATUS:$(printf '%s' "$BODY" | jq -r '[.meta.total, .data[0].id, .data[0].consentStatus] | map(tostring) | join(",")')" \
+	"200:1,$LEAD,missing_required" "search finds it, with its consent status (two required consents still missing)"
+req GET "/api/leads/$LEAD" ""
+is "$STATUS:$(printf '%s' "$BODY" | jq -r .customerProfile.lastName)" "200:Przezhttp" "detail through nginx"
+req POST "/api/leads/$LEAD/notes" '{"content":"Telefon do klientki"}'
+is "$STATUS" 201 "note through nginx"
+req PATCH "/api/leads/$LEAD/customer" '{"postalCode":"00950"}'
+is "$STATUS:$(printf '%s' "$BODY" | jq -r '.issues[0].message')" "400:Nieprawidłowy kod pocztowy" "validation issues through nginx"
+OPJAR=$T_VAR/op-cookies
+curl -s -o /dev/null -c "$OPJAR" -H 'Content-Type: application/json' \
+	--data '{"email":"operator@example.com","password":"Operator123!"}' "$BASE/api/auth/login"
+STATUS=$(curl -s -o "$T_VAR/body" -w '%{http_code}' -b "$OPJAR" "$BASE/api/users")
+is "$STATUS:$(cat "$T_VAR/body")" '403:{"message":"Forbidden"}' "an operator may not list users"
+STATUS=$(curl -s -o "$T_VAR/body" -w '%{http_code}' -b "$OPJAR" "$BASE/api/leads/$LEAD")
+is "$STATUS:$(cat "$T_VAR/body")" '403:{"message":"Access denied"}' "nor open another partner's unassigned lead"
+
 # --- logout -------------------------------------------------------------------------------------
 req POST /api/auth/logout ""
 is "$STATUS" 204 "logout through nginx"
