@@ -1,13 +1,15 @@
 /*
  * leads_write: the changes to one lead (spec/api.md §4.6, §4.7, §7.3, §7.10):
  * status transitions with history, customer and vehicle data, financing
- * applications, admin assignment, notes, e-mail drafts, signed offer links,
- * GDPR anonymisation and merging duplicates.  Every handler starts with
- * lead_access() (SR-14); OPERATOR writes meet the client-activity guard there.
+ * applications, admin assignment, notes, e-mail to the customer and its
+ * drafts, signed offer links, GDPR anonymisation and merging duplicates.
+ * Every handler starts with lead_access() (SR-14); OPERATOR writes meet the
+ * client-activity guard there.
  * Lead writes, their history and their audit rows share one transaction.
  */
 #include "config.h"
 
+#include <ctype.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,11 +23,13 @@
 #include "common/audit.h"
 #include "common/cfg.h"
 #include "common/db.h"
+#include "common/html.h"
 #include "common/http.h"
 #include "common/id.h"
 #include "common/leadaccess.h"
 #include "common/log.h"
 #include "common/offerlink.h"
+#include "common/outbox.h"
 #include "common/role.h"
 #include "common/valid.h"
 
@@ -354,6 +358,32 @@ static const struct field draft_fields[DRAFT__MAX] = {
 };
 static const struct field_table draft_in = FIELD_TABLE(draft_fields);
 
+/* Blank entries are dropped; the rest are http(s) URLs (SR-23). */
+#define EMAIL_LINKS_MAX 20
+static const struct field email_link = { "link", FT_STRING, F_TRIM, 0, 2048, NULL, NULL, NULL,
+	url_or_empty, "Invalid url" };
+enum email_key {
+	EMAIL_MESSAGE,
+	EMAIL_LINKS,
+	EMAIL_SUBJECT,
+	EMAIL_REPLY_TO,
+	EMAIL_QUOTED_TEXT,
+	EMAIL_QUOTED_HTML,
+	EMAIL__MAX
+};
+/* The limits keep one mail far below the 1 MiB body cap and a mail server's. */
+static const struct field email_fields[EMAIL__MAX] = {
+	[EMAIL_MESSAGE] = { "message", FT_STRING, F_REQUIRED | F_TRIM | F_MULTILINE, 1, 10000 },
+	[EMAIL_LINKS] = { "links", FT_ARRAY, F_NULLABLE, 0, EMAIL_LINKS_MAX, NULL, NULL,
+	    &email_link },
+	/* One line: control characters (CR/LF) are refused, so no header injection (SR-24). */
+	[EMAIL_SUBJECT] = { "subject", FT_STRING, F_NULLABLE | F_TRIM, 0, 200 },
+	[EMAIL_REPLY_TO] = { "replyToNoteId", FT_CUID, F_NULLABLE, 0, 0 },
+	[EMAIL_QUOTED_TEXT] = { "quotedText", FT_STRING, F_NULLABLE | F_MULTILINE, 0, 20000 },
+	[EMAIL_QUOTED_HTML] = { "quotedHtml", FT_STRING, F_NULLABLE | F_MULTILINE, 0, 50000 },
+};
+static const struct field_table email_in = FIELD_TABLE(email_fields);
+
 enum offer_key { OFFER_BASE, OFFER_DISCOUNT, OFFER_DAYS, OFFER__MAX };
 static const struct field offer_fields[OFFER__MAX] = {
 	[OFFER_BASE] = { "baseUrl", FT_URL, F_REQUIRED | F_TRIM, 0, 0 },
@@ -383,6 +413,7 @@ static int leads_assignment(struct req *);
 static int leads_note(struct req *);
 static int leads_draft_save(struct req *);
 static int leads_draft_get(struct req *);
+static int leads_email(struct req *);
 static int leads_offer_link(struct req *);
 static int leads_offer_verify(struct req *);
 static int leads_anonymize(struct req *);
@@ -403,6 +434,7 @@ const struct route leads_write_routes[] = {
 	{ HTTP_POST, "/api/leads/:id/notes", leads_note, ROLES_STAFF, &note_in, NULL },
 	{ HTTP_POST, "/api/leads/:id/email/draft", leads_draft_save, ROLES_STAFF, &draft_in, NULL },
 	{ HTTP_GET, "/api/leads/:id/email/draft", leads_draft_get, ROLES_STAFF, NULL, NULL },
+	{ HTTP_POST, "/api/leads/:id/email", leads_email, ROLES_STAFF, &email_in, NULL },
 	{ HTTP_POST, "/api/leads/:id/offer-link", leads_offer_link, ROLES_STAFF, &offer_in, NULL },
 	{ HTTP_POST, "/api/leads/:id/anonymize", leads_anonymize, ROLES_ADMIN, NULL, NULL },
 	{ HTTP_POST, "/api/leads/:id/merge", leads_merge, ROLES_MANAGERS, &merge_in, NULL },
@@ -1229,6 +1261,258 @@ leads_draft_get(struct req *r)
 		return http_fail_db(r);
 	draft = cell(r, res, 0);
 	return http_ok_raw(r, draft != NULL ? draft : "null");
+}
+
+/* --- e-mail to the customer --------------------------------------------- */
+
+#define EMAIL_SUBJECT_DEFAULT "Wiadomość z Carsalon.pl"
+/* Pieces of a body: message (3), five per link, the block's end and the quote (3). */
+#define BODY_PARTS (8 + 5 * EMAIL_LINKS_MAX)
+
+/* True when s has a character other than white space. */
+static bool
+not_blank(const char *s)
+{
+	for (; s != NULL && *s != '\0'; s++)
+		if (!isspace((unsigned char)*s))
+			return true;
+	return false;
+}
+
+/* The n strings of parts, one after the other, in one arena string; NULL when out of memory. */
+static char *
+join(struct req *r, const char *const *parts, size_t n)
+{
+	size_t len = 0;
+	char *out, *o;
+
+	for (size_t i = 0; i < n; i++) {
+		if (parts[i] == NULL)
+			return NULL;
+		len += strlen(parts[i]);
+	}
+	if ((out = arena_alloc(r->mem, len + 1)) == NULL)
+		return NULL;
+	o = out;
+	for (size_t i = 0; i < n; i++) {
+		size_t l = strlen(parts[i]);
+		memcpy(o, parts[i], l);
+		o += l;
+	}
+	*o = '\0';
+	return out;
+}
+
+/*
+ * url (an absolute http(s) URL, checked by the field table) with the
+ * campaign parameters of §4.6.12 appended to its query, before any
+ * fragment; a bare origin gains the "/" path a browser's URL serialiser
+ * writes.  NULL when out of memory.
+ */
+static char *
+track_link(struct req *r, const char *url)
+{
+	const char *host = strstr(url, "://"), *rest, *frag, *sep;
+	size_t headlen;
+
+	host = host != NULL ? host + 3 : url;
+	rest = host + strcspn(host, "/?#");
+	frag = strchr(rest, '#');
+	headlen = frag != NULL ? (size_t)(frag - url) : strlen(url);
+	if (memchr(rest, '?', headlen - (size_t)(rest - url)) == NULL)
+		sep = "?";
+	else if (url[headlen - 1] == '?' || url[headlen - 1] == '&')
+		sep = "";
+	else
+		sep = "&";
+	return arena_printf(r->mem,
+	    "%.*s%s%.*s%sutm_source=izzy-crm&utm_medium=email&utm_campaign=lead-%s%s",
+	    (int)(rest - url), url, *rest == '/' ? "" : "/", (int)(headlen - (size_t)(rest - url)),
+	    rest, sep, r->id, frag != NULL ? frag : "");
+}
+
+/* One path segment of a link title, percent-decoded when that gives clean UTF-8. */
+static char *
+title_segment(struct req *r, const char *s, size_t n)
+{
+	char *raw = arena_strndup(r->mem, s, n), *dec = arena_alloc(r->mem, n + 1);
+
+	if (raw == NULL || dec == NULL)
+		return NULL;
+	if (!valid_urldecode(dec, raw, n) || !valid_utf8(dec, strlen(dec)))
+		return raw;
+	for (const char *p = dec; *p != '\0'; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			return raw;
+	return dec;
+}
+
+/*
+ * The text of a link in the HTML body (§4.6.12, FR-62): "Make Model" when
+ * the URL's path holds /samochod/<Make>/<Model> (the model's dashes as
+ * spaces), else the URL itself.  Not escaped yet; NULL when out of memory.
+ */
+static const char *
+link_title(struct req *r, const char *url)
+{
+	const char *host = strstr(url, "://"), *path, *make, *model;
+	char *p, *mk, *md;
+	size_t mlen, dlen;
+
+	host = host != NULL ? host + 3 : url;
+	path = host + strcspn(host, "/?#");
+	if ((p = arena_strndup(r->mem, path, strcspn(path, "?#"))) == NULL)
+		return NULL;
+	if ((make = strstr(p, "/samochod/")) == NULL)
+		return url;
+	make += strlen("/samochod/");
+	mlen = strcspn(make, "/");
+	if (mlen == 0 || make[mlen] != '/')
+		return url;
+	model = make + mlen + 1;
+	if ((dlen = strcspn(model, "/")) == 0)
+		return url;
+	if ((mk = title_segment(r, make, mlen)) == NULL ||
+	    (md = title_segment(r, model, dlen)) == NULL)
+		return NULL;
+	for (char *q = md; *q != '\0'; q++)
+		if (*q == '-')
+			*q = ' ';
+	return arena_printf(r->mem, "%s %s", mk, md);
+}
+
+/*
+ * POST /api/leads/:id/email, OPERATOR (scoped: SR-14 fix; client guard),
+ * SUPERVISOR, ADMIN (§4.6.12, FR-62, SR-24).
+ * {message: 1-10000 trimmed, links?: up to 20 http(s) URLs (blank dropped),
+ * subject?: up to 200 trimmed (blank: "Wiadomość z Carsalon.pl"),
+ * replyToNoteId?: a note of this lead, quotedText?, quotedHtml?}.
+ * 400 validation; 404 Lead not found; 403 Access denied; 409 CLIENT_ACTIVE;
+ * 409 "Lead is anonymized"; 404 "Lead or customer email not found";
+ * 404 "Note not found" (replyToNoteId of another lead or none);
+ * 400 "Invalid recipient or subject" (not a single line: header injection);
+ * 500 "Failed to send email" when the mail cannot be queued.
+ * Nothing is sent here: one transaction queues the mail in the Outbox (text
+ * plus HTML in which every supplied text is escaped; quotedHtml is kept in
+ * the note's metadata only, the HTML quote is the escaped quotedText) and
+ * adds the EMAIL_SENT note (metadata with outboxId and delivery QUEUED)
+ * and AuditLog email_sent {noteId, outboxId}.  Links carry utm parameters.
+ * 200 (not 201, COMPAT): the note with its author.  The draft stays.
+ */
+static int
+leads_email(struct req *r)
+{
+	const struct value *v = r->in->v, *links = &v[EMAIL_LINKS];
+	const char *message = v[EMAIL_MESSAGE].s, *reply_to = str_or_null(&v[EMAIL_REPLY_TO]);
+	const char *quoted_text = str_or_null(&v[EMAIL_QUOTED_TEXT]);
+	const char *quoted_html = str_or_null(&v[EMAIL_QUOTED_HTML]);
+	const char *subject = str_or_null(&v[EMAIL_SUBJECT]), *to, *links_json, *text, *html;
+	const char *tparts[BODY_PARTS], *hparts[BODY_PARTS], *resp, *audit_new, *outbox_id;
+	size_t nt = 0, nh = 0, nlinks = 0;
+	char note_id[ID_SIZE], *dedupe;
+	struct lead_ref ref;
+	cJSON *tracked;
+	PGresult *res;
+
+	if (lead_access(r, r->id, LEAD_WRITE, &ref) == -1)
+		return 0;
+	if (ref.anonymized)
+		return http_fail(r, 409, NULL, ANONYMIZED_MSG);
+	{
+		const char *p[1] = { r->id };
+		res = db_query(
+		    r->db, r->mem, &leads_write_sql[SQL_LEADS_WRITE_EMAIL_RECIPIENT], 1, p);
+	}
+	if (res == NULL)
+		return http_fail_db(r);
+	if ((to = cell(r, res, 0)) == NULL)
+		return http_fail(r, 404, NULL, "Lead or customer email not found");
+	if (reply_to != NULL) {
+		const char *p[2] = { reply_to, r->id };
+		if ((res = db_query(r->db, r->mem,
+			 &leads_write_sql[SQL_LEADS_WRITE_EMAIL_REPLY_NOTE], 2, p)) == NULL)
+			return http_fail_db(r);
+		if (PQntuples(res) != 1)
+			return http_fail(r, 404, NULL, "Note not found");
+	}
+	if (subject == NULL)
+		subject = EMAIL_SUBJECT_DEFAULT;
+	/* The field table refuses CR/LF in the subject; the stored address is
+	 * checked here, with outbox_mail's rule, so that its refusal is a 400. */
+	if (strpbrk(to, "\r\n,;") != NULL || strpbrk(subject, "\r\n") != NULL)
+		return http_fail(r, 400, NULL, "Invalid recipient or subject");
+	if (!not_blank(quoted_text))
+		quoted_text = NULL;
+
+	/* Both bodies piece by piece (§4.6.12): message, "Links:" block, quote. */
+	if ((tracked = cJSON_CreateArray()) == NULL)
+		return fail_500(r);
+	tparts[nt++] = message;
+	hparts[nh++] = "<p>";
+	hparts[nh++] = html_escape_lines(r->mem, message);
+	hparts[nh++] = "</p>";
+	for (size_t i = 0; links->present && !links->null && i < links->n; i++) {
+		const char *url = links->arr[i].s, *link, *title;
+		if (url == NULL || url[0] == '\0')
+			continue;
+		if ((link = track_link(r, url)) == NULL || (title = link_title(r, link)) == NULL ||
+		    !cJSON_AddItemToArray(tracked, cJSON_CreateString(link))) {
+			cJSON_Delete(tracked);
+			return fail_500(r);
+		}
+		tparts[nt++] = nlinks == 0 ? "\n\nLinks:\n- " : "\n- ";
+		tparts[nt++] = link;
+		hparts[nh++] = nlinks == 0 ? "<p>Links:<br><a href=\"" : "<br><a href=\"";
+		hparts[nh++] = html_escape(r->mem, link);
+		hparts[nh++] = "\">";
+		hparts[nh++] = html_escape(r->mem, title);
+		hparts[nh++] = "</a>";
+		nlinks++;
+	}
+	if (nlinks > 0)
+		hparts[nh++] = "</p>";
+	if (quoted_text != NULL) {
+		tparts[nt++] = "\n\n";
+		tparts[nt++] = quoted_text;
+		hparts[nh++] = "<hr><div style=\"color:#6b7280\">";
+		hparts[nh++] = html_escape_lines(r->mem, quoted_text);
+		hparts[nh++] = "</div>";
+	}
+	if ((links_json = json_text(r, tracked)) == NULL || (text = join(r, tparts, nt)) == NULL ||
+	    (html = join(r, hparts, nh)) == NULL || id_new(note_id) == -1 ||
+	    (dedupe = arena_printf(r->mem, "lead_email:%s", note_id)) == NULL)
+		return fail_500(r);
+
+	if (db_begin(r->db) == -1)
+		return http_fail_db(r);
+	if (outbox_mail(r->db, r->mem,
+		&(struct outbox_mail){ to, subject, text, html, "lead_email", r->id, dedupe }) ==
+	    -1) {
+		db_rollback(r->db);
+		return http_fail(r, 500, NULL, "Failed to send email");
+	}
+	{
+		const char *p[12] = { note_id, r->id, r->user->id, message, r->user->email, to,
+			subject, links_json, html, reply_to, quoted_html, dedupe };
+		res = db_query(
+		    r->db, r->mem, &leads_write_sql[SQL_LEADS_WRITE_EMAIL_NOTE_INSERT], 12, p);
+	}
+	if (res == NULL)
+		return tx_fail_db(r);
+	if ((resp = cell(r, res, 0)) == NULL || (audit_new = cell(r, res, 1)) == NULL ||
+	    (outbox_id = cell(r, res, 2)) == NULL) {
+		log_error("leads", "lead %s: queued mail %s not found", r->id, dedupe);
+		db_rollback(r->db);
+		return http_fail(r, 500, NULL, "Failed to send email");
+	}
+	if (audit_log(r->db, r->mem,
+		&(struct audit_entry){
+		    r->id, r->user->id, "email_sent", "notes", NULL, audit_new, NULL }) == -1 ||
+	    db_commit(r->db) == -1)
+		return tx_fail_db(r);
+	log_info("leads", "lead %s e-mail note %s queued as %s (%zu link(s)) by %s", r->id, note_id,
+	    outbox_id, nlinks, r->user->id);
+	return http_ok_raw(r, resp);
 }
 
 /* --- offer links -------------------------------------------------------- */

@@ -1,9 +1,9 @@
 -- Statements of cgi-bin/leads_write.c: status, customer, vehicles, financing,
--- assignment, notes, drafts, anonymisation and merge of one lead.  Parameters
--- are text with explicit casts; responses are JSON built here (timestamps
--- through izzy_ts, money through izzy_money).  "Patch" parameters are JSON
--- objects holding only the keys the client sent, so "absent = unchanged" and
--- "null = clear" stay distinct without building SQL.
+-- assignment, notes, drafts, e-mail, anonymisation and merge of one lead.
+-- Parameters are text with explicit casts; responses are JSON built here
+-- (timestamps through izzy_ts, money through izzy_money).  "Patch" parameters
+-- are JSON objects holding only the keys the client sent, so "absent =
+-- unchanged" and "null = clear" stay distinct without building SQL.
 
 -- name: leads_write_lock
 -- The lead's state under a row lock, for checks that must hold until commit.
@@ -200,6 +200,44 @@ SELECT json_build_object('id', d.id, 'leadId', d."leadId", 'userId', d."userId",
 	'subject', d.subject, 'body', d.body, 'links', to_json(d.links),
 	'createdAt', izzy_ts(d."createdAt"), 'updatedAt', izzy_ts(d."updatedAt"))
 FROM "MessageDraft" d WHERE d."leadId" = $1 AND d."userId" = $2
+
+-- name: leads_write_email_recipient
+-- The customer's address; no row or NULL when there is none (api.md section 4.6.12).
+SELECT nullif(btrim(c.email), '') FROM "CustomerProfile" c WHERE c."leadId" = $1
+
+-- name: leads_write_email_reply_note
+-- The note replied to, only if it belongs to the lead (SR-16).
+SELECT id FROM "LeadNote" WHERE id = $1 AND "leadId" = $2
+
+-- name: leads_write_email_note_insert
+-- The EMAIL_SENT note of a mail queued in the same transaction: its metadata
+-- names the Outbox row, found by the dedupeKey it was queued with ($12), and
+-- the delivery state; the worker records the outcome.  No row when the
+-- Outbox row is missing.  Returns the lead note of api.md section 4.5 (with
+-- author) and the email_sent audit value (ids only, no addresses).
+--   $1 note id  $2 lead  $3 author  $4 message  $5 from  $6 to  $7 subject
+--   $8 tracked links (JSON array)  $9 HTML body  $10 replyToNoteId
+--   $11 quotedHtml (kept here only, never in the HTML body: SR-22)
+WITH o AS (
+	SELECT id FROM "Outbox" WHERE "dedupeKey" = $12
+), n AS (
+	INSERT INTO "LeadNote" (id, "leadId", "authorId", content, type, metadata)
+	SELECT $1, $2, $3, $4, 'EMAIL_SENT', jsonb_build_object(
+	           'from', $5::text, 'to', $6::text, 'subject', $7::text, 'links', $8::jsonb,
+	           'direction', 'OUTGOING', 'html', $9::text, 'messageId', gen_random_uuid()::text,
+	           'replyToNoteId', $10::text, 'quotedHtml', $11::text, 'outboxId', o.id,
+	           'delivery', 'QUEUED')
+	FROM o
+	RETURNING id, "leadId", "authorId", content, link, type, metadata, "createdAt"
+)
+SELECT json_build_object('id', n.id, 'leadId', n."leadId", 'authorId', n."authorId",
+           'content', n.content, 'link', n.link, 'type', n.type, 'metadata', n.metadata,
+           'createdAt', izzy_ts(n."createdAt"),
+           'author', (SELECT json_build_object('id', u.id, 'fullName', u."fullName", 'email', u.email)
+                        FROM "User" u WHERE u.id = n."authorId")),
+       json_build_object('noteId', n.id, 'outboxId', n.metadata->>'outboxId'),
+       n.metadata->>'outboxId'
+FROM n
 
 -- name: leads_write_anonymize
 -- SR-42 / FR-38 in one statement: every personal datum of the lead's client,

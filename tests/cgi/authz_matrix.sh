@@ -34,6 +34,7 @@ ROUTES=(
 	"POST|/api/leads/:id/notes|{\"content\":\"matrix\"}|$STAFF"
 	"POST|/api/leads/:id/email/draft|{\"message\":\"matrix\"}|$STAFF"
 	"GET|/api/leads/:id/email/draft||$STAFF"
+	"POST|/api/leads/:id/email|{\"message\":\"matrix\"}|$STAFF"
 	"POST|/api/leads/:id/offer-link|{\"baseUrl\":\"https://x.pl/o\",\"discountPln\":1}|$STAFF"
 	"POST|/api/leads/:id/merge|{\"targetLeadId\":\"@TARGET@\"}|SUPERVISOR ADMIN"
 	"POST|/api/leads/:id/anonymize||ADMIN"
@@ -122,7 +123,7 @@ for a in "${ACTORS[@]}"; do
 			sql+="INSERT INTO \"Lead\" (id, \"partnerId\", \"assignedUserId\", \"createdByUserId\")
 				VALUES ('$id', '${LP[$name,$k]}', $(sqlv "${LA[$name,$k]}"), $(sqlv "${LC[$name,$k]}"));"
 		fi
-		sql+="INSERT INTO \"CustomerProfile\" (id, \"leadId\", \"firstName\", \"lastName\") VALUES ('p$id', '$id', 'Maria', 'Matrix');"
+		sql+="INSERT INTO \"CustomerProfile\" (id, \"leadId\", \"firstName\", \"lastName\", email) VALUES ('p$id', '$id', 'Maria', 'Matrix', '$id@matrix.test');"
 		LEAD[$name,$k]=$id
 	done
 	psql_q "$sql" >/dev/null

@@ -3,7 +3,8 @@
 # status transitions (spec/api.md §4.6.1, §7.3, data-model §3), customer,
 # vehicles, financing, assignment, notes, drafts, signed offer links (SR-30),
 # anonymisation (SR-42, checked against a pg_dump of the whole database),
-# merge (FR-28) and the operator client-activity guard (§2.5.3, FR-46).
+# merge (FR-28), the operator client-activity guard (§2.5.3, FR-46) and
+# e-mail to the customer through the outbox (§4.6.12, SR-24).
 # Run as plain CGI against a private PostgreSQL.
 . "$top_srcdir/tests/lib/testlib.sh"
 . "$top_srcdir/tests/lib/cgi.sh"
@@ -662,6 +663,128 @@ is "$(cs)" complete "consent status: everything given"
 psql_q "UPDATE \"ConsentRecord\" SET \"withdrawnAt\" = now() WHERE \"leadId\" = '$SC' AND \"consentType\" = 'PARTNER_DECLARATION'" >/dev/null
 is "$(cs)" missing_required "consent status: a withdrawn consent no longer counts (QUIRK fixed)"
 is "$(psql_q "SELECT json_array_length(izzy_lead_summary('$SC', false)->'consentRecords')")" 4 "summary: every consent record of the lead"
+
+# --- POST /api/leads/:id/email (§4.6.12, FR-62, SR-24) -----------------------------
+E=clemail00000000000000001
+mk_lead $E seed-partner FIRST_CONTACT "$OP_ID"
+E_TO=$E@example.com
+EOTHER=clemailother000000000001
+mk_lead $EOTHER other-partner NEW
+ENOMAIL=clemailnomail00000000001
+mk_lead $ENOMAIL seed-partner NEW
+psql_q "UPDATE \"CustomerProfile\" SET email = NULL WHERE \"leadId\" = '$ENOMAIL'" >/dev/null
+queued() { psql_q "SELECT count(*) FROM \"Outbox\" WHERE \"leadId\" = '$1' AND template = 'lead_email'"; }
+sent_notes() { psql_q "SELECT count(*) FROM \"LeadNote\" WHERE \"leadId\" = '$1' AND type = 'EMAIL_SENT'"; }
+MSG_E=$'Dzień dobry <script>alert("x")</script>\nPozdrawiam & do usłyszenia'
+QUOTE_E=$'> Pytanie klienta <b>?</b>\r\n> Drugi wiersz'
+QHTML_E='<p onclick="evil()">Pytanie</p><script>steal()</script>'
+BODY_E=$(jq -cn --arg m "  $MSG_E  " --arg q "$QUOTE_E" --arg h "$QHTML_E" \
+	'{subject:"  Oferta RAV4  ", message:$m, quotedText:$q, quotedHtml:$h,
+	  links:["https://carsalon.pl/samochod/Toyota/RAV4-hybrid?color=red#galeria", " ", "http://x.pl"]}')
+cgi_run POST /api/leads/$E/email "$BODY_E"
+is "$(msg)" "401:Missing authorization header" "email: no token is 401"
+cgi_run POST /api/leads/$E/email "$BODY_E" "$PART"
+is "$(msg)" "403:Forbidden" "email: partner roles are refused"
+cgi_run POST /api/leads/$E/email "$BODY_E" "$AUD"
+is "$(msg)" "403:Forbidden" "email: AUDITOR is refused"
+cgi_run POST /api/leads/$EOTHER/email "$BODY_E" "$OP"
+is "$(msg)" "403:Access denied" "email: operators are scoped (SEC fix)"
+cgi_run POST /api/leads/$NOLEAD/email "$BODY_E" "$ADMIN"
+is "$(msg)" "404:Lead not found" "email: unknown lead"
+cgi_run POST /api/leads/$ENOMAIL/email "$BODY_E" "$ADMIN"
+is "$(msg)" "404:Lead or customer email not found" "email: a customer without an address"
+psql_q "INSERT INTO \"Lead\" (id, \"partnerId\") VALUES ('clemailnoprofile000000001', 'seed-partner')" >/dev/null
+cgi_run POST /api/leads/clemailnoprofile000000001/email "$BODY_E" "$ADMIN"
+is "$(msg)" "404:Lead or customer email not found" "email: a lead without a customer profile"
+fp=$(lead_fp $E)
+bad_email() { # BODY WANT(status:path:code) NAME
+	cgi_run POST /api/leads/$E/email "$1" "$ADMIN"
+	is "$STATUS:$(jq_body '[.issues[0].path[]|tostring]|join(".")'):$(jq_body '.issues[0].code')" "$2" "email: $3"
+}
+bad_email '{}' "400:message:invalid_type" "message is required"
+bad_email '{"message":" \n\t "}' "400:message:too_small" "a blank message"
+bad_email "$(jq -cn --arg m "$(head -c 10001 /dev/zero | tr '\0' m)" '{message:$m}')" "400:message:too_big" "message over 10000 characters"
+bad_email '{"message":"x","subject":"Oferta\r\nBcc: ofiara@example.com"}' "400:subject:invalid_string" "no line break in the subject (header injection)"
+bad_email "$(jq -cn --arg s "$(head -c 201 /dev/zero | tr '\0' s)" '{message:"x",subject:$s}')" "400:subject:too_big" "subject over 200 characters"
+bad_email '{"message":"x","links":["javascript:alert(1)"]}' "400:links.0:invalid_string" "only http(s) links (SR-23)"
+bad_email '{"message":"x","links":["https://x.pl","data:text/html,<b>"]}' "400:links.1:invalid_string" "data: links are refused"
+bad_email "$(jq -cn --arg u "https://x.pl/$(head -c 2040 /dev/zero | tr '\0' u)" '{message:"x",links:[$u]}')" "400:links.0:too_big" "links over 2048 characters"
+bad_email "$(jq -cn '{message:"x",links:[range(21)|"https://x.pl/\(.)"]}')" "400:links:too_big" "at most 20 links"
+bad_email '{"message":"x","links":[1]}' "400:links.0:invalid_type" "links are strings"
+bad_email '{"message":"x","links":"https://x.pl"}' "400:links:invalid_type" "links is an array"
+bad_email '{"message":"x","replyToNoteId":"nope"}' "400:replyToNoteId:invalid_string" "replyToNoteId is a cuid"
+bad_email "$(jq -cn --arg q "$(head -c 20001 /dev/zero | tr '\0' q)" '{message:"x",quotedText:$q}')" "400:quotedText:too_big" "quotedText over 20000 characters"
+bad_email "$(jq -cn --arg q "$(head -c 50001 /dev/zero | tr '\0' q)" '{message:"x",quotedHtml:$q}')" "400:quotedHtml:too_big" "quotedHtml over 50000 characters"
+bad_email '{"message":"x","cc":"ktos@example.com"}' "400::unrecognized_keys" "no other recipients can be added"
+cgi_run POST /api/leads/$E/email '{"message":"x","replyToNoteId":"cnosuchnote00000000000001"}' "$ADMIN"
+is "$(msg)" "404:Note not found" "email: an unknown replyToNoteId"
+psql_q "INSERT INTO \"LeadNote\" (id, \"leadId\", content) VALUES ('cnoteofother0000000000001', '$EOTHER', 'cudza')" >/dev/null
+cgi_run POST /api/leads/$E/email '{"message":"x","replyToNoteId":"cnoteofother0000000000001"}' "$ADMIN"
+is "$(msg)" "404:Note not found" "email: a note of another lead cannot be replied to (SR-16)"
+is "$(lead_fp $E):$(queued $E)" "$fp:0" "email: refused requests queued and wrote nothing"
+
+cgi_run POST /api/leads/$E/email/draft '{"message":"szkic","subject":"Oferta RAV4"}' "$OP"
+is "$STATUS" 200 "email: the operator has a draft"
+cgi_run POST /api/leads/$E/email "$BODY_E" "$OP"
+is "$STATUS" 200 "email: an operator e-mails the client of its lead (200, COMPAT)"
+NOTE_E=$(jq_body .id)
+OUTBOX_E=$(psql_q "SELECT id FROM \"Outbox\" WHERE \"leadId\" = '$E' AND template = 'lead_email'")
+MSG_TRIM=$(printf '%s' "$MSG_E")
+is "$(jq_body '[.type, .authorId, .author.id, .author.email, .leadId, (.link|tostring), (.createdAt|test("^[0-9-]{10}T.*Z$")|tostring)]|join("|")')" \
+	"EMAIL_SENT|$OP_ID|$OP_ID|operator@example.com|$E|null|true" "email: the response is the lead note with its author"
+is "$(jq_body .content)" "$MSG_TRIM" "email: the note holds the trimmed message"
+L1="https://carsalon.pl/samochod/Toyota/RAV4-hybrid?color=red&utm_source=izzy-crm&utm_medium=email&utm_campaign=lead-$E#galeria"
+L2="http://x.pl/?utm_source=izzy-crm&utm_medium=email&utm_campaign=lead-$E"
+is "$(jq_body '.metadata | [.from, .to, .subject, .direction, .delivery, .outboxId, (.replyToNoteId|tostring), .quotedHtml, (.links|join(" "))] | join("|")')" \
+	"operator@example.com|$E_TO|Oferta RAV4|OUTGOING|QUEUED|$OUTBOX_E|null|$QHTML_E|$L1 $L2" \
+	"email: metadata (from, to, trimmed subject, direction, queued Outbox row, tracked links, quotedHtml kept)"
+is "$(jq_body '.metadata.messageId|test("^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")')" true "email: a random UUID as message id"
+is "$(psql_q "SELECT concat_ws('|', channel, recipient, subject, status, template, \"leadId\", \"dedupeKey\" IS NOT NULL) FROM \"Outbox\" WHERE id = '$OUTBOX_E'")" \
+	"EMAIL|$E_TO|Oferta RAV4|PENDING|lead_email|$E|t" "email: one Outbox row to the customer, nothing sent in the request"
+is "$(psql_q "SELECT \"bodyText\" FROM \"Outbox\" WHERE id = '$OUTBOX_E'")" \
+	"$MSG_TRIM"$'\n\nLinks:\n- '"$L1"$'\n- '"$L2"$'\n\n'"$QUOTE_E" "email: text body (message, links, quoted text)"
+is "$(psql_q "SELECT \"bodyHtml\" FROM \"Outbox\" WHERE id = '$OUTBOX_E'")" \
+	"<p>Dzień dobry &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;<br>Pozdrawiam &amp; do usłyszenia</p><p>Links:<br><a href=\"${L1//&/&amp;}\">Toyota RAV4 hybrid</a><br><a href=\"${L2//&/&amp;}\">${L2//&/&amp;}</a></p><hr><div style=\"color:#6b7280\">&gt; Pytanie klienta &lt;b&gt;?&lt;/b&gt;<br>&gt; Drugi wiersz</div>" \
+	"email: HTML body with every supplied text escaped, marketplace link titled (SR-24)"
+is "$(psql_q "SELECT (\"bodyHtml\" ~* '<script|onclick|steal') || '|' || (\"bodyHtml\" = (SELECT metadata->>'html' FROM \"LeadNote\" WHERE id = '$NOTE_E')) FROM \"Outbox\" WHERE id = '$OUTBOX_E'")" \
+	"false|true" "email: the client's quoted HTML never reaches the mail; the note keeps the HTML sent"
+is "$(psql_q "SELECT concat_ws('|', \"userId\", field, \"newValue\"::text, \"oldValue\" IS NULL, \"newValue\"::text LIKE '%@%') FROM \"AuditLog\" WHERE \"leadId\" = '$E' AND action = 'email_sent'")" \
+	"$OP_ID|notes|{\"noteId\": \"$NOTE_E\", \"outboxId\": \"$OUTBOX_E\"}|t|f" "email: AuditLog email_sent with ids, no addresses"
+is "$(psql_q "SELECT count(*) FROM \"MessageDraft\" WHERE \"leadId\" = '$E'")" 1 "email: the draft is not deleted by sending"
+
+cgi_run POST /api/leads/$E/email '{"message":"Krótko","subject":"   ","links":null,"replyToNoteId":"'$NOTE_E'","quotedText":"  "}' "$ADMIN"
+is "$STATUS:$(jq_body '[.metadata.subject, .metadata.replyToNoteId, (.metadata.links|length|tostring), (.metadata.quotedHtml|tostring), .author.email]|join("|")')" \
+	"200:Wiadomość z Carsalon.pl|$NOTE_E|0|null|admin@example.com" "email: default subject, a reply to a note of the lead"
+is "$(psql_q "SELECT concat_ws('|', subject, \"bodyText\", \"bodyHtml\") FROM \"Outbox\" WHERE id = '$(jq_body .metadata.outboxId)'")" \
+	"Wiadomość z Carsalon.pl|Krótko|<p>Krótko</p>" "email: no links and a blank quote add nothing"
+cgi_run POST /api/leads/$EOTHER/email '{"message":"Od przełożonego"}' "$SUP"
+is "$STATUS:$(queued $EOTHER)" "200:1" "email: supervisors reach every lead"
+is "$(queued $E):$(sent_notes $E)" "2:2" "email: one Outbox row and one note per e-mail"
+
+EBAD=clemailheader00000000001
+mk_lead $EBAD seed-partner NEW
+for addr in "'a@example.com' || chr(13) || chr(10) || 'Bcc: b@evil.test'" "'a@example.com,b@evil.test'"; do
+	psql_q "UPDATE \"CustomerProfile\" SET email = $addr WHERE \"leadId\" = '$EBAD'" >/dev/null
+	cgi_run POST /api/leads/$EBAD/email '{"message":"x"}' "$ADMIN"
+	is "$(msg):$(queued $EBAD)" "400:Invalid recipient or subject:0" "email: a stored address that is not one single line is refused"
+done
+
+EG=clemailguard000000000001
+mk_lead $EG seed-partner FIRST_CONTACT "$OP_ID"
+psql_q "INSERT INTO \"ApplicationForm\" (id, \"leadId\", \"uniqueLink\", \"accessCodeHash\", \"isClientActive\", \"lastClientActivity\", \"clientActiveSince\")
+	VALUES ('cformemailguard0000000001', '$EG', 'link-email-guard', 'h', true, now(), now())" >/dev/null
+cgi_run POST /api/leads/$EG/email '{"message":"x"}' "$OP"
+is "$STATUS:$(jq_body .code):$(queued $EG):$(sent_notes $EG)" "409:CLIENT_ACTIVE:0:0" "email: operators wait while the client edits the form"
+cgi_run POST /api/leads/$EG/email '{"message":"x"}' "$SUP"
+is "$STATUS:$(queued $EG)" "200:1" "email: supervisors are not blocked"
+cgi_run POST /api/leads/$X/email '{"message":"x"}' "$ADMIN"
+is "$(msg):$(queued $X)" "409:Lead is anonymized:0" "email: an anonymised lead gets no mail"
+
+hits=""
+for s in "$E_TO" "Pozdrawiam" "Oferta RAV4" "Od przełożonego" "Pytanie klienta" "evil.test" "utm_campaign"; do
+	grep -qF -- "$s" "$CGI_LOG" && hits+="$s "
+done
+is "$hits" "" "email: logs hold no addresses, subjects, bodies or links (SR-35)"
 
 # --- logs carry ids, never personal data (SR-35) -----------------------------------
 hits=""

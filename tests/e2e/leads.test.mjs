@@ -2,9 +2,10 @@
 // journey (invite, create with consents, search, detail, edits, status with
 // a reason and its history, assignment, note, financing, logout), the
 // create form's checks (nothing is saved while a field is wrong), the input
-// masks, duplicates with merge, and deep links.
+// masks, duplicates with merge, deep links, and sending an e-mail from the
+// composer (queued in the outbox, shown among the notes).
 import {
-	ADMIN, assert, expectVisible, login, waitForPath, unique, apiAs, expectApi, toasts, openLeadFromList, tickAllConsents,
+	ADMIN, assert, expectVisible, login, waitForPath, unique, apiAs, expectApi, toasts, openLeadFromList, tickAllConsents, sql,
 } from './lib.mjs';
 
 const NBSP = '\u00a0';
@@ -484,4 +485,59 @@ export async function vehiclesAndFinancingCanBeEdited({ page, baseURL }) {
 	await expectVisible(row.getByText('Zaakceptowany'), 'the new decision');
 	await expectVisible(row.getByText(`7${NBSP}500,50${NBSP}zł`), 'the income');
 	assert.equal(await financing.getByRole('row').filter({ hasText: `mBank ${tag}` }).count(), 1, 'updated, not added');
+}
+
+export async function composerSendsTheEmailThroughTheOutbox({ page, baseURL }) {
+	const tag = unique();
+	const email = `wysylka.${tag}@example.com`;
+	const call = await apiAs(baseURL, ADMIN);
+	const lead = await expectApi(call, 'POST', '/api/leads', {
+		partnerId: 'seed-partner', customer: { firstName: 'Poczta', lastName: `Wysyłka${tag}`, email }, consents: [],
+	}, 201);
+	await login(page, ADMIN);
+	await page.goto(`/leads/${lead.id}`);
+	const dialog = page.getByRole('dialog');
+	await expectVisible(dialog.getByRole('heading', { name: `Poczta Wysyłka${tag}` }), 'the deep-linked lead');
+	await dialog.getByRole('button', { name: 'Wyślij wiadomość' }).click();
+	const composer = page.getByRole('dialog', { name: 'Wiadomość do klienta' });
+	await expectVisible(composer.getByText(`Do: ${email}`), 'the recipient');
+
+	// An empty message is refused in the browser; nothing is queued.
+	await composer.getByLabel('Temat').fill(`Propozycja ${tag}`);
+	await composer.getByRole('button', { name: 'Wyślij wiadomość' }).click();
+	await expectVisible(composer.getByText('Wpisz treść wiadomości.'), 'the missing-message error');
+	const message = `Dzień dobry <b>${tag}</b>,\nprzesyłam ofertę & pozdrawiam.`;
+	await composer.getByLabel('Wiadomość').fill(message);
+	await composer.getByLabel('Link 1').fill('https://carsalon.pl/samochod/Toyota/RAV4-hybrid');
+	await composer.getByRole('button', { name: 'Wyślij wiadomość' }).click();
+	await expectVisible(toasts(page).getByText('Wiadomość została wysłana.'), 'the sent toast');
+	await composer.waitFor({ state: 'detached' });
+
+	// The e-mail shows up among the notes, as text (the markup is not interpreted).
+	const notes = dialog.getByRole('region', { name: /Notatki/ });
+	const note = notes.getByRole('listitem').filter({ hasText: `Propozycja ${tag}` });
+	await expectVisible(note, 'the sent e-mail among the notes');
+	await expectVisible(note.getByText('Wysłany e-mail'), 'the outgoing-mail marker');
+	await expectVisible(note.getByText(`Dzień dobry <b>${tag}</b>`, { exact: false }), 'the message shown as typed');
+	assert.equal(await note.locator('b').count(), 0, 'no markup from the message in the page');
+
+	// It waits in the outbox for the worker: text and escaped HTML, tracked link.
+	const queued = JSON.parse(await sql(`SELECT json_build_object('to', recipient, 'subject', subject, 'status', status,
+		'text', "bodyText", 'html', "bodyHtml") FROM "Outbox" WHERE "leadId" = '${lead.id}' AND template = 'lead_email'`));
+	const tracked = `https://carsalon.pl/samochod/Toyota/RAV4-hybrid?utm_source=izzy-crm&utm_medium=email&utm_campaign=lead-${lead.id}`;
+	assert.equal(queued.to, email);
+	assert.equal(queued.subject, `Propozycja ${tag}`);
+	assert.equal(queued.status, 'PENDING');
+	assert.equal(queued.text, `${message}\n\nLinks:\n- ${tracked}`);
+	assert.equal(queued.html, `<p>Dzień dobry &lt;b&gt;${tag}&lt;/b&gt;,<br>przesyłam ofertę &amp; pozdrawiam.</p>`
+		+ `<p>Links:<br><a href="${tracked.replaceAll('&', '&amp;')}">Toyota RAV4 hybrid</a></p>`);
+
+	// The server agrees: an EMAIL_SENT note, and the composer's draft was cleared.
+	const saved = await expectApi(call, 'GET', `/api/leads/${lead.id}`, undefined, 200);
+	const sent = saved.notes.filter((n) => n.type === 'EMAIL_SENT');
+	assert.equal(sent.length, 1, 'one e-mail note');
+	assert.equal(sent[0].metadata.delivery, 'QUEUED');
+	assert.deepEqual(sent[0].metadata.links, [tracked]);
+	const draft = await expectApi(call, 'GET', `/api/leads/${lead.id}/email/draft`, undefined, 200);
+	assert.ok(draft === null || (draft.subject === null && draft.body === null), 'the draft was cleared');
 }
