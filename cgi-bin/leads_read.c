@@ -18,6 +18,7 @@
 #include "common/cfg.h"
 #include "common/crypto.h"
 #include "common/db.h"
+#include "common/domain.h"
 #include "common/http.h"
 #include "common/id.h"
 #include "common/leadaccess.h"
@@ -39,77 +40,6 @@ static int leads_duplicates(struct req *);
 static int leads_get(struct req *);
 
 /* --- field rules (spec §2.7) ------------------------------------------------ */
-
-static bool
-is_postal_code(const char *s)
-{
-	return strlen(s) == 6 && s[2] == '-' && strspn(s, "0123456789") == 2 &&
-	    strspn(s + 3, "0123456789") == 3;
-}
-
-static bool
-is_vin(const char *s)
-{
-	return strlen(s) == 17 &&
-	    strspn(s, "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz") == 17;
-}
-
-/* PESEL: 11 digits whose last is the checksum of the first ten (§2.7). */
-static bool
-is_pesel(const char *s)
-{
-	static const int w[10] = { 1, 3, 7, 9, 1, 3, 7, 9, 1, 3 };
-	int sum = 0;
-
-	if (strlen(s) != 11 || strspn(s, "0123456789") != 11)
-		return false;
-	for (int i = 0; i < 10; i++)
-		sum += w[i] * (s[i] - '0');
-	return (10 - sum % 10) % 10 == s[10] - '0';
-}
-
-static const char *const customer_types[] = { "osoba fizyczna", "JDG", "spółka", NULL };
-static const char *const voivodeships[] = {
-	"dolnośląskie",
-	"kujawsko-pomorskie",
-	"lubelskie",
-	"lubuskie",
-	"łódzkie",
-	"małopolskie",
-	"mazowieckie",
-	"opolskie",
-	"podkarpackie",
-	"podlaskie",
-	"pomorskie",
-	"śląskie",
-	"świętokrzyskie",
-	"warmińsko-mazurskie",
-	"wielkopolskie",
-	"zachodniopomorskie",
-	NULL,
-};
-static const char *const lead_statuses[] = {
-	"NEW",
-	"ONBOARDING_CONFIRMED",
-	"FIRST_CONTACT",
-	"FOLLOW_UP",
-	"VERIFICATION",
-	"UNQUALIFIED",
-	"GATHERING_DOCUMENTS",
-	"CREDIT_ANALYSIS",
-	"OFFER_PRESENTED",
-	"NEGOTIATIONS",
-	"TERMS_ACCEPTED",
-	"CONTRACT_IN_PREPARATION",
-	"CONTRACT_SIGNING",
-	"CLOSED_WON",
-	"CLOSED_LOST",
-	"CLOSED_NO_FINANCING",
-	"CANCELLED",
-	"MERGED",
-	"INBOUND",
-	NULL,
-};
 
 /* Opaque JSON objects stored verbatim (sourceMetadata, preferences). */
 static const struct field_table any_object = { NULL, 0 };
@@ -142,14 +72,14 @@ static const struct field customer_fields[CU__MAX] = {
 	[CU_PHONE] = { "phone", FT_STRING, F_NULLABLE | F_TRIM, 0, 40 },
 	/* Unparseable -> 400 invalid_date (the reference's 500 fixed). */
 	[CU_DOB] = { "dateOfBirth", FT_DATE, F_NULLABLE, 0, 0 },
-	[CU_TYPE] = { "customerType", FT_ENUM, F_NULLABLE, 0, 0, customer_types },
+	[CU_TYPE] = { "customerType", FT_ENUM, F_NULLABLE, 0, 0, domain_customer_types },
 	[CU_CITY] = { "city", FT_STRING, F_NULLABLE | F_TRIM, 0, TEXT_MAX_CHARS },
-	[CU_POSTAL] = { "postalCode", FT_STRING, F_NULLABLE, 0, 0, NULL, NULL, NULL, is_postal_code,
-	    "Nieprawidłowy kod pocztowy" },
-	[CU_VOIV] = { "voivodeship", FT_ENUM, F_NULLABLE, 0, 0, voivodeships },
+	[CU_POSTAL] = { "postalCode", FT_STRING, F_NULLABLE, 0, 0, NULL, NULL, NULL,
+	    domain_postal_code, "Nieprawidłowy kod pocztowy" },
+	[CU_VOIV] = { "voivodeship", FT_ENUM, F_NULLABLE, 0, 0, domain_voivodeships },
 	/* Rewrite addition (FR-28, SR-43): kept only as a keyed hash. */
-	[CU_PESEL] = { "pesel", FT_STRING, F_NULLABLE | F_TRIM, 0, 0, NULL, NULL, NULL, is_pesel,
-	    "Nieprawidłowy numer PESEL" },
+	[CU_PESEL] = { "pesel", FT_STRING, F_NULLABLE | F_TRIM, 0, 0, NULL, NULL, NULL,
+	    domain_pesel, "Nieprawidłowy numer PESEL" },
 };
 static const struct field_table customer_in = FIELD_TABLE(customer_fields);
 
@@ -161,7 +91,7 @@ static const struct field current_fields[CV__MAX] = {
 	[CV_YEAR] = { "year", FT_INT, F_NULLABLE, 1900, 9999 },
 	[CV_MILEAGE] = { "mileage", FT_INT, F_NULLABLE, 0, 100000000 },
 	[CV_OWNERSHIP] = { "ownershipStatus", FT_STRING, F_NULLABLE | F_TRIM, 0, TEXT_MAX_CHARS },
-	[CV_VIN] = { "vin", FT_STRING, F_NULLABLE | F_UPPER, 17, 17, NULL, NULL, NULL, is_vin,
+	[CV_VIN] = { "vin", FT_STRING, F_NULLABLE | F_UPPER, 17, 17, NULL, NULL, NULL, domain_vin,
 	    "Nieprawidłowy nr VIN" },
 };
 static const struct field_table current_in = FIELD_TABLE(current_fields);
@@ -248,7 +178,7 @@ static const struct field_table list_q = FIELD_TABLE(list_fields);
 
 /* The status filter as parse_status() checks it: an array of LeadStatus. */
 static const struct field status_elem = {
-	.name = "status", .type = FT_ENUM, .options = lead_statuses
+	.name = "status", .type = FT_ENUM, .options = domain_lead_statuses
 };
 static const struct field status_fields[] = {
 	{ .name = "status", .type = FT_ARRAY, .elem = &status_elem },

@@ -23,6 +23,7 @@
 #include "common/audit.h"
 #include "common/cfg.h"
 #include "common/db.h"
+#include "common/domain.h"
 #include "common/html.h"
 #include "common/http.h"
 #include "common/id.h"
@@ -66,29 +67,8 @@ enum lead_status {
 	ST__MAX
 };
 
-/* Database order of "LeadStatus"; NULL-terminated for FT_ENUM. */
-static const char *const status_names[ST__MAX + 1] = {
-	[ST_NEW] = "NEW",
-	[ST_ONBOARDING_CONFIRMED] = "ONBOARDING_CONFIRMED",
-	[ST_FIRST_CONTACT] = "FIRST_CONTACT",
-	[ST_FOLLOW_UP] = "FOLLOW_UP",
-	[ST_VERIFICATION] = "VERIFICATION",
-	[ST_UNQUALIFIED] = "UNQUALIFIED",
-	[ST_GATHERING_DOCUMENTS] = "GATHERING_DOCUMENTS",
-	[ST_CREDIT_ANALYSIS] = "CREDIT_ANALYSIS",
-	[ST_OFFER_PRESENTED] = "OFFER_PRESENTED",
-	[ST_NEGOTIATIONS] = "NEGOTIATIONS",
-	[ST_TERMS_ACCEPTED] = "TERMS_ACCEPTED",
-	[ST_CONTRACT_IN_PREPARATION] = "CONTRACT_IN_PREPARATION",
-	[ST_CONTRACT_SIGNING] = "CONTRACT_SIGNING",
-	[ST_CLOSED_WON] = "CLOSED_WON",
-	[ST_CLOSED_LOST] = "CLOSED_LOST",
-	[ST_CLOSED_NO_FINANCING] = "CLOSED_NO_FINANCING",
-	[ST_CANCELLED] = "CANCELLED",
-	[ST_MERGED] = "MERGED",
-	[ST_INBOUND] = "INBOUND",
-	[ST__MAX] = NULL,
-};
+/* ST_* index domain_lead_statuses (common/domain.h), the database order. */
+_Static_assert(ST__MAX == DOMAIN_LEAD_STATUS_COUNT, "ST_* must match domain_lead_statuses");
 
 #define S(x) (1u << (x))
 /* The recommended paths; terminal statuses have none (0). */
@@ -150,30 +130,7 @@ static const char *const reason_codes[] = {
 	NULL,
 };
 
-static int
-status_parse(const char *s)
-{
-	for (int i = 0; i < ST__MAX; i++)
-		if (strcmp(status_names[i], s) == 0)
-			return i;
-	return -1;
-}
-
 /* --- field rules -------------------------------------------------------- */
-
-static bool
-postal_code(const char *s)
-{
-	return strlen(s) == 6 && strspn(s, "0123456789") == 2 && s[2] == '-' &&
-	    strspn(s + 3, "0123456789") == 3;
-}
-
-static bool
-vin_chars(const char *s)
-{
-	return strspn(s, "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz") ==
-	    strlen(s);
-}
 
 static bool
 cuid_or_empty(const char *s)
@@ -186,27 +143,6 @@ url_or_empty(const char *s)
 {
 	return *s == '\0' || valid_http_url(s);
 }
-
-static const char *const customer_types[] = { "osoba fizyczna", "JDG", "spółka", NULL };
-static const char *const voivodeships[] = {
-	"dolnośląskie",
-	"kujawsko-pomorskie",
-	"lubelskie",
-	"lubuskie",
-	"łódzkie",
-	"małopolskie",
-	"mazowieckie",
-	"opolskie",
-	"podkarpackie",
-	"podlaskie",
-	"pomorskie",
-	"śląskie",
-	"świętokrzyskie",
-	"warmińsko-mazurskie",
-	"wielkopolskie",
-	"zachodniopomorskie",
-	NULL,
-};
 
 /* --- body and query tables ---------------------------------------------- */
 
@@ -222,7 +158,7 @@ enum status_key {
 	STATUS__MAX
 };
 static const struct field status_fields[STATUS__MAX] = {
-	[STATUS_STATUS] = { "status", FT_ENUM, F_REQUIRED, 0, 0, status_names },
+	[STATUS_STATUS] = { "status", FT_ENUM, F_REQUIRED, 0, 0, domain_lead_statuses },
 	[STATUS_NOTES] = { "notes", FT_STRING, F_TRIM | F_MULTILINE, 0, 2000 },
 	/* Any string: an unknown user is "Related record not found" (§4.6.1 step 10). */
 	[STATUS_ASSIGN] = { "assignToUserId", FT_STRING, F_TRIM, 0, 64 },
@@ -251,11 +187,11 @@ static const struct field customer_fields[CUST__MAX] = {
 	/* Not lower-cased: e-mails are stored and matched as written (§2.7). */
 	[CUST_EMAIL] = { "email", FT_EMAIL, F_NULLABLE, 0, 0 },
 	[CUST_PHONE] = { "phone", FT_STRING, F_NULLABLE | F_TRIM, 0, 50 },
-	[CUST_TYPE] = { "customerType", FT_ENUM, F_NULLABLE, 0, 0, customer_types },
+	[CUST_TYPE] = { "customerType", FT_ENUM, F_NULLABLE, 0, 0, domain_customer_types },
 	[CUST_CITY] = { "city", FT_STRING, F_NULLABLE | F_TRIM, 0, 200 },
-	[CUST_POSTAL] = { "postalCode", FT_STRING, F_NULLABLE, 0, 0, NULL, NULL, NULL, postal_code,
-	    "Nieprawidłowy kod pocztowy" },
-	[CUST_VOIV] = { "voivodeship", FT_ENUM, F_NULLABLE, 0, 0, voivodeships },
+	[CUST_POSTAL] = { "postalCode", FT_STRING, F_NULLABLE, 0, 0, NULL, NULL, NULL,
+	    domain_postal_code, "Nieprawidłowy kod pocztowy" },
+	[CUST_VOIV] = { "voivodeship", FT_ENUM, F_NULLABLE, 0, 0, domain_voivodeships },
 };
 static const struct field_table customer_in = FIELD_TABLE(customer_fields);
 
@@ -270,7 +206,7 @@ static const struct field current_fields[CUR__MAX] = {
 	[CUR_YEAR] = { "year", FT_INT, 0, YEAR_MIN, YEAR_MAX },
 	[CUR_MILEAGE] = { "mileage", FT_INT, 0, 0, 100000000 },
 	[CUR_OWNERSHIP] = { "ownershipStatus", FT_STRING, F_TRIM, 0, 100 },
-	[CUR_VIN] = { "vin", FT_STRING, F_TRIM | F_UPPER, 17, 17, NULL, NULL, NULL, vin_chars,
+	[CUR_VIN] = { "vin", FT_STRING, F_TRIM | F_UPPER, 17, 17, NULL, NULL, NULL, domain_vin,
 	    "Nieprawidłowy nr VIN" },
 };
 static const struct field_table current_in = FIELD_TABLE(current_fields);
@@ -608,7 +544,7 @@ leads_status(struct req *r)
 		return tx_fail_db(r);
 	if (PQntuples(res) != 1)
 		return tx_fail(r, 404, "Lead not found");
-	if ((cur = status_parse(PQgetvalue(res, 0, 0))) == -1) {
+	if ((cur = domain_lead_status_parse(PQgetvalue(res, 0, 0))) == -1) {
 		log_error("leads", "lead %s has an unknown status", r->id);
 		db_rollback(r->db);
 		return fail_500(r);
@@ -655,8 +591,8 @@ leads_status(struct req *r)
 	}
 
 	{
-		const char *p[7] = { r->id, status_names[target], set_assignee ? "true" : "false",
-			assignee, claimed,
+		const char *p[7] = { r->id, domain_lead_statuses[target],
+			set_assignee ? "true" : "false", assignee, claimed,
 			v[STATUS_LAST_CONTACT].present ? v[STATUS_LAST_CONTACT].s : NULL,
 			v[STATUS_NEXT_ACTION].present ? v[STATUS_NEXT_ACTION].s : NULL };
 		if (db_query(r->db, r->mem, &leads_write_sql[SQL_LEADS_WRITE_STATUS_UPDATE], 7,
@@ -668,8 +604,9 @@ leads_status(struct req *r)
 		return fail_500(r);
 	}
 	{
-		const char *p[8] = { hist_id, r->id, status_names[cur], status_names[target],
-			r->user->id, notes, reason, overridden ? "true" : "false" };
+		const char *p[8] = { hist_id, r->id, domain_lead_statuses[cur],
+			domain_lead_statuses[target], r->user->id, notes, reason,
+			overridden ? "true" : "false" };
 		if (db_query(r->db, r->mem, &leads_write_sql[SQL_LEADS_WRITE_HISTORY_INSERT], 8,
 			p) == NULL)
 			return tx_fail_db(r);
@@ -694,8 +631,8 @@ leads_status(struct req *r)
 		return fail_500(r);
 	}
 	meta = json_text(r, m);
-	old_json = arena_printf(r->mem, "\"%s\"", status_names[cur]);
-	new_json = arena_printf(r->mem, "\"%s\"", status_names[target]);
+	old_json = arena_printf(r->mem, "\"%s\"", domain_lead_statuses[cur]);
+	new_json = arena_printf(r->mem, "\"%s\"", domain_lead_statuses[target]);
 	if (meta == NULL || old_json == NULL || new_json == NULL ||
 	    audit_log(r->db, r->mem,
 		&(struct audit_entry){ r->id, r->user->id, "status_change", "status", old_json,
@@ -703,8 +640,8 @@ leads_status(struct req *r)
 		return tx_fail_db(r);
 	if (db_commit(r->db) == -1)
 		return tx_fail_db(r);
-	log_info("leads", "lead %s status %s -> %s by %s%s", r->id, status_names[cur],
-	    status_names[target], r->user->id, overridden ? " (override)" : "");
+	log_info("leads", "lead %s status %s -> %s by %s%s", r->id, domain_lead_statuses[cur],
+	    domain_lead_statuses[target], r->user->id, overridden ? " (override)" : "");
 	return reply_summary(r, r->id);
 }
 

@@ -512,7 +512,7 @@ const catalogue = {
 		close: 'Zamknij',
 		send: 'Wyślij wiadomość',
 		sending: 'Wysyłanie…',
-		sent: 'Wiadomość została wysłana.',
+		sent: 'Wiadomość dodana do kolejki wysyłki.',
 		errors: {
 			subject: 'Podaj temat.',
 			message: 'Wpisz treść wiadomości.',
