@@ -510,7 +510,7 @@ export async function composerSendsTheEmailThroughTheOutbox({ page, baseURL }) {
 	await composer.getByLabel('Wiadomość').fill(message);
 	await composer.getByLabel('Link 1').fill('https://carsalon.pl/samochod/Toyota/RAV4-hybrid');
 	await composer.getByRole('button', { name: 'Wyślij wiadomość' }).click();
-	await expectVisible(toasts(page).getByText('Wiadomość została wysłana.'), 'the sent toast');
+	await expectVisible(toasts(page).getByText('Wiadomość dodana do kolejki wysyłki.'), 'the sent toast');
 	await composer.waitFor({ state: 'detached' });
 
 	// The e-mail shows up among the notes, as text (the markup is not interpreted).
