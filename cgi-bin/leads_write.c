@@ -1344,9 +1344,9 @@ leads_email(struct req *r)
 	const char *quoted_text = str_or_null(&v[EMAIL_QUOTED_TEXT]);
 	const char *quoted_html = str_or_null(&v[EMAIL_QUOTED_HTML]);
 	const char *subject = str_or_null(&v[EMAIL_SUBJECT]), *to, *links_json, *text, *html;
-	const char *tparts[BODY_PARTS], *hparts[BODY_PARTS], *resp, *audit_new, *outbox_id;
+	const char *tparts[BODY_PARTS], *hparts[BODY_PARTS], *resp, *audit_new;
 	size_t nt = 0, nh = 0, nlinks = 0;
-	char note_id[ID_SIZE], *dedupe;
+	char note_id[ID_SIZE], outbox_id[ID_SIZE];
 	struct lead_ref ref;
 	cJSON *tracked;
 	PGresult *res;
@@ -1416,29 +1416,26 @@ leads_email(struct req *r)
 		hparts[nh++] = "</div>";
 	}
 	if ((links_json = json_text(r, tracked)) == NULL || (text = join(r, tparts, nt)) == NULL ||
-	    (html = join(r, hparts, nh)) == NULL || id_new(note_id) == -1 ||
-	    (dedupe = arena_printf(r->mem, "lead_email:%s", note_id)) == NULL)
+	    (html = join(r, hparts, nh)) == NULL || id_new(note_id) == -1)
 		return fail_500(r);
 
 	if (db_begin(r->db) == -1)
 		return http_fail_db(r);
 	if (outbox_mail(r->db, r->mem,
-		&(struct outbox_mail){ to, subject, text, html, "lead_email", r->id, dedupe }) ==
-	    -1) {
+		&(struct outbox_mail){ to, subject, text, html, "lead_email", r->id, NULL },
+		outbox_id) == -1) {
 		db_rollback(r->db);
 		return http_fail(r, 500, NULL, "Failed to send email");
 	}
 	{
 		const char *p[12] = { note_id, r->id, r->user->id, message, r->user->email, to,
-			subject, links_json, html, reply_to, quoted_html, dedupe };
+			subject, links_json, html, reply_to, quoted_html, outbox_id };
 		res = db_query(
 		    r->db, r->mem, &leads_write_sql[SQL_LEADS_WRITE_EMAIL_NOTE_INSERT], 12, p);
 	}
 	if (res == NULL)
 		return tx_fail_db(r);
-	if ((resp = cell(r, res, 0)) == NULL || (audit_new = cell(r, res, 1)) == NULL ||
-	    (outbox_id = cell(r, res, 2)) == NULL) {
-		log_error("leads", "lead %s: queued mail %s not found", r->id, dedupe);
+	if ((resp = cell(r, res, 0)) == NULL || (audit_new = cell(r, res, 1)) == NULL) {
 		db_rollback(r->db);
 		return http_fail(r, 500, NULL, "Failed to send email");
 	}

@@ -210,24 +210,20 @@ SELECT nullif(btrim(c.email), '') FROM "CustomerProfile" c WHERE c."leadId" = $1
 SELECT id FROM "LeadNote" WHERE id = $1 AND "leadId" = $2
 
 -- name: leads_write_email_note_insert
--- The EMAIL_SENT note of a mail queued in the same transaction: its metadata
--- names the Outbox row, found by the dedupeKey it was queued with ($12), and
--- the delivery state; the worker records the outcome.  No row when the
--- Outbox row is missing.  Returns the lead note of api.md section 4.5 (with
--- author) and the email_sent audit value (ids only, no addresses).
+-- The EMAIL_SENT note of a mail queued in the same transaction (Outbox id
+-- $12); "delivery" is the state the worker updates.  Returns the lead note of
+-- api.md section 4.5 (with author) and the email_sent audit value (ids only,
+-- no addresses).
 --   $1 note id  $2 lead  $3 author  $4 message  $5 from  $6 to  $7 subject
 --   $8 tracked links (JSON array)  $9 HTML body  $10 replyToNoteId
---   $11 quotedHtml (kept here only, never in the HTML body: SR-22)
-WITH o AS (
-	SELECT id FROM "Outbox" WHERE "dedupeKey" = $12
-), n AS (
+--   $11 quotedHtml (kept here only, never in the HTML body: SR-22)  $12 Outbox id
+WITH n AS (
 	INSERT INTO "LeadNote" (id, "leadId", "authorId", content, type, metadata)
-	SELECT $1, $2, $3, $4, 'EMAIL_SENT', jsonb_build_object(
+	VALUES ($1, $2, $3, $4, 'EMAIL_SENT', jsonb_build_object(
 	           'from', $5::text, 'to', $6::text, 'subject', $7::text, 'links', $8::jsonb,
 	           'direction', 'OUTGOING', 'html', $9::text, 'messageId', gen_random_uuid()::text,
-	           'replyToNoteId', $10::text, 'quotedHtml', $11::text, 'outboxId', o.id,
-	           'delivery', 'QUEUED')
-	FROM o
+	           'replyToNoteId', $10::text, 'quotedHtml', $11::text, 'outboxId', $12::text,
+	           'delivery', 'QUEUED'))
 	RETURNING id, "leadId", "authorId", content, link, type, metadata, "createdAt"
 )
 SELECT json_build_object('id', n.id, 'leadId', n."leadId", 'authorId', n."authorId",
@@ -235,8 +231,7 @@ SELECT json_build_object('id', n.id, 'leadId', n."leadId", 'authorId', n."author
            'createdAt', izzy_ts(n."createdAt"),
            'author', (SELECT json_build_object('id', u.id, 'fullName', u."fullName", 'email', u.email)
                         FROM "User" u WHERE u.id = n."authorId")),
-       json_build_object('noteId', n.id, 'outboxId', n.metadata->>'outboxId'),
-       n.metadata->>'outboxId'
+       json_build_object('noteId', n.id, 'outboxId', $12::text)
 FROM n
 
 -- name: leads_write_anonymize

@@ -68,7 +68,7 @@ client_active_block(struct req *r, const char *lead_id, PGresult *form)
 			    PQgetvalue(sup, i, 0)),
 		};
 		if (m.subject == NULL || m.text == NULL || m.dedupe_key == NULL ||
-		    outbox_mail(r->db, r->mem, &m) == -1)
+		    outbox_mail(r->db, r->mem, &m, NULL) == -1)
 			goto rollback;
 	}
 	if (db_commit(r->db) == 0)

@@ -16,7 +16,7 @@ outbox_init(struct db *db)
 }
 
 int
-outbox_mail(struct db *db, struct arena *mem, const struct outbox_mail *m)
+outbox_mail(struct db *db, struct arena *mem, const struct outbox_mail *m, char *id_out)
 {
 	char id[ID_SIZE];
 	const char *params[8];
@@ -39,5 +39,7 @@ outbox_mail(struct db *db, struct arena *mem, const struct outbox_mail *m)
 	if (db_query(db, mem, &outbox_sql[SQL_OUTBOX_INSERT_EMAIL], 8, params) == NULL)
 		return -1;
 	log_info("outbox", "queued %s mail %s", m->template, id);
+	if (id_out != NULL)
+		memcpy(id_out, id, ID_SIZE);
 	return 0;
 }

@@ -20,7 +20,11 @@ struct outbox_mail {
 };
 
 int outbox_init(struct db *);
-/* Queues an e-mail; -1 (logged, without the recipient) on failure. */
-int outbox_mail(struct db *, struct arena *, const struct outbox_mail *);
+/*
+ * Queues an e-mail inside the caller's transaction and writes the new row's
+ * id into id_out (ID_SIZE bytes) unless it is NULL; -1 (logged, without the
+ * recipient) on failure.
+ */
+int outbox_mail(struct db *, struct arena *, const struct outbox_mail *, char *id_out);
 
 #endif

@@ -85,7 +85,7 @@ pwtoken_issue(struct db *db, struct arena *mem, const struct pwtoken_user *u,
 	m.subject = mails[purpose].subject;
 	m.text = text;
 	m.template = mails[purpose].template;
-	if (outbox_mail(db, mem, &m) == -1)
+	if (outbox_mail(db, mem, &m, NULL) == -1)
 		return -1;
 	log_info("pwtoken", "issued %s token %s for user %s", purpose_names[purpose], id, u->id);
 	return 0;

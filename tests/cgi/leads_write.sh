@@ -739,8 +739,8 @@ is "$(jq_body '.metadata | [.from, .to, .subject, .direction, .delivery, .outbox
 	"operator@example.com|$E_TO|Oferta RAV4|OUTGOING|QUEUED|$OUTBOX_E|null|$QHTML_E|$L1 $L2" \
 	"email: metadata (from, to, trimmed subject, direction, queued Outbox row, tracked links, quotedHtml kept)"
 is "$(jq_body '.metadata.messageId|test("^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")')" true "email: a random UUID as message id"
-is "$(psql_q "SELECT concat_ws('|', channel, recipient, subject, status, template, \"leadId\", \"dedupeKey\" IS NOT NULL) FROM \"Outbox\" WHERE id = '$OUTBOX_E'")" \
-	"EMAIL|$E_TO|Oferta RAV4|PENDING|lead_email|$E|t" "email: one Outbox row to the customer, nothing sent in the request"
+is "$(psql_q "SELECT concat_ws('|', channel, recipient, subject, status, template, \"leadId\") FROM \"Outbox\" WHERE id = '$OUTBOX_E'")" \
+	"EMAIL|$E_TO|Oferta RAV4|PENDING|lead_email|$E" "email: one Outbox row to the customer, nothing sent in the request"
 is "$(psql_q "SELECT \"bodyText\" FROM \"Outbox\" WHERE id = '$OUTBOX_E'")" \
 	"$MSG_TRIM"$'\n\nLinks:\n- '"$L1"$'\n- '"$L2"$'\n\n'"$QUOTE_E" "email: text body (message, links, quoted text)"
 is "$(psql_q "SELECT \"bodyHtml\" FROM \"Outbox\" WHERE id = '$OUTBOX_E'")" \
