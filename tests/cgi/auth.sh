@@ -7,7 +7,6 @@ CGI_PROG=auth
 CGI_LOG=$T_VAR/log/auth-cgi.log
 : >"$CGI_LOG"
 
-login_body() { jq -cn --arg e "$1" --arg p "$2" '{email:$e,password:$p}'; }
 users_fingerprint() { psql_q "SELECT count(*) || md5(string_agg(email || \"hashedPassword\" || status, ',' ORDER BY id)) FROM \"User\""; }
 
 # --- login -------------------------------------------------------------------

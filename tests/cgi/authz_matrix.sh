@@ -72,22 +72,10 @@ ACTORS=(
 )
 # Another staff member owns and created the leads that are not the actor's.
 XID=cmxsomeoneelse00000000001
-mk_user() {
-	local partner="'$4'"
-	[[ $4 == - ]] && partner=NULL
-	psql_q "INSERT INTO \"User\" (id, email, \"hashedPassword\", role, \"fullName\", status, \"partnerId\")
-		SELECT '$1', '$2', \"hashedPassword\", '$3', 'Matrix $3', 'ACTIVE', $partner
-		FROM \"User\" WHERE email = 'admin@example.com'" >/dev/null
-}
-login() {
-	CGI_PROG=auth cgi_run POST /api/auth/login "$(jq -cn --arg e "$1" '{email:$e,password:"Admin123!"}')"
-	[[ $STATUS == 200 ]] && jq_body .token || true
-}
 mk_user $XID someone@matrix.test OPERATOR $P2
 
 KINDS=(own_partner other_partner assigned unassigned created)
 declare -A UID_OF TOKEN_OF ROLE_OF PART_OF LP LA LC LEAD
-sqlv() { if [[ -n $1 ]]; then printf "'%s'" "$1"; else printf NULL; fi; }
 i=0
 for a in "${ACTORS[@]}"; do
 	read -r name role partner <<<"$a"

@@ -13,17 +13,6 @@ mkdir -p "$T_VAR/log"
 CGI_PROG=leads
 
 # --- helpers -----------------------------------------------------------------
-sqlv() { if [[ -n ${1-} ]]; then printf "'%s'" "$1"; else printf NULL; fi; }
-# mk_user ID EMAIL ROLE PARTNER|- : an active user whose password is Admin123!
-mk_user() {
-	psql_q "INSERT INTO \"User\" (id, email, \"hashedPassword\", role, \"fullName\", status, \"partnerId\")
-		SELECT '$1', '$2', \"hashedPassword\", '$3', 'Test $3', 'ACTIVE', $(sqlv "${4#-}")
-		FROM \"User\" WHERE email = 'admin@example.com'" >/dev/null
-}
-login() {
-	CGI_PROG=auth cgi_run POST /api/auth/login "$(jq -cn --arg e "$1" --arg p "${2:-Admin123!}" '{email:$e,password:$p}')"
-	[[ $STATUS == 200 ]] && jq_body .token || true
-}
 # mk_lead ID PARTNER STATUS ASSIGNED CREATOR MINUTES_AGO FIRST LAST EMAIL PHONE
 mk_lead() {
 	psql_q "INSERT INTO \"Lead\" (id, \"partnerId\", status, \"assignedUserId\", \"createdByUserId\", \"leadCreatedAt\")

@@ -16,19 +16,6 @@ CGI_PROG=leads
 PG_BIN=${IZZY_PG_BIN:-/usr/lib/postgresql/15/bin}
 
 # --- helpers -----------------------------------------------------------------
-sqlv() { if [[ -n ${1-} ]]; then printf "'%s'" "$1"; else printf NULL; fi; }
-# mk_user ID EMAIL ROLE STATUS PARTNER|- : a user whose password is Admin123!
-mk_user() {
-	local partner="'$5'"
-	[[ $5 == - ]] && partner=NULL
-	psql_q "INSERT INTO \"User\" (id, email, \"hashedPassword\", role, \"fullName\", status, \"partnerId\")
-		SELECT '$1', '$2', \"hashedPassword\", '$3', 'Test $3', '$4', $partner
-		FROM \"User\" WHERE email = 'admin@example.com'" >/dev/null
-}
-login() {
-	CGI_PROG=auth cgi_run POST /api/auth/login "$(jq -cn --arg e "$1" --arg p "${2:-Admin123!}" '{email:$e,password:$p}')"
-	[[ $STATUS == 200 ]] && jq_body .token || true
-}
 # mk_lead ID PARTNER [STATUS] [ASSIGNED] [CREATOR]: a lead with a customer profile.
 mk_lead() {
 	psql_q "INSERT INTO \"Lead\" (id, \"partnerId\", status, \"assignedUserId\", \"createdByUserId\")
@@ -54,11 +41,11 @@ audit_count() { psql_q "SELECT count(*) FROM \"AuditLog\" WHERE \"leadId\" = '$1
 hist_count() { psql_q "SELECT count(*) FROM \"LeadStatusHistory\" WHERE \"leadId\" = '$1'"; }
 msg() { printf '%s:%s' "$STATUS" "$(jq_body '.message // empty')"; }
 
-mk_user csupervisor00000000000001 sup@example.com SUPERVISOR ACTIVE -
-mk_user cpartneruser0000000000001 partner@example.com PARTNER ACTIVE seed-partner
-mk_user cauditoruser0000000000001 auditor@example.com AUDITOR ACTIVE -
-mk_user coperatortwo0000000000001 op2@example.com OPERATOR ACTIVE -
-mk_user coperatorinactive00000001 opoff@example.com OPERATOR INACTIVE -
+mk_user csupervisor00000000000001 sup@example.com SUPERVISOR - ACTIVE
+mk_user cpartneruser0000000000001 partner@example.com PARTNER seed-partner ACTIVE
+mk_user cauditoruser0000000000001 auditor@example.com AUDITOR - ACTIVE
+mk_user coperatortwo0000000000001 op2@example.com OPERATOR - ACTIVE
+mk_user coperatorinactive00000001 opoff@example.com OPERATOR - INACTIVE
 psql_q "INSERT INTO \"Partner\" (id, name) VALUES ('other-partner', 'Other Partner')" >/dev/null
 ADMIN_ID=$(psql_q "SELECT id FROM \"User\" WHERE email = 'admin@example.com'")
 OP_ID=$(psql_q "SELECT id FROM \"User\" WHERE email = 'operator@example.com'")
@@ -608,8 +595,8 @@ is "$(psql_q "SELECT string_agg((l.\"anonymizedAt\" IS NOT NULL) || ':' || c.\"f
 # --- operator client-activity guard (§2.5.3) ---------------------------------------
 G=clguard00000000000000001
 mk_lead $G seed-partner FIRST_CONTACT "$OP_ID"
-mk_user csupervisor00000000000002 sup2@example.com SUPERVISOR ACTIVE -
-mk_user csupervisor00000000000003 sup3@example.com SUPERVISOR INACTIVE -
+mk_user csupervisor00000000000002 sup2@example.com SUPERVISOR - ACTIVE
+mk_user csupervisor00000000000003 sup3@example.com SUPERVISOR - INACTIVE
 NSUP=$(psql_q "SELECT count(*) FROM \"User\" WHERE role = 'SUPERVISOR' AND status = 'ACTIVE'")
 psql_q "INSERT INTO \"ApplicationForm\" (id, \"leadId\", \"uniqueLink\", \"accessCodeHash\", \"isClientActive\", \"lastClientActivity\", \"clientActiveSince\")
 	VALUES ('cformguard000000000000001', '$G', 'link-guard', 'h', true, now(), now())" >/dev/null

@@ -8,18 +8,6 @@ CGI_LOG=$T_VAR/log/partners-cgi.log
 : >"$CGI_LOG"
 
 p() { CGI_PROG=partners cgi_run "$@"; }
-login() {
-	CGI_PROG=auth cgi_run POST /api/auth/login "$(jq -cn --arg e "$1" --arg p "$2" '{email:$e,password:$p}')"
-	[[ $STATUS == 200 ]] && jq_body .token || true
-}
-# mk_user ID EMAIL ROLE PARTNER|- : an ACTIVE user whose password is Admin123!
-mk_user() {
-	local partner="'$4'"
-	[[ $4 == - ]] && partner=NULL
-	psql_q "INSERT INTO \"User\" (id, email, \"hashedPassword\", role, \"fullName\", status, \"partnerId\")
-		SELECT '$1', '$2', \"hashedPassword\", '$3', 'Test $3', 'ACTIVE', $partner
-		FROM \"User\" WHERE email = 'admin@example.com'" >/dev/null
-}
 SHAPE="contact,createdAt,id,name,notes,slaRules,status,updatedAt"
 
 mk_user csupervisor0000000000000001 sup@example.com SUPERVISOR -

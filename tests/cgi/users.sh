@@ -15,12 +15,6 @@ u() {
 	CGI_PROG=users cgi_run "$@"
 	printf '%s\n' "$BODY" >>"$ALL_BODIES"
 }
-login_body() { jq -cn --arg e "$1" --arg p "$2" '{email:$e,password:$p}'; }
-# login EMAIL PASSWORD: prints the token, or nothing when the login fails.
-login() {
-	CGI_PROG=auth cgi_run POST /api/auth/login "$(login_body "$1" "$2")"
-	[[ $STATUS == 200 ]] && jq_body .token || true
-}
 login_status() {
 	CGI_PROG=auth cgi_run POST /api/auth/login "$(login_body "$1" "$2")"
 	printf '%s' "$STATUS"
@@ -33,14 +27,6 @@ me() {
 uid() { psql_q "SELECT id FROM \"User\" WHERE email = '$1'"; }
 ustate() { psql_q "SELECT role || ':' || status || ':' || coalesce(\"partnerId\", '-') FROM \"User\" WHERE email = '$1'"; }
 outbox_count() { psql_q 'SELECT count(*) FROM "Outbox"'; }
-# mk_user ID EMAIL ROLE STATUS PARTNER|- : a user whose password is Admin123!
-mk_user() {
-	local partner="'$5'"
-	[[ $5 == - ]] && partner=NULL
-	psql_q "INSERT INTO \"User\" (id, email, \"hashedPassword\", role, \"fullName\", status, \"partnerId\")
-		SELECT '$1', '$2', \"hashedPassword\", '$3', 'Test $3', '$4', $partner
-		FROM \"User\" WHERE email = 'admin@example.com'" >/dev/null
-}
 
 PW_NEW='Mocne-Haslo-2026!'
 PW_SET='Ustawione-Haslo-9!'
@@ -48,9 +34,9 @@ PW_RESET='Zmienione-Haslo-7#'
 PW_PATCH='Patchowane-Haslo-5@'
 
 ADMIN_ID=$(uid admin@example.com)
-mk_user csupervisor0000000000000001 sup@example.com SUPERVISOR ACTIVE -
-mk_user csupervisor0000000000000002 sup2@example.com SUPERVISOR ACTIVE -
-mk_user cpartneruser00000000000001 partner@example.com PARTNER ACTIVE seed-partner
+mk_user csupervisor0000000000000001 sup@example.com SUPERVISOR - ACTIVE
+mk_user csupervisor0000000000000002 sup2@example.com SUPERVISOR - ACTIVE
+mk_user cpartneruser00000000000001 partner@example.com PARTNER seed-partner ACTIVE
 ADMIN=$(login admin@example.com 'Admin123!')
 SUP=$(login sup@example.com 'Admin123!')
 OP=$(login operator@example.com 'Operator123!')
@@ -75,7 +61,7 @@ like "$(jq_body '.data[0].createdAt')" '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-
 ok $? "the list carries no password hash"
 
 for i in 1 2 3 4 5; do
-	mk_user "corderuser00000000000000$i" "order$i@example.com" OPERATOR ACTIVE -
+	mk_user "corderuser00000000000000$i" "order$i@example.com" OPERATOR - ACTIVE
 	psql_q "UPDATE \"User\" SET \"createdAt\" = now() - interval '$i days', phone = '+48 600 00$i 00$i' WHERE email = 'order$i@example.com'" >/dev/null
 done
 psql_q "UPDATE \"User\" SET \"fullName\" = 'Zofia 100% Kowalska' WHERE email = 'order3@example.com'" >/dev/null
@@ -247,7 +233,7 @@ u PATCH "/api/users/$OPER_ID" '{"role":"PARTNER"}' "$ADMIN"
 is "$STATUS:$BODY" '400:{"message":"Partner is required for partner roles"}' "a partner role needs a partner"
 u PATCH "/api/users/$PM_ID" '{"partnerId":null}' "$ADMIN"
 is "$STATUS:$BODY" '400:{"message":"Partner is required for partner roles"}' "a partner user cannot lose the partner"
-mk_user cpartnerless00000000000001 legacy@example.com PARTNER ACTIVE -
+mk_user cpartnerless00000000000001 legacy@example.com PARTNER - ACTIVE
 u PATCH /api/users/cpartnerless00000000000001 '{"status":"INACTIVE"}' "$ADMIN"
 is "$STATUS:$(jq_body .status)" "200:INACTIVE" "an older partner user without a partner can still be deactivated"
 u PATCH /api/users/cpartnerless00000000000001 '{"role":"PARTNER","fullName":"Legacy"}' "$ADMIN"
@@ -325,7 +311,7 @@ u PATCH "/api/users/$OPER_ID" '{"fullName":"Anna Bez Wylogowania"}' "$ADMIN"
 is "$(me "$OPER")" 200 "a name change keeps the sessions"
 
 # The account state machine (L24): INVITED -> ACTIVE <-> INACTIVE, INVITED -> INACTIVE.
-mk_user cstatemachine0000000000001 state@example.com OPERATOR INVITED -
+mk_user cstatemachine0000000000001 state@example.com OPERATOR - INVITED
 psql_q "UPDATE \"User\" SET \"hashedPassword\" = '!invited' WHERE email = 'state@example.com'" >/dev/null
 S=cstatemachine0000000000001
 u PATCH "/api/users/$S" '{"status":"INVITED"}' "$ADMIN"
@@ -347,7 +333,7 @@ is "$STATUS" 400 "INACTIVE -> INVITED is refused"
 u PATCH "/api/users/$S" '{"status":"ACTIVE"}' "$ADMIN"
 is "$STATUS:$(jq_body .status)" "200:ACTIVE" "INACTIVE -> ACTIVE"
 is "$(login_status state@example.com "$PW_PATCH")" 200 "the reactivated user logs in"
-mk_user cstatemachine0000000000002 state2@example.com OPERATOR INVITED -
+mk_user cstatemachine0000000000002 state2@example.com OPERATOR - INVITED
 psql_q "UPDATE \"User\" SET \"hashedPassword\" = '!invited' WHERE email = 'state2@example.com'" >/dev/null
 S2=cstatemachine0000000000002
 u PATCH "/api/users/$S2" '{"status":"INACTIVE"}' "$ADMIN"

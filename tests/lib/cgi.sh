@@ -45,3 +45,24 @@ header() {
 jq_body() {
 	printf '%s' "$BODY" | jq -r "$1"
 }
+
+# --- fixtures shared by the suites ----------------------------------------------
+
+# sqlv VALUE: VALUE as an SQL string literal, or NULL when empty or "-".
+sqlv() { if [[ -n ${1-} && $1 != - ]]; then printf "'%s'" "$1"; else printf NULL; fi; }
+
+login_body() { jq -cn --arg e "$1" --arg p "$2" '{email:$e,password:$p}'; }
+
+# login EMAIL [PASSWORD]: prints the session token, or nothing when the login fails.
+login() {
+	CGI_PROG=auth cgi_run POST /api/auth/login "$(login_body "$1" "${2:-Admin123!}")"
+	[[ $STATUS == 200 ]] && jq_body .token || true
+}
+
+# mk_user ID EMAIL ROLE PARTNER|- [STATUS]: a user (ACTIVE unless STATUS says
+# otherwise) whose password is the seeded admin's, Admin123!.
+mk_user() {
+	psql_q "INSERT INTO \"User\" (id, email, \"hashedPassword\", role, \"fullName\", status, \"partnerId\")
+		SELECT '$1', '$2', \"hashedPassword\", '$3', 'Test $3', '${5:-ACTIVE}', $(sqlv "${4-}")
+		FROM \"User\" WHERE email = 'admin@example.com'" >/dev/null
+}
