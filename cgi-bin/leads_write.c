@@ -309,7 +309,8 @@ enum email_key {
 };
 /* The limits keep one mail far below the 1 MiB body cap and a mail server's. */
 static const struct field email_fields[EMAIL__MAX] = {
-	[EMAIL_MESSAGE] = { "message", FT_STRING, F_REQUIRED | F_TRIM | F_MULTILINE, 1, 10000 },
+	/* Presence and blankness are the handler's: the reference answers "Message is required". */
+	[EMAIL_MESSAGE] = { "message", FT_STRING, F_TRIM | F_MULTILINE, 0, 10000 },
 	[EMAIL_LINKS] = { "links", FT_ARRAY, F_NULLABLE, 0, EMAIL_LINKS_MAX, NULL, NULL,
 	    &email_link },
 	/* One line: control characters (CR/LF) are refused, so no header injection (SR-24). */
@@ -1324,7 +1325,8 @@ link_title(struct req *r, const char *url)
  * {message: 1-10000 trimmed, links?: up to 20 http(s) URLs (blank dropped),
  * subject?: up to 200 trimmed (blank: "Wiadomość z Carsalon.pl"),
  * replyToNoteId?: a note of this lead, quotedText?, quotedHtml?}.
- * 400 validation; 404 Lead not found; 403 Access denied; 409 CLIENT_ACTIVE;
+ * 400 "Message is required" (absent or blank); 400 validation; 404 Lead not
+ * found; 403 Access denied; 409 CLIENT_ACTIVE;
  * 409 "Lead is anonymized"; 404 "Lead or customer email not found";
  * 404 "Note not found" (replyToNoteId of another lead or none);
  * 400 "Invalid recipient or subject" (not a single line: header injection);
@@ -1351,6 +1353,8 @@ leads_email(struct req *r)
 	cJSON *tracked;
 	PGresult *res;
 
+	if (message == NULL || *message == '\0')
+		return http_fail(r, 400, NULL, "Message is required");
 	if (lead_access(r, r->id, LEAD_WRITE, &ref) == -1)
 		return 0;
 	if (ref.anonymized)

@@ -688,8 +688,10 @@ bad_email() { # BODY WANT(status:path:code) NAME
 	cgi_run POST /api/leads/$E/email "$1" "$ADMIN"
 	is "$STATUS:$(jq_body '[.issues[0].path[]|tostring]|join(".")'):$(jq_body '.issues[0].code')" "$2" "email: $3"
 }
-bad_email '{}' "400:message:invalid_type" "message is required"
-bad_email '{"message":" \n\t "}' "400:message:too_small" "a blank message"
+cgi_run POST /api/leads/$E/email '{}' "$ADMIN"
+is "$STATUS:$BODY" '400:{"message":"Message is required"}' "email: message is required (the reference's words)"
+cgi_run POST /api/leads/$E/email '{"message":" \n\t "}' "$ADMIN"
+is "$STATUS:$BODY" '400:{"message":"Message is required"}' "email: a blank message counts as missing"
 bad_email "$(jq -cn --arg m "$(head -c 10001 /dev/zero | tr '\0' m)" '{message:$m}')" "400:message:too_big" "message over 10000 characters"
 bad_email '{"message":"x","subject":"Oferta\r\nBcc: ofiara@example.com"}' "400:subject:invalid_string" "no line break in the subject (header injection)"
 bad_email "$(jq -cn --arg s "$(head -c 201 /dev/zero | tr '\0' s)" '{message:"x",subject:$s}')" "400:subject:too_big" "subject over 200 characters"

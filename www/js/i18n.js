@@ -766,6 +766,8 @@ const catalogue = {
 		'You cannot deactivate your own account': 'Nie możesz dezaktywować własnego konta.',
 		'Duplicate key': 'Taki rekord już istnieje.',
 		'Service unavailable': 'Usługa jest chwilowo niedostępna. Spróbuj ponownie później.',
+		'Message is required': 'Wpisz treść wiadomości.',
+		'Lead or customer email not found': 'Klient nie ma adresu e-mail.',
 	},
 	// Field-level messages for validation issues (spec/api.md §2.6), by code.
 	issues: {
