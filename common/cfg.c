@@ -182,6 +182,31 @@ cfg_load_tool(struct cfg *c, char *err, size_t errlen)
 	return cfg_load_env(c, err, errlen);
 }
 
+static bool
+env_true(const char *name)
+{
+	const char *v = getenv(name);
+
+	return v != NULL && (strcasecmp(v, "true") == 0 || strcmp(v, "1") == 0);
+}
+
+int
+cfg_load_worker(struct cfg *c, char *err, size_t errlen)
+{
+	if (cfg_load_env(c, err, errlen) == -1)
+		return -1;
+	c->email_from = env_opt("EMAIL_FROM");
+	c->smtp_host = env_opt("SMTP_HOST");
+	c->smtp_user = env_opt("SMTP_USER");
+	c->smtp_password = env_opt("SMTP_PASSWORD");
+	c->smtp_secure = env_true("SMTP_SECURE");
+	c->worker_once = env_true("IZZY_WORKER_ONCE");
+	return env_long("SMTP_PORT", 587, 1, 65535, &c->smtp_port, err, errlen) ||
+		env_long("IZZY_WORKER_POLL_SECONDS", 5, 1, 3600, &c->worker_poll_s, err, errlen)
+	    ? -1
+	    : 0;
+}
+
 int
 cfg_load(struct cfg *c, char *err, size_t errlen)
 {

@@ -35,6 +35,12 @@ struct cfg {
 	const char *seed_admin_email, *seed_admin_password;
 	const char *seed_operator_email, *seed_operator_password;
 	const char *schema_dir; /* IZZY_SCHEMA_DIR; NULL when unset */
+	/* Outbound e-mail (spec §6.3), read by cfg_load_worker only; NULL when unset. */
+	const char *email_from, *smtp_host, *smtp_user, *smtp_password;
+	long smtp_port;     /* SMTP_PORT, default 587 */
+	bool smtp_secure;   /* SMTP_SECURE=true|1 */
+	long worker_poll_s; /* IZZY_WORKER_POLL_SECONDS, default 5 */
+	bool worker_once;   /* IZZY_WORKER_ONCE: one pass, then exit */
 };
 
 /*
@@ -44,6 +50,8 @@ struct cfg {
 int cfg_load(struct cfg *out, char *err, size_t errlen);
 /* For bin/izzyctl: only DATABASE_URL is required; no secret checks. */
 int cfg_load_tool(struct cfg *out, char *err, size_t errlen);
+/* For bin/izzy-worker: DATABASE_URL plus the SMTP and IZZY_WORKER_* settings. */
+int cfg_load_worker(struct cfg *out, char *err, size_t errlen);
 /* The configuration loaded by http_serve()/programs; NULL before cfg_set(). */
 const struct cfg *cfg_get(void);
 void cfg_set(const struct cfg *);

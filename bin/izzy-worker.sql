@@ -1,0 +1,37 @@
+-- Statements of bin/izzy-worker.c (ARCHITECTURE.md §5).  A claimed row is
+-- leased: "nextAttemptAt" is pushed 10 minutes ahead while it is SENDING, so
+-- that a row left SENDING by a crashed worker is due again after 10 minutes.
+
+-- name: worker_requeue_stuck
+UPDATE "Outbox" SET status = 'PENDING'
+WHERE channel = 'EMAIL' AND status = 'SENDING' AND "nextAttemptAt" <= now()
+
+-- name: worker_claim_email
+UPDATE "Outbox" SET status = 'SENDING', attempts = attempts + 1,
+	"nextAttemptAt" = now() + interval '10 minutes'
+WHERE id IN (SELECT id FROM "Outbox"
+	WHERE channel = 'EMAIL' AND status = 'PENDING' AND "nextAttemptAt" <= now()
+	ORDER BY "nextAttemptAt" LIMIT 20 FOR UPDATE SKIP LOCKED)
+RETURNING id, recipient, coalesce(subject, ''), "bodyText", "bodyHtml", coalesce(template, 'unknown'), attempts
+
+-- name: worker_sent
+UPDATE "Outbox" SET status = 'SENT', "sentAt" = now(), "lastError" = NULL
+WHERE id = $1 AND status = 'SENDING'
+
+-- name: worker_retry
+-- $2 = error text, $3 = maximum attempts; back-off 30 s x 2^(attempts-1), at most 1 h.
+UPDATE "Outbox" SET
+	status = CASE WHEN attempts >= $3::int THEN 'FAILED' ELSE 'PENDING' END,
+	"lastError" = $2,
+	"nextAttemptAt" = now() + least(interval '30 seconds' * power(2, greatest(attempts - 1, 0)),
+		interval '1 hour')
+WHERE id = $1 AND status = 'SENDING'
+
+-- name: worker_refused
+UPDATE "Outbox" SET status = 'FAILED', "lastError" = $2
+WHERE id = $1 AND status = 'SENDING'
+
+-- name: worker_release
+-- A claimed row not tried because the worker is stopping: as if never claimed.
+UPDATE "Outbox" SET status = 'PENDING', attempts = greatest(attempts - 1, 0), "nextAttemptAt" = now()
+WHERE id = $1 AND status = 'SENDING'
