@@ -52,7 +52,10 @@ libs="$(pkg-config --libs libcjson libcrypto libpq) -lfcgi -lcrypt"
 mkdir -p "$out/obj" "$out/bin"
 # The library once, instrumented for coverage but without libFuzzer's main().
 objs=
-for c in "$srcdir"/common/*.c; do
+# Exactly libizzy's sources (common/mail.c, say, belongs to the worker only).
+lib_sources=$(make -s -C "$BUILDDIR" print-libizzy-sources | grep '^common/.*\.c$')
+for c in $lib_sources; do
+	c=$srcdir/$c
 	o=$out/obj/$(basename "$c" .c).o
 	if [ ! -f "$o" ] || [ -n "$(find "$c" -newer "$o")" ] || [ -n "$(find "$srcdir/common" \
 		"$BUILDDIR/common" -name '*.h' -newer "$o" 2>/dev/null | head -n 1)" ]; then
