@@ -820,6 +820,23 @@ vehicles_issues(struct req *r, const struct value *v, bool *oom)
 }
 
 /*
+ * One vehicle part of PATCH .../vehicles: absent leaves the row, null deletes
+ * it, an object upserts the patch.  -1 on a database error (transaction open).
+ */
+static int
+vehicle_apply(struct req *r, const struct value *part, const char *row_id, const char *patch,
+    enum leads_write_sql del, enum leads_write_sql upsert)
+{
+	const char *p[3] = { row_id, r->id, patch };
+
+	if (!part->present)
+		return 0;
+	if (part->null)
+		return db_query(r->db, r->mem, &leads_write_sql[del], 1, p + 1) == NULL ? -1 : 0;
+	return db_query(r->db, r->mem, &leads_write_sql[upsert], 3, p) == NULL ? -1 : 0;
+}
+
+/*
  * PATCH /api/leads/:id/vehicles, OPERATOR (scoped, client guard), SUPERVISOR, ADMIN.
  * Three independent optional parts: current / desired (object = upsert,
  * null = delete the row) and amountAvailable (the latest financing
@@ -859,22 +876,11 @@ leads_vehicles(struct req *r)
 		return http_fail(r, 409, NULL, ANONYMIZED_MSG);
 	if (db_begin(r->db) == -1)
 		return http_fail_db(r);
-	if (cur->present) {
-		const char *p[3] = { id1, r->id, cur_patch };
-		if (db_query(r->db, r->mem,
-			&leads_write_sql[cur->null ? SQL_LEADS_WRITE_CURRENT_DELETE
-						   : SQL_LEADS_WRITE_CURRENT_UPSERT],
-			cur->null ? 1 : 3, cur->null ? p + 1 : p) == NULL)
-			return tx_fail_db(r);
-	}
-	if (des->present) {
-		const char *p[3] = { id2, r->id, des_patch };
-		if (db_query(r->db, r->mem,
-			&leads_write_sql[des->null ? SQL_LEADS_WRITE_DESIRED_DELETE
-						   : SQL_LEADS_WRITE_DESIRED_UPSERT],
-			des->null ? 1 : 3, des->null ? p + 1 : p) == NULL)
-			return tx_fail_db(r);
-	}
+	if (vehicle_apply(r, cur, id1, cur_patch, SQL_LEADS_WRITE_CURRENT_DELETE,
+		SQL_LEADS_WRITE_CURRENT_UPSERT) == -1 ||
+	    vehicle_apply(r, des, id2, des_patch, SQL_LEADS_WRITE_DESIRED_DELETE,
+		SQL_LEADS_WRITE_DESIRED_UPSERT) == -1)
+		return tx_fail_db(r);
 	if (amt->present) {
 		const char *p[3] = { r->id, amount, id3 };
 		if (db_query(r->db, r->mem, &leads_write_sql[SQL_LEADS_WRITE_AMOUNT_AVAILABLE], 3,

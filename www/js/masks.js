@@ -22,7 +22,7 @@ export function isPostalCode(value) {
 }
 
 /**
- * The phone field shown as "+48 XXX XXX XXX" (§11.4, rewrite): the national
+ * The phone field shown as "+48 600 100 200" (groups of three digits) (§11.4, rewrite): the national
  * digits are what the user typed after our "+48 " prefix (or, for a pasted
  * number with more than 9 digits, without its leading 48). A deletion that
  * removed only a separator removes the digit before it too, so backspace
