@@ -11,10 +11,10 @@ t_stack_db e2e
 PORT=${IZZY_TEST_E2E_PORT:-18580}
 export APP_BASE_URL=http://127.0.0.1:$PORT
 export SMTP_HOST=127.0.0.1 SMTP_PORT=${IZZY_TEST_E2E_SMTP:-18525} EMAIL_FROM=crm@izzy.test
-stack_maildev_start "$T_VAR" "$SMTP_PORT" "${IZZY_TEST_E2E_MAILWEB:-18526}" 2>>"$T_VAR/stack.log"
-stack_fcgi_start "$T_VAR" "$top_builddir" 2 2>>"$T_VAR/stack.log"
-stack_worker_start "$T_VAR" "$top_builddir" 2>>"$T_VAR/stack.log"
-stack_nginx_start "$T_VAR" "$PORT" "$top_srcdir" 2>>"$T_VAR/stack.log"
+stack_maildev_start "$T_VAR" "$SMTP_PORT" "${IZZY_TEST_E2E_MAILWEB:-18526}" 2>>"$T_VAR/stack.log" || t_bail "maildev did not start"
+stack_fcgi_start "$T_VAR" "$top_builddir" 2 2>>"$T_VAR/stack.log" || t_bail "spawn-fcgi did not start the programs"
+stack_worker_start "$T_VAR" "$top_builddir" 2>>"$T_VAR/stack.log" || t_bail "the worker did not start"
+stack_nginx_start "$T_VAR" "$PORT" "$top_srcdir" 2>>"$T_VAR/stack.log" || t_bail "nginx did not start"
 export IZZY_BASE_URL=http://127.0.0.1:$PORT
 export IZZY_MAILDEV_URL=http://127.0.0.1:${IZZY_TEST_E2E_MAILWEB:-18526}
 export IZZY_ARTIFACTS_DIR=$top_builddir/tests/e2e-artifacts

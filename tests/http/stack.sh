@@ -5,8 +5,8 @@ t_stack_db http
 PORT=${IZZY_TEST_HTTP_PORT:-18480}
 BASE=http://127.0.0.1:$PORT
 # One worker per program, so consecutive requests hit the same process (state-leak test).
-stack_fcgi_start "$T_VAR" "$top_builddir" 1 2>>"$T_VAR/stack.log"
-stack_nginx_start "$T_VAR" "$PORT" "$top_srcdir" 2>>"$T_VAR/stack.log"
+stack_fcgi_start "$T_VAR" "$top_builddir" 1 2>>"$T_VAR/stack.log" || t_bail "spawn-fcgi did not start the programs"
+stack_nginx_start "$T_VAR" "$PORT" "$top_srcdir" 2>>"$T_VAR/stack.log" || t_bail "nginx did not start"
 JAR=$T_VAR/cookies
 rm -f "$JAR"
 

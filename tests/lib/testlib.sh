@@ -7,7 +7,11 @@
 #
 # A suite needs real services; a missing one is a FAILURE naming the Debian
 # package (scripts/lib/stack.sh does that), never a skip.  Output is TAP-like.
-set -euo pipefail
+#
+# No `set -e`: a failing check must be reported by ok/is/like and the suite must
+# go on to the next one (under errexit a bare `[[ … ]]` before `ok $?` ended the
+# suite instead).  Set-up that cannot be continued from calls t_bail.
+set -uo pipefail
 
 : "${top_srcdir:?run through make check (top_srcdir unset)}"
 : "${top_builddir:?run through make check (top_builddir unset)}"
@@ -56,6 +60,12 @@ like() {
 	fi
 }
 
+# t_bail MSG: set-up failed; later checks would be meaningless.
+t_bail() {
+	printf 'Bail out! %s\n' "$*"
+	exit 1
+}
+
 t_done() {
 	printf '1..%d\n' "$T_COUNT"
 	if ((T_FAILS > 0)); then
@@ -89,10 +99,10 @@ t_stack_db() {
 	stack_down "$T_VAR" >/dev/null 2>&1 || true
 	rm -rf "$T_VAR/pg/data" 2>/dev/null || true
 	mkdir -p "$T_VAR"
-	stack_pg_start "$T_VAR" 5432 2>"$T_VAR/stack.log" || { cat "$T_VAR/stack.log" >&2; return 1; }
+	stack_pg_start "$T_VAR" 5432 2>"$T_VAR/stack.log" || { cat "$T_VAR/stack.log" >&2; t_bail "PostgreSQL did not start"; }
 	export IZZY_SCHEMA_DIR=$top_srcdir/schema
-	"$top_builddir/bin/izzyctl" migrate deploy >/dev/null
-	"$top_builddir/bin/izzyctl" seed >/dev/null
+	"$top_builddir/bin/izzyctl" migrate deploy >/dev/null || t_bail "izzyctl migrate deploy failed"
+	"$top_builddir/bin/izzyctl" seed >/dev/null || t_bail "izzyctl seed failed"
 }
 
 # psql_q SQL: one value from the suite's database.

@@ -231,7 +231,7 @@ START_TEST(test_duration)
 		{ "1d1h", -1 },
 		{ "inf", -1 },
 		{ "1e10", -1 },
-		/* BUG: see lead (strtod accepts "nan"; (long)NaN is undefined and gives LONG_MIN here) */
+		/* strtod accepts "nan"; the parser must refuse it, not convert it. */
 		{ "nan", -1 },
 	};
 

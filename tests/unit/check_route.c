@@ -104,7 +104,7 @@ START_TEST(test_match_table)
 		/* Literals need no buffer. */
 		{ HTTP_GET, "/api/leads", 1, 0, { NULL } },
 		/* Last, so a failure here does not hide the rows above. */
-		/* BUG: see lead (row 6 fails after capturing "2"; caps[1] stays set for row 7) */
+		/* A row that fails after capturing must not leave its captures set. */
 		{ HTTP_GET, "/x/1/2", 0, 7, { "1" } },
 	};
 
