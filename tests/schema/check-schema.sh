@@ -1,7 +1,7 @@
 #!/bin/sh
 # check-schema.sh DBNAME - verify that a database has exactly the Izzy CRM schema
 # that schema/migrations produce: the 23 model tables of spec/data-model.md §1
-# and the rewrite's Session, PasswordToken, Outbox, RateLimit and UserAuditLog; the 17 enum
+# and the rewrite's Session, PasswordToken, Outbox, RateLimit, UserAuditLog and ConsentAuditLog; the 17 enum
 # types with their values in database order (§2); every column's type,
 # nullability and default (all timestamps timestamptz(3)); every index, primary
 # key, unique key, foreign key (ON UPDATE CASCADE, ON DELETE per §0.5) and check
@@ -136,6 +136,16 @@ ConsentRecord|accessCodeHash|text|yes|-
 ConsentRecord|helpTextSnapshot|text|yes|-
 ConsentRecord|createdAt|timestamp(3) with time zone|NO|now()
 ConsentRecord|updatedAt|timestamp(3) with time zone|NO|now()
+ConsentRecord|needsClientConfirmation|boolean|NO|false
+ConsentRecord|withdrawnByUserId|text|yes|-
+ConsentRecord|withdrawalChannel|text|yes|-
+ConsentRecord|clientSessionId|text|yes|-
+ConsentAuditLog|id|text|NO|-
+ConsentAuditLog|actorId|text|yes|-
+ConsentAuditLog|action|text|NO|-
+ConsentAuditLog|templateId|text|yes|-
+ConsentAuditLog|metadata|jsonb|yes|-
+ConsentAuditLog|createdAt|timestamp(3) with time zone|NO|now()
 ConsentTemplate|id|text|NO|-
 ConsentTemplate|consentType|"ConsentType"|NO|-
 ConsentTemplate|formType|text|NO|'financing_application'::text
@@ -399,7 +409,10 @@ AuditLog|AuditLog_leadId_createdAt_idx|index|btree|"leadId","createdAt"|-
 AuditLog|AuditLog_pkey|primary|btree|id|-
 CommunicationLog|CommunicationLog_pkey|primary|btree|id|-
 CommunicationLog|CommunicationLog_sessionId_idx|index|btree|"sessionId"|-
-ConsentRecord|ConsentRecord_applicationFormId_consentTemplateId_version_key|unique|btree|"applicationFormId","consentTemplateId",version|-
+ConsentAuditLog|ConsentAuditLog_createdAt_idx|index|btree|"createdAt"|-
+ConsentAuditLog|ConsentAuditLog_pkey|primary|btree|id|-
+ConsentRecord|ConsentRecord_applicationFormId_idx|index|btree|"applicationFormId"|-
+ConsentRecord|ConsentRecord_recordedAt_idx|index|btree|"recordedAt"|-
 ConsentRecord|ConsentRecord_consentTemplateId_idx|index|btree|"consentTemplateId"|-
 ConsentRecord|ConsentRecord_leadId_idx|index|btree|"leadId"|-
 ConsentRecord|ConsentRecord_pkey|primary|btree|id|-
@@ -489,6 +502,9 @@ ConsentRecord|ConsentRecord_consentTemplateId_fkey|consentTemplateId|ConsentTemp
 ConsentRecord|ConsentRecord_leadId_fkey|leadId|Lead|RESTRICT
 ConsentRecord|ConsentRecord_partnerId_fkey|partnerId|Partner|SET NULL
 ConsentRecord|ConsentRecord_recordedByUserId_fkey|recordedByUserId|User|SET NULL
+ConsentRecord|ConsentRecord_withdrawnByUserId_fkey|withdrawnByUserId|User|SET NULL
+ConsentAuditLog|ConsentAuditLog_actorId_fkey|actorId|User|SET NULL
+ConsentAuditLog|ConsentAuditLog_templateId_fkey|templateId|ConsentTemplate|RESTRICT
 ConsentTemplate|ConsentTemplate_createdByUserId_fkey|createdByUserId|User|SET NULL
 ContactSchedule|ContactSchedule_leadId_fkey|leadId|Lead|RESTRICT
 ContactSchedule|ContactSchedule_sessionId_fkey|sessionId|InsuranceOnboardingSession|RESTRICT
@@ -680,6 +696,9 @@ WITH have AS (
 	SELECT 'Lead', 'Lead_count', 'izzy_lead_count', 29, 'AFTER INSERT OR DELETE OR UPDATE FOR EACH ROW'
 	UNION ALL
 	SELECT 'Lead', 'Lead_count_truncate', 'izzy_lead_count', 32, 'AFTER TRUNCATE FOR EACH STATEMENT'
+	UNION ALL
+	-- 0015: partner-declared consents need the client's confirmation (SR-39); BEFORE INSERT FOR EACH ROW (1|2|4)
+	SELECT 'ConsentRecord', 'ConsentRecord_partner_flag', 'izzy_consent_partner_flag', 7, 'BEFORE INSERT FOR EACH ROW'
 )
 SELECT CASE WHEN h.name IS NULL THEN 'FAIL trigger ' || w.name || ' missing'
             WHEN w.name IS NULL THEN 'FAIL trigger ' || h.name || ' on ' || h.tbl || ' unexpected'
@@ -712,6 +731,24 @@ SELECT CASE WHEN count(*) = 0 THEN 'ok LeadCountByCreator matches Lead'
 \endif
 
 -- SQL helper functions, by behaviour
+SELECT to_regprocedure('izzy_csv_cell(text)') IS NOT NULL AS have_csv,
+       to_regprocedure('izzy_consent_capture(text,text,text,jsonb,"ConsentMethod",text,text,text,text,text,text,boolean)') IS NOT NULL
+       AND to_regprocedure('izzy_consent_records_page(text,text,text,text,text,text,boolean,text,text,timestamptz,timestamptz,timestamptz,timestamptz,text,text,text,bigint,bigint)') IS NOT NULL
+       AND to_regprocedure('izzy_consent_current("ConsentType",text)') IS NOT NULL AS have_capture \gset
+\if :have_csv
+SELECT CASE WHEN izzy_csv_cell('abc') = 'abc' AND izzy_csv_cell(NULL) = ''
+             AND izzy_csv_cell('a,"b"') = '"a,""b"""' AND izzy_csv_cell('=SUM(A1)') = '''=SUM(A1)'
+             AND izzy_csv_cell('-1,5') = '"''-1,5"' AND izzy_csv_cell(E'a\nb') = E'"a\nb"'
+            THEN 'ok function izzy_csv_cell'
+            ELSE 'FAIL function izzy_csv_cell' END;
+\else
+SELECT 'FAIL function izzy_csv_cell(text) missing';
+\endif
+\if :have_capture
+SELECT 'ok functions izzy_consent_capture, izzy_consent_records_page, izzy_consent_current';
+\else
+SELECT 'FAIL function izzy_consent_capture, izzy_consent_records_page or izzy_consent_current missing';
+\endif
 SELECT to_regprocedure('izzy_ts(timestamptz)') IS NOT NULL AS have_ts,
        to_regprocedure('izzy_money(numeric)') IS NOT NULL AS have_money \gset
 \if :have_ts
