@@ -720,11 +720,12 @@ line_diff(struct arena *mem, const struct seg *a, size_t na, const struct seg *b
 			const struct seg *s;
 			if (i < n && j < m && seg_eq(&x[i], &y[j])) {
 				op = "equal", s = &x[i], i++, j++, st[0]++;
-			} else if (j < m &&
-			    (i == n || dp[i * (m + 1) + j + 1] >= dp[(i + 1) * (m + 1) + j])) {
-				op = "insert", s = &y[j], j++, st[2]++;
-			} else {
+			} else if (i < n &&
+			    (j == m || dp[(i + 1) * (m + 1) + j] >= dp[i * (m + 1) + j + 1])) {
+				/* Deletions before insertions, as diff(1) shows a replaced line. */
 				op = "delete", s = &x[i], i++, st[1]++;
+			} else {
+				op = "insert", s = &y[j], j++, st[2]++;
 			}
 			if (add_op(mem, lines, op, s) == -1)
 				goto out;
@@ -1073,9 +1074,9 @@ consents_records_capture(struct req *r)
 static int
 consents_init(struct db *db)
 {
-	/* session statements are registered by http_serve(). */
+	/* http_serve() registers the session statements, leadaccess_init() the audit ones. */
 	if (db_register(db, consents_sql, CONSENTS_SQL__MAX) == -1 || consent_init(db) == -1 ||
-	    audit_init(db) == -1 || leadaccess_init(db) == -1)
+	    leadaccess_init(db) == -1)
 		return -1;
 	return 0;
 }

@@ -79,7 +79,7 @@ SELECT $2, o."consentType", o."formType", coalesce($3, o.title), coalesce($4, o.
        (SELECT max(v.version) + 1 FROM "ConsentTemplate" v
         WHERE v."consentType" = o."consentType" AND v."formType" = o."formType"),
        coalesce($7::boolean, o."isActive"), coalesce($8::boolean, o."isRequired"),
-       CASE WHEN $9 IS NULL THEN o.tags ELSE ARRAY(SELECT jsonb_array_elements_text($9::jsonb)) END, $10, now(), NULL
+       CASE WHEN $9::jsonb IS NULL THEN o.tags ELSE ARRAY(SELECT jsonb_array_elements_text($9::jsonb)) END, $10, now(), NULL
 FROM old o, closed
 RETURNING id
 
@@ -88,7 +88,7 @@ RETURNING id
 -- free labels; neither is part of the text a person answered.
 UPDATE "ConsentTemplate"
 SET "isActive" = coalesce($2::boolean, "isActive"),
-    tags = CASE WHEN $3 IS NULL THEN tags ELSE ARRAY(SELECT jsonb_array_elements_text($3::jsonb)) END
+    tags = CASE WHEN $3::jsonb IS NULL THEN tags ELSE ARRAY(SELECT jsonb_array_elements_text($3::jsonb)) END
 WHERE id = $1
 RETURNING id
 
@@ -174,7 +174,9 @@ SELECT json_build_object('data', coalesce((
 
 -- name: consents_records_export_json
 -- §4.10.2 JSON: every match (no paging) with the relations of 4.10.1,
--- pretty-printed with 2-space indentation; second column the number of records.
+-- pretty-printed with 2-space indentation (jsonb_pretty indents by 4; a JSON text
+-- has no raw line breaks inside strings, so every line starts with indentation
+-- only); second column the number of records.
 WITH page AS (
 	SELECT p.id, p.ord FROM izzy_consent_records_page($1, $2, $3, $4, $5, $6, $7::boolean, $8, $9,
 		$10::timestamptz, $11::timestamptz, $12::timestamptz, $13::timestamptz, $14, $15, $16,
@@ -207,7 +209,9 @@ WITH page AS (
 	LEFT JOIN "Partner" pa ON pa.id = r."partnerId"
 	JOIN "ConsentTemplate" t ON t.id = r."consentTemplateId"
 )
-SELECT jsonb_pretty(coalesce((SELECT jsonb_agg(j ORDER BY ord) FROM rows), '[]'::jsonb)),
+SELECT (SELECT string_agg(repeat(' ', (length(l) - length(ltrim(l, ' '))) / 2) || ltrim(l, ' '), chr(10) ORDER BY n)
+	  FROM regexp_split_to_table(jsonb_pretty(coalesce((SELECT jsonb_agg(j ORDER BY ord) FROM rows), '[]'::jsonb)),
+	                             chr(10)) WITH ORDINALITY AS x(l, n)),
        (SELECT count(*) FROM rows)
 
 -- name: consents_records_export_csv
