@@ -27,6 +27,7 @@ import {
 	CustomerSection, VehiclesSection, NotesSection, FinancingSection, ActivitySection, MergeSection, AdminSection,
 } from './lead-sections.js';
 import EmailComposer from './lead-email.js';
+import { ConsentTimeline } from '../components/consent.js';
 
 const STAFF = ['OPERATOR', 'SUPERVISOR', 'ADMIN'];
 
@@ -261,6 +262,7 @@ function DetailBody({ lead, user, blocked, mutate, onSaved, onMerged }) {
 		<${NotesSection} lead=${lead} canAdd=${writable} mutate=${mutate} onSaved=${onSaved} />
 		<${FinancingSection} lead=${lead} canEdit=${writable} mutate=${mutate} onSaved=${onSaved} />
 		<${FormBox} form=${lead.applicationForm} />
+		<${ConsentTimeline} lead=${lead} role=${role} onSaved=${onSaved} />
 		<${ActivitySection} lead=${lead} />
 		${(role === 'SUPERVISOR' || role === 'ADMIN') && !merged && html`<${MergeSection} lead=${lead} onMerged=${onMerged} />`}
 		${role === 'ADMIN' && html`<${AdminSection} lead=${lead} onSaved=${onSaved} />`}
