@@ -1,10 +1,9 @@
 // Consent building blocks shared by the admin screens and the lead detail.
 //
 // RichText renders a consent text (template HTML or a record's snapshot)
-// without innerHTML: the text is parsed by DOMParser (an inert document: no
-// script runs, nothing loads) and rebuilt as Preact elements from the same
-// small allow-list the server sanitises to (common/sanitize.h). Texts stored
-// before sanitising existed are therefore safe to show too.
+// without handing it to the browser's HTML parser: a small parser here keeps
+// the allow-list the server sanitises to (common/sanitize.h) and builds
+// Preact elements, so texts stored before sanitising existed are safe too.
 //
 // ConsentTimeline is the consent history of one lead (FR-34): every record,
 // newest first, with template title and version, time, given or refused,
@@ -23,31 +22,96 @@ const KEEP = new Set(['a', 'b', 'blockquote', 'br', 'em', 'h3', 'h4', 'i', 'li',
 const DROP = new Set(['script', 'style', 'iframe', 'object', 'embed', 'noscript', 'template', 'textarea',
 	'select', 'svg', 'math', 'title', 'head']);
 const SAFE_HREF = /^(https?:\/\/|mailto:)/i;
+const NAMED = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0' };
+// One tag: name, then attributes (quoted values may hold '>'), up to '>'.
+const TAG = /^<(\/?)([a-zA-Z][a-zA-Z0-9]*)((?:[^>"']|"[^"]*"|'[^']*')*)>/;
+const HREF = /(?:^|[\s/])href\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))/i;
 
-function build(node, key) {
-	if (node.nodeType === 3) return node.nodeValue;
-	if (node.nodeType !== 1) return null;
-	const tag = node.nodeName.toLowerCase();
-	if (DROP.has(tag)) return null;
-	const children = Array.from(node.childNodes).map((child, i) => build(child, i));
-	if (!KEEP.has(tag)) return children;
-	const props = { key };
-	if (tag === 'a') {
-		const href = (node.getAttribute('href') || '').trim();
-		if (SAFE_HREF.test(href)) {
-			props.href = href;
-			props.rel = 'noopener noreferrer nofollow';
-			props.target = '_blank';
+function decode(text) {
+	return text.replace(/&(#x[0-9a-f]{1,6}|#[0-9]{1,7}|[a-z][a-z0-9]{1,31});/gi, (whole, ent) => {
+		if (ent[0] !== '#') return NAMED[ent.toLowerCase()] || whole;
+		const code = ent[1] === 'x' || ent[1] === 'X' ? parseInt(ent.slice(2), 16) : parseInt(ent.slice(1), 10);
+		return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
+	});
+}
+
+/**
+ * The text as a tree of allowed elements, parsed here rather than by the
+ * browser, so no part of it ever becomes a live element or handler.
+ * Same rules as common/sanitize.c: unknown tags vanish (their text stays),
+ * dangerous ones with their content, stray closing tags are ignored and open
+ * ones closed at the end.
+ */
+function parse(source) {
+	const root = { tag: null, children: [] };
+	const stack = [root];
+	let rest = source;
+	const top = () => stack[stack.length - 1];
+	while (rest.length) {
+		const lt = rest.indexOf('<');
+		if (lt !== 0) {
+			const text = lt < 0 ? rest : rest.slice(0, lt);
+			top().children.push(decode(text));
+			rest = lt < 0 ? '' : rest.slice(lt);
+			continue;
 		}
+		if (rest.startsWith('<!--')) {
+			const end = rest.indexOf('-->');
+			rest = end < 0 ? '' : rest.slice(end + 3);
+			continue;
+		}
+		if (rest[1] === '!' || rest[1] === '?') {
+			const end = rest.indexOf('>');
+			rest = end < 0 ? '' : rest.slice(end + 1);
+			continue;
+		}
+		const m = TAG.exec(rest);
+		if (!m) {
+			if (/^<\/?[a-zA-Z]/.test(rest)) break; // cut inside a tag: nothing of it is kept
+			top().children.push('<');
+			rest = rest.slice(1);
+			continue;
+		}
+		rest = rest.slice(m[0].length);
+		const closing = m[1] === '/';
+		const name = m[2].toLowerCase();
+		if (!closing && DROP.has(name)) {
+			const end = rest.search(new RegExp('</' + name + '(?![a-z0-9])[^>]*>', 'i'));
+			rest = end < 0 ? '' : rest.slice(end).replace(/^<[^>]*>/, '');
+			continue;
+		}
+		if (!KEEP.has(name)) continue;
+		if (closing) {
+			const at = stack.map((n) => n.tag).lastIndexOf(name);
+			if (at > 0) stack.length = at;
+			continue;
+		}
+		const node = { tag: name, children: [] };
+		if (name === 'a') {
+			const href = HREF.exec(m[3]);
+			const value = href ? decode(href[1] ?? href[2] ?? href[3]).trim() : '';
+			if (SAFE_HREF.test(value)) node.href = value;
+		}
+		top().children.push(node);
+		if (name !== 'br') stack.push(node);
 	}
-	return tag === 'br' ? h('br', props) : h(tag, props, children);
+	return root.children;
+}
+
+function toVnode(node, key) {
+	if (typeof node === 'string') return node;
+	const props = { key };
+	if (node.href) {
+		props.href = node.href;
+		props.rel = 'noopener noreferrer nofollow';
+		props.target = '_blank';
+	}
+	return node.tag === 'br' ? h('br', props) : h(node.tag, props, node.children.map(toVnode));
 }
 
 /** A consent text as markup from the allow-list; plain text stays text. */
 export function RichText({ text, className = '' }) {
-	const source = text == null ? '' : String(text);
-	const doc = new DOMParser().parseFromString(source, 'text/html');
-	const nodes = Array.from(doc.body.childNodes).map((child, i) => build(child, i));
+	const nodes = parse(text == null ? '' : String(text)).map(toVnode);
 	return html`<div class=${'rich-text ' + className}>${nodes}</div>`;
 }
 
