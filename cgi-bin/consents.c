@@ -66,10 +66,10 @@ static const char *const channel_opts[] = { "PHONE", "EMAIL", "IN_PERSON", "LETT
 #define NOTES_MAX   2000
 #define SEARCH_MAX  200
 /* One form shows a handful of consents; 20 leaves room without inviting abuse. */
-#define CAPTURE_MAX 20
-#define TAKE_MAX    100 /* spec §4.10.1: take 1–100 */
-#define SKIP_MAX    2147483647LL
-#define VERSION_MAX 1000000
+#define CAPTURE_MAX       20
+#define TAKE_MAX          100 /* spec §4.10.1: take 1–100 */
+#define SKIP_MAX          2147483647LL
+#define VERSION_MAX       1000000
 
 #define MSG_TPL_NOT_FOUND "Consent template not found"
 #define MSG_TPL_EXISTS    "Template version already exists"
@@ -343,7 +343,8 @@ static int
 answer_template(struct req *r, const char *id, bool created)
 {
 	const char *params[1] = { id };
-	PGresult *res = db_query(r->db, r->mem, &consents_sql[SQL_CONSENTS_TEMPLATE_GET], 1, params);
+	PGresult *res =
+	    db_query(r->db, r->mem, &consents_sql[SQL_CONSENTS_TEMPLATE_GET], 1, params);
 
 	if (res == NULL)
 		return http_fail_db(r);
@@ -455,8 +456,8 @@ consents_template_create(struct req *r)
 			return http_fail(r, 409, NULL, MSG_TPL_EXISTS);
 		return http_fail_db(r);
 	}
-	meta = meta_json(r, 2,
-	    (const char *const[]){ "consentType", v[TPL_TYPE].s, "formType", v[TPL_FORM].s });
+	meta = meta_json(
+	    r, 2, (const char *const[]){ "consentType", v[TPL_TYPE].s, "formType", v[TPL_FORM].s });
 	if (meta == NULL || audit_consent(r, "TEMPLATE_CREATED", id, meta) == -1 ||
 	    db_commit(r->db) == -1)
 		return http_fail(r, 500, NULL, "Internal server error");
@@ -478,7 +479,8 @@ text_changes(const struct value *v, PGresult *row, const char *content)
 		    (!was_null && strcmp(v[TPL_HELP].s, PQgetvalue(row, 0, 4)) != 0))
 			return true;
 	}
-	if (has(&v[TPL_REQUIRED]) && v[TPL_REQUIRED].b != (strcmp(PQgetvalue(row, 0, 7), "true") == 0))
+	if (has(&v[TPL_REQUIRED]) &&
+	    v[TPL_REQUIRED].b != (strcmp(PQgetvalue(row, 0, 7), "true") == 0))
 		return true;
 	return false;
 }
@@ -524,7 +526,8 @@ consents_template_update(struct req *r)
 		return http_fail(r, 400, NULL,
 		    "Versions are numbered automatically; an edit creates the next version");
 	if (strcmp(PQgetvalue(row, 0, 9), "true") == 0)
-		return http_fail(r, 409, NULL, "Only the current version of a template can be edited");
+		return http_fail(
+		    r, 409, NULL, "Only the current version of a template can be edited");
 
 	if (text_changes(v, row, content)) {
 		if (id_new(id) == -1)
@@ -541,28 +544,30 @@ consents_template_update(struct req *r)
 		params[9] = r->user->id;
 		if (has(&v[TPL_TAGS]) && params[8] == NULL)
 			return http_fail(r, 500, NULL, "Internal server error");
-		res = db_query(r->db, r->mem, &consents_sql[SQL_CONSENTS_TEMPLATE_NEXT], 10, params);
+		res =
+		    db_query(r->db, r->mem, &consents_sql[SQL_CONSENTS_TEMPLATE_NEXT], 10, params);
 		if (res == NULL) {
 			if (strcmp(db_sqlstate(r->db), "23505") == 0)
 				return http_fail(r, 409, NULL, MSG_TPL_EXISTS);
 			return http_fail_db(r);
 		}
 		meta = meta_json(r, 2,
-		    (const char *const[]){ "previousTemplateId", r->id, "previousVersion",
-			PQgetvalue(row, 0, 5) });
+		    (const char *const[]){
+			"previousTemplateId", r->id, "previousVersion", PQgetvalue(row, 0, 5) });
 		if (meta == NULL || audit_consent(r, "TEMPLATE_VERSIONED", id, meta) == -1 ||
 		    db_commit(r->db) == -1)
 			return http_fail(r, 500, NULL, "Internal server error");
-		log_info("consents", "template %s edited by %s: new version %s", r->id, r->user->id,
-		    id);
+		log_info(
+		    "consents", "template %s edited by %s: new version %s", r->id, r->user->id, id);
 		return answer_template(r, id, false);
 	}
 	if (has(&v[TPL_ACTIVE]) || has(&v[TPL_TAGS])) {
-		const char *flags[3] = { r->id, bool_s(&v[TPL_ACTIVE]), tags_json(r, &v[TPL_TAGS]) };
+		const char *flags[3] = { r->id, bool_s(&v[TPL_ACTIVE]),
+			tags_json(r, &v[TPL_TAGS]) };
 		if (has(&v[TPL_TAGS]) && flags[2] == NULL)
 			return http_fail(r, 500, NULL, "Internal server error");
 		if (db_query(r->db, r->mem, &consents_sql[SQL_CONSENTS_TEMPLATE_FLAGS], 3, flags) ==
-			NULL)
+		    NULL)
 			return http_fail_db(r);
 		if (audit_consent(r, "TEMPLATE_UPDATED", r->id, NULL) == -1)
 			return http_fail(r, 500, NULL, "Internal server error");
@@ -668,8 +673,10 @@ add_op(struct arena *mem, cJSON *lines, const char *op, const struct seg *s)
 	cJSON *o = cJSON_CreateObject();
 	char *text = arena_strndup(mem, s->p, s->len);
 
-	if (o == NULL || !cJSON_AddItemToArray(lines, o))
-		return cJSON_Delete(o), -1;
+	if (o == NULL || !cJSON_AddItemToArray(lines, o)) {
+		cJSON_Delete(o);
+		return -1;
+	}
 	if (text == NULL || cJSON_AddStringToObject(o, "op", op) == NULL ||
 	    cJSON_AddStringToObject(o, "text", text) == NULL)
 		return -1;
@@ -719,13 +726,20 @@ line_diff(struct arena *mem, const struct seg *a, size_t na, const struct seg *b
 			const char *op;
 			const struct seg *s;
 			if (i < n && j < m && seg_eq(&x[i], &y[j])) {
-				op = "equal", s = &x[i], i++, j++, st[0]++;
+				op = "equal";
+				s = &x[i++];
+				j++;
+				st[0]++;
 			} else if (i < n &&
 			    (j == m || dp[(i + 1) * (m + 1) + j] >= dp[i * (m + 1) + j + 1])) {
 				/* Deletions before insertions, as diff(1) shows a replaced line. */
-				op = "delete", s = &x[i], i++, st[1]++;
+				op = "delete";
+				s = &x[i++];
+				st[1]++;
 			} else {
-				op = "insert", s = &y[j], j++, st[2]++;
+				op = "insert";
+				s = &y[j++];
+				st[2]++;
 			}
 			if (add_op(mem, lines, op, s) == -1)
 				goto out;
@@ -773,7 +787,8 @@ field_changed(const cJSON *a, const cJSON *b, const char *key)
 static int
 consents_template_diff(struct req *r)
 {
-	const char *params[3] = { r->id, int_s(r, &r->q->v[DIFF_FROM]), int_s(r, &r->q->v[DIFF_TO]) };
+	const char *params[3] = { r->id, int_s(r, &r->q->v[DIFF_FROM]),
+		int_s(r, &r->q->v[DIFF_TO]) };
 	struct seg *a, *b;
 	size_t na, nb;
 	long st[3] = { 0, 0, 0 };
@@ -805,7 +820,8 @@ consents_template_diff(struct req *r)
 	    split_lines(r->mem, PQgetvalue(res, 0, 3), &b, &nb) == -1 ||
 	    (changed = cJSON_AddObjectToObject(doc, "changed")) == NULL ||
 	    cJSON_AddBoolToObject(changed, "title", field_changed(from, to, "title")) == NULL ||
-	    cJSON_AddBoolToObject(changed, "helpText", field_changed(from, to, "helpText")) == NULL ||
+	    cJSON_AddBoolToObject(changed, "helpText", field_changed(from, to, "helpText")) ==
+		NULL ||
 	    cJSON_AddBoolToObject(changed, "isRequired", field_changed(from, to, "isRequired")) ==
 		NULL ||
 	    cJSON_AddBoolToObject(changed, "content",
@@ -836,7 +852,7 @@ filter_params(struct req *r, const char *p[16])
 	p[4] = opt_s(&q[RQ_TYPE]);
 	p[5] = opt_s(&q[RQ_METHOD]);
 	p[6] = given != NULL && (strcmp(given, "true") == 0 || strcmp(given, "false") == 0) ? given
-											     : NULL;
+											    : NULL;
 	p[7] = opt_s(&q[RQ_RECORDED_BY]);
 	p[8] = opt_s(&q[RQ_PARTNER]);
 	p[9] = opt_s(&q[RQ_REC_START]);
@@ -866,7 +882,8 @@ consents_records_list(struct req *r)
 	p[17] = has(&r->q->v[RQ_TAKE]) ? int_s(r, &r->q->v[RQ_TAKE]) : "50";
 	if (p[16] == NULL || p[17] == NULL)
 		return http_fail(r, 500, NULL, "Internal server error");
-	if ((res = db_query(r->db, r->mem, &consents_sql[SQL_CONSENTS_RECORDS_LIST], 18, p)) == NULL)
+	if ((res = db_query(r->db, r->mem, &consents_sql[SQL_CONSENTS_RECORDS_LIST], 18, p)) ==
+	    NULL)
 		return http_fail_db(r);
 	return http_ok_raw(r, arena_strdup(r->mem, PQgetvalue(res, 0, 0)));
 }
@@ -897,7 +914,8 @@ consents_records_export(struct req *r)
 	if (db_begin(r->db) == -1)
 		return http_fail_db(r);
 	res = db_query(r->db, r->mem,
-	    &consents_sql[json ? SQL_CONSENTS_RECORDS_EXPORT_JSON : SQL_CONSENTS_RECORDS_EXPORT_CSV],
+	    &consents_sql[json ? SQL_CONSENTS_RECORDS_EXPORT_JSON
+			       : SQL_CONSENTS_RECORDS_EXPORT_CSV],
 	    16, p);
 	if (res == NULL)
 		return http_fail_db(r);
@@ -961,22 +979,25 @@ consents_record_withdraw(struct req *r)
 		return 0;
 	if (strcmp(PQgetvalue(rec, 0, 2), "true") == 0)
 		return http_fail(r, 409, NULL, "Consent has already been withdrawn");
-	if (r->user->role == ROLE_OPERATOR && strcmp(PQgetvalue(rec, 0, 1), "PARTNER_DECLARATION") != 0)
+	if (r->user->role == ROLE_OPERATOR &&
+	    strcmp(PQgetvalue(rec, 0, 1), "PARTNER_DECLARATION") != 0)
 		return http_fail(
 		    r, 403, NULL, "Operators can only withdraw partner declaration consents");
 	params[0] = r->id;
 	params[1] = r->user->id;
 	params[2] = channel;
-	if ((res = db_query(r->db, r->mem, &consents_sql[SQL_CONSENTS_RECORD_WITHDRAW], 3, params)) ==
-	    NULL)
+	if ((res = db_query(
+		 r->db, r->mem, &consents_sql[SQL_CONSENTS_RECORD_WITHDRAW], 3, params)) == NULL)
 		return http_fail_db(r);
 	meta = meta_json(r, 3,
 	    (const char *const[]){ "consentRecordId", r->id, "withdrawnAt", PQgetvalue(res, 0, 1),
 		"channel", channel });
 	if (meta == NULL ||
 	    audit_log(r->db, r->mem,
-		&(struct audit_entry){ .lead_id = PQgetvalue(rec, 0, 0), .user_id = r->user->id,
-		    .action = "CONSENT_WITHDRAWN", .metadata = meta }) == -1 ||
+		&(struct audit_entry){ .lead_id = PQgetvalue(rec, 0, 0),
+		    .user_id = r->user->id,
+		    .action = "CONSENT_WITHDRAWN",
+		    .metadata = meta }) == -1 ||
 	    db_commit(r->db) == -1)
 		return http_fail(r, 500, NULL, "Internal server error");
 	log_info("consents", "record %s withdrawn by %s", r->id, r->user->id);
@@ -1063,8 +1084,8 @@ consents_records_capture(struct req *r)
 		return 0;
 	params[0] = ids;
 	params[1] = partner ? "true" : "false";
-	if ((res = db_query(r->db, r->mem, &consents_sql[SQL_CONSENTS_RECORDS_BY_IDS], 2, params)) ==
-		NULL ||
+	if ((res = db_query(
+		 r->db, r->mem, &consents_sql[SQL_CONSENTS_RECORDS_BY_IDS], 2, params)) == NULL ||
 	    db_commit(r->db) == -1)
 		return http_fail_db(r);
 	log_info("consents", "lead %s: %d records captured by %s", ref.id, n, r->user->id);

@@ -38,12 +38,14 @@ refuse(struct req *r, const cJSON *res)
 		cJSON *d;
 
 		msg = arena_printf(r->mem, "Consent template %s is outdated", tid);
-		http_fail(r, 409, "TEMPLATE_OUTDATED", msg != NULL ? msg : "Consent template is outdated");
+		http_fail(r, 409, "TEMPLATE_OUTDATED",
+		    msg != NULL ? msg : "Consent template is outdated");
 		/* The spec's 409 body carries the current version (api.md 4.10.4). */
-		if (r->resp.json == NULL || (d = cJSON_AddObjectToObject(r->resp.json, "details")) == NULL ||
+		if (r->resp.json == NULL ||
+		    (d = cJSON_AddObjectToObject(r->resp.json, "details")) == NULL ||
 		    cJSON_AddStringToObject(d, "consentTemplateId", tid) == NULL ||
-		    cJSON_AddStringToObject(d, "latestTemplateId", str_item(res, "latestTemplateId")) ==
-			NULL ||
+		    cJSON_AddStringToObject(
+			d, "latestTemplateId", str_item(res, "latestTemplateId")) == NULL ||
 		    cJSON_AddNumberToObject(d, "latestVersion",
 			cJSON_IsNumber(latest) ? latest->valuedouble : 0) == NULL ||
 		    http_header(r, "Retry-After", "0") == -1)
@@ -61,7 +63,8 @@ refuse(struct req *r, const cJSON *res)
 		msg = arena_printf(r->mem, "Required consent %s must be accepted", tid);
 	else
 		msg = arena_strdup(r->mem, "Consent template missing or inactive");
-	http_fail(r, 422, "REQUIRED_CONSENT_MISSING", msg != NULL ? msg : "Required consent missing");
+	http_fail(
+	    r, 422, "REQUIRED_CONSENT_MISSING", msg != NULL ? msg : "Required consent missing");
 	return -1;
 }
 

@@ -18,9 +18,9 @@ struct db;
 struct req;
 
 struct consent_capture {
-	const char *lead_id;        /* required; the caller has checked access */
-	const char *form_id;        /* ApplicationForm id or NULL */
-	const char *form_type;      /* answered templates must be of it; NULL = any */
+	const char *lead_id;   /* required; the caller has checked access */
+	const char *form_id;   /* ApplicationForm id or NULL */
+	const char *form_type; /* answered templates must be of it; NULL = any */
 	/* JSON array text [{"consentTemplateId", "version", "consentGiven"}] in the
 	 * order shown; "consentGiven" must be an explicit boolean. */
 	const char *items;

@@ -13,10 +13,10 @@
 #define SAN_DEPTH 32
 #define SAN_NAME  16
 
-static const char *const keep_tags[] = { "a", "b", "blockquote", "br", "em", "h3", "h4", "i",
-	"li", "ol", "p", "strong", "u", "ul" };
-static const char *const drop_tags[] = { "script", "style", "iframe", "object", "embed",
-	"noscript", "template", "textarea", "select", "svg", "math", "title", "head" };
+static const char *const keep_tags[] = { "a", "b", "blockquote", "br", "em", "h3", "h4", "i", "li",
+	"ol", "p", "strong", "u", "ul" };
+static const char *const drop_tags[] = { "script", "style", "iframe", "object", "embed", "noscript",
+	"template", "textarea", "select", "svg", "math", "title", "head" };
 static const char *const schemes[] = { "http://", "https://", "mailto:" };
 
 struct out {
@@ -90,8 +90,9 @@ entity_len(const char *s)
 		i++;
 		if (s[i] == 'x' || s[i] == 'X') {
 			i++;
-			while (n < 6 && ((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f') ||
-					    (s[i] >= 'A' && s[i] <= 'F')))
+			while (n < 6 &&
+			    ((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f') ||
+				(s[i] >= 'A' && s[i] <= 'F')))
 				i++, n++;
 		} else
 			while (n < 7 && s[i] >= '0' && s[i] <= '9')

@@ -35,7 +35,8 @@ static const struct {
 	{ "<!-- komentarz --><p>x</p>", "<p>x</p>" },
 	{ "<!DOCTYPE html><p>x</p>", "<p>x</p>" },
 	{ "<a href=\"https://izzy.pl/rodo?a=1&amp;b=2\">RODO</a>",
-	    "<a href=\"https://izzy.pl/rodo?a=1&amp;b=2\" rel=\"noopener noreferrer nofollow\">RODO</a>" },
+	    "<a href=\"https://izzy.pl/rodo?a=1&amp;b=2\" rel=\"noopener noreferrer "
+	    "nofollow\">RODO</a>" },
 	{ "<a href='mailto:iod@izzy.pl' target=_blank>IOD</a>",
 	    "<a href=\"mailto:iod@izzy.pl\" rel=\"noopener noreferrer nofollow\">IOD</a>" },
 	{ "<a href=\"javascript:alert(1)\">x</a>", "<a>x</a>" },
@@ -55,7 +56,8 @@ static const struct {
 	{ "<p title=\"a>b\">x</p>", "<p>x</p>" },
 	{ "<<script>script>alert(1)<</script>/script>", "&lt;/script&gt;" },
 	{ "\"cytat\" 'apostrof'", "&quot;cytat&quot; 'apostrof'" },
-	{ "<h3>Tytuł</h3><h1>Duży</h1><blockquote>c</blockquote>", "<h3>Tytuł</h3>Duży<blockquote>c</blockquote>" },
+	{ "<h3>Tytuł</h3><h1>Duży</h1><blockquote>c</blockquote>",
+	    "<h3>Tytuł</h3>Duży<blockquote>c</blockquote>" },
 };
 
 START_TEST(test_rows)
@@ -66,8 +68,8 @@ START_TEST(test_rows)
 	for (size_t i = 0; i < NELEM(rows); i++) {
 		char *out = sanitize_html(a, rows[i].in);
 		ck_assert_ptr_nonnull(out);
-		ck_assert_msg(strcmp(out, rows[i].out) == 0, "row %zu: \"%s\" -> \"%s\", want \"%s\"", i,
-		    rows[i].in, out, rows[i].out);
+		ck_assert_msg(strcmp(out, rows[i].out) == 0,
+		    "row %zu: \"%s\" -> \"%s\", want \"%s\"", i, rows[i].in, out, rows[i].out);
 	}
 	arena_free(a);
 }
@@ -84,7 +86,8 @@ START_TEST(test_idempotent)
 		ck_assert_ptr_nonnull(once);
 		char *twice = sanitize_html(a, once);
 		ck_assert_ptr_nonnull(twice);
-		ck_assert_msg(strcmp(once, twice) == 0, "row %zu: \"%s\" -> \"%s\"", i, once, twice);
+		ck_assert_msg(
+		    strcmp(once, twice) == 0, "row %zu: \"%s\" -> \"%s\"", i, once, twice);
 	}
 	arena_free(a);
 }
