@@ -371,6 +371,17 @@ like "$(header Content-Disposition)" '\.json"$' "export: a .json file"
 ok $? "export: json pretty-printed"
 is "$(caudit CONSENT_RECORDS_EXPORTED)" "$((before + 3))" "export: every export audited"
 
+# Every route but the public list needs a session.
+for route in "GET /api/consent-templates/$LC1" "PUT /api/consent-templates/$LC1" "DELETE /api/consent-templates/$LC1" \
+	"GET /api/consent-templates/$LC1/diff" "GET /api/consent-records/export" "POST /api/consent-records/$MK_REC/withdraw"; do
+	body=""
+	[[ $route == PUT* ]] && body='{"title":"x"}'
+	cgi_run ${route% *} "${route#* }" "$body"
+	is "$STATUS" 401 "no session: $route"
+done
+cgi_run GET "/api/consent-records/export" "" "$AUD"
+is "$STATUS" 403 "export: not for auditors"
+
 cgi_run POST /api/consent-templates/x/y '{}'
 is "$STATUS" 404 "unknown path"
 
