@@ -21,6 +21,7 @@
 #   stack_down          VARDIR                      stop whatever of the above runs; safe to repeat
 #   stack_destroy       VARDIR                      stack_down, then delete VARDIR and its /tmp parts
 #   stack_status        VARDIR                      one line per service; returns 1 if any is down
+#   stack_demo_data     N                           N demo leads into $DATABASE_URL if it has none
 #   stack_load_env      FILE                        KEY=VALUE lines into the environment (no shell evaluation)
 #
 # Every function takes the VAR directory explicitly, so that several stacks run side by side (the
@@ -909,6 +910,35 @@ stack_maildev_start() {
 stack_maildev_stop() {
 	local var=${1:?usage: stack_maildev_stop VARDIR}
 	_stack_stop_pidfile "$var/run/maildev.pid" maildev maildev group
+}
+
+# --- demo data -----------------------------------------------------------------------------------
+
+# stack_demo_data N: load N synthetic leads (bench/gen-leads.sql -v demo=1: partners, users,
+# statuses, notes, consents, no documents) into DATABASE_URL, only if it has no leads at all, so
+# that it never wipes or mixes into real data and running it twice is harmless. Refuses unless
+# IZZY_ENV is development. Prints one line for a summary: what it did, or why not.
+stack_demo_data() {
+	local n=${1:-} bin have
+	[[ $n =~ ^[1-9][0-9]{0,5}$ ]] || { _stack_err "usage: stack_demo_data NUMBER_OF_LEADS"; return 1; }
+	if [[ ${IZZY_ENV:-} != development ]]; then
+		printf 'none (only in development; IZZY_ENV=%s)\n' "${IZZY_ENV:-}"
+		return 0
+	fi
+	[[ -n ${DATABASE_URL:-} ]] || { _stack_err "DATABASE_URL is not set"; return 1; }
+	bin=$(_stack_pg_bin)
+	have=$("$bin/psql" -X -q -t -A -v ON_ERROR_STOP=1 "$DATABASE_URL" -c 'SELECT count(*) FROM "Lead"') || return 1
+	if ((have > 0)); then
+		printf 'none added: the database already has %s leads\n' "$have"
+		return 0
+	fi
+	if ! "$bin/psql" -X -q -v ON_ERROR_STOP=1 "$DATABASE_URL" -v nleads="$n" -v demo=1 \
+		-f "$STACK_SRCDIR/bench/gen-leads.sql" >/dev/null; then
+		_stack_err "bench/gen-leads.sql (demo) failed"
+		return 1
+	fi
+	have=$("$bin/psql" -X -q -t -A -v ON_ERROR_STOP=1 "$DATABASE_URL" -c 'SELECT count(*) FROM "Lead"') || return 1
+	printf '%s demo leads loaded (bench/gen-leads.sql; IZZY_DEMO_DATA=0 skips them)\n' "$have"
 }
 
 # --- all at once ---------------------------------------------------------------------------------
