@@ -620,7 +620,9 @@ _stack_nginx_programs() {
 	local var=$1 src=$2 name
 	if [[ -n ${IZZY_FCGI_UPSTREAMS:-} ]]; then
 		if [[ -n ${IZZY_FCGI_PROGRAMS+set} ]]; then
-			printf '%s\n' ${IZZY_FCGI_PROGRAMS//,/ }
+			local listed=()
+			read -ra listed <<<"${IZZY_FCGI_PROGRAMS//,/ }"
+			((${#listed[@]} == 0)) || printf '%s\n' "${listed[@]}"
 		else
 			_stack_programs "$src"
 		fi
