@@ -75,8 +75,8 @@ pass_verify(const char *pw, const char *hash)
 	struct crypt_data *cd;
 	bool ok = false;
 
-	log_debug("pass", "bcrypt check against the %s hash",
-	    pass_is_dummy(target) ? "dummy" : "stored");
+	log_debug(
+	    "pass", "bcrypt check against the %s hash", pass_is_dummy(target) ? "dummy" : "stored");
 	if ((cd = calloc(1, sizeof(*cd))) == NULL) {
 		log_error("pass", "calloc: out of memory");
 		return false;

@@ -31,8 +31,8 @@ ratelimit_key(struct arena *mem, const char *kind, const char *value)
 		log_error("ratelimit", "no JWT_SECRET to key the counters with");
 		return NULL;
 	}
-	if (crypto_hmac_sha256(mac, cfg->jwt_secret, strlen(cfg->jwt_secret), value,
-		strlen(value)) == -1)
+	if (crypto_hmac_sha256(
+		mac, cfg->jwt_secret, strlen(cfg->jwt_secret), value, strlen(value)) == -1)
 		return NULL;
 	crypto_hex(hex, mac, sizeof(mac));
 	if ((key = arena_printf(mem, "%s:%s", kind, hex)) == NULL)
@@ -64,9 +64,9 @@ int
 ratelimit_give_back(struct db *db, struct arena *mem, const char *key)
 {
 	const char *params[1] = { key };
+	const struct db_stmt *s = &ratelimit_sql[SQL_RATELIMIT_GIVE_BACK];
 
-	return db_query(db, mem, &ratelimit_sql[SQL_RATELIMIT_GIVE_BACK], 1, params) == NULL ? -1
-	                                                                                      : 0;
+	return db_query(db, mem, s, 1, params) == NULL ? -1 : 0;
 }
 
 int

@@ -25,8 +25,8 @@ const char *ratelimit_key(struct arena *mem, const char *kind, const char *value
  * ends.  Concurrent callers get distinct counts, so "count > limit" refuses
  * exactly the attempts over the limit.  -1 on a database error (logged).
  */
-int ratelimit_take(struct db *, struct arena *, const char *key, long window_s, long *count,
-    long *retry_after);
+int ratelimit_take(
+    struct db *, struct arena *, const char *key, long window_s, long *count, long *retry_after);
 /* Gives one counted attempt back (it turned out to be legitimate); -1 on error. */
 int ratelimit_give_back(struct db *, struct arena *, const char *key);
 /* Forgets key (after a success); -1 on error. */

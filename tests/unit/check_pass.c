@@ -66,7 +66,8 @@ START_TEST(test_malformed)
 	};
 
 	for (size_t i = 0; i < NELEM(rows); i++)
-		ck_assert_msg(pass_is_dummy(pass_verify_target(rows[i])), "\"%s\" is used", rows[i]);
+		ck_assert_msg(
+		    pass_is_dummy(pass_verify_target(rows[i])), "\"%s\" is used", rows[i]);
 	/* Two full runs are enough to show the dummy never verifies. */
 	ck_assert(!pass_verify("RefAdmin123!", rows[0]));
 	ck_assert(!pass_verify("RefAdmin123!", rows[NELEM(rows) - 1]));
@@ -95,8 +96,8 @@ START_TEST(test_verify_target)
 	ck_assert_str_eq(pass_verify_target(REF_HASH_2A), REF_HASH_2A);
 	ck_assert(!pass_verify("!invited", "!invited"));
 	/* The dummy is a real hash: bcrypt does the full work on it. */
-	ck_assert_int_eq(strspn(dummy + 7,
-			     "./ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"),
+	ck_assert_int_eq(
+	    strspn(dummy + 7, "./ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"),
 	    53);
 }
 END_TEST
