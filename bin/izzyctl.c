@@ -408,6 +408,11 @@ user_create(struct db *db, int argc, char **argv)
 	params[5] = argc == 4 ? argv[3] : NULL;
 	if ((res = db_run(db, &izzyctl_sql[SQL_IZZYCTL_USER_CREATE], 6, params)) == NULL)
 		return 1;
+	if (strcmp(PQcmdTuples(res), "1") != 0) {
+		PQclear(res);
+		log_error("izzyctl", "a user with that e-mail address already exists");
+		return 1;
+	}
 	PQclear(res);
 	printf("created user %s\n", id);
 	return 0;

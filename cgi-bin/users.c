@@ -78,7 +78,8 @@ enum create_key {
 	CREATE__MAX
 };
 static const struct field create_fields[CREATE__MAX] = {
-	[CREATE_EMAIL] = { "email", FT_EMAIL, F_REQUIRED, 0, 0 },
+	/* Stored lower-cased (spec §9 item 26). */
+	[CREATE_EMAIL] = { "email", FT_EMAIL, F_REQUIRED | F_LOWER, 0, 0 },
 	[CREATE_FULL_NAME] = { "fullName", FT_STRING, F_REQUIRED | F_TRIM, 1, NAME_MAX_CHARS },
 	[CREATE_PHONE] = { "phone", FT_STRING, F_NULLABLE | F_TRIM, 0, PHONE_MAX_CHARS },
 	[CREATE_ROLE] = { "role", FT_ENUM, F_REQUIRED, 0, 0, role_opts },

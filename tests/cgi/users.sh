@@ -402,4 +402,21 @@ is "$(psql_q "SELECT count(*) FROM \"UserAuditLog\" WHERE coalesce(\"oldValue\":
 ! grep -E -q "Admin123!|$PW_NEW|$PW_PATCH|$PW_RESET|@example.com|eyJ" "$CGI_LOG"
 ok $? "no password, token or e-mail address in the program's log"
 
+# --- issue 7: addresses are stored and compared lower-cased (spec §9 item 26) -------------
+ADMIN7=$(login admin@example.com 'Admin123!')
+[[ -n $ADMIN7 ]] || t_bail "the admin cannot log in"
+psql_q 'DELETE FROM "Outbox"' >/dev/null
+u POST /api/users '{"email":"Nowa.Osoba@Example.COM","fullName":"Nowa Osoba","role":"OPERATOR"}' "$ADMIN7"
+is "$STATUS:$(jq_body .email)" "201:nowa.osoba@example.com" "a new user's address is stored lower-cased"
+is "$(psql_q "SELECT count(*) FROM \"User\" WHERE email = 'nowa.osoba@example.com'")" 1 "as stored in the database"
+is "$(psql_q "SELECT string_agg(recipient, ',') FROM \"Outbox\"")" "nowa.osoba@example.com" "the invitation goes to the lower-cased address"
+u POST /api/users '{"email":"nowa.osoba@example.com","fullName":"Druga","role":"OPERATOR"}' "$ADMIN7"
+is "$STATUS:$BODY" '409:{"message":"Email already in use"}' "the same address again is 409"
+u POST /api/users '{"email":"NOWA.OSOBA@EXAMPLE.COM","fullName":"Trzecia","role":"OPERATOR"}' "$ADMIN7"
+is "$STATUS:$BODY" '409:{"message":"Email already in use"}' "another spelling of it is 409 too"
+psql_q "INSERT INTO \"User\" (id, email, \"hashedPassword\", role, \"fullName\", status)
+	VALUES ('cemailcase000000000000001', 'Nowa.Osoba@EXAMPLE.com', '!invited', 'OPERATOR', 'Stary', 'INVITED')" >/dev/null 2>&1
+is "$?" 1 "the database refuses a case-variant written around the API (unique lower(email))"
+is "$(psql_q "SELECT count(*) FROM \"User\" WHERE lower(email) = 'nowa.osoba@example.com'")" 1 "one account for the address"
+
 t_done
