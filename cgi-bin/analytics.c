@@ -19,6 +19,7 @@
 #include <errno.h>
 #include <math.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -85,6 +86,83 @@ fail_db(struct req *r)
 	return db_http_status(db_sqlstate(read_db)) == 503
 	    ? http_fail(r, 503, NULL, "Service unavailable")
 	    : http_fail(r, 500, NULL, "Internal server error");
+}
+
+/*
+ * Response cache (process lifetime, malloc'd, freed at exit).  Each answer
+ * aggregates every visible lead, and a dashboard is reloaded far more often
+ * than its figures move, so a worker may answer the same scope and
+ * parameters from its last result for IZZY_ANALYTICS_CACHE_SECONDS (0: off).
+ * Figures can thus lag by that long, also across local midnight.  The key
+ * holds no request time; supervisors and admins see the same data, so they
+ * share one key.  Slots are reused round-robin.
+ */
+#define CACHE_SLOTS 32
+struct cache_slot {
+	char *key;
+	char *body;
+	int64_t expires;
+};
+static struct cache_slot cache[CACHE_SLOTS];
+static size_t cache_next;
+
+static void
+cache_free(void)
+{
+	for (size_t i = 0; i < CACHE_SLOTS; i++) {
+		free(cache[i].key);
+		free(cache[i].body);
+		cache[i] = (struct cache_slot) { 0 };
+	}
+}
+
+/* "endpoint|scope|partner|range|zone" (arena); NULL out of memory. */
+static const char *
+cache_key(struct req *r, const char *endpoint, const char *partner, const char *range)
+{
+	const struct user *u = r->user;
+	bool all = u->role == ROLE_ADMIN || u->role == ROLE_SUPERVISOR;
+
+	return arena_printf(r->mem, "%s|%s|%s|%s|%s|%s|%s", endpoint, all ? "*" : role_name(u->role),
+	    all ? "*" : u->id, all || u->partner_id[0] == '\0' ? "-" : u->partner_id,
+	    partner != NULL ? partner : "-", range != NULL ? range : "-",
+	    cfg_get()->app_timezone);
+}
+
+static const char *
+cache_get(const char *key, int64_t now)
+{
+	for (size_t i = 0; i < CACHE_SLOTS; i++)
+		if (cache[i].key != NULL && cache[i].expires > now && strcmp(cache[i].key, key) == 0)
+			return cache[i].body;
+	return NULL;
+}
+
+/* Best effort: out of memory only means no caching. */
+static void
+cache_put(const char *key, const char *body, int64_t now)
+{
+	long ttl = cfg_get()->analytics_cache_s;
+	struct cache_slot *s = NULL;
+	char *k, *b;
+
+	if (ttl <= 0)
+		return;
+	for (size_t i = 0; i < CACHE_SLOTS && s == NULL; i++)
+		if (cache[i].key != NULL && strcmp(cache[i].key, key) == 0)
+			s = &cache[i];
+	if (s == NULL) {
+		s = &cache[cache_next];
+		cache_next = (cache_next + 1) % CACHE_SLOTS;
+	}
+	if ((k = strdup(key)) == NULL || (b = strdup(body)) == NULL) {
+		free(k);
+		log_warn("analytics", "out of memory: answer not cached");
+		return;
+	}
+	free(s->key);
+	free(s->body);
+	*s = (struct cache_slot) { k, b, now + ttl };
 }
 
 /* The instant "today" is taken from: the request time, or the test clock. */
@@ -198,7 +276,7 @@ analytics_dashboard(struct req *r)
 	const struct value *q = r->q->v;
 	const char *partner = q[DASH_PARTNER].present && !q[DASH_PARTNER].null ? q[DASH_PARTNER].s
 									       : NULL;
-	const char *params[7], *body;
+	const char *params[7], *body, *key;
 	PGresult *res;
 	int rc;
 
@@ -206,6 +284,10 @@ analytics_dashboard(struct req *r)
 		return 0;
 	if ((rc = parse_range(r, &q[DASH_RANGE], &params[4])) != 0)
 		return rc == 1 ? 0 : http_fail(r, 500, NULL, "Internal server error");
+	if ((key = cache_key(r, "dashboard", partner, params[4])) == NULL)
+		return http_fail(r, 500, NULL, "Internal server error");
+	if ((body = cache_get(key, r->now)) != NULL)
+		return http_ok_raw(r, body);
 	params[0] = role_name(r->user->role);
 	params[1] = r->user->id;
 	params[2] = actor_partner(r);
@@ -228,6 +310,7 @@ analytics_dashboard(struct req *r)
 		return http_fail_issues(r, issues);
 	}
 	body = PQgetvalue(res, 0, 0);
+	cache_put(key, body, r->now);
 	return http_ok_raw(r, body);
 }
 
@@ -242,11 +325,15 @@ analytics_dashboard(struct req *r)
 static int
 analytics_monitoring(struct req *r)
 {
-	const char *params[4];
+	const char *params[4], *key, *body;
 	PGresult *res;
 
 	if (check_scope(r, NULL) == -1)
 		return 0;
+	if ((key = cache_key(r, "monitoring", NULL, NULL)) == NULL)
+		return http_fail(r, 500, NULL, "Internal server error");
+	if ((body = cache_get(key, r->now)) != NULL)
+		return http_ok_raw(r, body);
 	params[0] = role_name(r->user->role);
 	params[1] = r->user->id;
 	params[2] = actor_partner(r);
@@ -255,12 +342,15 @@ analytics_monitoring(struct req *r)
 	if ((res = db_query(stmt_db(r), r->mem, &analytics_sql[SQL_ANALYTICS_MONITORING],
 		 (int)NELEM(params), params)) == NULL)
 		return fail_db(r);
-	return http_ok_raw(r, PQgetvalue(res, 0, 0));
+	body = PQgetvalue(res, 0, 0);
+	cache_put(key, body, r->now);
+	return http_ok_raw(r, body);
 }
 
 static void
-read_db_free(void)
+analytics_free(void)
 {
+	cache_free();
 	db_free(read_db);
 	read_db = NULL;
 }
@@ -271,14 +361,13 @@ analytics_init(struct db *db)
 {
 	const struct cfg *c = cfg_get();
 
+	if (atexit(analytics_free) != 0) {
+		log_error("analytics", "atexit failed");
+		return -1;
+	}
 	if (c != NULL && c->database_read_url != NULL) {
 		if ((read_db = db_new(c->database_read_url, c->db_statement_timeout_ms)) == NULL)
 			return -1;
-		if (atexit(read_db_free) != 0) {
-			log_error("analytics", "atexit failed");
-			read_db_free();
-			return -1;
-		}
 		log_info("analytics", "read-only queries go to DATABASE_READ_URL");
 		return db_register(read_db, analytics_sql, ANALYTICS_SQL__MAX);
 	}

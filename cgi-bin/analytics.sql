@@ -66,11 +66,11 @@ WITH clock AS MATERIALIZED (
 ), cons AS (
 	SELECT r."leadId",
 	       array_agg(r."consentTemplateId") FILTER (WHERE r."consentGiven" AND r."withdrawnAt" IS NULL) AS given,
-	       array_agg(DISTINCT r."consentType") FILTER (WHERE r."consentGiven" AND r."withdrawnAt" IS NULL) AS types,
+	       bit_or(1 << array_position(enum_range(NULL::"ConsentType"), r."consentType"))
+		FILTER (WHERE r."consentGiven" AND r."withdrawnAt" IS NULL) AS types,
 	       coalesce(bool_or(ct."formType" = 'financing_application' AND r."withdrawnAt" IS NULL), false) AS fin
 	FROM "ConsentRecord" r
 	JOIN "ConsentTemplate" ct ON ct.id = r."consentTemplateId"
-	WHERE r."leadId" IN (SELECT f.id FROM f)
 	GROUP BY r."leadId"
 ), cs AS MATERIALIZED (
 	SELECT f.source, f."leadCreatedAt", c.types,
@@ -138,9 +138,9 @@ SELECT CASE WHEN $4::text IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "Partner" p 
 				SELECT json_agg(json_build_object('consentType', t.type, 'leads', coalesce(n.n, 0),
 					'rate', CASE WHEN a.total > 0 THEN coalesce(n.n, 0)::float8 / a.total ELSE 0 END)
 					ORDER BY t.type)
-				FROM unnest(enum_range(NULL::"ConsentType")) AS t(type)
-				LEFT JOIN (SELECT u.type, count(*) AS n FROM cs, unnest(cs.types) AS u(type)
-				           GROUP BY 1) n ON n.type = t.type),
+				FROM unnest(enum_range(NULL::"ConsentType")) WITH ORDINALITY AS t(type, pos)
+				LEFT JOIN LATERAL (SELECT count(*) AS n FROM cs
+				                   WHERE cs.types & (1 << t.pos::int) <> 0) n ON true),
 			'missingRequiredOver7Days', (
 				SELECT count(*) FROM cs, clock c
 				WHERE cs.st = 'missing_required'

@@ -23,6 +23,10 @@ struct cfg {
 	 * arithmetic of analytics, so tests can stand on a DST change or New
 	 * Year; 0 when unset.  Refused in production. */
 	long long test_now;
+	/* IZZY_ANALYTICS_CACHE_SECONDS: how long an analytics worker may answer
+	 * from its last result for the same scope and parameters; default 30,
+	 * 0 turns the cache off. */
+	long analytics_cache_s;
 	const char *jwt_secret;        /* JWT_SECRET */
 	long jwt_expires_s;            /* JWT_EXPIRES_IN, default 1d */
 	const char *app_base_url;      /* APP_BASE_URL, no trailing slash */
