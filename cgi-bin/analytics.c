@@ -64,8 +64,10 @@ static const struct field_table range_t = FIELD_TABLE(range_fields);
 
 static const struct route analytics_routes[] = {
 	/* method   pattern                       handler               roles            body  query */
-	{ HTTP_GET, "/api/analytics/dashboard", analytics_dashboard, ROLES_ANALYTICS, NULL, &dash_q },
-	{ HTTP_GET, "/api/analytics/monitoring", analytics_monitoring, ROLES_ANALYTICS, NULL, NULL },
+	{ HTTP_GET, "/api/analytics/dashboard", analytics_dashboard, ROLES_ANALYTICS, NULL,
+	    &dash_q },
+	{ HTTP_GET, "/api/analytics/monitoring", analytics_monitoring, ROLES_ANALYTICS, NULL,
+	    NULL },
 };
 
 /* The replica's connection when DATABASE_READ_URL is set (process lifetime). */
@@ -112,7 +114,7 @@ cache_free(void)
 	for (size_t i = 0; i < CACHE_SLOTS; i++) {
 		free(cache[i].key);
 		free(cache[i].body);
-		cache[i] = (struct cache_slot) { 0 };
+		cache[i] = (struct cache_slot){ 0 };
 	}
 }
 
@@ -123,17 +125,18 @@ cache_key(struct req *r, const char *endpoint, const char *partner, const char *
 	const struct user *u = r->user;
 	bool all = u->role == ROLE_ADMIN || u->role == ROLE_SUPERVISOR;
 
-	return arena_printf(r->mem, "%s|%s|%s|%s|%s|%s|%s", endpoint, all ? "*" : role_name(u->role),
-	    all ? "*" : u->id, all || u->partner_id[0] == '\0' ? "-" : u->partner_id,
-	    partner != NULL ? partner : "-", range != NULL ? range : "-",
-	    cfg_get()->app_timezone);
+	return arena_printf(r->mem, "%s|%s|%s|%s|%s|%s|%s", endpoint,
+	    all ? "*" : role_name(u->role), all ? "*" : u->id,
+	    all || u->partner_id[0] == '\0' ? "-" : u->partner_id, partner != NULL ? partner : "-",
+	    range != NULL ? range : "-", cfg_get()->app_timezone);
 }
 
 static const char *
 cache_get(const char *key, int64_t now)
 {
 	for (size_t i = 0; i < CACHE_SLOTS; i++)
-		if (cache[i].key != NULL && cache[i].expires > now && strcmp(cache[i].key, key) == 0)
+		if (cache[i].key != NULL && cache[i].expires > now &&
+		    strcmp(cache[i].key, key) == 0)
 			return cache[i].body;
 	return NULL;
 }
@@ -162,7 +165,7 @@ cache_put(const char *key, const char *body, int64_t now)
 	}
 	free(s->key);
 	free(s->body);
-	*s = (struct cache_slot) { k, b, now + ttl };
+	*s = (struct cache_slot){ k, b, now + ttl };
 }
 
 /* The instant "today" is taken from: the request time, or the test clock. */
@@ -201,7 +204,8 @@ check_scope(struct req *r, const char *partner)
 		http_fail(r, 403, NULL, "Partner context is missing");
 		return -1;
 	}
-	if ((is_partner_scoped(u->role) || (u->role == ROLE_OPERATOR && actor_partner(r) != NULL)) &&
+	if ((is_partner_scoped(u->role) ||
+		(u->role == ROLE_OPERATOR && actor_partner(r) != NULL)) &&
 	    partner != NULL && strcmp(partner, u->partner_id) != 0) {
 		http_fail(r, 403, NULL, "Cannot view leads for other partners");
 		return -1;
@@ -274,8 +278,8 @@ static int
 analytics_dashboard(struct req *r)
 {
 	const struct value *q = r->q->v;
-	const char *partner = q[DASH_PARTNER].present && !q[DASH_PARTNER].null ? q[DASH_PARTNER].s
-									       : NULL;
+	const char *partner =
+	    q[DASH_PARTNER].present && !q[DASH_PARTNER].null ? q[DASH_PARTNER].s : NULL;
 	const char *params[7], *body, *key;
 	PGresult *res;
 	int rc;
@@ -303,7 +307,8 @@ analytics_dashboard(struct req *r)
 		static const char *const path[] = { "partnerId" };
 		cJSON *issues = cJSON_CreateArray();
 
-		if (issues == NULL || valid_issue_custom(issues, path, 1, "Partner not found") == -1) {
+		if (issues == NULL ||
+		    valid_issue_custom(issues, path, 1, "Partner not found") == -1) {
 			cJSON_Delete(issues);
 			return http_fail(r, 500, NULL, "Internal server error");
 		}

@@ -192,8 +192,8 @@ cfg_load_env(struct cfg *c, char *err, size_t errlen)
 	}
 	return env_long("IZZY_DB_STATEMENT_TIMEOUT_MS", 5000, 100, 3600000,
 		   &c->db_statement_timeout_ms, err, errlen) ||
-		env_long("IZZY_ANALYTICS_CACHE_SECONDS", 30, 0, 3600, &c->analytics_cache_s, err,
-		    errlen)
+		env_long(
+		    "IZZY_ANALYTICS_CACHE_SECONDS", 30, 0, 3600, &c->analytics_cache_s, err, errlen)
 	    ? -1
 	    : 0;
 }

@@ -14,7 +14,7 @@ enum cfg_env { CFG_ENV_DEVELOPMENT, CFG_ENV_TEST, CFG_ENV_PRODUCTION };
 
 struct cfg {
 	enum cfg_env env;
-	const char *database_url;      /* DATABASE_URL */
+	const char *database_url; /* DATABASE_URL */
 	/* DATABASE_READ_URL: a streaming replica for read-only queries
 	 * (analytics); NULL when unset, and then DATABASE_URL serves them. */
 	const char *database_read_url;
