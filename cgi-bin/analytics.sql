@@ -55,33 +55,51 @@ WITH clock AS MATERIALIZED (
 	JOIN "LeadStatusHistory" h ON h."leadId" = f.id AND h."newStatus" = 'CLOSED_WON'
 	WHERE f.status = 'CLOSED_WON'
 	GROUP BY f.id, f."leadCreatedAt"
-), tpl AS (
-	SELECT coalesce(array_agg(t.id) FILTER (WHERE t."isRequired" AND t."formType" = 'lead_creation'), '{}') AS req_lead,
-	       coalesce(array_agg(t.id) FILTER (WHERE t."isRequired" AND t."formType" = 'financing_application'), '{}') AS req_fin,
-	       coalesce(array_agg(t.id) FILTER (WHERE NOT t."isRequired" AND t."formType" = 'lead_creation'), '{}') AS opt_lead,
-	       coalesce(array_agg(t.id) FILTER (WHERE NOT t."isRequired" AND t."formType" = 'financing_application'), '{}') AS opt_fin
+), tpl AS MATERIALIZED (
+	-- The active templates of the two lead forms, one bit each (at most 62:
+	-- the data model has one per consent type and form in practice, about 10).
+	SELECT t.id, 1::bigint << (row_number() OVER (ORDER BY t.id) - 1)::int AS bit,
+	       t."isRequired" AS req, t."formType" = 'financing_application' AS fin
 	FROM "ConsentTemplate" t, clock c
 	WHERE t."isActive" AND t."formType" IN ('lead_creation', 'financing_application')
 	  AND t."validFrom" <= c.now_at AND (t."validTo" IS NULL OR t."validTo" > c.now_at)
+), masks AS (
+	SELECT coalesce(bit_or(bit) FILTER (WHERE req AND NOT fin), 0) AS req_lead,
+	       coalesce(bit_or(bit) FILTER (WHERE req AND fin), 0) AS req_fin,
+	       coalesce(bit_or(bit) FILTER (WHERE NOT req AND NOT fin), 0) AS opt_lead,
+	       coalesce(bit_or(bit) FILTER (WHERE NOT req AND fin), 0) AS opt_fin
+	FROM tpl
 ), cons AS (
+	-- Per lead: the given, not withdrawn records as template bits and as
+	-- consent-type bits (enum position), whether any such record exists, and
+	-- whether a financing-form record makes that form relevant (7.5 step 1).
 	SELECT r."leadId",
-	       array_agg(r."consentTemplateId") FILTER (WHERE r."consentGiven" AND r."withdrawnAt" IS NULL) AS given,
-	       bit_or(1 << array_position(enum_range(NULL::"ConsentType"), r."consentType"))
-		FILTER (WHERE r."consentGiven" AND r."withdrawnAt" IS NULL) AS types,
+	       coalesce(bit_or(tp.bit) FILTER (WHERE r."consentGiven" AND r."withdrawnAt" IS NULL), 0) AS given,
+	       coalesce(bit_or(1 << array_position(enum_range(NULL::"ConsentType"), r."consentType"))
+		FILTER (WHERE r."consentGiven" AND r."withdrawnAt" IS NULL), 0) AS types,
+	       coalesce(bool_or(r."consentGiven" AND r."withdrawnAt" IS NULL), false) AS any_given,
 	       coalesce(bool_or(ct."formType" = 'financing_application' AND r."withdrawnAt" IS NULL), false) AS fin
 	FROM "ConsentRecord" r
 	JOIN "ConsentTemplate" ct ON ct.id = r."consentTemplateId"
+	LEFT JOIN tpl tp ON tp.id = r."consentTemplateId"
 	GROUP BY r."leadId"
 ), cs AS MATERIALIZED (
-	SELECT f.source, f."leadCreatedAt", c.types,
-	       izzy_consent_status(
-		CASE WHEN af.id IS NOT NULL OR c.fin THEN t.req_lead || t.req_fin ELSE t.req_lead END,
-		CASE WHEN af.id IS NOT NULL OR c.fin THEN t.opt_lead || t.opt_fin ELSE t.opt_lead END,
-		c.given) AS st
-	FROM f
-	CROSS JOIN tpl t
-	LEFT JOIN cons c ON c."leadId" = f.id
-	LEFT JOIN "ApplicationForm" af ON af."leadId" = f.id
+	-- izzy_consent_status (0010) on bit masks: R required, O optional, G given.
+	SELECT x.source, x."leadCreatedAt", x.types,
+	       CASE WHEN x.r = 0 THEN CASE WHEN x.any_given THEN 'complete' ELSE 'no_templates' END
+	            WHEN x.g & x.r <> x.r THEN 'missing_required'
+	            WHEN x.g & x.o <> x.o THEN 'incomplete'
+	            ELSE 'complete' END AS st
+	FROM (
+		SELECT f.source, f."leadCreatedAt", coalesce(c.types, 0) AS types,
+		       coalesce(c.any_given, false) AS any_given, coalesce(c.given, 0) AS g,
+		       m.req_lead | CASE WHEN af.id IS NOT NULL OR c.fin THEN m.req_fin ELSE 0 END AS r,
+		       m.opt_lead | CASE WHEN af.id IS NOT NULL OR c.fin THEN m.opt_fin ELSE 0 END AS o
+		FROM f
+		CROSS JOIN masks m
+		LEFT JOIN cons c ON c."leadId" = f.id
+		LEFT JOIN "ApplicationForm" af ON af."leadId" = f.id
+	) x
 )
 SELECT CASE WHEN $4::text IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "Partner" p WHERE p.id = $4::text)
 	THEN NULL ELSE json_build_object(
