@@ -187,12 +187,6 @@ SELECT CASE WHEN $4::text IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "Partner" p 
 --                      the C collation so a malformed entry is skipped, never an error.
 WITH clock AS MATERIALIZED (
 	SELECT to_timestamp($4::double precision) AS now_at
-), forms AS MATERIALIZED (
-	SELECT af.id, af."leadId", af.status, af."updatedAt", af."completionPercent",
-	       coalesce(af."lastAutoSave", af."updatedAt") AS act, af."unlockHistory"
-	FROM "ApplicationForm" af
-	JOIN "Lead" l ON l.id = af."leadId"
-	WHERE izzy_lead_visible($1, $2, $3, l."partnerId", l."assignedUserId", l."createdByUserId")
 )
 SELECT json_build_object(
 	'stuckForms', (
@@ -202,18 +196,26 @@ SELECT json_build_object(
 			'customer', CASE WHEN cp.id IS NOT NULL THEN json_build_object(
 				'firstName', cp."firstName", 'lastName', cp."lastName", 'email', cp.email) END)
 			ORDER BY s.act, s.id), '[]')
-		FROM forms s
+		FROM (SELECT af.id, af."leadId", af."updatedAt", af."completionPercent",
+		             coalesce(af."lastAutoSave", af."updatedAt") AS act
+		      FROM "ApplicationForm" af
+		      WHERE af.status = 'IN_PROGRESS') s
 		CROSS JOIN clock c
+		JOIN "Lead" l ON l.id = s."leadId"
 		LEFT JOIN "CustomerProfile" cp ON cp."leadId" = s."leadId"
-		WHERE s.status = 'IN_PROGRESS' AND s.act < c.now_at - interval '24 hours'),
+		WHERE s.act < c.now_at - interval '24 hours'
+		  AND izzy_lead_visible($1, $2, $3, l."partnerId", l."assignedUserId", l."createdByUserId")),
 	'failedPinAttempts', json_build_object(
 		'count', (
 			SELECT count(*)
-			FROM forms s
+			FROM "ApplicationForm" af
+			JOIN "Lead" l ON l.id = af."leadId"
 			CROSS JOIN clock c
-			CROSS JOIN LATERAL jsonb_array_elements(CASE WHEN jsonb_typeof(s."unlockHistory") = 'array'
-				THEN s."unlockHistory" ELSE '[]' END) AS e(v)
-			WHERE e.v ->> 'type' = 'CLIENT_ATTEMPT' AND e.v -> 'success' = 'false'::jsonb
+			CROSS JOIN LATERAL jsonb_array_elements(CASE WHEN jsonb_typeof(af."unlockHistory") = 'array'
+				THEN af."unlockHistory" ELSE '[]' END) AS e(v)
+			WHERE af."unlockHistory" IS NOT NULL
+			  AND izzy_lead_visible($1, $2, $3, l."partnerId", l."assignedUserId", l."createdByUserId")
+			  AND e.v ->> 'type' = 'CLIENT_ATTEMPT' AND e.v -> 'success' = 'false'::jsonb
 			  AND (e.v ->> 'timestamp') COLLATE "C" > izzy_ts(c.now_at - interval '7 days') COLLATE "C"
 			  AND (e.v ->> 'timestamp') COLLATE "C" <= izzy_ts(c.now_at) COLLATE "C"),
 		'rangeDays', 7))::text
