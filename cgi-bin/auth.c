@@ -320,7 +320,8 @@ auth_init(struct db *db)
 }
 
 extern const struct http_app auth_app;
-static const http_init_fn auth_inits[] = { session_init, ratelimit_init, outbox_init, auth_init, NULL };
+static const http_init_fn auth_inits[] = { session_init, ratelimit_init, outbox_init, auth_init,
+	NULL };
 const struct http_app auth_app = {
 	"auth",
 	auth_routes,

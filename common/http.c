@@ -405,8 +405,8 @@ check_csrf(struct req *r, struct http_io *io)
 		return 0;
 	if (origin_is_ours(io->param(io->ctx, "HTTP_ORIGIN")))
 		return 0;
-	log_info("http", "cross-site %s %s refused", route_method_name(r->method),
-	    r->route->pattern);
+	log_info(
+	    "http", "cross-site %s %s refused", route_method_name(r->method), r->route->pattern);
 	http_fail(r, 403, "CSRF", "Forbidden");
 	return -1;
 }
@@ -515,7 +515,7 @@ static void
 dispatch(const struct http_app *app, struct req *r, struct http_io *io)
 {
 	const char *m = param_or(io, "REQUEST_METHOD", "GET");
-	char capbuf[512];
+	char capbuf[ROUTE_MAX_CAPS * (ROUTE_CAP_MAX + 1)];
 	cJSON *body = NULL, *issues = NULL;
 	size_t len;
 

@@ -814,8 +814,8 @@ valid_echo_id(
 }
 
 int
-valid_echo_check(const struct field_table *t, const struct valid_out *in,
-    const char *stored_json, cJSON *issues)
+valid_echo_check(
+    const struct field_table *t, const struct valid_out *in, const char *stored_json, cJSON *issues)
 {
 	cJSON *stored = NULL;
 	bool differs = false;

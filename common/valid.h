@@ -39,7 +39,9 @@ enum field_type {
 #define F_MULTILINE 0x20u /* allow \n \r \t in strings */
 #define F_POSITIVE  0x40u /* number must be > 0 */
 #define F_OPEN      0x80u /* FT_OBJECT: unknown keys are ignored, not rejected */
-#define F_ECHO      0x100u /* a read-only field a PATCH may echo back: see below */
+
+/* A read-only field a PATCH may echo back: see below. */
+#define F_ECHO 0x100u
 
 /*
  * Echoed read-only fields (spec top note, STYLE.md "Validation at the

@@ -538,36 +538,41 @@ START_TEST(test_pipeline)
 		    NULL, NULL, 200, "{\"id\":\"x-1\"}" },
 		{ "PATCH", "/t/things/x-1", NULL, J, "auto", "{\"name\":\"new\"}", NULL, NULL, 200,
 		    "{\"id\":\"x-1\"}" },
-		{ "PATCH", "/t/things/x-1", NULL, J, "auto", "{\"id\":\"x-2\",\"name\":\"new\"}", NULL,
-		    NULL, 400,
+		{ "PATCH", "/t/things/x-1", NULL, J, "auto", "{\"id\":\"x-2\",\"name\":\"new\"}",
+		    NULL, NULL, 400,
 		    "{\"message\":\"Validation "
 		    "failed\",\"issues\":[{\"code\":\"custom\",\"path\":[\"id\"],"
 		    "\"message\":\"Read-only field cannot be changed\"}]}" },
 		{ "PATCH", "/t/things/x-1", NULL, J, "auto", "{\"id\":1}", NULL, NULL, 400,
-		    "{\"message\":\"Validation failed\",\"issues\":[{\"code\":\"custom\",\"path\":[\"id\"]*" },
+		    "{\"message\":\"Validation "
+		    "failed\",\"issues\":[{\"code\":\"custom\",\"path\":[\"id\"]*" },
 		{ "PATCH", "/t/things/x-1", NULL, J, "auto", "{\"id\":null}", NULL, NULL, 400,
-		    "{\"message\":\"Validation failed\",\"issues\":[{\"code\":\"custom\",\"path\":[\"id\"]*" },
+		    "{\"message\":\"Validation "
+		    "failed\",\"issues\":[{\"code\":\"custom\",\"path\":[\"id\"]*" },
 		{ "PATCH", "/t/things/x-1", NULL, J, "auto",
 		    "{\"id\":\"x-1\",\"createdAt\":\"2025-10-24T16:08:10.000Z\"}", NULL, NULL, 400,
 		    "{\"message\":\"Validation "
 		    "failed\",\"issues\":[{\"code\":\"custom\",\"path\":[\"createdAt\"],"
 		    "\"message\":\"Read-only field cannot be changed\"}]}" },
-		{ "PATCH", "/t/things/x-1", NULL, J, "auto", "{\"createdAt\":null}", NULL, NULL, 400,
-		    "{\"message\":\"Validation failed\",\"issues\":[{\"code\":\"custom\",\"path\":[\"createdAt\"]*" },
+		{ "PATCH", "/t/things/x-1", NULL, J, "auto", "{\"createdAt\":null}", NULL, NULL,
+		    400,
+		    "{\"message\":\"Validation "
+		    "failed\",\"issues\":[{\"code\":\"custom\",\"path\":[\"createdAt\"]*" },
 		/* Other keys stay unknown (L9), echoed or not. */
 		{ "PATCH", "/t/things/x-1", NULL, J, "auto", "{\"id\":\"x-1\",\"updatedAt\":\"x\"}",
 		    NULL, NULL, 400,
 		    "{\"message\":\"Validation "
 		    "failed\",\"issues\":[{\"code\":\"unrecognized_keys\"*" },
 		/* The echo rule is not a POST's: its table has no echo fields. */
-		{ "POST", "/t/echo", NULL, J, "auto", "{\"name\":\"a\",\"id\":\"x\"}", NULL, NULL, 400,
+		{ "POST", "/t/echo", NULL, J, "auto", "{\"name\":\"a\",\"id\":\"x\"}", NULL, NULL,
+		    400,
 		    "{\"message\":\"Validation "
 		    "failed\",\"issues\":[{\"code\":\"unrecognized_keys\"*" },
 		/* A stored value the handler cannot read is its bug: 500. */
-		{ "PATCH", "/t/bad-stored/x-1", NULL, J, "auto", "{\"id\":\"x-1\"}", NULL, NULL, 500,
-		    ISE },
-		{ "PATCH", "/t/bad-stored/x-1", NULL, J, "auto", "{\"name\":\"a\"}", NULL, NULL, 200,
-		    "*" },
+		{ "PATCH", "/t/bad-stored/x-1", NULL, J, "auto", "{\"id\":\"x-1\"}", NULL, NULL,
+		    500, ISE },
+		{ "PATCH", "/t/bad-stored/x-1", NULL, J, "auto", "{\"name\":\"a\"}", NULL, NULL,
+		    200, "*" },
 		/* Query strings. */
 		{ "GET", "/t/query", "page=3", NULL, NULL, NULL, NULL, NULL, 200, "{\"page\":3}" },
 		{ "GET", "/t/query", NULL, NULL, NULL, NULL, NULL, NULL, 200, "{\"page\":-1}" },
@@ -638,36 +643,64 @@ START_TEST(test_csrf)
 		struct hrow h;
 		const char *site, *origin;
 	} rows[] = {
-		{ { "POST", "/t/private", NULL, NULL, NULL, NULL, NULL, cookie_live, 403, CSRF }, NULL, NULL },
-		{ { "POST", "/t/private", NULL, "application/x-www-form-urlencoded", "0", NULL, NULL, cookie_live, 403, CSRF }, NULL, NULL },
-		{ { "POST", "/t/private", NULL, "text/plain", NULL, NULL, NULL, cookie_live, 403, CSRF }, NULL, NULL },
-		{ { "PATCH", "/t/private", NULL, NULL, NULL, NULL, NULL, cookie_live, 403, CSRF }, NULL, NULL },
-		{ { "DELETE", "/t/private", NULL, NULL, NULL, NULL, NULL, cookie_live, 403, CSRF }, NULL, NULL },
-		{ { "POST", "/t/private", NULL, NULL, NULL, NULL, NULL, cookie_live, 403, CSRF }, "cross-site", NULL },
-		{ { "POST", "/t/private", NULL, NULL, NULL, NULL, NULL, cookie_live, 403, CSRF }, "same-site", NULL },
-		{ { "POST", "/t/private", NULL, NULL, NULL, NULL, NULL, cookie_live, 403, CSRF }, NULL, "http://evil.example" },
-		{ { "POST", "/t/private", NULL, NULL, NULL, NULL, NULL, cookie_live, 403, CSRF }, NULL, "http://localhost.evil" },
-		{ { "POST", "/t/private", NULL, NULL, NULL, NULL, NULL, cookie_live, 403, CSRF }, NULL, "http://localhost:8080" },
-		{ { "POST", "/t/private", NULL, NULL, NULL, NULL, NULL, cookie_live, 403, CSRF }, NULL, "null" },
+		{ { "POST", "/t/private", NULL, NULL, NULL, NULL, NULL, cookie_live, 403, CSRF },
+		    NULL, NULL },
+		{ { "POST", "/t/private", NULL, "application/x-www-form-urlencoded", "0", NULL,
+		      NULL, cookie_live, 403, CSRF },
+		    NULL, NULL },
+		{ { "POST", "/t/private", NULL, "text/plain", NULL, NULL, NULL, cookie_live, 403,
+		      CSRF },
+		    NULL, NULL },
+		{ { "PATCH", "/t/private", NULL, NULL, NULL, NULL, NULL, cookie_live, 403, CSRF },
+		    NULL, NULL },
+		{ { "DELETE", "/t/private", NULL, NULL, NULL, NULL, NULL, cookie_live, 403, CSRF },
+		    NULL, NULL },
+		{ { "POST", "/t/private", NULL, NULL, NULL, NULL, NULL, cookie_live, 403, CSRF },
+		    "cross-site", NULL },
+		{ { "POST", "/t/private", NULL, NULL, NULL, NULL, NULL, cookie_live, 403, CSRF },
+		    "same-site", NULL },
+		{ { "POST", "/t/private", NULL, NULL, NULL, NULL, NULL, cookie_live, 403, CSRF },
+		    NULL, "http://evil.example" },
+		{ { "POST", "/t/private", NULL, NULL, NULL, NULL, NULL, cookie_live, 403, CSRF },
+		    NULL, "http://localhost.evil" },
+		{ { "POST", "/t/private", NULL, NULL, NULL, NULL, NULL, cookie_live, 403, CSRF },
+		    NULL, "http://localhost:8080" },
+		{ { "POST", "/t/private", NULL, NULL, NULL, NULL, NULL, cookie_live, 403, CSRF },
+		    NULL, "null" },
 		/* Allowed ones reach the session lookup (no database: 503). */
-		{ { "POST", "/t/private", NULL, J, NULL, NULL, NULL, cookie_live, 503, "*" }, NULL, NULL },
-		{ { "POST", "/t/private", NULL, "application/json; charset=utf-8", "0", NULL, NULL, cookie_live, 503, "*" }, NULL, NULL },
-		{ { "DELETE", "/t/private", NULL, J, NULL, NULL, NULL, cookie_live, 503, "*" }, NULL, NULL },
-		{ { "POST", "/t/private", NULL, NULL, NULL, NULL, NULL, cookie_live, 503, "*" }, "same-origin", NULL },
-		{ { "POST", "/t/private", NULL, NULL, NULL, NULL, NULL, cookie_live, 503, "*" }, NULL, "http://localhost" },
-		{ { "POST", "/t/private", NULL, NULL, NULL, NULL, NULL, cookie_live, 503, "*" }, NULL, "HTTP://LOCALHOST" },
+		{ { "POST", "/t/private", NULL, J, NULL, NULL, NULL, cookie_live, 503, "*" }, NULL,
+		    NULL },
+		{ { "POST", "/t/private", NULL, "application/json; charset=utf-8", "0", NULL, NULL,
+		      cookie_live, 503, "*" },
+		    NULL, NULL },
+		{ { "DELETE", "/t/private", NULL, J, NULL, NULL, NULL, cookie_live, 503, "*" },
+		    NULL, NULL },
+		{ { "POST", "/t/private", NULL, NULL, NULL, NULL, NULL, cookie_live, 503, "*" },
+		    "same-origin", NULL },
+		{ { "POST", "/t/private", NULL, NULL, NULL, NULL, NULL, cookie_live, 503, "*" },
+		    NULL, "http://localhost" },
+		{ { "POST", "/t/private", NULL, NULL, NULL, NULL, NULL, cookie_live, 503, "*" },
+		    NULL, "HTTP://LOCALHOST" },
 		/* Reads, Bearer requests and requests without the cookie are not affected. */
-		{ { "GET", "/t/private", NULL, "text/plain", NULL, NULL, NULL, cookie_live, 503, "*" }, NULL, NULL },
-		{ { "POST", "/t/private", NULL, NULL, NULL, NULL, bearer_live, NULL, 503, "*" }, NULL, NULL },
-		{ { "POST", "/t/private", NULL, NULL, NULL, NULL, bearer_live, cookie_live, 503, "*" }, NULL, NULL },
-		{ { "POST", "/t/private", NULL, NULL, NULL, NULL, NULL, NULL, 401, MISSING }, NULL, NULL },
-		{ { "POST", "/t/private", NULL, NULL, NULL, NULL, NULL, "izzy_session=", 401, MISSING }, NULL, NULL },
+		{ { "GET", "/t/private", NULL, "text/plain", NULL, NULL, NULL, cookie_live, 503,
+		      "*" },
+		    NULL, NULL },
+		{ { "POST", "/t/private", NULL, NULL, NULL, NULL, bearer_live, NULL, 503, "*" },
+		    NULL, NULL },
+		{ { "POST", "/t/private", NULL, NULL, NULL, NULL, bearer_live, cookie_live, 503,
+		      "*" },
+		    NULL, NULL },
+		{ { "POST", "/t/private", NULL, NULL, NULL, NULL, NULL, NULL, 401, MISSING }, NULL,
+		    NULL },
+		{ { "POST", "/t/private", NULL, NULL, NULL, NULL, NULL, "izzy_session=", 401,
+		      MISSING },
+		    NULL, NULL },
 	};
 
 	for (size_t i = 0; i < NELEM(rows); i++) {
 		const char *why = run_hrow_from(&rows[i].h, rows[i].site, rows[i].origin);
-		ck_assert_msg(why == NULL, "row %zu (%s %s): %s", i, rows[i].h.method,
-		    rows[i].h.path, why);
+		ck_assert_msg(
+		    why == NULL, "row %zu (%s %s): %s", i, rows[i].h.method, rows[i].h.path, why);
 	}
 	free(tok_live);
 }

@@ -8,6 +8,7 @@
 #include "config.h"
 #include "common/route.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -177,26 +178,29 @@ START_TEST(test_check_table)
 		{ "four captures", { HTTP_GET, "/:a/:b/:c/:d", h_ok, ROLES_ADMIN, NULL, NULL }, 0 },
 		{ "five captures", { HTTP_GET, "/:a/:b/:c/:d/:e", h_ok, ROLES_ADMIN, NULL, NULL },
 		    -1 },
-		{ "typed capture", { HTTP_GET, "/a/:id(cuid)/b", h_ok, ROLES_ADMIN, NULL, NULL }, 0 },
+		{ "typed capture", { HTTP_GET, "/a/:id(cuid)/b", h_ok, ROLES_ADMIN, NULL, NULL },
+		    0 },
 		{ "unknown capture type",
 		    { HTTP_GET, "/a/:id(int)", h_ok, ROLES_ADMIN, NULL, NULL }, -1 },
-		{ "capture type without name", { HTTP_GET, "/a/:(cuid)", h_ok, ROLES_ADMIN, NULL, NULL },
-		    -1 },
-		{ "unclosed capture type", { HTTP_GET, "/a/:id(cuid", h_ok, ROLES_ADMIN, NULL, NULL },
-		    -1 },
-		{ "text after the type", { HTTP_GET, "/a/:id(cuid)x", h_ok, ROLES_ADMIN, NULL, NULL },
-		    -1 },
+		{ "capture type without name",
+		    { HTTP_GET, "/a/:(cuid)", h_ok, ROLES_ADMIN, NULL, NULL }, -1 },
+		{ "unclosed capture type",
+		    { HTTP_GET, "/a/:id(cuid", h_ok, ROLES_ADMIN, NULL, NULL }, -1 },
+		{ "text after the type",
+		    { HTTP_GET, "/a/:id(cuid)x", h_ok, ROLES_ADMIN, NULL, NULL }, -1 },
 		{ "empty capture name", { HTTP_GET, "/a/:", h_ok, ROLES_ADMIN, NULL, NULL }, -1 },
-		{ "empty name before a slash", { HTTP_GET, "/a/:/b", h_ok, ROLES_ADMIN, NULL, NULL },
-		    -1 },
-		{ "capture inside a segment", { HTTP_GET, "/a/x:id", h_ok, ROLES_ADMIN, NULL, NULL },
-		    -1 },
+		{ "empty name before a slash",
+		    { HTTP_GET, "/a/:/b", h_ok, ROLES_ADMIN, NULL, NULL }, -1 },
+		{ "capture inside a segment",
+		    { HTTP_GET, "/a/x:id", h_ok, ROLES_ADMIN, NULL, NULL }, -1 },
 		{ "odd capture name", { HTTP_GET, "/a/:id-x", h_ok, ROLES_ADMIN, NULL, NULL }, -1 },
 		{ "31-byte capture name",
-		    { HTTP_GET, "/a/:abcdefghijabcdefghijabcdefghij1", h_ok, ROLES_ADMIN, NULL, NULL },
+		    { HTTP_GET, "/a/:abcdefghijabcdefghijabcdefghij1", h_ok, ROLES_ADMIN, NULL,
+			NULL },
 		    0 },
 		{ "32-byte capture name (does not fit)",
-		    { HTTP_GET, "/a/:abcdefghijabcdefghijabcdefghij12", h_ok, ROLES_ADMIN, NULL, NULL },
+		    { HTTP_GET, "/a/:abcdefghijabcdefghijabcdefghij12", h_ok, ROLES_ADMIN, NULL,
+			NULL },
 		    -1 },
 	};
 
@@ -294,6 +298,20 @@ START_TEST(test_program_tables)
 		ck_assert_msg(app->nroutes > 0, "%s: no routes", app->name);
 		ck_assert_msg(route_check(app->routes, app->nroutes) == 0, "%s: route_check failed",
 		    app->name);
+		/* A program with a route that needs a login registers the session statements
+		 * (http_serve refuses to start otherwise). */
+		{
+			bool private_route = false, has_session = false;
+			for (size_t i = 0; i < app->nroutes; i++)
+				private_route =
+				    private_route || !(app->routes[i].roles & ROLES_PUBLIC);
+			for (const http_init_fn *f = app->inits; f != NULL && *f != NULL; f++)
+				has_session = has_session || *f == session_init;
+			ck_assert_msg(!private_route || has_session, "%s: no session_init in inits",
+			    app->name);
+			ck_assert_msg(app->inits != NULL && app->inits[0] != NULL,
+			    "%s: registers no statements", app->name);
+		}
 		for (size_t i = 0; i < app->nroutes; i++) {
 			const struct route *r = &app->routes[i];
 			char path[512], capbuf[512];

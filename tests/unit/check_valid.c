@@ -639,8 +639,9 @@ static const struct field_table t_echo = FIELD_TABLE(echo_f);
 
 START_TEST(test_echo)
 {
-	static const char stored[] = "{\"id\":\"c1\",\"name\":\"old\",\"createdAt\":"
-				     "\"2025-10-24T16:08:09.000Z\",\"partner\":{\"id\":\"p\",\"name\":\"P\"}}";
+	static const char stored[] =
+	    "{\"id\":\"c1\",\"name\":\"old\",\"createdAt\":"
+	    "\"2025-10-24T16:08:09.000Z\",\"partner\":{\"id\":\"p\",\"name\":\"P\"}}";
 	static const struct {
 		const char *body;
 		int id_rc;          /* valid_echo_id against path "c1" */
@@ -654,7 +655,8 @@ START_TEST(test_echo)
 		  "\"partner\":{\"name\":\"P\",\"id\":\"p\"}}",
 		    0, 0, NULL },
 		{ "{\"id\":\"c2\"}", -1, -1,
-		    "[{\"code\":\"custom\",\"path\":[\"id\"],\"message\":\"Read-only field cannot be "
+		    "[{\"code\":\"custom\",\"path\":[\"id\"],\"message\":\"Read-only field cannot "
+		    "be "
 		    "changed\"}]" },
 		{ "{\"id\":\"C1\"}", -1, -1, "*" },
 		{ "{\"id\":null}", -1, -1, "*" },
@@ -666,8 +668,10 @@ START_TEST(test_echo)
 		{ "{\"partner\":null}", 0, -1, "*" },
 		/* Each differing field has its issue. */
 		{ "{\"id\":\"x\",\"createdAt\":1}", -1, -1,
-		    "[{\"code\":\"custom\",\"path\":[\"id\"],\"message\":\"Read-only field cannot be "
-		    "changed\"},{\"code\":\"custom\",\"path\":[\"createdAt\"],\"message\":\"Read-only "
+		    "[{\"code\":\"custom\",\"path\":[\"id\"],\"message\":\"Read-only field cannot "
+		    "be "
+		    "changed\"},{\"code\":\"custom\",\"path\":[\"createdAt\"],\"message\":\"Read-"
+		    "only "
 		    "field cannot be changed\"}]" },
 	};
 	struct arena *a = arena_new(1024 * 1024);
@@ -679,8 +683,8 @@ START_TEST(test_echo)
 
 		ck_assert_ptr_nonnull(in);
 		ck_assert_msg(valid_json(a, &t_echo, in, &out, issues) == 0, "%s", rows[i].body);
-		ck_assert_msg(valid_echo_id(&t_echo, out, "c1", issues) == rows[i].id_rc,
-		    "id %s", rows[i].body);
+		ck_assert_msg(valid_echo_id(&t_echo, out, "c1", issues) == rows[i].id_rc, "id %s",
+		    rows[i].body);
 		cJSON_Delete(issues);
 		issues = cJSON_CreateArray();
 		ck_assert_msg(valid_echo_check(&t_echo, out, stored, issues) == rows[i].check_rc,
@@ -701,7 +705,8 @@ START_TEST(test_echo)
 		cJSON *in = cJSON_Parse("{\"updatedAt\":\"x\"}"), *issues = cJSON_CreateArray();
 		struct valid_out *out = NULL;
 		ck_assert_int_eq(valid_json(a, &t_echo, in, &out, issues), -1);
-		ck_assert_str_eq(cJSON_GetObjectItem(cJSON_GetArrayItem(issues, 0), "code")->valuestring,
+		ck_assert_str_eq(
+		    cJSON_GetObjectItem(cJSON_GetArrayItem(issues, 0), "code")->valuestring,
 		    "unrecognized_keys");
 		cJSON_Delete(issues);
 		cJSON_Delete(in);
