@@ -31,6 +31,7 @@
 #include "common/http.h"
 #include "common/log.h"
 #include "common/role.h"
+#include "common/session.h"
 #include "common/valid.h"
 
 #include "analytics.sql.h"
@@ -380,11 +381,12 @@ analytics_init(struct db *db)
 }
 
 extern const struct http_app analytics_app;
+static const http_init_fn analytics_inits[] = { session_init, analytics_init, NULL };
 const struct http_app analytics_app = {
 	"analytics",
 	analytics_routes,
 	NELEM(analytics_routes),
-	analytics_init,
+	analytics_inits,
 };
 
 #ifndef IZZY_NO_MAIN

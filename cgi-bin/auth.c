@@ -18,6 +18,7 @@
 #include "common/crypto.h"
 #include "common/db.h"
 #include "common/http.h"
+#include "common/outbox.h"
 #include "common/jwt.h"
 #include "common/log.h"
 #include "common/pass.h"
@@ -322,11 +323,13 @@ auth_init(struct db *db)
 }
 
 extern const struct http_app auth_app;
+static const http_init_fn auth_inits[] = { session_init, ratelimit_init, outbox_init, auth_init,
+	NULL };
 const struct http_app auth_app = {
 	"auth",
 	auth_routes,
 	sizeof(auth_routes) / sizeof(auth_routes[0]),
-	auth_init,
+	auth_inits,
 };
 
 #ifndef IZZY_NO_MAIN

@@ -10,6 +10,7 @@
 #include "common/http.h"
 #include "common/leadaccess.h"
 #include "common/log.h"
+#include "common/outbox.h"
 
 #include "leads.h"
 
@@ -25,8 +26,9 @@ leads_init(struct db *db)
 	    : 0;
 }
 
+static const http_init_fn leads_inits[] = { session_init, outbox_init, leads_init, NULL };
 extern struct http_app leads_app;
-struct http_app leads_app = { "leads", leads_routes, 0, leads_init };
+struct http_app leads_app = { "leads", leads_routes, 0, leads_inits };
 
 /* Literal paths of leads_read.c (e.g. /api/leads/duplicates) come before
  * the :id patterns of leads_write.c, so they are matched first. */

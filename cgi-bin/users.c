@@ -17,6 +17,7 @@
 #include "common/arena.h"
 #include "common/db.h"
 #include "common/http.h"
+#include "common/outbox.h"
 #include "common/id.h"
 #include "common/log.h"
 #include "common/pass.h"
@@ -89,7 +90,10 @@ static const struct field create_fields[CREATE__MAX] = {
 };
 static const struct field_table create_in = FIELD_TABLE(create_fields);
 
-/* No "email": it cannot be changed, so sending it is an unknown key (400). */
+/*
+ * "email" cannot be changed: like the other read-only fields of the user
+ * summary it may only be echoed unchanged (valid.h F_ECHO), else 400.
+ */
 enum update_key {
 	UPDATE_FULL_NAME,
 	UPDATE_PHONE,
@@ -97,6 +101,11 @@ enum update_key {
 	UPDATE_STATUS,
 	UPDATE_PARTNER,
 	UPDATE_PASSWORD,
+	UPDATE_ECHO_ID, /* the echoed read-only fields from here on */
+	UPDATE_ECHO_EMAIL,
+	UPDATE_ECHO_PARTNER,
+	UPDATE_ECHO_CREATED_AT,
+	UPDATE_ECHO_UPDATED_AT,
 	UPDATE__MAX
 };
 static const struct field update_fields[UPDATE__MAX] = {
@@ -106,6 +115,11 @@ static const struct field update_fields[UPDATE__MAX] = {
 	[UPDATE_STATUS] = { "status", FT_ENUM, 0, 0, 0, status_opts },
 	[UPDATE_PARTNER] = { "partnerId", FT_STRING, F_NULLABLE, 0, KEY_MAX_CHARS },
 	[UPDATE_PASSWORD] = { "password", FT_STRING, 0, 0, PASSWORD_MAX_CHARS },
+	[UPDATE_ECHO_ID] = FIELD_ECHO("id"),
+	[UPDATE_ECHO_EMAIL] = FIELD_ECHO("email"),
+	[UPDATE_ECHO_PARTNER] = FIELD_ECHO("partner"),
+	[UPDATE_ECHO_CREATED_AT] = FIELD_ECHO("createdAt"),
+	[UPDATE_ECHO_UPDATED_AT] = FIELD_ECHO("updatedAt"),
 };
 static const struct field_table update_in = FIELD_TABLE(update_fields);
 
@@ -255,6 +269,33 @@ audit(struct req *r, const char *target, const char *action, const char *old_jso
 	params[4] = old_json;
 	params[5] = new_json;
 	return db_query(r->db, r->mem, &users_sql[SQL_USERS_AUDIT], 6, params) == NULL ? -1 : 0;
+}
+
+/*
+ * The echo rule for a PATCH: compares the echoed read-only fields with the
+ * (locked) row's summary.  0, or -1 with the response set.
+ */
+static int
+check_echo(struct req *r, const char *id)
+{
+	const struct value *v = r->in->v;
+	const char *params[1] = { id };
+	bool any = false;
+	PGresult *res;
+
+	for (int i = UPDATE_ECHO_ID; i < UPDATE__MAX; i++)
+		any = any || v[i].present;
+	if (!any)
+		return 0;
+	if ((res = db_query(r->db, r->mem, &users_sql[SQL_USERS_GET], 1, params)) == NULL) {
+		http_fail_db(r);
+		return -1;
+	}
+	if (PQntuples(res) != 1) {
+		http_fail(r, 404, NULL, MSG_NOT_FOUND);
+		return -1;
+	}
+	return http_echo_check(r, PQgetvalue(res, 0, 0));
 }
 
 /* Answers the user's summary with status 200 or 201. */
@@ -500,10 +541,12 @@ transition_ok(const struct target *t, const char *to, bool pw)
 
 /*
  * PATCH /api/users/:id, SUPERVISOR and ADMIN.  Absent fields stay; phone
- * and partnerId null (or "" for partnerId) clear; e-mail cannot change.
+ * and partnerId null (or "" for partnerId) clear; e-mail cannot change;
+ * id, email, partner, createdAt and updatedAt may be echoed unchanged.
  * 200 user summary.  Deactivation, a role change and a password change end
  * all the user's sessions.
- * 400 validation (id not a cuid, unknown key such as "email"), password
+ * 400 validation (unknown key, an echoed read-only field such as "email"
+ * that differs from the stored one), password
  * policy, "Status transition not allowed", "Partner is required for
  * partner roles", "Partner not found"; 403 a SUPERVISOR granting ADMIN
  * ("Only admins can escalate accounts to admin role"), granting SUPERVISOR
@@ -541,6 +584,10 @@ users_update(struct req *r)
 		return tx_fail(r, 404, MSG_NOT_FOUND);
 	if (!admin && is_privileged_role(t.role))
 		return tx_fail(r, 403, MSG_MANAGE);
+	if (check_echo(r, t.id) == -1) {
+		db_rollback(r->db);
+		return 0;
+	}
 
 	full_name = v[UPDATE_FULL_NAME].present ? v[UPDATE_FULL_NAME].s : t.full_name;
 	phone = t.phone;
@@ -669,11 +716,12 @@ users_init(struct db *db)
 }
 
 extern const struct http_app users_app;
+static const http_init_fn users_inits[] = { session_init, outbox_init, users_init, NULL };
 const struct http_app users_app = {
 	"users",
 	users_routes,
 	sizeof(users_routes) / sizeof(users_routes[0]),
-	users_init,
+	users_inits,
 };
 
 #ifndef IZZY_NO_MAIN

@@ -77,7 +77,7 @@ is "$(msg)" "403:Forbidden" "status: AUDITOR is refused"
 cgi_run POST /api/leads/$NOLEAD/status '{"status":"FIRST_CONTACT"}' "$ADMIN"
 is "$(msg)" "404:Lead not found" "status: unknown lead is 404"
 cgi_run POST /api/leads/not-a-cuid/status '{"status":"FIRST_CONTACT"}' "$ADMIN"
-is "$STATUS:$(jq_body '.issues[0].message')" "400:Invalid cuid" "status: a malformed id is a validation error"
+is "$(msg)" "404:Lead not found" "status: an id that is no cuid is just not found (spec §4.6)"
 fp=$(lead_fp $L)
 cgi_run POST /api/leads/$L/status '{}' "$ADMIN"
 is "$STATUS:$(jq_body '.issues[0].path[0] + ":" + .issues[0].message')" "400:status:Required" "status: status is required"

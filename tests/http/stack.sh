@@ -117,6 +117,10 @@ is "$STATUS:$(cat "$T_VAR/body")" '403:{"message":"Access denied"}' "nor open an
 
 # --- logout -------------------------------------------------------------------------------------
 req POST /api/auth/logout ""
+is "$STATUS:$BODY" '403:{"message":"Forbidden","code":"CSRF"}' "a cookie logout without the JSON content type is refused (CSRF rule)"
+req POST /api/auth/logout "" -H 'Origin: http://evil.test'
+is "$STATUS" 403 "and with a foreign Origin"
+req POST /api/auth/logout "" -H 'Content-Type: application/json'
 is "$STATUS" 204 "logout through nginx"
 req GET /api/auth/me ""
 is "$STATUS" 401 "the cookie no longer works"
