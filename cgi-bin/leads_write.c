@@ -27,6 +27,7 @@
 #include "common/html.h"
 #include "common/http.h"
 #include "common/id.h"
+#include "common/json.h"
 #include "common/leadaccess.h"
 #include "common/log.h"
 #include "common/offerlink.h"
@@ -392,34 +393,6 @@ fail_500(struct req *r)
 	return http_fail(r, 500, NULL, "Internal server error");
 }
 
-/* Rolls back the open transaction and answers with status and message. */
-static int
-tx_fail(struct req *r, int status, const char *message)
-{
-	db_rollback(r->db);
-	return http_fail(r, status, NULL, message);
-}
-
-static int
-tx_fail_db(struct req *r)
-{
-	int rc = http_fail_db(r);
-	db_rollback(r->db);
-	return rc;
-}
-
-/* Prints o into the request arena and deletes it; NULL when out of memory. */
-static const char *
-json_text(struct req *r, cJSON *o)
-{
-	char *s = o != NULL ? cJSON_PrintUnformatted(o) : NULL;
-	const char *copy = s != NULL ? arena_strdup(r->mem, s) : NULL;
-
-	cJSON_free(s);
-	cJSON_Delete(o);
-	return copy;
-}
-
 /* A JSON number as text PostgreSQL's numeric reads back exactly. */
 static const char *
 num_text(struct req *r, double d)
@@ -430,13 +403,6 @@ num_text(struct req *r, double d)
 	if (strtod(buf, NULL) != d)
 		snprintf(buf, sizeof(buf), "%.17g", d);
 	return arena_strdup(r->mem, buf);
-}
-
-/* The string of an optional field, NULL when absent, null or empty. */
-static const char *
-str_or_null(const struct value *v)
-{
-	return v->present && !v->null && v->s != NULL && v->s[0] != '\0' ? v->s : NULL;
 }
 
 /* The first column of a one-row result as an arena string, or NULL. */
@@ -511,14 +477,15 @@ leads_status(struct req *r)
 {
 	const struct value *v = r->in->v;
 	int target = v[STATUS_STATUS].e, cur;
-	const char *notes = str_or_null(&v[STATUS_NOTES]),
-		   *assign_to = str_or_null(&v[STATUS_ASSIGN]);
+	const char *notes = json_in_nonempty(&v[STATUS_NOTES]),
+		   *assign_to = json_in_nonempty(&v[STATUS_ASSIGN]);
 	const char *reason = v[STATUS_REASON].present ? v[STATUS_REASON].s : NULL;
 	bool unassign = v[STATUS_UNASSIGN].present && v[STATUS_UNASSIGN].b;
 	bool want_override = v[STATUS_OVERRIDE].present && v[STATUS_OVERRIDE].b, overridden = false;
 	bool is_operator = r->user->role == ROLE_OPERATOR, set_assignee = false;
 	const char *assignee = NULL, *claimed = "keep", *meta, *old_json, *new_json;
 	char hist_id[ID_SIZE], note_id[ID_SIZE];
+	struct lead_ref ref;
 	cJSON *m;
 	PGresult *res;
 
@@ -532,20 +499,9 @@ leads_status(struct req *r)
 		return http_fail(r, 403, NULL, "Cannot unassign lead");
 	if (unassign && target != ST_NEW)
 		return http_fail(r, 400, NULL, "Unassign is only allowed when returning to NEW");
-	if (lead_access(r, r->id, LEAD_WRITE, NULL) == -1)
+	if (lead_begin(r, LEAD_WRITE, &ref) == -1)
 		return 0;
-
-	if (db_begin(r->db) == -1)
-		return http_fail_db(r);
-	{
-		const char *p[1] = { r->id };
-		res = db_query(r->db, r->mem, &leads_write_sql[SQL_LEADS_WRITE_LOCK], 1, p);
-	}
-	if (res == NULL)
-		return tx_fail_db(r);
-	if (PQntuples(res) != 1)
-		return tx_fail(r, 404, "Lead not found");
-	if ((cur = domain_lead_status_parse(PQgetvalue(res, 0, 0))) == -1) {
+	if ((cur = domain_lead_status_parse(ref.status)) == -1) {
 		log_error("leads", "lead %s has an unknown status", r->id);
 		db_rollback(r->db);
 		return fail_500(r);
@@ -631,7 +587,7 @@ leads_status(struct req *r)
 		db_rollback(r->db);
 		return fail_500(r);
 	}
-	meta = json_text(r, m);
+	meta = json_print_take(r->mem, m);
 	old_json = arena_printf(r->mem, "\"%s\"", domain_lead_statuses[cur]);
 	new_json = arena_printf(r->mem, "\"%s\"", domain_lead_statuses[target]);
 	if (meta == NULL || old_json == NULL || new_json == NULL ||
@@ -671,7 +627,6 @@ static int
 leads_customer(struct req *r)
 {
 	const struct value *v = r->in->v;
-	struct lead_ref ref;
 	char id[ID_SIZE];
 	cJSON *fields = cJSON_CreateObject(), *addr = cJSON_CreateObject();
 	const char *fields_json, *addr_json, *resp, *audit_new;
@@ -689,16 +644,12 @@ leads_customer(struct req *r)
 		cJSON_Delete(addr);
 		return fail_500(r);
 	}
-	fields_json = json_text(r, fields);
-	addr_json = json_text(r, addr);
+	fields_json = json_print_take(r->mem, fields);
+	addr_json = json_print_take(r->mem, addr);
 	if (fields_json == NULL || addr_json == NULL || id_new(id) == -1)
 		return fail_500(r);
-	if (lead_access(r, r->id, LEAD_WRITE, &ref) == -1)
+	if (lead_begin(r, LEAD_WRITE, NULL) == -1)
 		return 0;
-	if (ref.anonymized)
-		return http_fail(r, 409, NULL, ANONYMIZED_MSG);
-	if (db_begin(r->db) == -1)
-		return http_fail_db(r);
 	{
 		const char *p[4] = { id, r->id, fields_json, addr_json };
 		res = db_query(
@@ -747,7 +698,7 @@ current_patch(struct req *r, const struct value *c)
 		cJSON_Delete(o);
 		return NULL;
 	}
-	return json_text(r, o);
+	return json_print_take(r->mem, o);
 }
 
 /*
@@ -782,7 +733,7 @@ desired_patch(struct req *r, const struct value *d)
 		    cJSON_AddStringToObject(prefs, "notes", d[DES_NOTES].s) == NULL)
 			goto oom;
 	}
-	return json_text(r, o);
+	return json_print_take(r->mem, o);
 oom:
 	cJSON_Delete(o);
 	return NULL;
@@ -853,7 +804,6 @@ leads_vehicles(struct req *r)
 	const struct value *cur = &v[VEH_CURRENT], *des = &v[VEH_DESIRED], *amt = &v[VEH_AMOUNT];
 	const char *cur_patch = NULL, *des_patch = NULL, *amount = NULL, *resp, *audit_new;
 	char id1[ID_SIZE], id2[ID_SIZE], id3[ID_SIZE];
-	struct lead_ref ref;
 	cJSON *issues;
 	bool oom;
 	PGresult *res;
@@ -870,12 +820,8 @@ leads_vehicles(struct req *r)
 	    (amt->present && !amt->null && (amount = num_text(r, amt->d)) == NULL) ||
 	    id_new(id1) == -1 || id_new(id2) == -1 || id_new(id3) == -1)
 		return fail_500(r);
-	if (lead_access(r, r->id, LEAD_WRITE, &ref) == -1)
+	if (lead_begin(r, LEAD_WRITE, NULL) == -1)
 		return 0;
-	if (ref.anonymized)
-		return http_fail(r, 409, NULL, ANONYMIZED_MSG);
-	if (db_begin(r->db) == -1)
-		return http_fail_db(r);
 	if (vehicle_apply(r, cur, id1, cur_patch, SQL_LEADS_WRITE_CURRENT_DELETE,
 		SQL_LEADS_WRITE_CURRENT_UPSERT) == -1 ||
 	    vehicle_apply(r, des, id2, des_patch, SQL_LEADS_WRITE_DESIRED_DELETE,
@@ -925,12 +871,6 @@ opt_num(struct req *r, const struct value *v)
 	return v->present && !v->null ? num_text(r, v->d) : NULL;
 }
 
-static const char *
-opt_str(const struct value *v)
-{
-	return v->present && !v->null ? v->s : NULL;
-}
-
 /* Adds the sent number (or null) under key: the audit keeps values as sent. */
 static bool
 audit_num(cJSON *o, const char *key, const struct value *v)
@@ -960,10 +900,9 @@ static int
 leads_financing(struct req *r)
 {
 	const struct value *v = r->in->v;
-	const char *app_id = str_or_null(&v[FIN_APP]), *decision = decision_of(&v[FIN_DECISION]);
+	const char *app_id = json_in_nonempty(&v[FIN_APP]), *decision = decision_of(&v[FIN_DECISION]);
 	const char *new_json, *old_json = NULL, *resp, *row_id;
 	char id[ID_SIZE];
-	struct lead_ref ref;
 	cJSON *a = cJSON_CreateObject();
 	PGresult *res;
 
@@ -973,14 +912,14 @@ leads_financing(struct req *r)
 	    !audit_num(a, "termMonths", &v[FIN_TERM]) || !audit_num(a, "income", &v[FIN_INCOME]) ||
 	    !audit_num(a, "expenses", &v[FIN_EXPENSES]) || !audit_str(a, "decision", decision) ||
 	    !audit_num(a, "creditScore", &v[FIN_SCORE]) ||
-	    !audit_str(a, "submittedBy", opt_str(&v[FIN_SUB_BY])) ||
-	    !audit_str(a, "submittedAt", opt_str(&v[FIN_SUB_AT])) ||
-	    !audit_str(a, "bankReference", opt_str(&v[FIN_BANK_REF])) ||
-	    !audit_str(a, "decisionAt", opt_str(&v[FIN_DECISION_AT]))) {
+	    !audit_str(a, "submittedBy", json_in_str(&v[FIN_SUB_BY])) ||
+	    !audit_str(a, "submittedAt", json_in_str(&v[FIN_SUB_AT])) ||
+	    !audit_str(a, "bankReference", json_in_str(&v[FIN_BANK_REF])) ||
+	    !audit_str(a, "decisionAt", json_in_str(&v[FIN_DECISION_AT]))) {
 		cJSON_Delete(a);
 		return fail_500(r);
 	}
-	if ((new_json = json_text(r, a)) == NULL)
+	if ((new_json = json_print_take(r->mem, a)) == NULL)
 		return fail_500(r);
 	if (app_id != NULL) {
 		cJSON *o = cJSON_CreateObject();
@@ -988,7 +927,7 @@ leads_financing(struct req *r)
 			cJSON_Delete(o);
 			return fail_500(r);
 		}
-		if ((old_json = json_text(r, o)) == NULL)
+		if ((old_json = json_print_take(r->mem, o)) == NULL)
 			return fail_500(r);
 		row_id = app_id;
 	} else if (id_new(id) == -1)
@@ -996,12 +935,8 @@ leads_financing(struct req *r)
 	else
 		row_id = id;
 
-	if (lead_access(r, r->id, LEAD_WRITE, &ref) == -1)
+	if (lead_begin(r, LEAD_WRITE, NULL) == -1)
 		return 0;
-	if (ref.anonymized)
-		return http_fail(r, 409, NULL, ANONYMIZED_MSG);
-	if (db_begin(r->db) == -1)
-		return http_fail_db(r);
 	if (app_id != NULL) {
 		const char *p[2] = { app_id, r->id };
 		if ((res = db_query(r->db, r->mem,
@@ -1014,8 +949,8 @@ leads_financing(struct req *r)
 		const char *p[14] = { row_id, r->id, v[FIN_BANK].s, opt_num(r, &v[FIN_LOAN]),
 			opt_num(r, &v[FIN_DOWN]), opt_num(r, &v[FIN_TERM]),
 			opt_num(r, &v[FIN_INCOME]), opt_num(r, &v[FIN_EXPENSES]),
-			opt_num(r, &v[FIN_SCORE]), opt_str(&v[FIN_SUB_BY]), opt_str(&v[FIN_SUB_AT]),
-			opt_str(&v[FIN_BANK_REF]), decision, opt_str(&v[FIN_DECISION_AT]) };
+			opt_num(r, &v[FIN_SCORE]), json_in_str(&v[FIN_SUB_BY]), json_in_str(&v[FIN_SUB_AT]),
+			json_in_str(&v[FIN_BANK_REF]), decision, json_in_str(&v[FIN_DECISION_AT]) };
 		if (db_query(r->db, r->mem,
 			&leads_write_sql[app_id != NULL ? SQL_LEADS_WRITE_FINANCING_UPDATE
 							: SQL_LEADS_WRITE_FINANCING_INSERT],
@@ -1052,7 +987,7 @@ assignee_json(struct req *r, const char *user_id)
 		cJSON_Delete(o);
 		return NULL;
 	}
-	return json_text(r, o);
+	return json_print_take(r->mem, o);
 }
 
 /*
@@ -1066,7 +1001,7 @@ assignee_json(struct req *r, const char *user_id)
 static int
 leads_assignment(struct req *r)
 {
-	const char *user_id = str_or_null(&r->in->v[ASSIGN_USER]), *old_json, *new_json;
+	const char *user_id = json_in_nonempty(&r->in->v[ASSIGN_USER]), *old_json, *new_json;
 	PGresult *res;
 
 	if (lead_access(r, r->id, LEAD_WRITE, NULL) == -1)
@@ -1081,8 +1016,8 @@ leads_assignment(struct req *r)
 		if (strcmp(PQgetvalue(res, 0, 0), "OPERATOR") != 0)
 			return http_fail(r, 400, NULL, "Only operators can be assigned to leads");
 	}
-	if (db_begin(r->db) == -1)
-		return http_fail_db(r);
+	if (lead_begin(r, LEAD_WRITE, NULL) == -1)
+		return 0;
 	{
 		const char *p[2] = { r->id, user_id };
 		res = db_query(r->db, r->mem, &leads_write_sql[SQL_LEADS_WRITE_ASSIGN], 2, p);
@@ -1119,19 +1054,14 @@ static int
 leads_note(struct req *r)
 {
 	const struct value *v = r->in->v;
-	const char *link = str_or_null(&v[NOTE_LINK]), *resp, *audit_new;
+	const char *link = json_in_nonempty(&v[NOTE_LINK]), *resp, *audit_new;
 	char id[ID_SIZE];
-	struct lead_ref ref;
 	PGresult *res;
 
-	if (lead_access(r, r->id, LEAD_WRITE, &ref) == -1)
-		return 0;
-	if (ref.anonymized)
-		return http_fail(r, 409, NULL, ANONYMIZED_MSG);
 	if (id_new(id) == -1)
 		return fail_500(r);
-	if (db_begin(r->db) == -1)
-		return http_fail_db(r);
+	if (lead_begin(r, LEAD_WRITE, NULL) == -1)
+		return 0;
 	{
 		const char *p[5] = { id, r->id, r->user->id, v[NOTE_CONTENT].s, link };
 		res = db_query(r->db, r->mem, &leads_write_sql[SQL_LEADS_WRITE_NOTE_INSERT], 5, p);
@@ -1161,7 +1091,6 @@ leads_draft_save(struct req *r)
 	const struct value *v = r->in->v, *links = &v[DRAFT_LINKS];
 	const char *links_json, *resp;
 	char id[ID_SIZE];
-	struct lead_ref ref;
 	cJSON *a = cJSON_CreateArray();
 	PGresult *res;
 
@@ -1171,19 +1100,17 @@ leads_draft_save(struct req *r)
 			cJSON_Delete(a);
 			a = NULL;
 		}
-	if ((links_json = json_text(r, a)) == NULL || id_new(id) == -1)
+	if ((links_json = json_print_take(r->mem, a)) == NULL || id_new(id) == -1)
 		return fail_500(r);
-	if (lead_access(r, r->id, LEAD_READ, &ref) == -1)
+	if (lead_begin(r, LEAD_READ, NULL) == -1)
 		return 0;
-	if (ref.anonymized)
-		return http_fail(r, 409, NULL, ANONYMIZED_MSG);
 	{
-		const char *p[6] = { id, r->id, r->user->id, opt_str(&v[DRAFT_SUBJECT]),
-			opt_str(&v[DRAFT_MESSAGE]), links_json };
+		const char *p[6] = { id, r->id, r->user->id, json_in_str(&v[DRAFT_SUBJECT]),
+			json_in_str(&v[DRAFT_MESSAGE]), links_json };
 		res = db_query(r->db, r->mem, &leads_write_sql[SQL_LEADS_WRITE_DRAFT_UPSERT], 6, p);
 	}
-	if ((resp = cell(r, res, 0)) == NULL)
-		return http_fail_db(r);
+	if ((resp = cell(r, res, 0)) == NULL || db_commit(r->db) == -1)
+		return tx_fail_db(r);
 	return http_ok_raw(r, resp);
 }
 
@@ -1348,10 +1275,10 @@ static int
 leads_email(struct req *r)
 {
 	const struct value *v = r->in->v, *links = &v[EMAIL_LINKS];
-	const char *message = v[EMAIL_MESSAGE].s, *reply_to = str_or_null(&v[EMAIL_REPLY_TO]);
-	const char *quoted_text = str_or_null(&v[EMAIL_QUOTED_TEXT]);
-	const char *quoted_html = str_or_null(&v[EMAIL_QUOTED_HTML]);
-	const char *subject = str_or_null(&v[EMAIL_SUBJECT]), *to, *links_json, *text, *html;
+	const char *message = v[EMAIL_MESSAGE].s, *reply_to = json_in_nonempty(&v[EMAIL_REPLY_TO]);
+	const char *quoted_text = json_in_nonempty(&v[EMAIL_QUOTED_TEXT]);
+	const char *quoted_html = json_in_nonempty(&v[EMAIL_QUOTED_HTML]);
+	const char *subject = json_in_nonempty(&v[EMAIL_SUBJECT]), *to, *links_json, *text, *html;
 	const char *tparts[BODY_PARTS], *hparts[BODY_PARTS], *resp, *audit_new;
 	size_t nt = 0, nh = 0, nlinks = 0;
 	char note_id[ID_SIZE], outbox_id[ID_SIZE];
@@ -1425,12 +1352,13 @@ leads_email(struct req *r)
 		hparts[nh++] = html_escape_lines(r->mem, quoted_text);
 		hparts[nh++] = "</div>";
 	}
-	if ((links_json = json_text(r, tracked)) == NULL || (text = join(r, tparts, nt)) == NULL ||
+	if ((links_json = json_print_take(r->mem, tracked)) == NULL || (text = join(r, tparts, nt)) == NULL ||
 	    (html = join(r, hparts, nh)) == NULL || id_new(note_id) == -1)
 		return fail_500(r);
 
-	if (db_begin(r->db) == -1)
-		return http_fail_db(r);
+	/* Again under the row lock: an anonymisation may have run meanwhile. */
+	if (lead_begin(r, LEAD_WRITE, NULL) == -1)
+		return 0;
 	if (outbox_mail(r->db, r->mem,
 		&(struct outbox_mail){ to, subject, text, html, "lead_email", r->id, NULL },
 		outbox_id) == -1) {
@@ -1562,16 +1490,11 @@ static int
 leads_anonymize(struct req *r)
 {
 	const char *p[2] = { r->id, r->user->id }, *at, *meta, *docs, *dups;
-	struct lead_ref ref;
 	cJSON *m, *o;
 	PGresult *res;
 
-	if (lead_access(r, r->id, LEAD_WRITE, &ref) == -1)
+	if (lead_begin(r, LEAD_ANONYMIZE, NULL) == -1)
 		return 0;
-	if (ref.anonymized)
-		return http_fail(r, 409, NULL, "Lead already anonymized");
-	if (db_begin(r->db) == -1)
-		return http_fail_db(r);
 	if ((res = db_query(r->db, r->mem, &leads_write_sql[SQL_LEADS_WRITE_ANONYMIZE], 2, p)) ==
 	    NULL)
 		return tx_fail_db(r);
@@ -1586,7 +1509,7 @@ leads_anonymize(struct req *r)
 		db_rollback(r->db);
 		return fail_500(r);
 	}
-	if ((meta = json_text(r, m)) == NULL ||
+	if ((meta = json_print_take(r->mem, m)) == NULL ||
 	    audit_log(r->db, r->mem,
 		&(struct audit_entry){
 		    r->id, r->user->id, "LEAD_ANONYMIZED", NULL, NULL, NULL, meta }) == -1 ||
@@ -1615,7 +1538,7 @@ merge_meta(struct req *r, const char *key, const char *lead_id, const char *move
 		cJSON_Delete(mv);
 		return NULL;
 	}
-	return json_text(r, o);
+	return json_print_take(r->mem, o);
 }
 
 /*

@@ -312,25 +312,42 @@ WITH RECURSIVE family AS (
 	UPDATE "VehicleCurrent" SET vin = NULL WHERE "leadId" IN (SELECT id FROM lead)
 	RETURNING 1
 ), wishes AS (
-	-- Free-text notes and per-vehicle comments; makes, models and budgets stay.
-	UPDATE "VehicleDesired"
-	SET preferences = CASE
-	        WHEN jsonb_typeof(preferences) <> 'object' THEN NULL
-	        WHEN jsonb_typeof(preferences->'vehicles') = 'array' THEN jsonb_set(preferences - 'notes',
-	            '{vehicles}', (SELECT coalesce(jsonb_agg(CASE WHEN jsonb_typeof(e) = 'object'
-	                                                         THEN e - 'comment' ELSE e END ORDER BY n),
-	                                           '[]'::jsonb)
-	                             FROM jsonb_array_elements(preferences->'vehicles') WITH ORDINALITY AS x(e, n)))
-	        ELSE preferences - 'notes' END
+	-- preferences is opaque (any key may be free text): it goes whole.  Makes,
+	-- models and budgets stay for statistics.
+	UPDATE "VehicleDesired" SET preferences = NULL
 	WHERE "leadId" IN (SELECT id FROM lead)
 	RETURNING 1
 ), audit AS (
-	-- Only status and assignee values are free of personal data; free text in
-	-- metadata (status notes, unlock reasons, merge notes) goes too.
+	-- Kept: a status value that is a LeadStatus, an assignee value that is a
+	-- user's id, and metadata entries that cannot be free text (booleans,
+	-- numbers, upper-case codes, *Id keys holding an id, *At keys holding a
+	-- time, "moved" counts).  Everything else (notes, reasons, addresses,
+	-- quoted mail, …) goes, whatever the key.
 	UPDATE "AuditLog"
-	SET "oldValue" = CASE WHEN action IN ('status_change', 'assignment_change') THEN "oldValue" END,
-	    "newValue" = CASE WHEN action IN ('status_change', 'assignment_change') THEN "newValue" END,
-	    metadata = metadata - ARRAY['notes', 'reason', 'mergeNotes', 'primaryEmail']
+	SET "oldValue" = CASE
+	        WHEN action = 'status_change' AND jsonb_typeof("oldValue") = 'string'
+	             AND "oldValue" #>> '{}' IN (SELECT unnest(enum_range(NULL::"LeadStatus"))::text) THEN "oldValue"
+	        WHEN action = 'assignment_change' AND (jsonb_typeof("oldValue") = 'null'
+	             OR ("oldValue" = jsonb_build_object('assignedUserId', "oldValue"->'assignedUserId')
+	                 AND EXISTS (SELECT 1 FROM "User" u WHERE u.id = "oldValue"->>'assignedUserId'))) THEN "oldValue"
+	    END,
+	    "newValue" = CASE
+	        WHEN action = 'status_change' AND jsonb_typeof("newValue") = 'string'
+	             AND "newValue" #>> '{}' IN (SELECT unnest(enum_range(NULL::"LeadStatus"))::text) THEN "newValue"
+	        WHEN action = 'assignment_change' AND (jsonb_typeof("newValue") = 'null'
+	             OR ("newValue" = jsonb_build_object('assignedUserId', "newValue"->'assignedUserId')
+	                 AND EXISTS (SELECT 1 FROM "User" u WHERE u.id = "newValue"->>'assignedUserId'))) THEN "newValue"
+	    END,
+	    metadata = (SELECT jsonb_object_agg(e.key, e.value)
+	                  FROM jsonb_each(CASE WHEN jsonb_typeof(metadata) = 'object' THEN metadata
+	                                       ELSE '{}'::jsonb END) e
+	                 WHERE jsonb_typeof(e.value) IN ('boolean', 'number', 'null')
+	                    OR (jsonb_typeof(e.value) = 'string' AND (e.value #>> '{}' ~ '^[A-Z][A-Z0-9_]*$'
+	                        OR (e.key ~ 'Id$' AND e.value #>> '{}' ~ '^[a-z0-9]{20,40}$')
+	                        OR (e.key ~ 'At$' AND e.value #>> '{}' ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+Z$')))
+	                    OR (e.key = 'moved' AND jsonb_typeof(e.value) = 'object'
+	                        AND NOT EXISTS (SELECT 1 FROM jsonb_each(e.value) x
+	                                         WHERE jsonb_typeof(x.value) NOT IN ('number', 'boolean'))))
 	WHERE "leadId" IN (SELECT id FROM lead)
 	RETURNING 1
 ), history AS (
@@ -352,12 +369,15 @@ WITH RECURSIVE family AS (
 	WHERE "leadId" IN (SELECT id FROM lead)
 	RETURNING 1
 ), fin AS (
-	-- Amounts, bank and decision stay; free-text names and the bank's case number go.
-	UPDATE "FinancingApplication" SET "submittedBy" = NULL, "bankReference" = NULL
+	-- Amounts and decision stay; the bank (free text: a branch, an adviser's
+	-- name), free-text names and the bank's case number go.
+	UPDATE "FinancingApplication"
+	SET bank = '[zanonimizowano]', "submittedBy" = NULL, "bankReference" = NULL
 	WHERE "leadId" IN (SELECT id FROM lead)
 	RETURNING 1
 ), offers AS (
-	UPDATE "Offer" SET notes = NULL WHERE "leadId" IN (SELECT id FROM lead)
+	UPDATE "Offer" SET notes = NULL, title = '[zanonimizowano]', url = NULL
+	WHERE "leadId" IN (SELECT id FROM lead)
 	RETURNING 1
 ), agreement AS (
 	UPDATE "Agreement" SET notes = NULL WHERE "leadId" IN (SELECT id FROM lead)
