@@ -15,6 +15,7 @@
 #include "common/db.h"
 #include "common/http.h"
 #include "common/id.h"
+#include "common/json.h"
 #include "common/log.h"
 #include "common/role.h"
 #include "common/valid.h"
@@ -84,20 +85,6 @@ static const struct route partners_routes[] = {
 
 #define MSG_NOT_FOUND "Partner not found"
 
-/* cJSON -> arena JSON text; the item stays the caller's.  NULL when out of memory. */
-static const char *
-json_text(struct req *r, const cJSON *o)
-{
-	char *s = cJSON_PrintUnformatted(o);
-	const char *out;
-
-	if (s == NULL)
-		return NULL;
-	out = arena_strdup(r->mem, s);
-	cJSON_free(s);
-	return out;
-}
-
 /* The stored contact: only the known keys that were given (spec §4.4.3). */
 static int
 contact_text(struct req *r, const struct value *v, const char **out)
@@ -117,7 +104,7 @@ contact_text(struct req *r, const struct value *v, const char **out)
 			okay = cJSON_AddStringToObject(o, contact_fields[i].name, f->s) != NULL;
 	}
 	if (okay)
-		*out = json_text(r, o);
+		*out = json_print(r->mem, o);
 	cJSON_Delete(o);
 	return *out != NULL ? 0 : -1;
 }
@@ -158,7 +145,7 @@ sla_text(struct req *r, const struct value *v, cJSON *issues, const char **out)
 	}
 	if (!okay)
 		return -1;
-	return (*out = json_text(r, j)) != NULL ? 0 : -1;
+	return (*out = json_print(r->mem, j)) != NULL ? 0 : -1;
 }
 
 /*
