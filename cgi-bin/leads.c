@@ -57,9 +57,10 @@ static int
 leads_init(struct db *db)
 {
 	return leadaccess_init(db) == -1 || db_register(db, leads_sql, LEADS_SQL__MAX) == -1 ||
-		leads_read_init(db) == -1 || leads_create_init(db) == -1 || leads_status_init(db) == -1 ||
-		leads_profile_init(db) == -1 || leads_notes_init(db) == -1 ||
-		leads_email_init(db) == -1 || leads_gdpr_init(db) == -1
+		leads_read_init(db) == -1 || leads_create_init(db) == -1 ||
+		leads_status_init(db) == -1 || leads_profile_init(db) == -1 ||
+		leads_notes_init(db) == -1 || leads_email_init(db) == -1 ||
+		leads_gdpr_init(db) == -1
 	    ? -1
 	    : 0;
 }
@@ -153,9 +154,8 @@ leads_user_get(struct req *r, const char *user_id)
 int
 leads_history_insert(struct req *r, const char *const params[8])
 {
-	return db_query(r->db, r->mem, &leads_sql[SQL_LEADS_HISTORY_INSERT], 8, params) == NULL
-	    ? -1
-	    : 0;
+	return db_query(r->db, r->mem, &leads_sql[SQL_LEADS_HISTORY_INSERT], 8, params) == NULL ? -1
+												: 0;
 }
 
 PGresult *

@@ -326,7 +326,8 @@ customer_json(struct req *r, cJSON *doc, const struct valid_out *c)
 	if (json_add_str_skip(o, "firstName", c->v[CU_FIRST].s) == -1 ||
 	    json_add_str_skip(o, "lastName", c->v[CU_LAST].s) == -1 ||
 	    json_add_str_skip(o, "email", json_in_nonempty(&c->v[CU_EMAIL])) == -1 ||
-	    json_add_str_skip(o, "phone", phone_compact(r, json_in_nonempty(&c->v[CU_PHONE]))) == -1 ||
+	    json_add_str_skip(o, "phone", phone_compact(r, json_in_nonempty(&c->v[CU_PHONE]))) ==
+		-1 ||
 	    json_add_str_skip(o, "dateOfBirth", json_in_nonempty(&c->v[CU_DOB])) == -1 ||
 	    json_add_str_skip(o, "nationalIdHash", hash) == -1)
 		return -1;
@@ -351,18 +352,21 @@ vehicles_json(struct req *r, cJSON *doc, const struct value *cur, const struct v
 	if (has(cur)) {
 		const struct valid_out *v = cur->obj;
 		if ((o = cJSON_AddObjectToObject(doc, "currentVehicle")) == NULL ||
-		    add_id(o) == -1 || json_add_str_skip(o, "make", json_in_nonempty(&v->v[CV_MAKE])) == -1 ||
+		    add_id(o) == -1 ||
+		    json_add_str_skip(o, "make", json_in_nonempty(&v->v[CV_MAKE])) == -1 ||
 		    json_add_str_skip(o, "model", json_in_nonempty(&v->v[CV_MODEL])) == -1 ||
 		    add_num(r, o, "year", &v->v[CV_YEAR], true) == -1 ||
 		    add_num(r, o, "mileage", &v->v[CV_MILEAGE], true) == -1 ||
-		    json_add_str_skip(o, "ownershipStatus", json_in_nonempty(&v->v[CV_OWNERSHIP])) == -1 ||
+		    json_add_str_skip(
+			o, "ownershipStatus", json_in_nonempty(&v->v[CV_OWNERSHIP])) == -1 ||
 		    json_add_str_skip(o, "vin", json_in_nonempty(&v->v[CV_VIN])) == -1)
 			return -1;
 	}
 	if (has(des)) {
 		const struct valid_out *v = des->obj;
 		if ((o = cJSON_AddObjectToObject(doc, "desiredVehicle")) == NULL ||
-		    add_id(o) == -1 || json_add_str_skip(o, "make", json_in_nonempty(&v->v[DV_MAKE])) == -1 ||
+		    add_id(o) == -1 ||
+		    json_add_str_skip(o, "make", json_in_nonempty(&v->v[DV_MAKE])) == -1 ||
 		    json_add_str_skip(o, "model", json_in_nonempty(&v->v[DV_MODEL])) == -1 ||
 		    add_num(r, o, "year", &v->v[DV_YEAR], true) == -1 ||
 		    add_num(r, o, "budget", &v->v[DV_BUDGET], false) == -1 ||
@@ -488,7 +492,8 @@ leads_create(struct req *r)
 	if ((doc = cJSON_CreateObject()) == NULL || arena_defer(r->mem, json_delete, doc) == -1)
 		return http_fail(r, 500, NULL, "Internal server error");
 	if (id_new(id) == -1 || json_add_str_skip(doc, "id", id) == -1 ||
-	    json_add_str_skip(doc, "partnerId", partner) == -1 || json_add_str_skip(doc, "actorId", u->id) == -1 ||
+	    json_add_str_skip(doc, "partnerId", partner) == -1 ||
+	    json_add_str_skip(doc, "actorId", u->id) == -1 ||
 	    json_add_str_skip(doc, "assignedUserId", partner_user ? NULL : u->id) == -1 ||
 	    add_copy(doc, "sourceMetadata", &v[CR_SOURCE]) == -1 ||
 	    json_add_str_skip(doc, "notes", json_in_nonempty(&v[CR_NOTES])) == -1 ||
@@ -496,10 +501,12 @@ leads_create(struct req *r)
 	    vehicles_json(r, doc, &v[CR_CURRENT], &v[CR_DESIRED]) == -1 ||
 	    financing_json(r, doc, &v[CR_FINANCING]) == -1 ||
 	    consents_json(r, doc, &v[CR_CONSENTS], &tids) == -1 ||
-	    json_add_str_skip(doc, "consentMethod", partner_user ? "PARTNER_SUBMISSION" : "PHONE_CALL") ==
+	    json_add_str_skip(
+		doc, "consentMethod", partner_user ? "PARTNER_SUBMISSION" : "PHONE_CALL") == -1 ||
+	    json_add_str_skip(
+		doc, "ipAddress", r->remote_addr[0] != '\0' ? r->remote_addr : NULL) == -1 ||
+	    json_add_str_skip(doc, "userAgent", r->user_agent[0] != '\0' ? r->user_agent : NULL) ==
 		-1 ||
-	    json_add_str_skip(doc, "ipAddress", r->remote_addr[0] != '\0' ? r->remote_addr : NULL) == -1 ||
-	    json_add_str_skip(doc, "userAgent", r->user_agent[0] != '\0' ? r->user_agent : NULL) == -1 ||
 	    (json = cJSON_PrintUnformatted(doc)) == NULL)
 		return http_fail(r, 500, NULL, "Internal server error");
 	if (arena_defer(r->mem, json_text_free, json) == -1)
@@ -534,4 +541,3 @@ leads_create(struct req *r)
 	    partner, PQgetvalue(res, 0, 1), PQgetvalue(res, 0, 2));
 	return http_created_raw(r, PQgetvalue(res, 0, 0));
 }
-

@@ -216,8 +216,7 @@ leads_email(struct req *r)
 		return http_fail(r, 409, NULL, LEADS_ANONYMIZED_MSG);
 	{
 		const char *p[1] = { r->id };
-		res = db_query(
-		    r->db, r->mem, &leads_email_sql[SQL_LEADS_EMAIL_RECIPIENT], 1, p);
+		res = db_query(r->db, r->mem, &leads_email_sql[SQL_LEADS_EMAIL_RECIPIENT], 1, p);
 	}
 	if (res == NULL)
 		return http_fail_db(r);
@@ -225,8 +224,8 @@ leads_email(struct req *r)
 		return http_fail(r, 404, NULL, "Lead or customer email not found");
 	if (reply_to != NULL) {
 		const char *p[2] = { reply_to, r->id };
-		if ((res = db_query(r->db, r->mem,
-			 &leads_email_sql[SQL_LEADS_EMAIL_REPLY_NOTE], 2, p)) == NULL)
+		if ((res = db_query(r->db, r->mem, &leads_email_sql[SQL_LEADS_EMAIL_REPLY_NOTE], 2,
+			 p)) == NULL)
 			return http_fail_db(r);
 		if (PQntuples(res) != 1)
 			return http_fail(r, 404, NULL, "Note not found");
@@ -274,8 +273,9 @@ leads_email(struct req *r)
 		hparts[nh++] = html_escape_lines(r->mem, quoted_text);
 		hparts[nh++] = "</div>";
 	}
-	if ((links_json = json_print_take(r->mem, tracked)) == NULL || (text = join(r, tparts, nt)) == NULL ||
-	    (html = join(r, hparts, nh)) == NULL || id_new(note_id) == -1)
+	if ((links_json = json_print_take(r->mem, tracked)) == NULL ||
+	    (text = join(r, tparts, nt)) == NULL || (html = join(r, hparts, nh)) == NULL ||
+	    id_new(note_id) == -1)
 		return leads_fail_500(r);
 
 	/* Again under the row lock: an anonymisation may have run meanwhile. */
@@ -290,8 +290,7 @@ leads_email(struct req *r)
 	{
 		const char *p[12] = { note_id, r->id, r->user->id, message, r->user->email, to,
 			subject, links_json, html, reply_to, quoted_html, outbox_id };
-		res = db_query(
-		    r->db, r->mem, &leads_email_sql[SQL_LEADS_EMAIL_NOTE_INSERT], 12, p);
+		res = db_query(r->db, r->mem, &leads_email_sql[SQL_LEADS_EMAIL_NOTE_INSERT], 12, p);
 	}
 	if (res == NULL)
 		return tx_fail_db(r);

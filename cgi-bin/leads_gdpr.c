@@ -158,8 +158,7 @@ leads_merge(struct req *r)
 	{
 		const char *p[8] = { hist_id, r->id, src_status, "MERGED", r->user->id, reason,
 			NULL, "false" };
-		if (reason == NULL ||
-		    leads_history_insert(r, p) == -1)
+		if (reason == NULL || leads_history_insert(r, p) == -1)
 			return tx_fail_db(r);
 	}
 	src_meta = merge_meta(r, "targetLeadId", target, moved);

@@ -63,8 +63,8 @@ leads_offer_link(struct req *r)
 	if (strlen(v[OFFER_BASE].s) > 2048) {
 		static const char *const path[] = { "baseUrl" };
 		cJSON *issues = NULL;
-		if (leads_add_issue(&issues, path, 1, "String must contain at most 2048 character(s)") ==
-		    -1) {
+		if (leads_add_issue(
+			&issues, path, 1, "String must contain at most 2048 character(s)") == -1) {
 			cJSON_Delete(issues);
 			return leads_fail_500(r);
 		}

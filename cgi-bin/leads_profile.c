@@ -352,13 +352,14 @@ leads_vehicles(struct req *r)
 		return tx_fail_db(r);
 	if (amt->present) {
 		const char *p[3] = { r->id, amount, id3 };
-		if (db_query(r->db, r->mem, &leads_profile_sql[SQL_LEADS_PROFILE_AMOUNT_AVAILABLE], 3,
-			p) == NULL)
+		if (db_query(r->db, r->mem, &leads_profile_sql[SQL_LEADS_PROFILE_AMOUNT_AVAILABLE],
+			3, p) == NULL)
 			return tx_fail_db(r);
 	}
 	{
 		const char *p[2] = { r->id, amount };
-		res = db_query(r->db, r->mem, &leads_profile_sql[SQL_LEADS_PROFILE_VEHICLES_GET], 2, p);
+		res = db_query(
+		    r->db, r->mem, &leads_profile_sql[SQL_LEADS_PROFILE_VEHICLES_GET], 2, p);
 	}
 	if (res == NULL || (resp = leads_cell(r, res, 0)) == NULL ||
 	    (audit_new = leads_cell(r, res, 1)) == NULL)
@@ -423,7 +424,8 @@ int
 leads_financing(struct req *r)
 {
 	const struct value *v = r->in->v;
-	const char *app_id = json_in_nonempty(&v[FIN_APP]), *decision = decision_of(&v[FIN_DECISION]);
+	const char *app_id = json_in_nonempty(&v[FIN_APP]),
+		   *decision = decision_of(&v[FIN_DECISION]);
 	const char *new_json, *old_json = NULL, *resp, *row_id;
 	char id[ID_SIZE];
 	cJSON *a = cJSON_CreateObject();
@@ -472,11 +474,12 @@ leads_financing(struct req *r)
 		const char *p[14] = { row_id, r->id, v[FIN_BANK].s, opt_num(r, &v[FIN_LOAN]),
 			opt_num(r, &v[FIN_DOWN]), opt_num(r, &v[FIN_TERM]),
 			opt_num(r, &v[FIN_INCOME]), opt_num(r, &v[FIN_EXPENSES]),
-			opt_num(r, &v[FIN_SCORE]), json_in_str(&v[FIN_SUB_BY]), json_in_str(&v[FIN_SUB_AT]),
-			json_in_str(&v[FIN_BANK_REF]), decision, json_in_str(&v[FIN_DECISION_AT]) };
+			opt_num(r, &v[FIN_SCORE]), json_in_str(&v[FIN_SUB_BY]),
+			json_in_str(&v[FIN_SUB_AT]), json_in_str(&v[FIN_BANK_REF]), decision,
+			json_in_str(&v[FIN_DECISION_AT]) };
 		if (db_query(r->db, r->mem,
 			&leads_profile_sql[app_id != NULL ? SQL_LEADS_PROFILE_FINANCING_UPDATE
-							: SQL_LEADS_PROFILE_FINANCING_INSERT],
+							  : SQL_LEADS_PROFILE_FINANCING_INSERT],
 			14, p) == NULL)
 			return tx_fail_db(r);
 	}
@@ -486,8 +489,8 @@ leads_financing(struct req *r)
 		return tx_fail_db(r);
 	{
 		const char *p[1] = { row_id };
-		res =
-		    db_query(r->db, r->mem, &leads_profile_sql[SQL_LEADS_PROFILE_FINANCING_GET], 1, p);
+		res = db_query(
+		    r->db, r->mem, &leads_profile_sql[SQL_LEADS_PROFILE_FINANCING_GET], 1, p);
 	}
 	if ((resp = leads_cell(r, res, 0)) == NULL || db_commit(r->db) == -1)
 		return tx_fail_db(r);

@@ -234,7 +234,8 @@ leads_list(struct req *r)
 {
 	const struct user *u = r->user;
 	const struct value *q = r->q->v;
-	const char *partner = json_in_nonempty(&q[LI_PARTNER]), *search = json_in_nonempty(&q[LI_SEARCH]);
+	const char *partner = json_in_nonempty(&q[LI_PARTNER]),
+		   *search = json_in_nonempty(&q[LI_SEARCH]);
 	const char *statuses, *params[10], *ids, *data, *meta, *body;
 	long long page = has(&q[LI_PAGE]) ? q[LI_PAGE].i : 1;
 	long long per_page = has(&q[LI_PER_PAGE]) ? q[LI_PER_PAGE].i : 20, total, pages;

@@ -125,7 +125,6 @@ static const char *const reason_codes[] = {
 	NULL,
 };
 
-
 /* --- body and query tables ---------------------------------------------- */
 
 enum status_key {
@@ -168,7 +167,6 @@ static const struct field assign_fields[ASSIGN__MAX] = {
 	    cuid_or_empty, "Invalid cuid" },
 };
 const struct field_table leads_assign_in = FIELD_TABLE(assign_fields);
-
 
 /* 400 Validation failed with an issue on ["reason"]: a terminal status needs one. */
 static int
@@ -283,8 +281,7 @@ leads_status(struct req *r)
 	}
 	if (assignee != NULL && strcmp(assignee, r->user->id) != 0) {
 		const char *p[1] = { assignee };
-		if ((res = leads_user_get(r, p[0])) ==
-		    NULL)
+		if ((res = leads_user_get(r, p[0])) == NULL)
 			return tx_fail_db(r);
 		if (PQntuples(res) != 1)
 			return tx_fail(r, 400, "Related record not found");
@@ -295,8 +292,8 @@ leads_status(struct req *r)
 			set_assignee ? "true" : "false", assignee, claimed,
 			v[STATUS_LAST_CONTACT].present ? v[STATUS_LAST_CONTACT].s : NULL,
 			v[STATUS_NEXT_ACTION].present ? v[STATUS_NEXT_ACTION].s : NULL };
-		if (db_query(r->db, r->mem, &leads_status_sql[SQL_LEADS_STATUS_UPDATE], 7,
-			p) == NULL)
+		if (db_query(r->db, r->mem, &leads_status_sql[SQL_LEADS_STATUS_UPDATE], 7, p) ==
+		    NULL)
 			return tx_fail_db(r);
 	}
 	if (id_new(hist_id) == -1 || (notes != NULL && id_new(note_id) == -1)) {
@@ -312,8 +309,7 @@ leads_status(struct req *r)
 	}
 	if (notes != NULL) {
 		const char *p[5] = { note_id, r->id, r->user->id, notes, NULL };
-		if (leads_note_insert(r, p) ==
-		    NULL)
+		if (leads_note_insert(r, p) == NULL)
 			return tx_fail_db(r);
 	}
 
@@ -379,8 +375,7 @@ leads_assignment(struct req *r)
 		return 0;
 	if (user_id != NULL) {
 		const char *p[1] = { user_id };
-		if ((res = leads_user_get(r, p[0])) ==
-		    NULL)
+		if ((res = leads_user_get(r, p[0])) == NULL)
 			return http_fail_db(r);
 		if (PQntuples(res) != 1 || strcmp(PQgetvalue(res, 0, 1), "ACTIVE") != 0)
 			return http_fail(r, 404, NULL, "User not found");
@@ -413,7 +408,6 @@ leads_assignment(struct req *r)
 	return leads_reply_summary(r, r->id);
 }
 
-
 /* --- the policy, for the UI ---------------------------------------------- */
 
 /* The statuses of mask in lifecycle order. */
@@ -425,7 +419,8 @@ status_list(unsigned mask)
 	for (size_t i = 0; a != NULL && i < NELEM(lifecycle); i++) {
 		if (!(mask & S(lifecycle[i])))
 			continue;
-		if (!cJSON_AddItemToArray(a, cJSON_CreateString(domain_lead_statuses[lifecycle[i]]))) {
+		if (!cJSON_AddItemToArray(
+			a, cJSON_CreateString(domain_lead_statuses[lifecycle[i]]))) {
 			cJSON_Delete(a);
 			return NULL;
 		}

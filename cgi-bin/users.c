@@ -366,8 +366,10 @@ users_create(struct req *r)
 		return tx_fail_db(r);
 	}
 	if ((o = cJSON_CreateObject()) == NULL || json_add_str_null(o, "email", email) == -1 ||
-	    json_add_str_null(o, "fullName", full_name) == -1 || json_add_str_null(o, "phone", phone) == -1 ||
-	    json_add_str_null(o, "role", role) == -1 || json_add_str_null(o, "status", status) == -1 ||
+	    json_add_str_null(o, "fullName", full_name) == -1 ||
+	    json_add_str_null(o, "phone", phone) == -1 ||
+	    json_add_str_null(o, "role", role) == -1 ||
+	    json_add_str_null(o, "status", status) == -1 ||
 	    json_add_str_null(o, "partnerId", partner) == -1) {
 		cJSON_Delete(o);
 		return tx_fail(r, 500, "Internal server error");
@@ -398,15 +400,18 @@ audit_update(struct req *r, const struct target *t, const char *full_name, const
 	bool any = false, okay = o != NULL && n != NULL;
 
 	if (okay && !same(t->full_name, full_name)) {
-		okay = json_add_str_null(o, "fullName", t->full_name) == 0 && json_add_str_null(n, "fullName", full_name) == 0;
+		okay = json_add_str_null(o, "fullName", t->full_name) == 0 &&
+		    json_add_str_null(n, "fullName", full_name) == 0;
 		any = true;
 	}
 	if (okay && !same(t->phone, phone)) {
-		okay = json_add_str_null(o, "phone", t->phone) == 0 && json_add_str_null(n, "phone", phone) == 0;
+		okay = json_add_str_null(o, "phone", t->phone) == 0 &&
+		    json_add_str_null(n, "phone", phone) == 0;
 		any = true;
 	}
 	if (okay && !same(t->partner_id, partner)) {
-		okay = json_add_str_null(o, "partnerId", t->partner_id) == 0 && json_add_str_null(n, "partnerId", partner) == 0;
+		okay = json_add_str_null(o, "partnerId", t->partner_id) == 0 &&
+		    json_add_str_null(n, "partnerId", partner) == 0;
 		any = true;
 	}
 	if (!okay) {

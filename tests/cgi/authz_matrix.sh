@@ -187,7 +187,7 @@ for a in "${ACTORS[@]}"; do
 				call "$name" "$r" "$k"
 				fp=""
 				n_allow=$((n_allow + 1))
-				is "$STATUS $(jq_body '.message // empty' 2>/dev/null)" "$st " "$name $m $p on $k: allowed, $st"
+				is "$STATUS" "$st" "$name $m $p on $k: allowed, $st ($(jq_body '.message // empty' 2>/dev/null))"
 			else
 				[[ -n $fp ]] || fp=$(db_fp)
 				before=$fp

@@ -18,8 +18,7 @@
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
-extern const struct http_app health_app, auth_app, users_app, partners_app, consents_app,
-    leads_app;
+extern const struct http_app health_app, auth_app, users_app, partners_app, consents_app, leads_app;
 
 /* Every program, with what its main() runs before http_serve(), if anything. */
 static const struct {
