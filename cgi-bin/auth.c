@@ -16,6 +16,7 @@
 #include "common/arena.h"
 #include "common/cfg.h"
 #include "common/crypto.h"
+#include "common/json.h"
 #include "common/db.h"
 #include "common/http.h"
 #include "common/outbox.h"
@@ -272,10 +273,8 @@ auth_reset_password(struct req *r)
 	    pwtoken_issue(r->db, r->mem, &u,
 		strcmp(PQgetvalue(res, 0, 2), "INVITED") == 0 ? PWTOKEN_INVITE : PWTOKEN_RESET,
 		NULL) == -1 ||
-	    db_commit(r->db) == -1) {
-		db_rollback(r->db);
-		return http_fail_db(r);
-	}
+	    db_commit(r->db) == -1)
+		return tx_fail_db(r);
 	return http_no_content(r);
 }
 

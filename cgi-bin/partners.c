@@ -17,6 +17,7 @@
 #include "common/db.h"
 #include "common/http.h"
 #include "common/id.h"
+#include "common/json.h"
 #include "common/log.h"
 #include "common/role.h"
 #include "common/valid.h"
@@ -101,20 +102,6 @@ static const struct route partners_routes[] = {
 
 #define MSG_NOT_FOUND "Partner not found"
 
-/* cJSON -> arena JSON text; the item stays the caller's.  NULL when out of memory. */
-static const char *
-json_text(struct req *r, const cJSON *o)
-{
-	char *s = cJSON_PrintUnformatted(o);
-	const char *out;
-
-	if (s == NULL)
-		return NULL;
-	out = arena_strdup(r->mem, s);
-	cJSON_free(s);
-	return out;
-}
-
 /* The stored contact: only the known keys that were given (spec §4.4.3). */
 static int
 contact_text(struct req *r, const struct value *v, const char **out)
@@ -134,7 +121,7 @@ contact_text(struct req *r, const struct value *v, const char **out)
 			okay = cJSON_AddStringToObject(o, contact_fields[i].name, f->s) != NULL;
 	}
 	if (okay)
-		*out = json_text(r, o);
+		*out = json_print(r->mem, o);
 	cJSON_Delete(o);
 	return *out != NULL ? 0 : -1;
 }
@@ -175,7 +162,7 @@ sla_text(struct req *r, const struct value *v, cJSON *issues, const char **out)
 	}
 	if (!okay)
 		return -1;
-	return (*out = json_text(r, j)) != NULL ? 0 : -1;
+	return (*out = json_print(r->mem, j)) != NULL ? 0 : -1;
 }
 
 /*

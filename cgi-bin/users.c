@@ -19,6 +19,7 @@
 #include "common/http.h"
 #include "common/outbox.h"
 #include "common/id.h"
+#include "common/json.h"
 #include "common/log.h"
 #include "common/pass.h"
 #include "common/pwtoken.h"
@@ -196,60 +197,17 @@ fail_policy(struct req *r, const char *msg)
 	return http_fail_issues(r, issues);
 }
 
-/* Ends a transaction that cannot go on with the given answer. */
-static int
-tx_fail(struct req *r, int status, const char *msg)
-{
-	db_rollback(r->db);
-	return http_fail(r, status, NULL, msg);
-}
-
-/* Ends a transaction after a database error; answers while the SQLSTATE is known. */
-static int
-tx_fail_db(struct req *r)
-{
-	http_fail_db(r);
-	db_rollback(r->db);
-	return 0;
-}
-
-/* cJSON object -> arena JSON text; NULL for a NULL object or out of memory. */
-static const char *
-json_text(struct req *r, cJSON *o)
-{
-	char *s;
-	const char *out;
-
-	if (o == NULL)
-		return NULL;
-	s = cJSON_PrintUnformatted(o);
-	cJSON_Delete(o);
-	if (s == NULL)
-		return NULL;
-	out = arena_strdup(r->mem, s);
-	cJSON_free(s);
-	return out;
-}
-
-/* Adds key: value, or key: null for a NULL value; false when out of memory. */
-static bool
-add_str(cJSON *o, const char *key, const char *value)
-{
-	return value != NULL ? cJSON_AddStringToObject(o, key, value) != NULL
-			     : cJSON_AddNullToObject(o, key) != NULL;
-}
-
 /* {"key": value} as arena JSON text; NULL when out of memory. */
 static const char *
 kv_json(struct req *r, const char *key, const char *value)
 {
 	cJSON *o = cJSON_CreateObject();
 
-	if (o == NULL || !add_str(o, key, value)) {
+	if (o == NULL || json_add_str_null(o, key, value) == -1) {
 		cJSON_Delete(o);
 		return NULL;
 	}
-	return json_text(r, o);
+	return json_print_take(r->mem, o);
 }
 
 /* One "UserAuditLog" row inside the caller's transaction; -1 on failure. */
@@ -449,14 +407,16 @@ users_create(struct req *r)
 			return tx_fail(r, 400, MSG_NO_PARTNER);
 		return tx_fail_db(r);
 	}
-	if ((o = cJSON_CreateObject()) == NULL || !add_str(o, "email", email) ||
-	    !add_str(o, "fullName", full_name) || !add_str(o, "phone", phone) ||
-	    !add_str(o, "role", role) || !add_str(o, "status", status) ||
-	    !add_str(o, "partnerId", partner)) {
+	if ((o = cJSON_CreateObject()) == NULL || json_add_str_null(o, "email", email) == -1 ||
+	    json_add_str_null(o, "fullName", full_name) == -1 ||
+	    json_add_str_null(o, "phone", phone) == -1 ||
+	    json_add_str_null(o, "role", role) == -1 ||
+	    json_add_str_null(o, "status", status) == -1 ||
+	    json_add_str_null(o, "partnerId", partner) == -1) {
 		cJSON_Delete(o);
 		return tx_fail(r, 500, "Internal server error");
 	}
-	if ((created = json_text(r, o)) == NULL ||
+	if ((created = json_print_take(r->mem, o)) == NULL ||
 	    audit(r, id, "USER_CREATED", NULL, created) == -1)
 		return tx_fail_db(r);
 	if (strcmp(status, "INVITED") == 0) {
@@ -482,15 +442,18 @@ audit_update(struct req *r, const struct target *t, const char *full_name, const
 	bool any = false, okay = o != NULL && n != NULL;
 
 	if (okay && !same(t->full_name, full_name)) {
-		okay = add_str(o, "fullName", t->full_name) && add_str(n, "fullName", full_name);
+		okay = json_add_str_null(o, "fullName", t->full_name) == 0 &&
+		    json_add_str_null(n, "fullName", full_name) == 0;
 		any = true;
 	}
 	if (okay && !same(t->phone, phone)) {
-		okay = add_str(o, "phone", t->phone) && add_str(n, "phone", phone);
+		okay = json_add_str_null(o, "phone", t->phone) == 0 &&
+		    json_add_str_null(n, "phone", phone) == 0;
 		any = true;
 	}
 	if (okay && !same(t->partner_id, partner)) {
-		okay = add_str(o, "partnerId", t->partner_id) && add_str(n, "partnerId", partner);
+		okay = json_add_str_null(o, "partnerId", t->partner_id) == 0 &&
+		    json_add_str_null(n, "partnerId", partner) == 0;
 		any = true;
 	}
 	if (!okay) {
@@ -499,7 +462,7 @@ audit_update(struct req *r, const struct target *t, const char *full_name, const
 		return -1;
 	}
 	if (any) {
-		const char *os = json_text(r, o), *ns = json_text(r, n);
+		const char *os = json_print_take(r->mem, o), *ns = json_print_take(r->mem, n);
 		if (os == NULL || ns == NULL || audit(r, t->id, "USER_UPDATED", os, ns) == -1)
 			return -1;
 	} else {

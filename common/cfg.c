@@ -284,6 +284,16 @@ cfg_load(struct cfg *c, char *err, size_t errlen)
 		return -1;
 	}
 
+	exp = getenv("ENFORCE_STATUS_TRANSITIONS");
+	if (exp == NULL || *exp == '\0' || strcasecmp(exp, "true") == 0 || strcmp(exp, "1") == 0)
+		c->enforce_status_transitions = true;
+	else if (strcasecmp(exp, "false") == 0 || strcmp(exp, "0") == 0)
+		c->enforce_status_transitions = false;
+	else {
+		snprintf(err, errlen, "ENFORCE_STATUS_TRANSITIONS must be true or false");
+		return -1;
+	}
+
 	c->app_base_url = getenv("APP_BASE_URL");
 	if (c->app_base_url == NULL || *c->app_base_url == '\0')
 		c->app_base_url = "http://localhost:5173";

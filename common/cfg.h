@@ -43,6 +43,10 @@ struct cfg {
 	long login_max_per_ip;        /* IZZY_LOGIN_MAX_PER_IP, default 30 per window */
 	long login_window_s;          /* IZZY_LOGIN_WINDOW_SECONDS, default 900 */
 	bool cookie_secure;           /* false only in development */
+	/* ENFORCE_STATUS_TRANSITIONS, default true: the status transition table
+	 * binds OPERATORs (managers' moves off it are audited overrides); false
+	 * restores the reference: no table for anyone (spec §7.3). */
+	bool enforce_status_transitions;
 	/* izzyctl seed only (spec §6.6); NULL when unset. */
 	const char *seed_admin_email, *seed_admin_password;
 	const char *seed_operator_email, *seed_operator_password;

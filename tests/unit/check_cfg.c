@@ -104,6 +104,9 @@ START_TEST(test_load_table)
 		    "IZZY_DB_STATEMENT_TIMEOUT_MS" },
 		{ { DB, DEV_SECRET, "IZZY_LOGIN_MAX_PER_IP=-1" }, -1, "IZZY_LOGIN_MAX_PER_IP" },
 		{ { DB, DEV_SECRET, "IZZY_LOGIN_WINDOW_SECONDS=600" }, 0, NULL },
+		{ { DB, DEV_SECRET, "ENFORCE_STATUS_TRANSITIONS=maybe" }, -1,
+		    "ENFORCE_STATUS_TRANSITIONS" },
+		{ { DB, DEV_SECRET, "ENFORCE_STATUS_TRANSITIONS=FALSE" }, 0, NULL },
 	};
 
 	for (size_t i = 0; i < NELEM(rows); i++) {
@@ -153,6 +156,7 @@ START_TEST(test_load_values)
 	ck_assert_int_eq(c.login_max_per_ip, 30);
 	ck_assert_int_eq(c.login_window_s, 900);
 	ck_assert(!c.cookie_secure);
+	ck_assert(c.enforce_status_transitions); /* on unless switched off (spec §7.3) */
 	ck_assert_ptr_null(c.seed_admin_email);
 	ck_assert_ptr_null(c.schema_dir);
 	ck_assert_ptr_null(c.database_read_url);
@@ -164,7 +168,13 @@ START_TEST(test_load_values)
 	ck_assert_int_eq(cfg_load(&c, err, sizeof(err)), 0);
 	ck_assert_int_eq(c.env, CFG_ENV_PRODUCTION);
 	ck_assert(c.cookie_secure);
+	ck_assert(c.enforce_status_transitions);
 	ck_assert_int_eq(c.jwt_expires_s, 43200);
+	ck_assert_int_eq(setenv("ENFORCE_STATUS_TRANSITIONS", "false", 1), 0);
+	ck_assert_int_eq(cfg_load(&c, err, sizeof(err)), 0);
+	ck_assert(!c.enforce_status_transitions);
+	ck_assert_int_eq(unsetenv("ENFORCE_STATUS_TRANSITIONS"), 0);
+	ck_assert_int_eq(cfg_load(&c, err, sizeof(err)), 0);
 	ck_assert_int_eq(c.session_idle_s, 600);
 	ck_assert_str_eq(c.app_base_url, "https://crm.example.com/app");
 	ck_assert_str_eq(c.offer_link_secret, "Zt5rYw8qPn2mLk7jHg4fDs1aXc9vBn6eRu3i");

@@ -19,11 +19,8 @@
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
-extern const struct http_app health_app, auth_app, users_app, partners_app, consents_app;
+extern const struct http_app health_app, auth_app, users_app, partners_app, consents_app, leads_app;
 extern const struct http_app analytics_app;
-extern struct http_app leads_app;
-/* cgi-bin/leads.c: joins leads_read.c's and leads_write.c's tables. */
-int leads_join_routes(void);
 
 /* Every program, with what its main() runs before http_serve(), if anything. */
 static const struct {
@@ -36,7 +33,7 @@ static const struct {
 	{ &partners_app, NULL },
 	{ &consents_app, NULL },
 	{ &analytics_app, NULL },
-	{ &leads_app, leads_join_routes },
+	{ &leads_app, NULL },
 };
 
 static int
