@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # izzyctl check-integrity (schema/checks/*.sql): clean data passes; every kind of finding is
 # detected and reported by id, with exit status 1; a check that cannot run fails the command.
-. "$top_srcdir/tests/lib/testlib.sh"
-. "$top_srcdir/tests/ops/lib.sh"
+. "${top_srcdir:?run through make check}/tests/lib/testlib.sh" || exit 1
+. "$top_srcdir/tests/ops/lib.sh" || exit 1
 t_stack_db ops-integrity
 IZZYCTL=$top_builddir/bin/izzyctl
 UP=$T_VAR/uploads
