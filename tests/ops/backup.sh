@@ -97,6 +97,20 @@ like "$ERR" "is damaged|cannot unpack|unreadable" "it is refused before anything
 is "$(ops_fingerprint)" "$before" "the refused restores changed no row"
 is "$(ops_doc_sums | wc -l)" 2 "and no upload"
 
+# --- a dump that cannot be loaded leaves the database as it was (one transaction) ----------------------
+psql_admin "BEGIN; SET LOCAL session_replication_role = replica;
+	INSERT INTO \"Reminder\" (id, \"leadId\", \"dueAt\", description) VALUES ('copsorphan0000000000000001', 'cnosuchlead00000000000001', now(), 'x');
+	COMMIT" >/dev/null
+run "$BACKUP" --dir "$T_VAR/backups-bad"
+is "$RC" 0 "a backup of a database with an orphan row is made"
+BAD=$OUT
+psql_q "DELETE FROM \"Reminder\" WHERE id = 'copsorphan0000000000000001'" >/dev/null
+before=$(ops_fingerprint)
+run "$RESTORE" --yes --no-start "$BAD"
+is "$RC" 1 "its restore fails: the orphan breaks a foreign key"
+like "$ERR" "loading the dump failed; the database is unchanged" "and says the database is unchanged"
+is "$(ops_fingerprint)" "$before" "every row is still there, as before the restore"
+
 # --- rotation: 7 daily, 4 weekly, 6 monthly ---------------------------------------------------------------
 ROT=$T_VAR/rot
 mkdir -p "$ROT"

@@ -20,7 +20,7 @@ psql_admin() {
 }
 
 ops_populate() {
-	local up=$1 admin d
+	local up=$1 admin
 	admin=$(psql_q "SELECT id FROM \"User\" WHERE email = 'admin@example.com'")
 	mkdir -p "$up/$OPS_LEAD1" || return 1
 	printf '%%PDF-1.4 dowod osobisty\n' >"$up/$OPS_LEAD1/1733400000000-a1b2c3.pdf"
