@@ -46,6 +46,19 @@
 static int analytics_dashboard(struct req *);
 static int analytics_monitoring(struct req *);
 
+/* Body and query tables are defined below, next to what they validate. */
+static const struct field_table dash_q;
+
+#define ROLES_ANALYTICS (ROLES_STAFF | ROLES_PARTNER_SCOPED)
+
+static const struct route analytics_routes[] = {
+	/* method   pattern                       handler               roles            body  query */
+	{ HTTP_GET, "/api/analytics/dashboard", analytics_dashboard, ROLES_ANALYTICS, NULL,
+	    &dash_q },
+	{ HTTP_GET, "/api/analytics/monitoring", analytics_monitoring, ROLES_ANALYTICS, NULL,
+	    NULL },
+};
+
 /* rangeDays arrives as text: "" means the default, which an FT_INT field
  * would turn into 0 (spec §2.7 coercion) and refuse. */
 enum dash_key { DASH_RANGE, DASH_PARTNER, DASH__MAX };
@@ -60,16 +73,6 @@ static const struct field range_fields[] = {
 	{ .name = "rangeDays", .type = FT_INT, .min = RANGE_MIN, .max = RANGE_MAX },
 };
 static const struct field_table range_t = FIELD_TABLE(range_fields);
-
-#define ROLES_ANALYTICS (ROLES_STAFF | ROLES_PARTNER_SCOPED)
-
-static const struct route analytics_routes[] = {
-	/* method   pattern                       handler               roles            body  query */
-	{ HTTP_GET, "/api/analytics/dashboard", analytics_dashboard, ROLES_ANALYTICS, NULL,
-	    &dash_q },
-	{ HTTP_GET, "/api/analytics/monitoring", analytics_monitoring, ROLES_ANALYTICS, NULL,
-	    NULL },
-};
 
 /* The replica's connection when DATABASE_READ_URL is set (process lifetime). */
 static struct db *read_db;

@@ -36,6 +36,21 @@ static int auth_me(struct req *);
 static int auth_reset_password(struct req *);
 static int auth_set_password(struct req *);
 
+/* Body and query tables are defined below, next to what they validate. */
+static const struct field_table login_in;
+static const struct field_table reset_in;
+static const struct field_table setpw_in;
+
+static const struct route auth_routes[] = {
+	/* method     pattern                      handler              roles           body */
+	{ HTTP_POST, "/api/auth/login", auth_login, ROLES_PUBLIC, &login_in, NULL },
+	{ HTTP_POST, "/api/auth/logout", auth_logout, ROLES_ANY_USER, NULL, NULL },
+	{ HTTP_GET, "/api/auth/me", auth_me, ROLES_ANY_USER, NULL, NULL },
+	{ HTTP_POST, "/api/auth/reset-password", auth_reset_password, ROLES_PUBLIC, &reset_in,
+	    NULL },
+	{ HTTP_POST, "/api/auth/set-password", auth_set_password, ROLES_PUBLIC, &setpw_in, NULL },
+};
+
 enum login_key { LOGIN_EMAIL, LOGIN_PASSWORD, LOGIN__MAX };
 static const struct field login_fields[LOGIN__MAX] = {
 	[LOGIN_EMAIL] = { "email", FT_EMAIL, F_REQUIRED, 0, 0 },
@@ -63,16 +78,6 @@ static const struct field setpw_fields[SETPW__MAX] = {
 	[SETPW_PASSWORD] = { "password", FT_STRING, F_REQUIRED, 1, 200 },
 };
 static const struct field_table setpw_in = FIELD_TABLE(setpw_fields);
-
-static const struct route auth_routes[] = {
-	/* method     pattern                      handler              roles           body */
-	{ HTTP_POST, "/api/auth/login", auth_login, ROLES_PUBLIC, &login_in, NULL },
-	{ HTTP_POST, "/api/auth/logout", auth_logout, ROLES_ANY_USER, NULL, NULL },
-	{ HTTP_GET, "/api/auth/me", auth_me, ROLES_ANY_USER, NULL, NULL },
-	{ HTTP_POST, "/api/auth/reset-password", auth_reset_password, ROLES_PUBLIC, &reset_in,
-	    NULL },
-	{ HTTP_POST, "/api/auth/set-password", auth_set_password, ROLES_PUBLIC, &setpw_in, NULL },
-};
 
 #define INVALID_LINK    "Link do ustawienia hasła jest nieprawidłowy lub wygasł."
 #define TOO_MANY_LOGINS "Zbyt wiele nieudanych prób logowania. Spróbuj ponownie za kilka minut."

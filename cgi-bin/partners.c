@@ -29,6 +29,20 @@ static int partners_list(struct req *);
 static int partners_create(struct req *);
 static int partners_update(struct req *);
 
+/* Body and query tables are defined below, next to what they validate. */
+static const struct field_table list_q;
+static const struct field_table create_in;
+static const struct field_table update_in;
+
+static const struct route partners_routes[] = {
+	/* method      pattern                         handler           roles                 body        query */
+	{ HTTP_GET, "/api/partners/me", partners_me, ROLES_PARTNER_SCOPED, NULL, NULL },
+	{ HTTP_GET, "/api/partners", partners_list, ROLES_MANAGERS, NULL, &list_q },
+	{ HTTP_POST, "/api/partners", partners_create, ROLES_ADMIN, &create_in, NULL },
+	/* ":id" is any sane text: partner ids need not be cuids (spec §2.12, FR-8). */
+	{ HTTP_PATCH, "/api/partners/:id", partners_update, ROLES_ADMIN, &update_in, NULL },
+};
+
 /* Database order of "PartnerStatus". */
 static const char *const status_opts[] = { "ACTIVE", "INACTIVE", "PENDING", NULL };
 
@@ -90,15 +104,6 @@ static const struct field update_fields[P__MAX] = {
 	[P_UPDATED_AT] = FIELD_ECHO("updatedAt"),
 };
 static const struct field_table update_in = FIELD_TABLE(update_fields);
-
-static const struct route partners_routes[] = {
-	/* method      pattern                         handler           roles                 body        query */
-	{ HTTP_GET, "/api/partners/me", partners_me, ROLES_PARTNER_SCOPED, NULL, NULL },
-	{ HTTP_GET, "/api/partners", partners_list, ROLES_MANAGERS, NULL, &list_q },
-	{ HTTP_POST, "/api/partners", partners_create, ROLES_ADMIN, &create_in, NULL },
-	/* ":id" is any sane text: partner ids need not be cuids (spec §2.12, FR-8). */
-	{ HTTP_PATCH, "/api/partners/:id", partners_update, ROLES_ADMIN, &update_in, NULL },
-};
 
 #define MSG_NOT_FOUND "Partner not found"
 

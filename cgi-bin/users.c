@@ -34,6 +34,21 @@ static int users_create(struct req *);
 static int users_update(struct req *);
 static int users_reset_password(struct req *);
 
+/* Body and query tables are defined below, next to what they validate. */
+static const struct field_table list_q;
+static const struct field_table create_in;
+static const struct field_table update_in;
+static const struct field_table reset_in;
+
+static const struct route users_routes[] = {
+	/* method      pattern                            handler               roles           body        query */
+	{ HTTP_GET, "/api/users", users_list, ROLES_MANAGERS, NULL, &list_q },
+	{ HTTP_POST, "/api/users", users_create, ROLES_MANAGERS, &create_in, NULL },
+	{ HTTP_PATCH, "/api/users/:id", users_update, ROLES_MANAGERS, &update_in, NULL },
+	{ HTTP_POST, "/api/users/:id/reset-password", users_reset_password, ROLES_MANAGERS,
+	    &reset_in, NULL },
+};
+
 /* Database order of "UserRole" and "UserStatus", as the reference lists them. */
 static const char *const role_opts[] = { "PARTNER", "OPERATOR", "SUPERVISOR", "ADMIN", "AUDITOR",
 	"PARTNER_MANAGER", "PARTNER_EMPLOYEE", NULL };
@@ -130,15 +145,6 @@ static const struct field reset_fields[RESET__MAX] = {
 	[RESET_PASSWORD] = { "password", FT_STRING, 0, 0, PASSWORD_MAX_CHARS },
 };
 static const struct field_table reset_in = FIELD_TABLE(reset_fields);
-
-static const struct route users_routes[] = {
-	/* method      pattern                            handler               roles           body        query */
-	{ HTTP_GET, "/api/users", users_list, ROLES_MANAGERS, NULL, &list_q },
-	{ HTTP_POST, "/api/users", users_create, ROLES_MANAGERS, &create_in, NULL },
-	{ HTTP_PATCH, "/api/users/:id", users_update, ROLES_MANAGERS, &update_in, NULL },
-	{ HTTP_POST, "/api/users/:id/reset-password", users_reset_password, ROLES_MANAGERS,
-	    &reset_in, NULL },
-};
 
 #define MSG_CREATE_ADMIN     "Only admins can create admin accounts"
 #define MSG_ESCALATE         "Only admins can escalate accounts to admin role"
