@@ -376,7 +376,7 @@ consents_templates_list(struct req *r)
 	PGresult *res;
 
 	if (all) {
-		if (session_authenticate(r) == -1)
+		if (http_authenticate(r) == -1)
 			return 0;
 		if (r->user->role != ROLE_ADMIN)
 			return http_fail(r, 403, NULL, "Forbidden");
@@ -897,14 +897,12 @@ consents_records_list(struct req *r)
  * Each export is audited (SR-45) as CONSENT_RECORDS_EXPORTED with the format,
  * the number of records and the query.
  * 400 validation (an unknown format included).
- * XXX(issue 10): http_emit() always says application/json; the CSV needs
- * "Content-Type: text/csv; charset=utf-8" once common/http lets a handler set it.
  */
 static int
 consents_records_export(struct req *r)
 {
 	bool json = has(&r->q->v[RQ_FORMAT]) && strcmp(r->q->v[RQ_FORMAT].s, "json") == 0;
-	const char *p[16], *disp, *meta;
+	const char *p[16], *disp, *meta, *body;
 	char stamp[32];
 	cJSON *m;
 	char *mtext;
@@ -945,7 +943,8 @@ consents_records_export(struct req *r)
 		return http_fail(r, 500, NULL, "Internal server error");
 	log_info("consents", "records export (%s, %s records) by %s", json ? "json" : "csv",
 	    PQgetvalue(res, 0, 1), r->user->id);
-	return http_ok_raw(r, arena_strdup(r->mem, PQgetvalue(res, 0, 0)));
+	body = arena_strdup(r->mem, PQgetvalue(res, 0, 0));
+	return json ? http_ok_raw(r, body) : http_ok_text(r, "text/csv; charset=utf-8", body);
 }
 
 /*
@@ -1095,7 +1094,7 @@ consents_records_capture(struct req *r)
 static int
 consents_init(struct db *db)
 {
-	/* http_serve() registers the session statements, leadaccess_init() the audit ones. */
+	/* leadaccess_init() registers the audit statements too. */
 	if (db_register(db, consents_sql, CONSENTS_SQL__MAX) == -1 || consent_init(db) == -1 ||
 	    leadaccess_init(db) == -1)
 		return -1;
@@ -1103,11 +1102,12 @@ consents_init(struct db *db)
 }
 
 extern const struct http_app consents_app;
+static const http_init_fn consents_inits[] = { session_init, consents_init, NULL };
 const struct http_app consents_app = {
 	"consents",
 	consents_routes,
 	sizeof(consents_routes) / sizeof(consents_routes[0]),
-	consents_init,
+	consents_inits,
 };
 
 #ifndef IZZY_NO_MAIN

@@ -351,6 +351,7 @@ is "$STATUS:$(jq_body '.issues[0].path[0]')" "400:format" "export: csv or json"
 before=$(caudit CONSENT_RECORDS_EXPORTED)
 cgi_run GET "/api/consent-records/export?leadId=$L1&sortBy=recordedAt&sortOrder=asc" "" "$SUP"
 is "$STATUS" 200 "export: csv by default"
+is "$(header Content-Type)" "text/csv; charset=utf-8" "export: the CSV says it is CSV"
 like "$(header Content-Disposition)" '^attachment; filename="consent-records-export-[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}-[0-9]{2}-[0-9]{2}-000Z\.csv"$' "export: the file name"
 is "$(printf '%s' "$BODY" | head -n 1)" "recordId,recordedAt,leadId,clientFirstName,clientLastName,clientEmail,clientPhone,consentTitle,consentTemplateVersion,consentGiven,consentMethod,recordedByEmail,recordedByFullName,partnerName,ipAddress,userAgent,withdrawnAt" \
 	"export: the header line"
@@ -367,6 +368,7 @@ is "$STATUS:${#BODY}" "200:0" "export: nothing matching is an empty file"
 cgi_run GET "/api/consent-records/export?format=json&leadId=$L2" "" "$ADMIN"
 is "$STATUS:$(jq_body 'length'):$(jq_body '.[0].lead.customerProfile.lastName')" "200:2:Zieliński" "export: json with the relations"
 like "$(header Content-Disposition)" '\.json"$' "export: a .json file"
+is "$(header Content-Type)" "application/json; charset=utf-8" "export: the JSON says it is JSON"
 [[ $BODY == *$'\n  {'* ]]
 ok $? "export: json pretty-printed"
 is "$(caudit CONSENT_RECORDS_EXPORTED)" "$((before + 3))" "export: every export audited"
