@@ -28,6 +28,7 @@ static const struct {
 	{ 200, "OK" },
 	{ 201, "Created" },
 	{ 204, "No Content" },
+	{ 302, "Found" },
 	{ 400, "Bad Request" },
 	{ 401, "Unauthorized" },
 	{ 403, "Forbidden" },
@@ -316,6 +317,8 @@ read_body(struct req *r, struct http_io *io, cJSON **out)
 	cJSON *json;
 
 	*out = NULL;
+	if (r->route->body == &http_body_stream)
+		return 0;
 	if (cl == NULL || *cl == '\0') {
 		/* Routes that take a body need its length; "POST /logout" needs none. */
 		if ((r->method == HTTP_POST || r->method == HTTP_PUT || r->method == HTTP_PATCH) &&
@@ -386,6 +389,51 @@ read_body(struct req *r, struct http_io *io, cJSON **out)
 
 static const struct field_table empty_table = { NULL, 0 };
 
+const struct field_table http_body_stream = { NULL, 0 };
+static unsigned long long stream_max = HTTP_BODY_MAX;
+
+void
+http_stream_limit(unsigned long long max_bytes)
+{
+	stream_max = max_bytes;
+}
+
+/* The limits of a streamed body, checked before the session (see http.h). */
+static int
+stream_limits(struct req *r, struct http_io *io)
+{
+	const char *cl = io->param(io->ctx, "CONTENT_LENGTH");
+	const char *ct = io->param(io->ctx, "CONTENT_TYPE");
+	char *end;
+
+	if (cl == NULL || *cl == '\0')
+		return http_fail(r, 411, NULL, "Length required"), -1;
+	errno = 0;
+	r->body_left = strtoull(cl, &end, 10);
+	if (errno != 0 || *end != '\0' || cl[0] == '-')
+		return http_fail(r, 400, NULL, "Invalid Content-Length"), -1;
+	if (r->body_left > stream_max)
+		return http_fail(r, 413, "LIMIT_FILE_SIZE", "File too large"), -1;
+	if (ct == NULL || strncasecmp(ct, "multipart/form-data", 19) != 0)
+		return http_fail(r, 415, NULL, "Content-Type must be multipart/form-data"), -1;
+	r->io = io;
+	return 0;
+}
+
+size_t
+http_body_read(struct req *r, char *buf, size_t n)
+{
+	size_t got;
+
+	if (r->io == NULL || r->body_left == 0)
+		return 0;
+	if (n > r->body_left)
+		n = (size_t)r->body_left;
+	got = r->io->read(r->io->ctx, buf, n);
+	r->body_left -= got;
+	return got;
+}
+
 /* Validates path captures named :id (or ending in "Id") as cuids. */
 static int
 check_caps(struct req *r, cJSON *issues)
@@ -433,6 +481,8 @@ dispatch(const struct http_app *app, struct req *r, struct http_io *io)
 			return;
 		}
 	r->id = r->caps[0];
+	if (r->route->body == &http_body_stream && stream_limits(r, io) == -1)
+		return;
 	if (!(r->route->roles & ROLES_PUBLIC)) {
 		if (session_authenticate(r) == -1)
 			return;
