@@ -417,6 +417,7 @@ stream_limits(struct req *r, struct http_io *io)
 	if (ct == NULL || strncasecmp(ct, "multipart/form-data", 19) != 0)
 		return http_fail(r, 415, NULL, "Content-Type must be multipart/form-data"), -1;
 	r->io = io;
+	r->content_type = ct;
 	return 0;
 }
 

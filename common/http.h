@@ -58,6 +58,7 @@ struct req {
 	char rid[17];              /* request id for logs and X-Request-Id */
 	struct user user_buf;
 	struct http_io *io;              /* streamed body (http_body_stream routes) */
+	const char *content_type;        /* its Content-Type */
 	unsigned long long body_left;    /* its bytes not read yet */
 };
 
