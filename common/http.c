@@ -237,9 +237,12 @@ http_emit(struct req *r, struct http_io *io)
 		    io->write(io->ctx, "\r\n", 2) == -1)
 			goto out;
 	if (r->resp.status != 204) {
-		n = snprintf(head, sizeof(head),
-		    "Content-Type: application/json; charset=utf-8\r\nContent-Length: %zu\r\n",
-		    blen);
+		/* A handler's own Content-Type (a download handed to nginx) replaces ours. */
+		bool own_type = false;
+		for (size_t i = 0; i < r->resp.nheaders; i++)
+			own_type |= strncasecmp(r->resp.headers[i], "Content-Type:", 13) == 0;
+		n = snprintf(head, sizeof(head), "%sContent-Length: %zu\r\n",
+		    own_type ? "" : "Content-Type: application/json; charset=utf-8\r\n", blen);
 		if (io->write(io->ctx, head, (size_t)n) == -1)
 			goto out;
 	}

@@ -73,7 +73,8 @@ storage_init(const struct cfg_upload *c)
 	}
 	if ((size_t)snprintf(tmp, sizeof(tmp), "%s/.tmp", root) >= sizeof(tmp) || mkdir_ok(tmp) == -1)
 		return -1;
-	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+	/* Only the s3 driver talks HTTP: a disk worker does not pay for TLS set-up. */
+	if (c->s3 && curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
 		log_error("storage", "curl_global_init failed");
 		return -1;
 	}

@@ -14,6 +14,7 @@
 #   stack_worker_stop   VARDIR
 #   stack_nginx_start   VARDIR PORT SRCDIR          render nginx/izzy.conf.in, start (or reload) nginx
 #   stack_nginx_stop    VARDIR
+#   stack_s3rver_start  VARDIR PORT BUCKET          npm s3rver (tests' S3 peer) on 127.0.0.1:PORT
 #   stack_maildev_start VARDIR SMTP_PORT WEB_PORT
 #   stack_maildev_stop  VARDIR
 #   stack_down          VARDIR                      stop whatever of the above runs; safe to repeat
@@ -53,7 +54,7 @@
 #   IZZY_NGINX_PUBLIC_RATE / _BURST    PIN check, onboarding landing page   (100r/m / 50)
 #   IZZY_NGINX_WEBHOOK_RATE / _BURST   inbound webhooks                      (120r/m / 60)
 #                           with IZZY_ENV=test all three default to 1000r/s / 1000
-#   IZZY_NGINX_UPLOAD_MAX   client_max_body_size of the upload route (60m)
+#   IZZY_NGINX_UPLOAD_MAX   client_max_body_size of the upload route (UPLOAD_MAX_BYTES + 64 KiB)
 #   IZZY_TRUSTED_PROXIES    addresses/CIDRs whose X-Forwarded-For nginx believes ("127.0.0.1 ::1")
 #   IZZY_ALLOW_FROM         if set, only these addresses/CIDRs may use the site (staging, OR-1)
 #   IZZY_NGINX_FOREGROUND   1: nginx runs undaemonised as our child, logging to our stdout/stderr
@@ -491,6 +492,11 @@ stack_fcgi_start() {
 	var=$(_stack_vardir "$var") || return 1
 	build=$(_stack_abs "$build") || return 1
 	[[ -d $build/cgi-bin ]] || { _stack_err "no $build/cgi-bin: build first (make)"; return 1; }
+	# cgi-bin/documents and nginx's internal download location must agree on one absolute
+	# UPLOAD_DIR (the programs run in BUILDDIR); the UPLOAD_* and S3_* variables pass through.
+	local -x UPLOAD_DIR=${UPLOAD_DIR:-$var/uploads}
+	[[ $UPLOAD_DIR == /* ]] || { _stack_err "UPLOAD_DIR must be an absolute path (is: $UPLOAD_DIR)"; return 1; }
+	mkdir -p "$UPLOAD_DIR" || return 1
 	rundir=$(readlink -f "$var/run")
 	group=$(_stack_nginx_group) || return 1
 	if [[ -n $group ]]; then
@@ -657,7 +663,7 @@ _stack_nginx_render() {
 		"ACME_ROOT=${IZZY_ACME_ROOT:-/var/lib/izzy/acme}"
 		"WWW_ROOT=$src/www"
 		"UPLOAD_DIR=$upload_dir"
-		"UPLOAD_BODY_MAX=${IZZY_NGINX_UPLOAD_MAX:-60m}"
+		"UPLOAD_BODY_MAX=${IZZY_NGINX_UPLOAD_MAX:-$(_stack_upload_body_max)}"
 		"LOGIN_RATE=$login_rate" "LOGIN_BURST=$login_burst"
 		"PUBLIC_RATE=$public_rate" "PUBLIC_BURST=$public_burst"
 		"WEBHOOK_RATE=$webhook_rate" "WEBHOOK_BURST=$webhook_burst"
@@ -703,6 +709,15 @@ _stack_nginx_render() {
 			printf 'deny all;\n'
 		fi
 	} >"$conf/access.conf" || return 1
+}
+
+# _stack_upload_body_max: the upload location's client_max_body_size, from the UPLOAD_MAX_BYTES the
+# documents program reads (default 50 MiB; non-numeric means the default, spec §6.2) plus 64 KiB of
+# multipart framing, the same allowance the program makes before reading a byte.
+_stack_upload_body_max() {
+	local max=${UPLOAD_MAX_BYTES:-52428800}
+	[[ $max =~ ^[0-9]+$ && $max -gt 0 ]] || max=52428800
+	printf '%s\n' $((max + 65536))
 }
 
 # _stack_nginx_cmd VARDIR ARGS...: nginx with our prefix, configuration and error log.
@@ -816,6 +831,37 @@ stack_maildev_stop() {
 	_stack_stop_pidfile "$var/run/maildev.pid" maildev maildev group
 }
 
+# stack_s3rver_start VARDIR PORT BUCKET: the S3 peer of the tests (npm s3rver, credentials
+# S3RVER/S3RVER; it checks no signatures), storing under VARDIR/s3, on 127.0.0.1:PORT.
+stack_s3rver_start() {
+	local var=${1:-} port=${2:-} bucket=${3:-} bin pid
+	[[ -n $var && $port =~ ^[0-9]+$ && -n $bucket ]] ||
+		{ _stack_err "usage: stack_s3rver_start VARDIR PORT BUCKET"; return 1; }
+	_stack_need node nodejs || return 1
+	bin=$STACK_SRCDIR/node_modules/s3rver/bin/s3rver.js
+	[[ -f $bin ]] || { _stack_err "s3rver is not installed: run 'npm ci' in $STACK_SRCDIR (scripts/install-deps does)"; return 1; }
+	var=$(_stack_vardir "$var") || return 1
+	if pid=$(_stack_pid_running "$var/run/s3rver.pid" s3rver); then
+		_stack_log "s3rver already running (pid $pid)"
+		return 0
+	fi
+	mkdir -p "$var/s3" || return 1
+	(cd "$var/s3" && _stack_spawn "$var/run/s3rver.pid" "$var/log/s3rver.log" \
+		node "$bin" -d "$var/s3" -a 127.0.0.1 -p "$port" --configure-bucket "$bucket") || return 1
+	if ! _stack_wait_tcp 127.0.0.1 "$port" 30; then
+		_stack_tail "$var/log/s3rver.log"
+		stack_s3rver_stop "$var"
+		_stack_err "s3rver did not start on port $port"
+		return 1
+	fi
+	_stack_log "s3rver: http://127.0.0.1:$port bucket $bucket"
+}
+
+stack_s3rver_stop() {
+	local var=${1:?usage: stack_s3rver_stop VARDIR}
+	_stack_stop_pidfile "$var/run/s3rver.pid" s3rver s3rver group
+}
+
 # --- all at once ---------------------------------------------------------------------------------
 
 # stack_down VARDIR: stop nginx, the programs, the worker, maildev and PostgreSQL, whichever run.
@@ -826,6 +872,7 @@ stack_down() {
 	stack_fcgi_stop "$var" || rc=1
 	stack_worker_stop "$var" || rc=1
 	stack_maildev_stop "$var" || rc=1
+	stack_s3rver_stop "$var" || rc=1
 	stack_pg_stop "$var" || rc=1
 	return $rc
 }

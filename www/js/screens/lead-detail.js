@@ -27,6 +27,7 @@ import {
 	CustomerSection, VehiclesSection, NotesSection, FinancingSection, ActivitySection, MergeSection, AdminSection,
 } from './lead-sections.js';
 import EmailComposer from './lead-email.js';
+import { DocumentsSection } from './lead-documents.js';
 
 const STAFF = ['OPERATOR', 'SUPERVISOR', 'ADMIN'];
 
@@ -260,6 +261,7 @@ function DetailBody({ lead, user, blocked, mutate, onSaved, onMerged }) {
 		<${StatusHistory} lead=${lead} />
 		<${NotesSection} lead=${lead} canAdd=${writable} mutate=${mutate} onSaved=${onSaved} />
 		<${FinancingSection} lead=${lead} canEdit=${writable} mutate=${mutate} onSaved=${onSaved} />
+		<${DocumentsSection} lead=${lead} canUpload=${role !== 'AUDITOR' && !merged && !lead.anonymizedAt} onSaved=${onSaved} />
 		<${FormBox} form=${lead.applicationForm} />
 		<${ActivitySection} lead=${lead} />
 		${(role === 'SUPERVISOR' || role === 'ADMIN') && !merged && html`<${MergeSection} lead=${lead} onMerged=${onMerged} />`}
