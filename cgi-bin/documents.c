@@ -45,7 +45,7 @@
 	"Niedozwolony typ pliku. Dozwolone są: PDF, JPEG, PNG, HEIC, DOC, DOCX, ODT i XLSX."
 #define MSG_STORAGE_DOWN "Magazyn plików jest chwilowo niedostępny. Spróbuj ponownie później."
 
-#define ROLES_DOCS (ROLES_PARTNER_SCOPED | ROLES_STAFF)
+#define ROLES_DOCS       (ROLES_PARTNER_SCOPED | ROLES_STAFF)
 
 /* The allow-list: what libmagic must say, and the stored name's extension. */
 static const struct {
@@ -92,8 +92,8 @@ static const struct route documents_routes[] = {
 	    &http_body_stream, NULL },
 	{ HTTP_POST, "/api/leads/:id/documents", documents_attach, ROLES_STAFF, &at_table, NULL },
 	{ HTTP_GET, "/api/leads/:id/documents", documents_list, ROLES_DOCS, NULL, NULL },
-	{ HTTP_GET, "/api/leads/:id/documents/:docId/download", documents_download, ROLES_DOCS, NULL,
-	    NULL },
+	{ HTTP_GET, "/api/leads/:id/documents/:docId/download", documents_download, ROLES_DOCS,
+	    NULL, NULL },
 	{ HTTP_GET, "/uploads/:lead/:name", documents_legacy, ROLES_DOCS, NULL, NULL },
 };
 
@@ -173,7 +173,8 @@ on_begin(void *ctx, const struct multipart_part *p)
 		u->empty_name = p->filename[0] == '\0';
 		if (!u->empty_name && !name_ok(p->filename))
 			return refuse(u, 400, "INVALID_FILE_NAME", "Nieprawidłowa nazwa pliku.");
-		snprintf(u->original, sizeof(u->original), "%s", u->empty_name ? "plik" : p->filename);
+		snprintf(
+		    u->original, sizeof(u->original), "%s", u->empty_name ? "plik" : p->filename);
 		if ((u->obj = storage_begin(u->r->mem, u->r->id)) == NULL)
 			return refuse(u, 500, NULL, "Internal server error");
 		u->part = PART_FILE;
@@ -267,7 +268,8 @@ check_fields(struct req *r, struct upload *u, struct valid_out **out)
 	if (o == NULL || issues == NULL)
 		goto oom;
 	for (int k = 0; k < UP__MAX; k++)
-		if (u->text[k] != NULL && cJSON_AddStringToObject(o, up_fields[k].name, u->text[k]) == NULL)
+		if (u->text[k] != NULL &&
+		    cJSON_AddStringToObject(o, up_fields[k].name, u->text[k]) == NULL)
 			goto oom;
 	if (valid_json(r->mem, &up_table, o, out, issues) == 0)
 		rc = 0;
@@ -358,7 +360,8 @@ documents_upload(struct req *r)
 		return http_fail(r, 415, "UNSUPPORTED_FILE_TYPE", MSG_TYPE);
 	if ((sha = storage_sha256(u.obj)) == NULL)
 		return http_fail(r, 500, NULL, "Internal server error");
-	sum = in->v[UP_CHECKSUM].present && in->v[UP_CHECKSUM].s != NULL ? in->v[UP_CHECKSUM].s : "";
+	sum =
+	    in->v[UP_CHECKSUM].present && in->v[UP_CHECKSUM].s != NULL ? in->v[UP_CHECKSUM].s : "";
 	if (*sum != '\0' && strcasecmp(sum, sha) != 0)
 		return http_fail(r, 400, "CHECKSUM_MISMATCH",
 		    "Suma kontrolna nie zgadza się z przesłanym plikiem.");
@@ -381,8 +384,8 @@ documents_upload(struct req *r)
 		NULL ||
 	    (row = arena_strdup(r->mem, PQgetvalue(res, 0, 0))) == NULL ||
 	    audit_log(r->db, r->mem,
-		&(struct audit_entry){ r->id, r->user->id, "document_added", "document", NULL, nv,
-		    NULL }) == -1 ||
+		&(struct audit_entry){
+		    r->id, r->user->id, "document_added", "document", NULL, nv, NULL }) == -1 ||
 	    db_commit(r->db) == -1) {
 		db_rollback(r->db);
 		return http_fail_db(r);
@@ -422,8 +425,8 @@ documents_attach(struct req *r)
 		NULL ||
 	    (row = arena_strdup(r->mem, PQgetvalue(res, 0, 0))) == NULL ||
 	    audit_log(r->db, r->mem,
-		&(struct audit_entry){ r->id, r->user->id, "document_added", "document", NULL, nv,
-		    NULL }) == -1 ||
+		&(struct audit_entry){
+		    r->id, r->user->id, "document_added", "document", NULL, nv, NULL }) == -1 ||
 	    db_commit(r->db) == -1) {
 		db_rollback(r->db);
 		return http_fail_db(r);
@@ -562,7 +565,11 @@ documents_init(struct db *db)
 		return -1;
 	/* Checked before the session: the file plus the multipart framing. */
 	http_stream_limit((unsigned long long)upload_cfg.max_bytes + MULTIPART_OVERHEAD);
-	if ((magic = magic_open(MAGIC_MIME_TYPE | MAGIC_ERROR)) == NULL ||
+	/* Only the magic rules: no decompression (no zip bombs), no text and encoding
+	 * analysis (no allowed type is text), which also keeps the buffers small. */
+	if ((magic = magic_open(MAGIC_MIME_TYPE | MAGIC_ERROR | MAGIC_NO_CHECK_COMPRESS |
+		 MAGIC_NO_CHECK_TAR | MAGIC_NO_CHECK_ELF | MAGIC_NO_CHECK_TEXT |
+		 MAGIC_NO_CHECK_ENCODING | MAGIC_NO_CHECK_JSON | MAGIC_NO_CHECK_CSV)) == NULL ||
 	    magic_load(magic, NULL) == -1) {
 		log_error("documents", "libmagic: %s",
 		    magic != NULL ? magic_error(magic) : "magic_open failed");

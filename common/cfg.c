@@ -332,8 +332,9 @@ cfg_load_upload(struct cfg_upload *u, char *err, size_t errlen)
 	u->s3_secret_access_key = env_opt("S3_SECRET_ACCESS_KEY");
 	u->s3_public_url = env_opt("S3_PUBLIC_URL");
 	u->s3_force_path_style = env_true("S3_FORCE_PATH_STYLE");
-	if (u->s3 && (u->s3_bucket == NULL || u->s3_region == NULL ||
-			 u->s3_access_key_id == NULL || u->s3_secret_access_key == NULL)) {
+	if (u->s3 &&
+	    (u->s3_bucket == NULL || u->s3_region == NULL || u->s3_access_key_id == NULL ||
+		u->s3_secret_access_key == NULL)) {
 		snprintf(err, errlen,
 		    "UPLOAD_DRIVER=s3 needs S3_BUCKET, S3_REGION, S3_ACCESS_KEY_ID and "
 		    "S3_SECRET_ACCESS_KEY");

@@ -58,9 +58,9 @@ void cfg_set(const struct cfg *);
 
 /* Upload storage (spec/api.md §6.2); strings point into the environment. */
 struct cfg_upload {
-	bool s3;                 /* UPLOAD_DRIVER=s3 (default disk) */
-	const char *dir;         /* UPLOAD_DIR, default storage/uploads */
-	long long max_bytes;     /* UPLOAD_MAX_BYTES, default 52428800 */
+	bool s3;             /* UPLOAD_DRIVER=s3 (default disk) */
+	const char *dir;     /* UPLOAD_DIR, default storage/uploads */
+	long long max_bytes; /* UPLOAD_MAX_BYTES, default 52428800 */
 	const char *s3_bucket, *s3_region, *s3_endpoint;
 	const char *s3_access_key_id, *s3_secret_access_key, *s3_public_url;
 	bool s3_force_path_style; /* S3_FORCE_PATH_STYLE=true|1 */

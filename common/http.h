@@ -57,9 +57,9 @@ struct req {
 	int64_t now;               /* request time, seconds since the epoch */
 	char rid[17];              /* request id for logs and X-Request-Id */
 	struct user user_buf;
-	struct http_io *io;              /* streamed body (http_body_stream routes) */
-	const char *content_type;        /* its Content-Type */
-	unsigned long long body_left;    /* its bytes not read yet */
+	struct http_io *io;           /* streamed body (http_body_stream routes) */
+	const char *content_type;     /* its Content-Type */
+	unsigned long long body_left; /* its bytes not read yet */
 };
 
 /* Where a request comes from: FastCGI streams or CGI stdio (and tests). */

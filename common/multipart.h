@@ -18,7 +18,7 @@
 
 struct arena;
 
-#define MULTIPART_BOUNDARY_MAX 70  /* RFC 2046 §5.1.1 */
+#define MULTIPART_BOUNDARY_MAX 70   /* RFC 2046 §5.1.1 */
 #define MULTIPART_LINE_MAX     1024 /* one part header line */
 #define MULTIPART_HEADERS_MAX  16   /* header lines per part */
 #define MULTIPART_NAME_MAX     100  /* field name length (spec/api.md §2.10) */

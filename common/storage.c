@@ -71,7 +71,8 @@ storage_init(const struct cfg_upload *c)
 		log_error("storage", "UPLOAD_DIR %s: %s", c->dir, strerror(errno));
 		return -1;
 	}
-	if ((size_t)snprintf(tmp, sizeof(tmp), "%s/.tmp", root) >= sizeof(tmp) || mkdir_ok(tmp) == -1)
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s/.tmp", root) >= sizeof(tmp) ||
+	    mkdir_ok(tmp) == -1)
 		return -1;
 	/* Only the s3 driver talks HTTP: a disk worker does not pay for TLS set-up. */
 	if (c->s3 && curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
@@ -164,7 +165,8 @@ s3_request(const char *method, const char *key, FILE *body, uint64_t size, const
 	CURLcode rc;
 	long status = -1;
 
-	if (s3_target(ucfg, key, base, sizeof(base), host, sizeof(host), path, sizeof(path)) == -1 ||
+	if (s3_target(ucfg, key, base, sizeof(base), host, sizeof(host), path, sizeof(path)) ==
+		-1 ||
 	    (size_t)snprintf(url, sizeof(url), "%s%s", base, path) >= sizeof(url)) {
 		log_error("storage", "s3: object URL too long");
 		return -1;
@@ -223,8 +225,8 @@ s3_delete(const char *key)
 	long st = s3_request("DELETE", key, NULL, 0, empty, NULL);
 
 	if (st < 200 || st > 299)
-		log_error("storage", "s3: could not delete the object of a failed upload (status %ld)",
-		    st);
+		log_error("storage",
+		    "s3: could not delete the object of a failed upload (status %ld)", st);
 }
 
 /* --- uploads --------------------------------------------------------------------------------- */
@@ -261,7 +263,8 @@ storage_begin(struct arena *mem, const char *lead_id)
 	if ((size_t)snprintf(o->spool, sizeof(o->spool), "%s/.tmp/%s.part", root, rnd) >=
 	    sizeof(o->spool))
 		return NULL;
-	if ((o->md = EVP_MD_CTX_new()) == NULL || EVP_DigestInit_ex(o->md, EVP_sha256(), NULL) != 1) {
+	if ((o->md = EVP_MD_CTX_new()) == NULL ||
+	    EVP_DigestInit_ex(o->md, EVP_sha256(), NULL) != 1) {
 		EVP_MD_CTX_free(o->md);
 		log_error("storage", "SHA-256 context failed");
 		return NULL;
@@ -373,8 +376,8 @@ storage_store(struct storage_obj *o, const char *ext, const char *content_type,
 	}
 	o->fd = -1;
 	if (!ucfg->s3) {
-		if ((size_t)snprintf(o->final, sizeof(o->final), "%s/%s/%s", root, o->lead, o->name) >=
-		    sizeof(o->final))
+		if ((size_t)snprintf(o->final, sizeof(o->final), "%s/%s/%s", root, o->lead,
+			o->name) >= sizeof(o->final))
 			return STORAGE_EIO;
 		*file_path = arena_printf(o->mem, "/uploads/%s/%s", o->lead, o->name);
 		*storage_key = o->final;
@@ -397,7 +400,8 @@ storage_store(struct storage_obj *o, const char *ext, const char *content_type,
 	*storage_key = o->key;
 	/* spec §5.10: public URL, else endpoint/bucket, else the bare key. */
 	if (ucfg->s3_public_url != NULL)
-		*file_path = arena_printf(o->mem, "%s/%s", trim_slash(o->mem, ucfg->s3_public_url), o->key);
+		*file_path =
+		    arena_printf(o->mem, "%s/%s", trim_slash(o->mem, ucfg->s3_public_url), o->key);
 	else if (ucfg->s3_endpoint != NULL)
 		*file_path = arena_printf(o->mem, "%s/%s/%s", trim_slash(o->mem, ucfg->s3_endpoint),
 		    ucfg->s3_bucket, o->key);
@@ -442,8 +446,8 @@ storage_disk_name(const char *fp, const char *lead_id)
 	if (*name == '\0' || *name == '.' || strlen(name) > 200)
 		return NULL;
 	for (const char *p = name; *p != '\0'; p++)
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-			*p == '.' || *p == '_' || *p == '-'))
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+			(*p >= '0' && *p <= '9') || *p == '.' || *p == '_' || *p == '-'))
 			return NULL;
 	return name;
 }
@@ -462,7 +466,8 @@ storage_disposition(struct arena *mem, const char *name)
 		base = "plik";
 	for (p = base; *p != '\0' && n + 1 < sizeof(ascii); p++) {
 		unsigned char c = (unsigned char)*p;
-		ascii[n++] = c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == ';' ? '_' : (char)c;
+		ascii[n++] =
+		    c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == ';' ? '_' : (char)c;
 	}
 	ascii[n] = '\0';
 	if (uri_encode(enc, sizeof(enc), base, false) == 0)
@@ -482,7 +487,8 @@ char *
 storage_presign_cfg(struct arena *mem, const struct cfg_upload *c, const char *key,
     const char *disposition, int64_t now, long expires)
 {
-	char base[300], host[256], path[600], date[9], stamp[17], cred[256], ecred[512], edisp[1200];
+	char base[300], host[256], path[600], date[9], stamp[17], cred[256], ecred[512],
+	    edisp[1200];
 	char query[2048], creq[4096], sts[512], hash[CRYPTO_SHA256_HEX], secret[300];
 	unsigned char k1[CRYPTO_SHA256_LEN], k2[CRYPTO_SHA256_LEN], sig[CRYPTO_SHA256_LEN];
 	char sighex[CRYPTO_SHA256_HEX];
@@ -530,8 +536,8 @@ storage_presign_cfg(struct arena *mem, const struct cfg_upload *c, const char *k
 }
 
 char *
-storage_presign(struct arena *mem, const char *key, const char *disposition, int64_t now,
-    long expires)
+storage_presign(
+    struct arena *mem, const char *key, const char *disposition, int64_t now, long expires)
 {
 	if (ucfg == NULL || !ucfg->s3)
 		return NULL;

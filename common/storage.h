@@ -84,8 +84,8 @@ char *storage_disposition(struct arena *, const char *original_name);
  * disposition non-NULL it carries response-content-disposition.  NULL on
  * error (logged).  Uses the process configuration of storage_init.
  */
-char *storage_presign(struct arena *, const char *key, const char *disposition, int64_t now,
-    long expires);
+char *storage_presign(
+    struct arena *, const char *key, const char *disposition, int64_t now, long expires);
 /* The same, with an explicit configuration (unit tests). */
 char *storage_presign_cfg(struct arena *, const struct cfg_upload *, const char *key,
     const char *disposition, int64_t now, long expires);

@@ -104,33 +104,37 @@ static const struct {
 } rows[] = {
 	{ "one text field", "XyZ",
 	    "--XyZ\r\nContent-Disposition: form-data; name=\"type\"\r\n\r\nid_card\r\n--XyZ--\r\n",
-	    "[type||=id_card]" , MULTIPART_OK },
+	    "[type||=id_card]", MULTIPART_OK },
 	{ "file and field, preamble and epilogue", "b",
 	    "preamble\r\nignored\r\n--b\r\n"
 	    "Content-Disposition: form-data; name=\"file\"; filename=\"dowód.pdf\"\r\n"
 	    "Content-Type: application/pdf\r\n\r\n%PDF-1.4\r\nbody\r\n--b\r\n"
 	    "content-disposition: FORM-DATA; NAME=type\r\n\r\nx\r\n--b--\r\nepilogue --b\r\n",
-	    "[file|f:dowód.pdf|application/pdf=%PDF-1.4\r\nbody][type||=x]" , MULTIPART_OK },
+	    "[file|f:dowód.pdf|application/pdf=%PDF-1.4\r\nbody][type||=x]", MULTIPART_OK },
 	{ "empty content", "q",
-	    "--q\r\nContent-Disposition: form-data; name=\"file\"; filename=\"e.pdf\"\r\n\r\n\r\n--q--",
-	    "[file|f:e.pdf|=]" , MULTIPART_OK },
+	    "--q\r\nContent-Disposition: form-data; name=\"file\"; "
+	    "filename=\"e.pdf\"\r\n\r\n\r\n--q--",
+	    "[file|f:e.pdf|=]", MULTIPART_OK },
 	{ "padding after the delimiter", "q",
-	    "--q  \t\r\nContent-Disposition: form-data; name=a\r\n\r\n1\r\n--q--", "[a||=1]", MULTIPART_OK },
+	    "--q  \t\r\nContent-Disposition: form-data; name=a\r\n\r\n1\r\n--q--", "[a||=1]",
+	    MULTIPART_OK },
 	{ "RFC 5987 filename* wins", "q",
 	    "--q\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.pdf\"; "
 	    "filename*=UTF-8''%C5%BC%C3%B3%C5%82w.pdf\r\n\r\nx\r\n--q--",
-	    "[file|f:żółw.pdf|=x]" , MULTIPART_OK },
+	    "[file|f:żółw.pdf|=x]", MULTIPART_OK },
 	{ "escaped quote in a file name", "q",
-	    "--q\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a\\\"b;c.pdf\"\r\n\r\n"
+	    "--q\r\nContent-Disposition: form-data; name=\"file\"; "
+	    "filename=\"a\\\"b;c.pdf\"\r\n\r\n"
 	    "x\r\n--q--",
-	    "[file|f:a\"b;c.pdf|=x]" , MULTIPART_OK },
+	    "[file|f:a\"b;c.pdf|=x]", MULTIPART_OK },
 	{ "traversal names are passed on as text", "q",
-	    "--q\r\nContent-Disposition: form-data; name=\"file\"; filename=\"..\\\\..\\\\win.ini\"\r\n"
+	    "--q\r\nContent-Disposition: form-data; name=\"file\"; "
+	    "filename=\"..\\\\..\\\\win.ini\"\r\n"
 	    "\r\nx\r\n--q--",
-	    "[file|f:..\\..\\win.ini|=x]" , MULTIPART_OK },
+	    "[file|f:..\\..\\win.ini|=x]", MULTIPART_OK },
 	{ "boundary with dashes and spaces", "--- a b",
 	    "----- a b\r\nContent-Disposition: form-data; name=n\r\n\r\nv\r\n----- a b--",
-	    "[n||=v]" , MULTIPART_OK },
+	    "[n||=v]", MULTIPART_OK },
 	{ "truncated in the content", "q",
 	    "--q\r\nContent-Disposition: form-data; name=\"file\"\r\n\r\nhalf of it", NULL,
 	    MULTIPART_ETRUNCATED },
@@ -144,8 +148,9 @@ static const struct {
 	    MULTIPART_ESYNTAX },
 	{ "not form-data", "q", "--q\r\nContent-Disposition: attachment; name=a\r\n\r\nv\r\n--q--",
 	    NULL, MULTIPART_ESYNTAX },
-	{ "bare LF in headers", "q", "--q\r\nContent-Disposition: form-data; name=a\n\r\nv\r\n--q--",
-	    NULL, MULTIPART_ESYNTAX },
+	{ "bare LF in headers", "q",
+	    "--q\r\nContent-Disposition: form-data; name=a\n\r\nv\r\n--q--", NULL,
+	    MULTIPART_ESYNTAX },
 	{ "folded header", "q",
 	    "--q\r\nContent-Disposition: form-data;\r\n name=a\r\n\r\nv\r\n--q--", NULL,
 	    MULTIPART_ESYNTAX },
@@ -156,10 +161,12 @@ static const struct {
 	    "--q\r\nContent-Disposition: form-data; name=\"a\r\n\r\nv\r\n--q--", NULL,
 	    MULTIPART_ESYNTAX },
 	{ "filename* in another charset", "q",
-	    "--q\r\nContent-Disposition: form-data; name=f; filename*=ISO-8859-2''%B3\r\n\r\nv\r\n--q--",
+	    "--q\r\nContent-Disposition: form-data; name=f; "
+	    "filename*=ISO-8859-2''%B3\r\n\r\nv\r\n--q--",
 	    NULL, MULTIPART_ESYNTAX },
 	{ "field name over 100 bytes", "q",
-	    "--q\r\nContent-Disposition: form-data; name=\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	    "--q\r\nContent-Disposition: form-data; "
+	    "name=\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"\r\n\r\nv\r\n--q--",
 	    NULL, MULTIPART_ELIMIT },
 };
@@ -176,8 +183,8 @@ START_TEST(test_rows)
 
 		for (size_t piece = 1; piece <= len + 1; piece += piece < 8 ? 1 : 7) {
 			ok = run(rows[i].boundary, body, len, 0, piece, &t, &err) == 0;
-			ck_assert_msg(ok == (want != NULL), "%s (pieces of %zu): rc", rows[i].what,
-			    piece);
+			ck_assert_msg(
+			    ok == (want != NULL), "%s (pieces of %zu): rc", rows[i].what, piece);
 			if (want != NULL)
 				ck_assert_msg(strcmp(t.buf, want) == 0, "%s (pieces of %zu): %s",
 				    rows[i].what, piece, t.buf);
@@ -187,7 +194,8 @@ START_TEST(test_rows)
 		}
 		for (size_t split = 0; split <= len; split++) {
 			ok = run(rows[i].boundary, body, len, split, 0, &t, &err) == 0;
-			ck_assert_msg(ok == (want != NULL), "%s (split at %zu)", rows[i].what, split);
+			ck_assert_msg(
+			    ok == (want != NULL), "%s (split at %zu)", rows[i].what, split);
 			if (want != NULL)
 				ck_assert_msg(strcmp(t.buf, want) == 0, "%s (split at %zu): %s",
 				    rows[i].what, split, t.buf);
@@ -263,7 +271,8 @@ refuse(void *ctx, const char *buf, size_t n)
 /* A callback's -1 stops the parser for good. */
 START_TEST(test_callback_stops)
 {
-	static const char body[] = "--q\r\nContent-Disposition: form-data; name=f\r\n\r\nxyz\r\n--q--";
+	static const char body[] =
+	    "--q\r\nContent-Disposition: form-data; name=f\r\n\r\nxyz\r\n--q--";
 	struct arena *a = arena_new(1 << 16);
 	struct transcript t = { 0 };
 	struct multipart_cb cb = { on_begin, refuse, on_end, &t };

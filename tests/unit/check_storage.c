@@ -64,8 +64,8 @@ START_TEST(test_presign_path_style)
 		.s3_force_path_style = true,
 	};
 	struct arena *a = arena_new(1 << 20);
-	char *url = storage_presign_cfg(a, &c, "leads/cx/1-ab.pdf",
-	    "attachment; filename*=UTF-8''%C5%BC.pdf", 1369353600, 300);
+	char *url = storage_presign_cfg(
+	    a, &c, "leads/cx/1-ab.pdf", "attachment; filename*=UTF-8''%C5%BC.pdf", 1369353600, 300);
 
 	ck_assert_ptr_nonnull(url);
 	ck_assert_msg(strncmp(url, "http://127.0.0.1:9000/izzy/leads/cx/1-ab.pdf?X-Amz-", 50) == 0,
@@ -87,8 +87,9 @@ static const struct {
 	{ "../../etc/passwd", "attachment; filename=\"passwd\"; filename*=UTF-8''passwd" },
 	{ "C:\\Users\\x\\a\"b.pdf",
 	    "attachment; filename=\"a_b.pdf\"; filename*=UTF-8''a%22b.pdf" },
-	{ "a\r\nSet-Cookie: x=1", "attachment; filename=\"a__Set-Cookie: x=1\"; "
-				  "filename*=UTF-8''a%0D%0ASet-Cookie%3A%20x%3D1" },
+	{ "a\r\nSet-Cookie: x=1",
+	    "attachment; filename=\"a__Set-Cookie: x=1\"; "
+	    "filename*=UTF-8''a%0D%0ASet-Cookie%3A%20x%3D1" },
 	{ "dir/", "attachment; filename=\"plik\"; filename*=UTF-8''plik" },
 };
 
@@ -110,8 +111,9 @@ START_TEST(test_disk_name)
 {
 	const char *lead = "clead00000000000000000001";
 
-	ck_assert_str_eq(storage_disk_name("/uploads/clead00000000000000000001/1731234567890-a1b2c3d4e5f6.pdf",
-			     lead),
+	ck_assert_str_eq(
+	    storage_disk_name(
+		"/uploads/clead00000000000000000001/1731234567890-a1b2c3d4e5f6.pdf", lead),
 	    "1731234567890-a1b2c3d4e5f6.pdf");
 	ck_assert_ptr_null(storage_disk_name("/uploads/clead00000000000000000001/../x", lead));
 	ck_assert_ptr_null(storage_disk_name("/uploads/clead00000000000000000001/.tmp", lead));
@@ -179,15 +181,14 @@ START_TEST(test_disk_lifecycle)
 	ck_assert_int_eq(storage_write(o, "ab", 2), 0);
 	ck_assert_int_eq(storage_write(o, "c", 1), 0);
 	ck_assert_uint_eq(storage_size(o), 3);
-	ck_assert_str_eq(storage_sha256(o),
-	    "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+	ck_assert_str_eq(
+	    storage_sha256(o), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 	ck_assert_int_eq(storage_store(o, ".pdf", "application/pdf", &fp, &key), STORAGE_OK);
 	ck_assert_int_eq(storage_commit(o), 0);
 	ck_assert_ptr_nonnull(storage_disk_name(fp, "clead00000000000000000001"));
 	arena_reset(a);
 	ck_assert_int_eq(count_files(dir), 1);
-	snprintf(path, sizeof(path), "%s/clead00000000000000000001/%s", dir,
-	    strrchr(fp, '/') + 1);
+	snprintf(path, sizeof(path), "%s/clead00000000000000000001/%s", dir, strrchr(fp, '/') + 1);
 	ck_assert_ptr_nonnull(f = fopen(path, "rb"));
 	ck_assert_uint_eq(fread(buf, 1, sizeof(buf), f), 3);
 	fclose(f);
