@@ -63,7 +63,6 @@ static const struct {
 };
 
 static struct cfg_upload upload_cfg;
-static magic_t magic;
 
 static int documents_upload(struct req *);
 static int documents_attach(struct req *);
@@ -288,21 +287,57 @@ oom:
 	return -1;
 }
 
-/* What the content is, by libmagic; the allow-list's index or -1. */
+/*
+ * libmagic with only the magic rules: no decompression (no zip bombs), no
+ * text and encoding analysis (no allowed type is text), and only the head
+ * of a file (every allowed type shows itself in its first kilobytes, a DOCX
+ * in its first ZIP entries).  NULL (logged) on failure.
+ */
+static magic_t
+magic_start(void)
+{
+	size_t bytes = 64 * 1024;
+	magic_t m = magic_open(MAGIC_MIME_TYPE | MAGIC_ERROR | MAGIC_NO_CHECK_COMPRESS |
+	    MAGIC_NO_CHECK_TAR | MAGIC_NO_CHECK_ELF | MAGIC_NO_CHECK_TEXT | MAGIC_NO_CHECK_ENCODING |
+	    MAGIC_NO_CHECK_JSON | MAGIC_NO_CHECK_CSV);
+
+	if (m == NULL || magic_load(m, NULL) == -1 ||
+	    magic_setparam(m, MAGIC_PARAM_BYTES_MAX, &bytes) == -1) {
+		log_error("documents", "libmagic: %s", m != NULL ? magic_error(m) : "magic_open failed");
+		if (m != NULL)
+			magic_close(m);
+		return NULL;
+	}
+	return m;
+}
+
+/*
+ * What the content is, by libmagic; the allow-list's index, -1 if refused,
+ * -2 on failure.  The database is mapped for this one call: the pages a
+ * sniff touches (megabytes for the ZIP-based types) leave with it, so a
+ * worker's memory does not grow with the kinds of files it has seen.
+ */
 static int
 sniff(const char *path)
 {
-	const char *mime = magic_file(magic, path);
+	magic_t m = magic_start();
+	const char *mime;
+	int kind = -1;
 
-	if (mime == NULL) {
-		log_error("documents", "libmagic: %s", magic_error(magic));
-		return -1;
+	if (m == NULL)
+		return -2;
+	if ((mime = magic_file(m, path)) == NULL) {
+		log_error("documents", "libmagic: %s", magic_error(m));
+		kind = -2;
+	} else {
+		for (size_t i = 0; i < sizeof(allowed) / sizeof(allowed[0]); i++)
+			if (strcmp(mime, allowed[i].mime) == 0)
+				kind = (int)i;
+		if (kind == -1)
+			log_info("documents", "refused content type %s", mime);
 	}
-	for (size_t i = 0; i < sizeof(allowed) / sizeof(allowed[0]); i++)
-		if (strcmp(mime, allowed[i].mime) == 0)
-			return (int)i;
-	log_info("documents", "refused content type %s", mime);
-	return -1;
+	magic_close(m);
+	return kind;
 }
 
 static char *
@@ -356,7 +391,9 @@ documents_upload(struct req *r)
 		return http_fail(r, 400, NULL, "File is required");
 	if (storage_size(u.obj) == 0)
 		return http_fail(r, 400, "EMPTY_FILE", "Plik jest pusty.");
-	if ((kind = sniff(storage_spool_path(u.obj))) == -1)
+	if ((kind = sniff(storage_spool_path(u.obj))) == -2)
+		return http_fail(r, 500, NULL, "Internal server error");
+	if (kind == -1)
 		return http_fail(r, 415, "UNSUPPORTED_FILE_TYPE", MSG_TYPE);
 	if ((sha = storage_sha256(u.obj)) == NULL)
 		return http_fail(r, 500, NULL, "Internal server error");
@@ -565,21 +602,11 @@ documents_init(struct db *db)
 		return -1;
 	/* Checked before the session: the file plus the multipart framing. */
 	http_stream_limit((unsigned long long)upload_cfg.max_bytes + MULTIPART_OVERHEAD);
-	/* Only the magic rules: no decompression (no zip bombs), no text and encoding
-	 * analysis (no allowed type is text), which also keeps the buffers small. */
-	if ((magic = magic_open(MAGIC_MIME_TYPE | MAGIC_ERROR | MAGIC_NO_CHECK_COMPRESS |
-		 MAGIC_NO_CHECK_TAR | MAGIC_NO_CHECK_ELF | MAGIC_NO_CHECK_TEXT |
-		 MAGIC_NO_CHECK_ENCODING | MAGIC_NO_CHECK_JSON | MAGIC_NO_CHECK_CSV)) == NULL ||
-	    magic_load(magic, NULL) == -1) {
-		log_error("documents", "libmagic: %s",
-		    magic != NULL ? magic_error(magic) : "magic_open failed");
+	/* A worker that cannot sniff refuses to start rather than every upload. */
+	magic_t m = magic_start();
+	if (m == NULL)
 		return -1;
-	}
-	/* Sniff the head of a file only (every allowed type shows itself in its first
-	 * kilobytes, a DOCX in its first ZIP entries): the worker's memory stays flat. */
-	size_t bytes = 64 * 1024;
-	if (magic_setparam(magic, MAGIC_PARAM_BYTES_MAX, &bytes) == -1)
-		log_info("documents", "libmagic: cannot bound the bytes read");
+	magic_close(m);
 	return leadaccess_init(db) == -1 || db_register(db, documents_sql, DOCUMENTS_SQL__MAX) == -1
 	    ? -1
 	    : 0;
