@@ -298,12 +298,13 @@ magic_start(void)
 {
 	size_t bytes = 64 * 1024;
 	magic_t m = magic_open(MAGIC_MIME_TYPE | MAGIC_ERROR | MAGIC_NO_CHECK_COMPRESS |
-	    MAGIC_NO_CHECK_TAR | MAGIC_NO_CHECK_ELF | MAGIC_NO_CHECK_TEXT | MAGIC_NO_CHECK_ENCODING |
-	    MAGIC_NO_CHECK_JSON | MAGIC_NO_CHECK_CSV);
+	    MAGIC_NO_CHECK_TAR | MAGIC_NO_CHECK_ELF | MAGIC_NO_CHECK_TEXT |
+	    MAGIC_NO_CHECK_ENCODING | MAGIC_NO_CHECK_JSON | MAGIC_NO_CHECK_CSV);
 
 	if (m == NULL || magic_load(m, NULL) == -1 ||
 	    magic_setparam(m, MAGIC_PARAM_BYTES_MAX, &bytes) == -1) {
-		log_error("documents", "libmagic: %s", m != NULL ? magic_error(m) : "magic_open failed");
+		log_error(
+		    "documents", "libmagic: %s", m != NULL ? magic_error(m) : "magic_open failed");
 		if (m != NULL)
 			magic_close(m);
 		return NULL;

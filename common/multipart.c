@@ -141,7 +141,8 @@ copy_name(char *dst, size_t sz, const char *src)
 static int
 parse_disposition(struct multipart *m, const char *v)
 {
-	char pname[32], pval[MULTIPART_LINE_MAX + 1];
+	/* Zeroed: the analyzer cannot see that param_value() terminates it. */
+	char pname[32], pval[MULTIPART_LINE_MAX + 1] = { 0 };
 	bool ext = false;
 	size_t n;
 
