@@ -15,7 +15,7 @@ RUN scripts/build /src/build \
       if [ -f "$f" ] && [ -x "$f" ]; then cp "$f" "/out/${f#build/}" && strip "/out/${f#build/}"; fi; \
     done \
  && cp -r schema nginx /out/ \
- && mkdir -p /out/scripts && cp -r scripts/lib scripts/container-entrypoint /out/scripts/
+ && mkdir -p /out/scripts && cp -r scripts/lib scripts/container-entrypoint scripts/backup scripts/restore /out/scripts/
 
 # --- www: the static frontend with its pinned libraries (www/package-lock.json) ---------------------
 FROM debian:12-slim AS www
@@ -26,7 +26,11 @@ WORKDIR /src/www
 COPY www/package.json www/package-lock.json ./
 RUN npm ci --no-audit --no-fund --ignore-scripts
 COPY www/ ./
-RUN sh scripts/vendor.sh && rm -rf node_modules
+# Only the public files go into the image — the same allow-list nginx serves
+# (nginx/snippets/locations.conf): no README, package files, scripts or node_modules.
+RUN sh scripts/vendor.sh \
+ && mkdir /public \
+ && cp -R index.html favicon.svg logo.svg css js vendor /public/
 
 # --- runtime -----------------------------------------------------------------------------------
 FROM debian:12-slim
@@ -38,7 +42,7 @@ RUN /tmp/install-deps/scripts/install-deps --runtime --no-npm \
  && chown izzy:www-data /var/lib/izzy/uploads && chmod 2750 /var/lib/izzy/uploads
 
 COPY --from=build /out /opt/izzy
-COPY --from=www /src/www /opt/izzy/www
+COPY --from=www /public /opt/izzy/www
 
 # Settings of the image; secrets and site settings come from the env file (.env.production).
 ENV IZZY_ENV=production \

@@ -6,7 +6,10 @@
  * expired) go back to PENDING; then due EMAIL rows are claimed 20 at a time
  * with one UPDATE ... FOR UPDATE SKIP LOCKED (several workers never send the
  * same row) and sent one by one over SMTP (common/mail.c):
- *   sent     -> SENT, "sentAt" = now(), "lastError" = NULL
+ *   sent     -> SENT, "sentAt" = now(), "lastError" = NULL; when that
+ *               UPDATE fails (database gone, a lock timeout, ...), it is
+ *               retried and logged until it succeeds, never the delivery:
+ *               the row keeps its SENDING lease meanwhile (record_sent)
  *   failure  -> PENDING again after 30 s x 2^(attempts-1) (at most 1 h),
  *               "lastError" = SMTP status text; FAILED after 8 attempts
  *   refused  -> FAILED at once (CR/LF in a header, no recipient address)
@@ -58,6 +61,59 @@ run_simple(struct db *db, enum worker_sql which, const char *id, const char *a, 
 		PQclear(res);
 }
 
+/* Sleeps ms milliseconds; a signal only shortens it. */
+static void
+pause_ms(long ms)
+{
+	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
+/*
+ * Marks a delivered row SENT.  The message is already with the recipient's
+ * server, so sending it again would duplicate it: on failure the UPDATE is
+ * retried (db_run reconnects), backing off from 1 s to 30 s, and the row's
+ * SENDING lease is renewed each time so that no worker takes it up again.
+ * Even after SIGTERM it keeps trying for STOP_GRACE_MS before it gives up
+ * with an error naming the row.
+ */
+#define STOP_GRACE_MS 20000L
+static void
+record_sent(struct db *db, const char *id)
+{
+	const char *params[1] = { id };
+	long wait_ms = 1000, waited_after_stop = 0;
+	PGresult *res;
+
+	for (int attempt = 1;; attempt++) {
+		if ((res = db_run(db, &worker_sql[SQL_WORKER_SENT], 1, params)) != NULL) {
+			PQclear(res);
+			if (attempt > 1)
+				log_info("mail", "mail %s recorded as SENT after %d attempts", id,
+				    attempt);
+			return;
+		}
+		if (stopping && waited_after_stop >= STOP_GRACE_MS) {
+			log_error("mail",
+			    "mail %s was delivered but could not be recorded as SENT; "
+			    "it stays SENDING and may be sent again when its lease ends",
+			    id);
+			return;
+		}
+		log_warn("mail",
+		    "mail %s was delivered but recording it as SENT failed (attempt %d); "
+		    "retrying the update in %ld ms, not the delivery",
+		    id, attempt, wait_ms);
+		pause_ms(wait_ms);
+		if (stopping)
+			waited_after_stop += wait_ms;
+		if ((res = db_run(db, &worker_sql[SQL_WORKER_HOLD], 1, params)) != NULL)
+			PQclear(res);
+		wait_ms = wait_ms * 2 > 30000 ? 30000 : wait_ms * 2;
+	}
+}
+
 /* Sends one claimed row and records the outcome. */
 static void
 deliver(struct db *db, const struct mail_transport *t, PGresult *res, int row)
@@ -75,8 +131,8 @@ deliver(struct db *db, const struct mail_transport *t, PGresult *res, int row)
 
 	switch (rc) {
 	case MAIL_SENT:
-		run_simple(db, SQL_WORKER_SENT, id, NULL, NULL);
 		log_info("mail", "sent %s mail %s", tmpl, id);
+		record_sent(db, id);
 		break;
 	case MAIL_REFUSED:
 		run_simple(db, SQL_WORKER_REFUSED, id, err, NULL);
@@ -175,6 +231,7 @@ main(void)
 			rc = 1;
 		if (cfg.worker_once)
 			break;
+		log_debug("worker", "idle for %lds", cfg.worker_poll_s);
 		nap(cfg.worker_poll_s);
 	}
 	log_info("worker", "stopped");

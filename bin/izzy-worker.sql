@@ -18,6 +18,12 @@ RETURNING id, recipient, coalesce(subject, ''), "bodyText", "bodyHtml", coalesce
 UPDATE "Outbox" SET status = 'SENT', "sentAt" = now(), "lastError" = NULL
 WHERE id = $1 AND status = 'SENDING'
 
+-- name: worker_hold
+-- Renews the lease of a delivered row whose SENT update failed, so that
+-- worker_requeue_stuck never hands it out again while the update is retried.
+UPDATE "Outbox" SET "nextAttemptAt" = now() + interval '10 minutes'
+WHERE id = $1 AND status = 'SENDING'
+
 -- name: worker_retry
 -- $2 = error text, $3 = maximum attempts; back-off 30 s x 2^(attempts-1), at most 1 h.
 UPDATE "Outbox" SET

@@ -12,6 +12,8 @@
  *   izzyctl user create EMAIL ROLE "FULL NAME" [PARTNER_ID]
  *                                     ACTIVE user; password from IZZY_NEW_PASSWORD
  *                                     or the first line of stdin
+ *   izzyctl check-integrity           run schema/checks/NN_*.sql in one read-only
+ *                                     snapshot; report every finding, exit 1 if any
  *
  * Configuration from the environment (DATABASE_URL, IZZY_SCHEMA_DIR,
  * SEED_*).  Exit status 0 on success, 1 on failure, 2 on bad usage.
@@ -61,7 +63,8 @@ usage(void)
 	    "usage: izzyctl migrate deploy | migrate status | migrate resolve --rolled-back NAME\n"
 	    "       izzyctl seed\n"
 	    "       izzyctl db execute FILE\n"
-	    "       izzyctl user create EMAIL ROLE \"FULL NAME\" [PARTNER_ID]\n");
+	    "       izzyctl user create EMAIL ROLE \"FULL NAME\" [PARTNER_ID]\n"
+	    "       izzyctl check-integrity\n");
 }
 
 /* IZZY_SCHEMA_DIR, else <exe>/../schema (a build tree), else the installed dir. */
@@ -408,9 +411,169 @@ user_create(struct db *db, int argc, char **argv)
 	params[5] = argc == 4 ? argv[3] : NULL;
 	if ((res = db_run(db, &izzyctl_sql[SQL_IZZYCTL_USER_CREATE], 6, params)) == NULL)
 		return 1;
+	if (strcmp(PQcmdTuples(res), "1") != 0) {
+		PQclear(res);
+		log_error("izzyctl", "a user with that e-mail address already exists");
+		return 1;
+	}
 	PQclear(res);
 	printf("created user %s\n", id);
 	return 0;
+}
+
+/* A check prints at most this many of its findings: the report stays readable. */
+#define CHECK_SHOW_MAX 50
+#define MAX_CHECKS     128
+
+/* Sorted *.sql names (without .sql) of schema_dir/SUB; count, or -1 logged. */
+static int
+list_sql_files(const char *sub, char **names, int max)
+{
+	char dir[PATH_MAX + 16];
+	DIR *d;
+	struct dirent *e;
+	int n = 0;
+
+	snprintf(dir, sizeof(dir), "%s/%s", schema_dir, sub);
+	if ((d = opendir(dir)) == NULL) {
+		log_error("izzyctl", "%s: %s", dir, strerror(errno));
+		return -1;
+	}
+	while ((e = readdir(d)) != NULL) {
+		size_t len = strlen(e->d_name);
+		if (len < 5 || e->d_name[0] == '.' || strcmp(e->d_name + len - 4, ".sql") != 0)
+			continue;
+		if (n == max || (names[n] = strndup(e->d_name, len - 4)) == NULL) {
+			log_error("izzyctl", "too many files in %s or out of memory", dir);
+			while (n > 0)
+				free(names[--n]);
+			closedir(d);
+			return -1;
+		}
+		n++;
+	}
+	closedir(d);
+	qsort(names, (size_t)n, sizeof(*names), cmp_names);
+	return n;
+}
+
+/* The text after "-- check: " on the first line of sql, into title. */
+static void
+check_title(const char *sql, char *title, size_t size)
+{
+	static const char tag[] = "-- check: ";
+	size_t len;
+
+	if (strncmp(sql, tag, sizeof(tag) - 1) != 0) {
+		snprintf(title, size, "(no \"-- check:\" line)");
+		return;
+	}
+	sql += sizeof(tag) - 1;
+	len = strcspn(sql, "\r\n");
+	snprintf(title, size, "%.*s", (int)(len < size ? len : size - 1), sql);
+}
+
+/*
+ * Runs one check file: a single SELECT whose rows (ref, detail) are findings
+ * (PQexecParams refuses a file with several statements).  Prints the
+ * report's section; returns the number of findings, -1 (logged) if the check
+ * could not run.
+ */
+static int
+run_check(PGconn *conn, const char *name, const char *sql)
+{
+	char title[200];
+	PGresult *res;
+	int n;
+
+	check_title(sql, title, sizeof(title));
+	res = PQexecParams(conn, sql, 0, NULL, NULL, NULL, NULL, 0);
+	if (PQresultStatus(res) != PGRES_TUPLES_OK || PQnfields(res) != 2) {
+		const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+		const char *msg = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+		log_error("izzyctl", "check %s: SQLSTATE %s: %s", name, state != NULL ? state : "-",
+		    msg != NULL ? msg : "the query must return two columns (ref, detail)");
+		printf("ERROR  %s: %s: could not run (see the log)\n", name, title);
+		PQclear(res);
+		return -1;
+	}
+	n = PQntuples(res);
+	if (n == 0)
+		printf("ok     %s: %s\n", name, title);
+	else
+		printf("FAIL   %s: %s: %d finding%s\n", name, title, n, n == 1 ? "" : "s");
+	for (int i = 0; i < n && i < CHECK_SHOW_MAX; i++)
+		printf("         %s: %s\n", PQgetvalue(res, i, 0), PQgetvalue(res, i, 1));
+	if (n > CHECK_SHOW_MAX)
+		printf("         ... and %d more\n", n - CHECK_SHOW_MAX);
+	PQclear(res);
+	return n;
+}
+
+/*
+ * izzyctl check-integrity: every schema/checks/NN_<what>.sql in name order,
+ * in one REPEATABLE READ READ ONLY transaction, so that all checks see the
+ * same snapshot and none can change data.  Exit 0 when every check is clean,
+ * 1 on findings or when a check could not run.
+ */
+static int
+check_integrity(struct db *db)
+{
+	char *names[MAX_CHECKS], path[PATH_MAX + 64];
+	int n, rc = 0, findings = 0, failed = 0, bad = 0;
+	PGconn *conn;
+
+	if ((n = list_sql_files("checks", names, MAX_CHECKS)) == -1)
+		return 1;
+	if (n == 0) {
+		log_error("izzyctl", "no checks in %s/checks", schema_dir);
+		return 1;
+	}
+	if (db_connect(db) == -1 ||
+	    db_exec(db, "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY") == -1) {
+		rc = 1;
+		goto out;
+	}
+	conn = db_conn(db);
+	for (int i = 0; i < n; i++) {
+		char *sql;
+		int k;
+
+		snprintf(path, sizeof(path), "%s/checks/%s.sql", schema_dir, names[i]);
+		if ((sql = read_file(path)) == NULL) {
+			bad++;
+			continue;
+		}
+		/* A failed check aborts the transaction; the next ones run after it. */
+		if (db_exec(db, "SAVEPOINT izzy_check") == -1) {
+			free(sql);
+			rc = 1;
+			break;
+		}
+		k = run_check(conn, names[i], sql);
+		free(sql);
+		if (k == -1) {
+			bad++;
+			if (db_exec(db, "ROLLBACK TO SAVEPOINT izzy_check") == -1) {
+				rc = 1;
+				break;
+			}
+		} else if (k > 0) {
+			findings += k;
+			failed++;
+		}
+	}
+	db_rollback(db);
+	if (rc == 0) {
+		printf("check-integrity: %d check%s, %d with findings (%d finding%s), %d could not "
+		       "run\n",
+		    n, n == 1 ? "" : "s", failed, findings, findings == 1 ? "" : "s", bad);
+		rc = findings > 0 || bad > 0 ? 1 : 0;
+	}
+out:
+	for (int i = 0; i < n; i++)
+		free(names[i]);
+	return rc;
 }
 
 int
@@ -447,6 +610,8 @@ main(int argc, char **argv)
 		rc = db_execute(db, argv[3]);
 	else if (strcmp(argv[1], "user") == 0 && argc >= 3 && strcmp(argv[2], "create") == 0)
 		rc = user_create(db, argc - 3, argv + 3);
+	else if (strcmp(argv[1], "check-integrity") == 0 && argc == 2)
+		rc = check_integrity(db);
 	else
 		usage();
 	db_free(db);

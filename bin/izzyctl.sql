@@ -15,5 +15,8 @@ UPDATE "_izzy_migrations" SET "rolledBackAt" = now() WHERE name = $1 AND "rolled
 SELECT set_config($1, $2, false)
 
 -- name: izzyctl_user_create
+-- Addresses are stored lower-cased (spec §9 item 26); a case-variant of an
+-- existing address is refused like the address itself.
 INSERT INTO "User" (id, email, "hashedPassword", role, "fullName", status, "partnerId")
-VALUES ($1, $2, $3, $4::"UserRole", $5, 'ACTIVE', $6)
+SELECT $1, lower($2), $3, $4::"UserRole", $5, 'ACTIVE', $6
+WHERE NOT EXISTS (SELECT 1 FROM "User" WHERE lower(email) = lower($2))

@@ -7,6 +7,7 @@
  */
 #include "config.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -15,8 +16,10 @@
 #include "common/arena.h"
 #include "common/cfg.h"
 #include "common/crypto.h"
+#include "common/json.h"
 #include "common/db.h"
 #include "common/http.h"
+#include "common/outbox.h"
 #include "common/jwt.h"
 #include "common/log.h"
 #include "common/pass.h"
@@ -32,6 +35,21 @@ static int auth_logout(struct req *);
 static int auth_me(struct req *);
 static int auth_reset_password(struct req *);
 static int auth_set_password(struct req *);
+
+/* Body and query tables are defined below, next to what they validate. */
+static const struct field_table login_in;
+static const struct field_table reset_in;
+static const struct field_table setpw_in;
+
+static const struct route auth_routes[] = {
+	/* method     pattern                      handler              roles           body */
+	{ HTTP_POST, "/api/auth/login", auth_login, ROLES_PUBLIC, &login_in, NULL },
+	{ HTTP_POST, "/api/auth/logout", auth_logout, ROLES_ANY_USER, NULL, NULL },
+	{ HTTP_GET, "/api/auth/me", auth_me, ROLES_ANY_USER, NULL, NULL },
+	{ HTTP_POST, "/api/auth/reset-password", auth_reset_password, ROLES_PUBLIC, &reset_in,
+	    NULL },
+	{ HTTP_POST, "/api/auth/set-password", auth_set_password, ROLES_PUBLIC, &setpw_in, NULL },
+};
 
 enum login_key { LOGIN_EMAIL, LOGIN_PASSWORD, LOGIN__MAX };
 static const struct field login_fields[LOGIN__MAX] = {
@@ -61,42 +79,33 @@ static const struct field setpw_fields[SETPW__MAX] = {
 };
 static const struct field_table setpw_in = FIELD_TABLE(setpw_fields);
 
-static const struct route auth_routes[] = {
-	/* method     pattern                      handler              roles           body */
-	{ HTTP_POST, "/api/auth/login", auth_login, ROLES_PUBLIC, &login_in, NULL },
-	{ HTTP_POST, "/api/auth/logout", auth_logout, ROLES_ANY_USER, NULL, NULL },
-	{ HTTP_GET, "/api/auth/me", auth_me, ROLES_ANY_USER, NULL, NULL },
-	{ HTTP_POST, "/api/auth/reset-password", auth_reset_password, ROLES_PUBLIC, &reset_in,
-	    NULL },
-	{ HTTP_POST, "/api/auth/set-password", auth_set_password, ROLES_PUBLIC, &setpw_in, NULL },
-};
-
 #define INVALID_LINK    "Link do ustawienia hasła jest nieprawidłowy lub wygasł."
 #define TOO_MANY_LOGINS "Zbyt wiele nieudanych prób logowania. Spróbuj ponownie za kilka minut."
 
-/* Rate-limit keys; the account key is a hash so no e-mail sits in the table. */
+/*
+ * The address as stored and compared (spec §9 item 26).  The validator only
+ * lets ASCII addresses through, so tolower() agrees with SQL lower().
+ */
 static const char *
-key_for(struct req *r, const char *kind, const char *what)
+lower_email(struct req *r, const char *email)
 {
-	char hash[CRYPTO_SHA256_HEX];
+	char *s = arena_strdup(r->mem, email);
 
-	if (strcmp(kind, "acct") == 0) {
-		crypto_sha256_hex(hash, what, strlen(what));
-		what = hash;
-	}
-	return arena_printf(r->mem, "%s:%s", kind, what);
+	for (char *p = s; p != NULL && *p != '\0'; p++)
+		*p = (char)tolower((unsigned char)*p);
+	return s;
 }
 
-/* Counts one failed login against the account and the address. */
+/* 429 for a login over a limit, with Retry-After. */
 static int
-login_failed(struct req *r, const char *acct_key, const char *ip_key)
+login_throttled(struct req *r, long wait)
 {
-	const struct cfg *cfg = cfg_get();
+	char retry[24];
 
-	if (ratelimit_hit(r->db, r->mem, acct_key, cfg->login_window_s) == -1 ||
-	    ratelimit_hit(r->db, r->mem, ip_key, cfg->login_window_s) == -1)
-		return http_fail_db(r);
-	return http_fail(r, 401, NULL, "Invalid credentials");
+	log_warn("auth", "login throttled for %s", r->remote_addr);
+	snprintf(retry, sizeof(retry), "%ld", wait);
+	http_header(r, "Retry-After", retry);
+	return http_fail(r, 429, "TOO_MANY_ATTEMPTS", TOO_MANY_LOGINS);
 }
 
 static cJSON *
@@ -126,55 +135,58 @@ oom:
 /*
  * POST /api/auth/login, public.
  * 200 {"token","user":{id,email,role,partnerId,partner}} + session cookie.
- * 400 validation; 401 "Invalid credentials" for an unknown e-mail or a wrong
- * password (same text, same bcrypt time); 403 "User is not active";
- * 429 TOO_MANY_ATTEMPTS with Retry-After when the account or the address
- * has too many recent failures (SR-8).
+ * 400 validation; 401 "Invalid credentials" for an unknown e-mail, an
+ * invited account without a password, or a wrong password (same body, one
+ * bcrypt run each: pass_verify); 403 "User is not active" (right password);
+ * 429 TOO_MANY_ATTEMPTS with Retry-After once the account or the address
+ * has used up its attempts in the window (SR-8).  Each attempt is counted
+ * before the password is checked, atomically, so parallel guesses cannot all
+ * pass the limit; a right password gives its attempt back.
  */
 static int
 auth_login(struct req *r)
 {
 	const struct cfg *cfg = cfg_get();
 	const char *email = r->in->v[LOGIN_EMAIL].s, *pw = r->in->v[LOGIN_PASSWORD].s;
-	const char *acct_key = key_for(r, "acct", email),
-		   *ip_key = key_for(r, "ip", r->remote_addr);
+	const char *lower = lower_email(r, email);
+	const char *acct_key = lower != NULL ? ratelimit_key(r->mem, "login-acct", lower) : NULL,
+		   *ip_key = ratelimit_key(r->mem, "login-ip", r->remote_addr);
 	const char *params[1] = { email };
-	char token[JWT_MAX], retry[24];
-	long wait = 0;
+	char token[JWT_MAX];
+	long count, wait;
 	struct user u;
 	PGresult *res;
 	cJSON *out, *user;
-	int blocked;
 
 	if (acct_key == NULL || ip_key == NULL)
 		return http_fail(r, 500, NULL, "Internal server error");
-	if ((blocked = ratelimit_blocked(r->db, r->mem, acct_key, cfg->login_max_per_account,
-		 cfg->login_window_s, &wait)) == 0)
-		blocked = ratelimit_blocked(
-		    r->db, r->mem, ip_key, cfg->login_max_per_ip, cfg->login_window_s, &wait);
-	if (blocked == -1)
+	if (ratelimit_take(r->db, r->mem, acct_key, cfg->login_window_s, &count, &wait) == -1)
 		return http_fail_db(r);
-	if (blocked == 1) {
-		log_warn("auth", "login throttled for %s", r->remote_addr);
-		snprintf(retry, sizeof(retry), "%ld", wait);
-		http_header(r, "Retry-After", retry);
-		return http_fail(r, 429, "TOO_MANY_ATTEMPTS", TOO_MANY_LOGINS);
-	}
+	if (count > cfg->login_max_per_account)
+		return login_throttled(r, wait);
+	if (ratelimit_take(r->db, r->mem, ip_key, cfg->login_window_s, &count, &wait) == -1)
+		return http_fail_db(r);
+	if (count > cfg->login_max_per_ip)
+		return login_throttled(r, wait);
 	if ((res = db_query(r->db, r->mem, &auth_sql[SQL_AUTH_USER_BY_EMAIL], 1, params)) == NULL)
 		return http_fail_db(r);
-	if (PQntuples(res) != 1) {
-		/* Same work as a real check: no user enumeration by timing. */
-		pass_dummy_verify(pw);
-		log_info("auth", "login failed: unknown account");
-		return login_failed(r, acct_key, ip_key);
+	/* One bcrypt run whether or not the account exists or has a password. */
+	if (!pass_verify(pw, PQntuples(res) == 1 ? PQgetvalue(res, 0, 1) : NULL)) {
+		if (PQntuples(res) == 1)
+			log_info("auth", "login failed: wrong password for user %s",
+			    PQgetvalue(res, 0, 0));
+		else
+			log_info("auth", "login failed: unknown account");
+		return http_fail(r, 401, NULL, "Invalid credentials");
 	}
-	if (!pass_verify(pw, PQgetvalue(res, 0, 1))) {
-		log_info("auth", "login failed: wrong password for user %s", PQgetvalue(res, 0, 0));
-		return login_failed(r, acct_key, ip_key);
-	}
+	/* The right password is not a guess: it does not count against either limit. */
+	if (ratelimit_give_back(r->db, r->mem, ip_key) == -1)
+		return http_fail_db(r);
 	if (strcmp(PQgetvalue(res, 0, 2), "ACTIVE") != 0) {
 		log_info("auth", "login refused: user %s is %s", PQgetvalue(res, 0, 0),
 		    PQgetvalue(res, 0, 2));
+		if (ratelimit_give_back(r->db, r->mem, acct_key) == -1)
+			return http_fail_db(r);
 		return http_fail(r, 403, NULL, "User is not active");
 	}
 	memset(&u, 0, sizeof(u));
@@ -239,23 +251,21 @@ auth_reset_password(struct req *r)
 {
 	const char *email = r->in->v[RESET_EMAIL].s;
 	const char *params[1] = { email };
-	const char *key = key_for(r, "reset", email);
+	const char *lower = lower_email(r, email);
+	const char *key = lower != NULL ? ratelimit_key(r->mem, "reset", lower) : NULL;
 	struct pwtoken_user u;
 	PGresult *res;
-	long wait;
-	int blocked;
+	long count, wait;
 
 	if (key == NULL)
 		return http_fail(r, 500, NULL, "Internal server error");
-	if ((blocked = ratelimit_blocked(r->db, r->mem, key, 3, 3600, &wait)) == -1)
+	if (ratelimit_take(r->db, r->mem, key, 3600, &count, &wait) == -1)
 		return http_fail_db(r);
-	if (blocked == 1) {
+	if (count > 3) {
 		log_warn("auth", "reset throttled");
 		return http_no_content(r);
 	}
 	if ((res = db_query(r->db, r->mem, &auth_sql[SQL_AUTH_USER_BY_EMAIL], 1, params)) == NULL)
-		return http_fail_db(r);
-	if (ratelimit_hit(r->db, r->mem, key, 3600) == -1)
 		return http_fail_db(r);
 	if (PQntuples(res) != 1 || strcmp(PQgetvalue(res, 0, 2), "INACTIVE") == 0) {
 		log_info("auth", "reset requested for an unknown or inactive account");
@@ -268,10 +278,8 @@ auth_reset_password(struct req *r)
 	    pwtoken_issue(r->db, r->mem, &u,
 		strcmp(PQgetvalue(res, 0, 2), "INVITED") == 0 ? PWTOKEN_INVITE : PWTOKEN_RESET,
 		NULL) == -1 ||
-	    db_commit(r->db) == -1) {
-		db_rollback(r->db);
-		return http_fail_db(r);
-	}
+	    db_commit(r->db) == -1)
+		return tx_fail_db(r);
 	return http_no_content(r);
 }
 
@@ -319,11 +327,13 @@ auth_init(struct db *db)
 }
 
 extern const struct http_app auth_app;
+static const http_init_fn auth_inits[] = { session_init, ratelimit_init, outbox_init, auth_init,
+	NULL };
 const struct http_app auth_app = {
 	"auth",
 	auth_routes,
 	sizeof(auth_routes) / sizeof(auth_routes[0]),
-	auth_init,
+	auth_inits,
 };
 
 #ifndef IZZY_NO_MAIN

@@ -64,11 +64,12 @@ consents_init(struct db *db)
 }
 
 extern const struct http_app consents_app;
+static const http_init_fn consents_inits[] = { consents_init, NULL };
 const struct http_app consents_app = {
 	"consents",
 	consents_routes,
 	sizeof(consents_routes) / sizeof(consents_routes[0]),
-	consents_init,
+	consents_inits,
 };
 
 #ifndef IZZY_NO_MAIN

@@ -29,6 +29,7 @@
 #include "common/log.h"
 #include "common/multipart.h"
 #include "common/role.h"
+#include "common/session.h"
 #include "common/storage.h"
 #include "common/valid.h"
 
@@ -369,7 +370,7 @@ new_value(struct req *r, const char *id, const char *type, const char *path, con
  * (optional hex SHA-256; if given it must match).
  * 201 the Document row; 400 malformed body, file under another field,
  * two files, empty file, no file ("File is required"), bad type, checksum
- * mismatch, body cut short; 403/404 lead access; 409 CLIENT_ACTIVE;
+ * mismatch, body cut short; 403/404 lead access; 409 anonymised lead or CLIENT_ACTIVE;
  * 411/413/415 body limits (http.c) and 413 LIMIT_FILE_SIZE while
  * streaming; 415 content not on the allow-list; 503 S3 unreachable.
  */
@@ -416,8 +417,12 @@ documents_upload(struct req *r)
 	nv = new_value(r, id, type,
 	    arena_printf(r->mem, "/api/leads/%s/documents/%s/download", r->id, id), u.original,
 	    allowed[kind].mime, storage_size(u.obj));
-	if (nv == NULL || db_begin(r->db) == -1)
+	if (nv == NULL)
 		return http_fail(r, 500, NULL, "Internal server error");
+	/* Access was checked before the body was read; the row lock re-checks it, with
+	 * anonymisation and client activity, for the insert (an unkept object is removed). */
+	if (lead_begin(r, LEAD_WRITE, NULL) == -1)
+		return 0;
 	if ((res = db_query(r->db, r->mem, &documents_sql[SQL_DOCUMENTS_INSERT], 11, params)) ==
 		NULL ||
 	    (row = arena_strdup(r->mem, PQgetvalue(res, 0, 0))) == NULL ||
@@ -442,7 +447,8 @@ documents_upload(struct req *r)
  * POST /api/leads/{id}/documents, OPERATOR SUPERVISOR ADMIN.
  * Attaches an external document by URL (http/https only, SR-23); the
  * checksum is accepted and not stored (spec §4.6.6).
- * 201 the Document row; 400 validation; 403/404 lead access; 409 CLIENT_ACTIVE.
+ * 201 the Document row; 400 validation; 403/404 lead access; 409 anonymised lead or
+ * CLIENT_ACTIVE.
  */
 static int
 documents_attach(struct req *r)
@@ -451,14 +457,12 @@ documents_attach(struct req *r)
 	char id[ID_SIZE];
 	PGresult *res;
 
-	if (lead_access(r, r->id, LEAD_WRITE, NULL) == -1)
-		return 0;
 	if (id_new(id) == -1 || (nv = new_value(r, id, type, path, NULL, NULL, 0)) == NULL)
 		return http_fail(r, 500, NULL, "Internal server error");
 	const char *params[11] = { id, r->id, type, path, r->user->id, NULL, NULL, NULL, NULL, NULL,
 		NULL };
-	if (db_begin(r->db) == -1)
-		return http_fail_db(r);
+	if (lead_begin(r, LEAD_WRITE, NULL) == -1)
+		return 0;
 	if ((res = db_query(r->db, r->mem, &documents_sql[SQL_DOCUMENTS_INSERT], 11, params)) ==
 		NULL ||
 	    (row = arena_strdup(r->mem, PQgetvalue(res, 0, 0))) == NULL ||
@@ -614,11 +618,12 @@ documents_init(struct db *db)
 }
 
 extern const struct http_app documents_app;
+static const http_init_fn documents_inits[] = { session_init, documents_init, NULL };
 const struct http_app documents_app = {
 	"documents",
 	documents_routes,
 	sizeof(documents_routes) / sizeof(documents_routes[0]),
-	documents_init,
+	documents_inits,
 };
 
 #ifndef IZZY_NO_MAIN

@@ -71,11 +71,12 @@ health_init(struct db *db)
 }
 
 extern const struct http_app health_app;
+static const http_init_fn health_inits[] = { health_init, NULL };
 const struct http_app health_app = {
 	"health",
 	health_routes,
 	sizeof(health_routes) / sizeof(health_routes[0]),
-	health_init,
+	health_inits,
 };
 
 #ifndef IZZY_NO_MAIN

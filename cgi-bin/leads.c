@@ -1,58 +1,168 @@
 /*
- * leads: joins the route tables of leads_read.c and leads_write.c into one
- * and serves them (see leads.h).
+ * leads: /api/leads and its sub-resources (spec/api.md §4.5-§4.7, §7.3,
+ * §7.10).  The whole route table is here; the handlers live in the files
+ * listed in leads.h, split by concern.  Literal paths (offer-link/verify,
+ * status-policy, duplicates) come before the :id patterns they resemble.
  */
 #include "config.h"
 
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include <cjson/cJSON.h>
+
+#include "common/arena.h"
 #include "common/db.h"
 #include "common/http.h"
 #include "common/leadaccess.h"
 #include "common/log.h"
+#include "common/outbox.h"
+#include "common/role.h"
+#include "common/valid.h"
 
 #include "leads.h"
+#include "leads.sql.h"
 
-#define LEADS_MAX_ROUTES 64
-
-static struct route leads_routes[LEADS_MAX_ROUTES];
+static const struct route leads_routes[] = {
+	/* method, pattern, handler, roles, body, query */
+	{ HTTP_GET, "/api/leads/offer-link/verify", leads_offer_verify, ROLES_PUBLIC, NULL,
+	    &leads_verify_q },
+	{ HTTP_GET, "/api/leads/status-policy", leads_status_policy, ROLES_STAFF, NULL, NULL },
+	{ HTTP_GET, "/api/leads/duplicates", leads_duplicates, ROLES_LEADS, NULL, &leads_dup_q },
+	{ HTTP_POST, "/api/leads", leads_create, ROLES_LEADS, &leads_create_in, NULL },
+	{ HTTP_GET, "/api/leads", leads_list, ROLES_LEADS, NULL, &leads_list_q },
+	{ HTTP_GET, "/api/leads/:id", leads_get, ROLES_LEADS, NULL, NULL },
+	{ HTTP_POST, "/api/leads/:id/status", leads_status, ROLES_STAFF, &leads_status_in, NULL },
+	{ HTTP_PATCH, "/api/leads/:id/assignment", leads_assignment, ROLES_ADMIN, &leads_assign_in,
+	    NULL },
+	{ HTTP_PATCH, "/api/leads/:id/customer", leads_customer, ROLES_STAFF, &leads_customer_in,
+	    NULL },
+	{ HTTP_PATCH, "/api/leads/:id/vehicles", leads_vehicles, ROLES_STAFF, &leads_vehicles_in,
+	    NULL },
+	{ HTTP_POST, "/api/leads/:id/financing", leads_financing, ROLES_STAFF, &leads_financing_in,
+	    NULL },
+	{ HTTP_POST, "/api/leads/:id/notes", leads_note, ROLES_STAFF, &leads_note_in, NULL },
+	{ HTTP_POST, "/api/leads/:id/email/draft", leads_draft_save, ROLES_STAFF, &leads_draft_in,
+	    NULL },
+	{ HTTP_GET, "/api/leads/:id/email/draft", leads_draft_get, ROLES_STAFF, NULL, NULL },
+	{ HTTP_POST, "/api/leads/:id/email", leads_email, ROLES_STAFF, &leads_email_in, NULL },
+	{ HTTP_POST, "/api/leads/:id/offer-link", leads_offer_link, ROLES_STAFF, &leads_offer_in,
+	    NULL },
+	{ HTTP_POST, "/api/leads/:id/anonymize", leads_anonymize, ROLES_ADMIN, NULL, NULL },
+	{ HTTP_POST, "/api/leads/:id/merge", leads_merge, ROLES_MANAGERS, &leads_merge_in, NULL },
+};
 
 static int
 leads_init(struct db *db)
 {
-	return leadaccess_init(db) == -1 || leads_read_init(db) == -1 || leads_write_init(db) == -1
+	return leadaccess_init(db) == -1 || db_register(db, leads_sql, LEADS_SQL__MAX) == -1 ||
+		leads_read_init(db) == -1 || leads_create_init(db) == -1 ||
+		leads_status_init(db) == -1 || leads_profile_init(db) == -1 ||
+		leads_notes_init(db) == -1 || leads_email_init(db) == -1 ||
+		leads_gdpr_init(db) == -1
 	    ? -1
 	    : 0;
 }
 
-extern struct http_app leads_app;
-struct http_app leads_app = { "leads", leads_routes, 0, leads_init };
-
-/* Literal paths of leads_read.c (e.g. /api/leads/duplicates) come before
- * the :id patterns of leads_write.c, so they are matched first. */
-int leads_join_routes(void);
-int
-leads_join_routes(void)
-{
-	size_t n = leads_read_nroutes + leads_write_nroutes;
-
-	if (n > LEADS_MAX_ROUTES) {
-		log_error("leads", "too many routes (%zu)", n);
-		return -1;
-	}
-	memcpy(leads_routes, leads_read_routes, leads_read_nroutes * sizeof(struct route));
-	memcpy(leads_routes + leads_read_nroutes, leads_write_routes,
-	    leads_write_nroutes * sizeof(struct route));
-	leads_app.nroutes = n;
-	return 0;
-}
+static const http_init_fn leads_inits[] = { session_init, outbox_init, leads_init, NULL };
+extern const struct http_app leads_app;
+const struct http_app leads_app = { "leads", leads_routes, NELEM(leads_routes), leads_inits };
 
 #ifndef IZZY_NO_MAIN
 int
 main(void)
 {
-	if (leads_join_routes() == -1)
-		return 1;
 	return http_serve(&leads_app);
 }
 #endif
+
+/* --- shared helpers ------------------------------------------------------- */
+
+int
+leads_fail_500(struct req *r)
+{
+	return http_fail(r, 500, NULL, "Internal server error");
+}
+
+/* A JSON number as text PostgreSQL's numeric reads back exactly. */
+const char *
+leads_num_text(struct req *r, double d)
+{
+	char buf[64];
+
+	snprintf(buf, sizeof(buf), "%.15g", d);
+	if (strtod(buf, NULL) != d)
+		snprintf(buf, sizeof(buf), "%.17g", d);
+	return arena_strdup(r->mem, buf);
+}
+
+/* The first column of a one-row result as an arena string, or NULL. */
+const char *
+leads_cell(struct req *r, PGresult *res, int col)
+{
+	if (res == NULL || PQntuples(res) < 1 || PQgetisnull(res, 0, col))
+		return NULL;
+	return arena_strdup(r->mem, PQgetvalue(res, 0, col));
+}
+
+int
+leads_current_year(const struct req *r)
+{
+	time_t t = (time_t)r->now;
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	return tm.tm_year + 1900;
+}
+
+/* A custom validation issue at path; -1 when out of memory. */
+int
+leads_add_issue(cJSON **issues, const char *const *path, size_t n, const char *msg)
+{
+	if (*issues == NULL && (*issues = cJSON_CreateArray()) == NULL)
+		return -1;
+	return valid_issue_custom(*issues, path, n, msg);
+}
+
+/* The lead summary without consentStatus (§4.6.1, §4.6.3 responses). */
+int
+leads_reply_summary(struct req *r, const char *lead_id)
+{
+	const char *p[1] = { lead_id };
+	PGresult *res = db_query(r->db, r->mem, &leads_sql[SQL_LEADS_SUMMARY], 1, p);
+	const char *json = leads_cell(r, res, 0);
+
+	if (res == NULL)
+		return http_fail_db(r);
+	return json != NULL ? http_ok_raw(r, json) : http_fail(r, 404, NULL, "Lead not found");
+}
+
+bool
+leads_url_or_empty(const char *s)
+{
+	return *s == '\0' || valid_http_url(s);
+}
+
+PGresult *
+leads_user_get(struct req *r, const char *user_id)
+{
+	const char *p[1] = { user_id };
+
+	return db_query(r->db, r->mem, &leads_sql[SQL_LEADS_USER], 1, p);
+}
+
+int
+leads_history_insert(struct req *r, const char *const params[8])
+{
+	return db_query(r->db, r->mem, &leads_sql[SQL_LEADS_HISTORY_INSERT], 8, params) == NULL ? -1
+												: 0;
+}
+
+PGresult *
+leads_note_insert(struct req *r, const char *const params[5])
+{
+	return db_query(r->db, r->mem, &leads_sql[SQL_LEADS_NOTE_INSERT], 5, params);
+}

@@ -1,27 +1,105 @@
 /*
- * leads: /api/leads and its sub-resources, one program built from several
- * files, each with its own route table at the top:
- *   leads_read.c   create, list, detail, duplicates
- *   leads_write.c  status, customer, vehicles, assignment, financing, notes,
- *                  drafts, offer links, anonymisation, merge
- * leads.c joins the tables and runs http_serve().  Every lead-scoped handler
- * calls lead_access() (common/leadaccess.h) first.
+ * leads: /api/leads and its sub-resources, one program built from files
+ * split by concern, each with its own <file>.sql:
+ *   leads.c          the route table (all of it), start-up and shared helpers
+ *   leads_read.c     list, detail, duplicates
+ *   leads_create.c   create
+ *   leads_status.c   status transitions, the status policy, assignment
+ *   leads_profile.c  customer, vehicles, financing
+ *   leads_notes.c    notes and e-mail drafts
+ *   leads_email.c    e-mail to the customer
+ *   leads_offer.c    signed offer links
+ *   leads_gdpr.c     anonymisation and merge
+ * Every lead write starts with lead_begin() (common/leadaccess.h): the
+ * transaction, the lead row lock and the re-checks under it.
  */
 #ifndef IZZY_CGI_LEADS_H
 #define IZZY_CGI_LEADS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
+#include <cjson/cJSON.h>
+#include <libpq-fe.h>
+
+#include "common/role.h"
 #include "common/route.h"
 
 struct db;
+struct req;
+struct field_table;
 
-extern const struct route leads_read_routes[];
-extern const size_t leads_read_nroutes;
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+
+/* The six roles that work with leads (§4.5); AUDITOR has none (FR-7). */
+#define ROLES_LEADS (ROLES_PARTNER_SCOPED | ROLES_STAFF)
+
+/* Money and counters: far above any real lead, far below double's exact range. */
+#define MONEY_MAX 1000000000000LL
+
+#define LEADS_ANONYMIZED_MSG "Lead is anonymized"
+
+/* --- handlers and their body/query tables, per file ----------------------- */
+
+int leads_create(struct req *);
+int leads_list(struct req *);
+int leads_duplicates(struct req *);
+int leads_get(struct req *);
+extern const struct field_table leads_create_in, leads_list_q, leads_dup_q;
+
+int leads_status(struct req *);
+int leads_status_policy(struct req *);
+int leads_assignment(struct req *);
+extern const struct field_table leads_status_in, leads_assign_in;
+
+int leads_customer(struct req *);
+int leads_vehicles(struct req *);
+int leads_financing(struct req *);
+extern const struct field_table leads_customer_in, leads_vehicles_in, leads_financing_in;
+
+int leads_note(struct req *);
+int leads_draft_save(struct req *);
+int leads_draft_get(struct req *);
+extern const struct field_table leads_note_in, leads_draft_in;
+
+int leads_email(struct req *);
+extern const struct field_table leads_email_in;
+
+int leads_offer_link(struct req *);
+int leads_offer_verify(struct req *);
+extern const struct field_table leads_offer_in, leads_verify_q;
+
+int leads_anonymize(struct req *);
+int leads_merge(struct req *);
+extern const struct field_table leads_merge_in;
+
+/* Statement registration, per file with a .sql. */
 int leads_read_init(struct db *);
+int leads_create_init(struct db *);
+int leads_status_init(struct db *);
+int leads_profile_init(struct db *);
+int leads_notes_init(struct db *);
+int leads_email_init(struct db *);
+int leads_gdpr_init(struct db *);
 
-extern const struct route leads_write_routes[];
-extern const size_t leads_write_nroutes;
-int leads_write_init(struct db *);
+/* --- shared helpers (leads.c) ---------------------------------------------- */
+
+/* 500 {"message":"Internal server error"}; returns 0. */
+int leads_fail_500(struct req *);
+/* A JSON number as text PostgreSQL's numeric reads back exactly; NULL when out of memory. */
+const char *leads_num_text(struct req *, double);
+/* Column col of the first row as an arena string; NULL for no row, NULL or out of memory. */
+const char *leads_cell(struct req *, PGresult *, int col);
+int leads_current_year(const struct req *);
+/* Appends a custom validation issue at path (creating the array); -1 when out of memory. */
+int leads_add_issue(cJSON **issues, const char *const *path, size_t n, const char *msg);
+/* 200 with the lead summary without consentStatus (§4.6.1, §4.6.3). */
+int leads_reply_summary(struct req *, const char *lead_id);
+/* Field check: "" or an http(s) URL (SR-23). */
+bool leads_url_or_empty(const char *);
+/* leads.sql: shared statements. */
+PGresult *leads_user_get(struct req *, const char *user_id);
+int leads_history_insert(struct req *, const char *const params[8]);
+PGresult *leads_note_insert(struct req *, const char *const params[5]);
 
 #endif

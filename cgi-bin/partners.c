@@ -3,6 +3,8 @@
  * Partner ids may be chosen by people ("seed-partner"), so the PATCH path
  * takes any key, not only a cuid.  The contact keeps name, e-mail and phone
  * and drops other keys (spec §4.4.3); slaRules is a flat object of scalars.
+ * A PATCH may echo id, createdAt and updatedAt unchanged (valid.h F_ECHO):
+ * the original partner form sends the partner back with its edits.
  */
 #include "config.h"
 
@@ -15,6 +17,7 @@
 #include "common/db.h"
 #include "common/http.h"
 #include "common/id.h"
+#include "common/json.h"
 #include "common/log.h"
 #include "common/role.h"
 #include "common/valid.h"
@@ -26,13 +29,26 @@ static int partners_list(struct req *);
 static int partners_create(struct req *);
 static int partners_update(struct req *);
 
+/* Body and query tables are defined below, next to what they validate. */
+static const struct field_table list_q;
+static const struct field_table create_in;
+static const struct field_table update_in;
+
+static const struct route partners_routes[] = {
+	/* method      pattern                         handler           roles                 body        query */
+	{ HTTP_GET, "/api/partners/me", partners_me, ROLES_PARTNER_SCOPED, NULL, NULL },
+	{ HTTP_GET, "/api/partners", partners_list, ROLES_MANAGERS, NULL, &list_q },
+	{ HTTP_POST, "/api/partners", partners_create, ROLES_ADMIN, &create_in, NULL },
+	/* ":id" is any sane text: partner ids need not be cuids (spec §2.12, FR-8). */
+	{ HTTP_PATCH, "/api/partners/:id", partners_update, ROLES_ADMIN, &update_in, NULL },
+};
+
 /* Database order of "PartnerStatus". */
 static const char *const status_opts[] = { "ACTIVE", "INACTIVE", "PENDING", NULL };
 
 #define NAME_MAX_CHARS   200
 #define PHONE_MAX_CHARS  64
 #define NOTES_MAX_CHARS  10000
-#define KEY_MAX_CHARS    200
 #define SEARCH_MAX_CHARS 200
 /* page * perPage must stay far inside bigint. */
 #define PAGE_MAX         2147483647LL
@@ -57,46 +73,39 @@ static const struct field contact_fields[CONTACT__MAX] = {
 };
 static const struct field_table contact_in = FIELD_TABLE(contact_fields);
 
-/* One table for create and update; "name" is required only on create. */
-enum partner_key { P_NAME, P_STATUS, P_CONTACT, P_SLA, P_NOTES, P__MAX };
+/*
+ * One table for create and update; "name" is required only on create.  The
+ * update table adds the partner's read-only fields, which a PATCH may echo.
+ */
+enum partner_key {
+	P_NAME,
+	P_STATUS,
+	P_CONTACT,
+	P_SLA,
+	P_NOTES,
+	P_WRITABLE, /* create's fields end here */
+	P_ID = P_WRITABLE,
+	P_CREATED_AT,
+	P_UPDATED_AT,
+	P__MAX
+};
 #define PARTNER_FIELDS(name_flags)                                                                 \
-	{                                                                                          \
-		[P_NAME] = { "name", FT_STRING, (name_flags) | F_TRIM, 1, NAME_MAX_CHARS },        \
-		[P_STATUS] = { "status", FT_ENUM, 0, 0, 0, status_opts },                          \
-		[P_CONTACT] = { "contact", FT_OBJECT, F_NULLABLE | F_OPEN, 0, 0, NULL,             \
-			&contact_in },                                                             \
-		[P_SLA] = { "slaRules", FT_JSON, F_NULLABLE, 0, 0 },                               \
-		[P_NOTES] = { "notes", FT_STRING, F_NULLABLE | F_MULTILINE, 0, NOTES_MAX_CHARS },  \
-	}
-static const struct field create_fields[P__MAX] = PARTNER_FIELDS(F_REQUIRED);
+	[P_NAME] = { "name", FT_STRING, (name_flags) | F_TRIM, 1, NAME_MAX_CHARS },                \
+	[P_STATUS] = { "status", FT_ENUM, 0, 0, 0, status_opts },                                  \
+	[P_CONTACT] = { "contact", FT_OBJECT, F_NULLABLE | F_OPEN, 0, 0, NULL, &contact_in },      \
+	[P_SLA] = { "slaRules", FT_JSON, F_NULLABLE, 0, 0 },                                       \
+	[P_NOTES] = { "notes", FT_STRING, F_NULLABLE | F_MULTILINE, 0, NOTES_MAX_CHARS }
+static const struct field create_fields[P_WRITABLE] = { PARTNER_FIELDS(F_REQUIRED) };
 static const struct field_table create_in = FIELD_TABLE(create_fields);
-static const struct field update_fields[P__MAX] = PARTNER_FIELDS(0);
+static const struct field update_fields[P__MAX] = {
+	PARTNER_FIELDS(0),
+	[P_ID] = FIELD_ECHO("id"),
+	[P_CREATED_AT] = FIELD_ECHO("createdAt"),
+	[P_UPDATED_AT] = FIELD_ECHO("updatedAt"),
+};
 static const struct field_table update_in = FIELD_TABLE(update_fields);
 
-static const struct route partners_routes[] = {
-	/* method      pattern                         handler           roles                 body        query */
-	{ HTTP_GET, "/api/partners/me", partners_me, ROLES_PARTNER_SCOPED, NULL, NULL },
-	{ HTTP_GET, "/api/partners", partners_list, ROLES_MANAGERS, NULL, &list_q },
-	{ HTTP_POST, "/api/partners", partners_create, ROLES_ADMIN, &create_in, NULL },
-	/* Not ":id": partner ids need not be cuids (spec §2.12, FR-8). */
-	{ HTTP_PATCH, "/api/partners/:partnerKey", partners_update, ROLES_ADMIN, &update_in, NULL },
-};
-
 #define MSG_NOT_FOUND "Partner not found"
-
-/* cJSON -> arena JSON text; the item stays the caller's.  NULL when out of memory. */
-static const char *
-json_text(struct req *r, const cJSON *o)
-{
-	char *s = cJSON_PrintUnformatted(o);
-	const char *out;
-
-	if (s == NULL)
-		return NULL;
-	out = arena_strdup(r->mem, s);
-	cJSON_free(s);
-	return out;
-}
 
 /* The stored contact: only the known keys that were given (spec §4.4.3). */
 static int
@@ -117,7 +126,7 @@ contact_text(struct req *r, const struct value *v, const char **out)
 			okay = cJSON_AddStringToObject(o, contact_fields[i].name, f->s) != NULL;
 	}
 	if (okay)
-		*out = json_text(r, o);
+		*out = json_print(r->mem, o);
 	cJSON_Delete(o);
 	return *out != NULL ? 0 : -1;
 }
@@ -158,7 +167,7 @@ sla_text(struct req *r, const struct value *v, cJSON *issues, const char **out)
 	}
 	if (!okay)
 		return -1;
-	return (*out = json_text(r, j)) != NULL ? 0 : -1;
+	return (*out = json_print(r->mem, j)) != NULL ? 0 : -1;
 }
 
 /*
@@ -268,24 +277,20 @@ partners_create(struct req *r)
 	return http_created_raw(r, arena_strdup(r->mem, PQgetvalue(res, 0, 0)));
 }
 
-/* A path key we could have stored: UTF-8 text without control bytes, not too long. */
-static bool
-plausible_key(const char *s)
+/* Ends the transaction with the response already set. */
+static int
+tx_end(struct req *r)
 {
-	size_t n = strlen(s);
-
-	if (n > KEY_MAX_CHARS * 4 || !valid_utf8(s, n))
-		return false;
-	for (; *s != '\0'; s++)
-		if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			return false;
-	return true;
+	db_rollback(r->db);
+	return 0;
 }
 
 /*
- * PATCH /api/partners/:partnerKey, ADMIN.  Absent fields stay; null
- * contact, slaRules or notes clear.
- * 200 the updated partner; 400 validation; 404 "Partner not found".
+ * PATCH /api/partners/:id, ADMIN.  Absent fields stay; null contact,
+ * slaRules or notes clear; id, createdAt and updatedAt may be echoed
+ * unchanged and are ignored.
+ * 200 the updated partner; 400 validation (also an echoed field that
+ * differs); 404 "Partner not found".
  */
 static int
 partners_update(struct req *r)
@@ -294,11 +299,21 @@ partners_update(struct req *r)
 	const char *params[11], *contact, *sla;
 	PGresult *res;
 
-	if (!plausible_key(r->caps[0]))
-		return http_fail(r, 404, NULL, MSG_NOT_FOUND);
 	if (json_fields(r, &contact, &sla) == -1)
 		return 0;
-	params[0] = r->caps[0];
+	if (db_begin(r->db) == -1)
+		return http_fail_db(r);
+	params[0] = r->id;
+	if ((res = db_query(r->db, r->mem, &partners_sql[SQL_PARTNERS_LOCK], 1, params)) == NULL) {
+		http_fail_db(r);
+		return tx_end(r);
+	}
+	if (PQntuples(res) != 1) {
+		http_fail(r, 404, NULL, MSG_NOT_FOUND);
+		return tx_end(r);
+	}
+	if (http_echo_check(r, PQgetvalue(res, 0, 0)) == -1)
+		return tx_end(r);
 	params[1] = v[P_NAME].present ? "t" : "f";
 	params[2] = v[P_NAME].s;
 	params[3] = v[P_STATUS].present ? "t" : "f";
@@ -309,11 +324,17 @@ partners_update(struct req *r)
 	params[8] = sla;
 	params[9] = v[P_NOTES].present ? "t" : "f";
 	params[10] = v[P_NOTES].present && !v[P_NOTES].null ? v[P_NOTES].s : NULL;
-	if ((res = db_query(r->db, r->mem, &partners_sql[SQL_PARTNERS_UPDATE], 11, params)) == NULL)
-		return http_fail_db(r);
-	if (PQntuples(res) != 1)
-		return http_fail(r, 404, NULL, MSG_NOT_FOUND);
-	log_info("partners", "partner %s updated by %s", r->caps[0], r->user->id);
+	if ((res = db_query(r->db, r->mem, &partners_sql[SQL_PARTNERS_UPDATE], 11, params)) ==
+		NULL ||
+	    PQntuples(res) != 1) {
+		http_fail_db(r);
+		return tx_end(r);
+	}
+	if (db_commit(r->db) == -1) {
+		http_fail_db(r);
+		return tx_end(r);
+	}
+	log_info("partners", "partner %s updated by %s", r->id, r->user->id);
 	return http_ok_raw(r, arena_strdup(r->mem, PQgetvalue(res, 0, 0)));
 }
 
@@ -324,11 +345,12 @@ partners_init(struct db *db)
 }
 
 extern const struct http_app partners_app;
+static const http_init_fn partners_inits[] = { session_init, partners_init, NULL };
 const struct http_app partners_app = {
 	"partners",
 	partners_routes,
 	sizeof(partners_routes) / sizeof(partners_routes[0]),
-	partners_init,
+	partners_inits,
 };
 
 #ifndef IZZY_NO_MAIN

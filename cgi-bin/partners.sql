@@ -9,6 +9,16 @@ SELECT json_build_object(
 FROM "Partner" p
 WHERE p.id = $1
 
+-- name: partners_lock
+-- PATCH: the partner as GET shows it (for the echo rule), locked until commit.
+SELECT json_build_object(
+	'id', p.id, 'name', p.name, 'status', p.status, 'contact', p.contact,
+	'slaRules', p."slaRules", 'notes', p.notes,
+	'createdAt', izzy_ts(p."createdAt"), 'updatedAt', izzy_ts(p."updatedAt"))::text
+FROM "Partner" p
+WHERE p.id = $1
+FOR UPDATE OF p
+
 -- name: partners_list
 -- GET /api/partners: one page and the envelope (spec §2.8, §4.4.2).
 -- $1 status (NULL = any), $2 search ('' = none; LIKE wildcards in it match

@@ -17,7 +17,9 @@
 #include "common/arena.h"
 #include "common/db.h"
 #include "common/http.h"
+#include "common/outbox.h"
 #include "common/id.h"
+#include "common/json.h"
 #include "common/log.h"
 #include "common/pass.h"
 #include "common/pwtoken.h"
@@ -31,6 +33,21 @@ static int users_list(struct req *);
 static int users_create(struct req *);
 static int users_update(struct req *);
 static int users_reset_password(struct req *);
+
+/* Body and query tables are defined below, next to what they validate. */
+static const struct field_table list_q;
+static const struct field_table create_in;
+static const struct field_table update_in;
+static const struct field_table reset_in;
+
+static const struct route users_routes[] = {
+	/* method      pattern                            handler               roles           body        query */
+	{ HTTP_GET, "/api/users", users_list, ROLES_MANAGERS, NULL, &list_q },
+	{ HTTP_POST, "/api/users", users_create, ROLES_MANAGERS, &create_in, NULL },
+	{ HTTP_PATCH, "/api/users/:id", users_update, ROLES_MANAGERS, &update_in, NULL },
+	{ HTTP_POST, "/api/users/:id/reset-password", users_reset_password, ROLES_MANAGERS,
+	    &reset_in, NULL },
+};
 
 /* Database order of "UserRole" and "UserStatus", as the reference lists them. */
 static const char *const role_opts[] = { "PARTNER", "OPERATOR", "SUPERVISOR", "ADMIN", "AUDITOR",
@@ -78,7 +95,8 @@ enum create_key {
 	CREATE__MAX
 };
 static const struct field create_fields[CREATE__MAX] = {
-	[CREATE_EMAIL] = { "email", FT_EMAIL, F_REQUIRED, 0, 0 },
+	/* Stored lower-cased (spec §9 item 26). */
+	[CREATE_EMAIL] = { "email", FT_EMAIL, F_REQUIRED | F_LOWER, 0, 0 },
 	[CREATE_FULL_NAME] = { "fullName", FT_STRING, F_REQUIRED | F_TRIM, 1, NAME_MAX_CHARS },
 	[CREATE_PHONE] = { "phone", FT_STRING, F_NULLABLE | F_TRIM, 0, PHONE_MAX_CHARS },
 	[CREATE_ROLE] = { "role", FT_ENUM, F_REQUIRED, 0, 0, role_opts },
@@ -88,7 +106,10 @@ static const struct field create_fields[CREATE__MAX] = {
 };
 static const struct field_table create_in = FIELD_TABLE(create_fields);
 
-/* No "email": it cannot be changed, so sending it is an unknown key (400). */
+/*
+ * "email" cannot be changed: like the other read-only fields of the user
+ * summary it may only be echoed unchanged (valid.h F_ECHO), else 400.
+ */
 enum update_key {
 	UPDATE_FULL_NAME,
 	UPDATE_PHONE,
@@ -96,6 +117,11 @@ enum update_key {
 	UPDATE_STATUS,
 	UPDATE_PARTNER,
 	UPDATE_PASSWORD,
+	UPDATE_ECHO_ID, /* the echoed read-only fields from here on */
+	UPDATE_ECHO_EMAIL,
+	UPDATE_ECHO_PARTNER,
+	UPDATE_ECHO_CREATED_AT,
+	UPDATE_ECHO_UPDATED_AT,
 	UPDATE__MAX
 };
 static const struct field update_fields[UPDATE__MAX] = {
@@ -105,6 +131,11 @@ static const struct field update_fields[UPDATE__MAX] = {
 	[UPDATE_STATUS] = { "status", FT_ENUM, 0, 0, 0, status_opts },
 	[UPDATE_PARTNER] = { "partnerId", FT_STRING, F_NULLABLE, 0, KEY_MAX_CHARS },
 	[UPDATE_PASSWORD] = { "password", FT_STRING, 0, 0, PASSWORD_MAX_CHARS },
+	[UPDATE_ECHO_ID] = FIELD_ECHO("id"),
+	[UPDATE_ECHO_EMAIL] = FIELD_ECHO("email"),
+	[UPDATE_ECHO_PARTNER] = FIELD_ECHO("partner"),
+	[UPDATE_ECHO_CREATED_AT] = FIELD_ECHO("createdAt"),
+	[UPDATE_ECHO_UPDATED_AT] = FIELD_ECHO("updatedAt"),
 };
 static const struct field_table update_in = FIELD_TABLE(update_fields);
 
@@ -114,15 +145,6 @@ static const struct field reset_fields[RESET__MAX] = {
 	[RESET_PASSWORD] = { "password", FT_STRING, 0, 0, PASSWORD_MAX_CHARS },
 };
 static const struct field_table reset_in = FIELD_TABLE(reset_fields);
-
-static const struct route users_routes[] = {
-	/* method      pattern                            handler               roles           body        query */
-	{ HTTP_GET, "/api/users", users_list, ROLES_MANAGERS, NULL, &list_q },
-	{ HTTP_POST, "/api/users", users_create, ROLES_MANAGERS, &create_in, NULL },
-	{ HTTP_PATCH, "/api/users/:id", users_update, ROLES_MANAGERS, &update_in, NULL },
-	{ HTTP_POST, "/api/users/:id/reset-password", users_reset_password, ROLES_MANAGERS,
-	    &reset_in, NULL },
-};
 
 #define MSG_CREATE_ADMIN     "Only admins can create admin accounts"
 #define MSG_ESCALATE         "Only admins can escalate accounts to admin role"
@@ -181,60 +203,17 @@ fail_policy(struct req *r, const char *msg)
 	return http_fail_issues(r, issues);
 }
 
-/* Ends a transaction that cannot go on with the given answer. */
-static int
-tx_fail(struct req *r, int status, const char *msg)
-{
-	db_rollback(r->db);
-	return http_fail(r, status, NULL, msg);
-}
-
-/* Ends a transaction after a database error; answers while the SQLSTATE is known. */
-static int
-tx_fail_db(struct req *r)
-{
-	http_fail_db(r);
-	db_rollback(r->db);
-	return 0;
-}
-
-/* cJSON object -> arena JSON text; NULL for a NULL object or out of memory. */
-static const char *
-json_text(struct req *r, cJSON *o)
-{
-	char *s;
-	const char *out;
-
-	if (o == NULL)
-		return NULL;
-	s = cJSON_PrintUnformatted(o);
-	cJSON_Delete(o);
-	if (s == NULL)
-		return NULL;
-	out = arena_strdup(r->mem, s);
-	cJSON_free(s);
-	return out;
-}
-
-/* Adds key: value, or key: null for a NULL value; false when out of memory. */
-static bool
-add_str(cJSON *o, const char *key, const char *value)
-{
-	return value != NULL ? cJSON_AddStringToObject(o, key, value) != NULL
-			     : cJSON_AddNullToObject(o, key) != NULL;
-}
-
 /* {"key": value} as arena JSON text; NULL when out of memory. */
 static const char *
 kv_json(struct req *r, const char *key, const char *value)
 {
 	cJSON *o = cJSON_CreateObject();
 
-	if (o == NULL || !add_str(o, key, value)) {
+	if (o == NULL || json_add_str_null(o, key, value) == -1) {
 		cJSON_Delete(o);
 		return NULL;
 	}
-	return json_text(r, o);
+	return json_print_take(r->mem, o);
 }
 
 /* One "UserAuditLog" row inside the caller's transaction; -1 on failure. */
@@ -254,6 +233,33 @@ audit(struct req *r, const char *target, const char *action, const char *old_jso
 	params[4] = old_json;
 	params[5] = new_json;
 	return db_query(r->db, r->mem, &users_sql[SQL_USERS_AUDIT], 6, params) == NULL ? -1 : 0;
+}
+
+/*
+ * The echo rule for a PATCH: compares the echoed read-only fields with the
+ * (locked) row's summary.  0, or -1 with the response set.
+ */
+static int
+check_echo(struct req *r, const char *id)
+{
+	const struct value *v = r->in->v;
+	const char *params[1] = { id };
+	bool any = false;
+	PGresult *res;
+
+	for (int i = UPDATE_ECHO_ID; i < UPDATE__MAX; i++)
+		any = any || v[i].present;
+	if (!any)
+		return 0;
+	if ((res = db_query(r->db, r->mem, &users_sql[SQL_USERS_GET], 1, params)) == NULL) {
+		http_fail_db(r);
+		return -1;
+	}
+	if (PQntuples(res) != 1) {
+		http_fail(r, 404, NULL, MSG_NOT_FOUND);
+		return -1;
+	}
+	return http_echo_check(r, PQgetvalue(res, 0, 0));
 }
 
 /* Answers the user's summary with status 200 or 201. */
@@ -407,14 +413,16 @@ users_create(struct req *r)
 			return tx_fail(r, 400, MSG_NO_PARTNER);
 		return tx_fail_db(r);
 	}
-	if ((o = cJSON_CreateObject()) == NULL || !add_str(o, "email", email) ||
-	    !add_str(o, "fullName", full_name) || !add_str(o, "phone", phone) ||
-	    !add_str(o, "role", role) || !add_str(o, "status", status) ||
-	    !add_str(o, "partnerId", partner)) {
+	if ((o = cJSON_CreateObject()) == NULL || json_add_str_null(o, "email", email) == -1 ||
+	    json_add_str_null(o, "fullName", full_name) == -1 ||
+	    json_add_str_null(o, "phone", phone) == -1 ||
+	    json_add_str_null(o, "role", role) == -1 ||
+	    json_add_str_null(o, "status", status) == -1 ||
+	    json_add_str_null(o, "partnerId", partner) == -1) {
 		cJSON_Delete(o);
 		return tx_fail(r, 500, "Internal server error");
 	}
-	if ((created = json_text(r, o)) == NULL ||
+	if ((created = json_print_take(r->mem, o)) == NULL ||
 	    audit(r, id, "USER_CREATED", NULL, created) == -1)
 		return tx_fail_db(r);
 	if (strcmp(status, "INVITED") == 0) {
@@ -440,15 +448,18 @@ audit_update(struct req *r, const struct target *t, const char *full_name, const
 	bool any = false, okay = o != NULL && n != NULL;
 
 	if (okay && !same(t->full_name, full_name)) {
-		okay = add_str(o, "fullName", t->full_name) && add_str(n, "fullName", full_name);
+		okay = json_add_str_null(o, "fullName", t->full_name) == 0 &&
+		    json_add_str_null(n, "fullName", full_name) == 0;
 		any = true;
 	}
 	if (okay && !same(t->phone, phone)) {
-		okay = add_str(o, "phone", t->phone) && add_str(n, "phone", phone);
+		okay = json_add_str_null(o, "phone", t->phone) == 0 &&
+		    json_add_str_null(n, "phone", phone) == 0;
 		any = true;
 	}
 	if (okay && !same(t->partner_id, partner)) {
-		okay = add_str(o, "partnerId", t->partner_id) && add_str(n, "partnerId", partner);
+		okay = json_add_str_null(o, "partnerId", t->partner_id) == 0 &&
+		    json_add_str_null(n, "partnerId", partner) == 0;
 		any = true;
 	}
 	if (!okay) {
@@ -457,7 +468,7 @@ audit_update(struct req *r, const struct target *t, const char *full_name, const
 		return -1;
 	}
 	if (any) {
-		const char *os = json_text(r, o), *ns = json_text(r, n);
+		const char *os = json_print_take(r->mem, o), *ns = json_print_take(r->mem, n);
 		if (os == NULL || ns == NULL || audit(r, t->id, "USER_UPDATED", os, ns) == -1)
 			return -1;
 	} else {
@@ -499,10 +510,12 @@ transition_ok(const struct target *t, const char *to, bool pw)
 
 /*
  * PATCH /api/users/:id, SUPERVISOR and ADMIN.  Absent fields stay; phone
- * and partnerId null (or "" for partnerId) clear; e-mail cannot change.
+ * and partnerId null (or "" for partnerId) clear; e-mail cannot change;
+ * id, email, partner, createdAt and updatedAt may be echoed unchanged.
  * 200 user summary.  Deactivation, a role change and a password change end
  * all the user's sessions.
- * 400 validation (id not a cuid, unknown key such as "email"), password
+ * 400 validation (unknown key, an echoed read-only field such as "email"
+ * that differs from the stored one), password
  * policy, "Status transition not allowed", "Partner is required for
  * partner roles", "Partner not found"; 403 a SUPERVISOR granting ADMIN
  * ("Only admins can escalate accounts to admin role"), granting SUPERVISOR
@@ -540,6 +553,10 @@ users_update(struct req *r)
 		return tx_fail(r, 404, MSG_NOT_FOUND);
 	if (!admin && is_privileged_role(t.role))
 		return tx_fail(r, 403, MSG_MANAGE);
+	if (check_echo(r, t.id) == -1) {
+		db_rollback(r->db);
+		return 0;
+	}
 
 	full_name = v[UPDATE_FULL_NAME].present ? v[UPDATE_FULL_NAME].s : t.full_name;
 	phone = t.phone;
@@ -668,11 +685,12 @@ users_init(struct db *db)
 }
 
 extern const struct http_app users_app;
+static const http_init_fn users_inits[] = { session_init, outbox_init, users_init, NULL };
 const struct http_app users_app = {
 	"users",
 	users_routes,
 	sizeof(users_routes) / sizeof(users_routes[0]),
-	users_init,
+	users_inits,
 };
 
 #ifndef IZZY_NO_MAIN

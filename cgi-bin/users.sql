@@ -50,14 +50,15 @@ FROM "User" u LEFT JOIN "Partner" p ON p.id = u."partnerId"
 WHERE u.id = $1
 
 -- name: users_create_check
--- POST /api/users preconditions: is the e-mail taken (exact match, as the
--- unique index), does the partner exist ($2 NULL = no partner).
-SELECT EXISTS (SELECT 1 FROM "User" WHERE email = $1),
+-- POST /api/users preconditions: is the e-mail taken (compared lower-cased,
+-- as the unique index "User_email_lower_key"), does the partner exist ($2
+-- NULL = no partner).
+SELECT EXISTS (SELECT 1 FROM "User" WHERE lower(email) = lower($1)),
        $2::text IS NULL OR EXISTS (SELECT 1 FROM "Partner" WHERE id = $2)
 
 -- name: users_insert
 INSERT INTO "User" (id, email, "hashedPassword", role, "fullName", phone, status, "partnerId")
-VALUES ($1, $2, $3, $4::"UserRole", $5, $6, $7::"UserStatus", $8)
+VALUES ($1, lower($2), $3, $4::"UserRole", $5, $6, $7::"UserStatus", $8)
 
 -- name: users_admin_lock
 -- Serialises changes of role and status between concurrent requests, so two

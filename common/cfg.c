@@ -172,8 +172,30 @@ cfg_load_env(struct cfg *c, char *err, size_t errlen)
 	c->seed_operator_email = env_opt("SEED_OPERATOR_EMAIL");
 	c->seed_operator_password = env_opt("SEED_OPERATOR_PASSWORD");
 	c->schema_dir = env_opt("IZZY_SCHEMA_DIR");
+	c->database_read_url = env_opt("DATABASE_READ_URL");
+	c->app_timezone = env_opt("APP_TIMEZONE");
+	if (c->app_timezone == NULL)
+		c->app_timezone = "Europe/Warsaw";
+	if (env_opt("IZZY_TEST_NOW") != NULL) {
+		char *end;
+		const char *s = env_opt("IZZY_TEST_NOW");
+		if (c->env == CFG_ENV_PRODUCTION) {
+			snprintf(err, errlen, "IZZY_TEST_NOW is not allowed in production");
+			return -1;
+		}
+		errno = 0;
+		c->test_now = strtoll(s, &end, 10);
+		if (errno != 0 || *end != '\0' || c->test_now <= 0) {
+			snprintf(err, errlen, "IZZY_TEST_NOW must be seconds since the epoch");
+			return -1;
+		}
+	}
 	return env_long("IZZY_DB_STATEMENT_TIMEOUT_MS", 5000, 100, 3600000,
-	    &c->db_statement_timeout_ms, err, errlen);
+		   &c->db_statement_timeout_ms, err, errlen) ||
+		env_long(
+		    "IZZY_ANALYTICS_CACHE_SECONDS", 30, 0, 3600, &c->analytics_cache_s, err, errlen)
+	    ? -1
+	    : 0;
 }
 
 int
@@ -259,6 +281,16 @@ cfg_load(struct cfg *c, char *err, size_t errlen)
 		c->jwt_expires_s = 86400;
 	else if ((c->jwt_expires_s = cfg_parse_duration(exp)) <= 0) {
 		snprintf(err, errlen, "JWT_EXPIRES_IN is not a duration (e.g. 1d, 12h, 3600s)");
+		return -1;
+	}
+
+	exp = getenv("ENFORCE_STATUS_TRANSITIONS");
+	if (exp == NULL || *exp == '\0' || strcasecmp(exp, "true") == 0 || strcmp(exp, "1") == 0)
+		c->enforce_status_transitions = true;
+	else if (strcasecmp(exp, "false") == 0 || strcmp(exp, "0") == 0)
+		c->enforce_status_transitions = false;
+	else {
+		snprintf(err, errlen, "ENFORCE_STATUS_TRANSITIONS must be true or false");
 		return -1;
 	}
 

@@ -14,7 +14,19 @@ enum cfg_env { CFG_ENV_DEVELOPMENT, CFG_ENV_TEST, CFG_ENV_PRODUCTION };
 
 struct cfg {
 	enum cfg_env env;
-	const char *database_url;      /* DATABASE_URL */
+	const char *database_url; /* DATABASE_URL */
+	/* DATABASE_READ_URL: a streaming replica for read-only queries
+	 * (analytics); NULL when unset, and then DATABASE_URL serves them. */
+	const char *database_read_url;
+	const char *app_timezone; /* APP_TIMEZONE, default Europe/Warsaw (spec §6.7) */
+	/* IZZY_TEST_NOW: a fixed clock (seconds since the epoch) for the day
+	 * arithmetic of analytics, so tests can stand on a DST change or New
+	 * Year; 0 when unset.  Refused in production. */
+	long long test_now;
+	/* IZZY_ANALYTICS_CACHE_SECONDS: how long an analytics worker may answer
+	 * from its last result for the same scope and parameters; default 30,
+	 * 0 turns the cache off. */
+	long analytics_cache_s;
 	const char *jwt_secret;        /* JWT_SECRET */
 	long jwt_expires_s;            /* JWT_EXPIRES_IN, default 1d */
 	const char *app_base_url;      /* APP_BASE_URL, no trailing slash */
@@ -31,6 +43,10 @@ struct cfg {
 	long login_max_per_ip;        /* IZZY_LOGIN_MAX_PER_IP, default 30 per window */
 	long login_window_s;          /* IZZY_LOGIN_WINDOW_SECONDS, default 900 */
 	bool cookie_secure;           /* false only in development */
+	/* ENFORCE_STATUS_TRANSITIONS, default true: the status transition table
+	 * binds OPERATORs (managers' moves off it are audited overrides); false
+	 * restores the reference: no table for anyone (spec §7.3). */
+	bool enforce_status_transitions;
 	/* izzyctl seed only (spec §6.6); NULL when unset. */
 	const char *seed_admin_email, *seed_admin_password;
 	const char *seed_operator_email, *seed_operator_password;

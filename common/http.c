@@ -16,8 +16,6 @@
 #include "db.h"
 #include "id.h"
 #include "log.h"
-#include "outbox.h"
-#include "ratelimit.h"
 #include "role.h"
 #include "valid.h"
 
@@ -57,7 +55,7 @@ static const char security_headers[] =
     "X-Content-Type-Options: nosniff\r\n"
     "X-DNS-Prefetch-Control: off\r\n"
     "X-Download-Options: noopen\r\n"
-    "X-Frame-Options: SAMEORIGIN\r\n"
+    "X-Frame-Options: DENY\r\n"
     "X-Permitted-Cross-Domain-Policies: none\r\n"
     "X-XSS-Protection: 0\r\n";
 
@@ -182,6 +180,32 @@ http_header(struct req *r, const char *name, const char *value)
 	return 0;
 }
 
+int
+http_echo_check(struct req *r, const char *stored_json)
+{
+	cJSON *issues;
+
+	if (r->route == NULL || r->route->body == NULL || r->in == NULL)
+		return 0;
+	if ((issues = cJSON_CreateArray()) == NULL) {
+		http_fail(r, 500, NULL, "Internal server error");
+		return -1;
+	}
+	if (valid_echo_check(r->route->body, r->in, stored_json, issues) == 0) {
+		cJSON_Delete(issues);
+		return 0;
+	}
+	if (cJSON_GetArraySize(issues) == 0) {
+		cJSON_Delete(issues);
+		log_error("http", "echo check on %s: out of memory or bad stored JSON",
+		    r->route->pattern);
+		http_fail(r, 500, NULL, "Internal server error");
+		return -1;
+	}
+	http_fail_issues(r, issues);
+	return -1;
+}
+
 const char *
 http_cookie(struct req *r, const char *name)
 {
@@ -303,94 +327,13 @@ has_escaped_nul(const char *s)
 	return false;
 }
 
-/*
- * Reads and parses the body with the limits of STYLE.md: 411 without a
- * length on a POST/PUT/PATCH route that takes a body, 413 over 1 MiB, 415
- * for anything but JSON.
- * Returns the parsed body (NULL for an empty one) or sets the response.
- */
-static int
-read_body(struct req *r, struct http_io *io, cJSON **out)
+/* "application/json", any case, alone or followed by parameters. */
+static bool
+is_json_type(const char *ct)
 {
-	const char *cl = io->param(io->ctx, "CONTENT_LENGTH");
-	const char *ct = io->param(io->ctx, "CONTENT_TYPE");
-	char *end, *buf;
-	unsigned long long len;
-	size_t got = 0;
-	cJSON *json;
-
-	*out = NULL;
-	if (r->route->body == &http_body_stream)
-		return 0;
-	if (cl == NULL || *cl == '\0') {
-		/* Routes that take a body need its length; "POST /logout" needs none. */
-		if ((r->method == HTTP_POST || r->method == HTTP_PUT || r->method == HTTP_PATCH) &&
-		    r->route->body != NULL) {
-			http_fail(r, 411, NULL, "Length required");
-			return -1;
-		}
-		return 0;
-	}
-	errno = 0;
-	len = strtoull(cl, &end, 10);
-	if (errno != 0 || *end != '\0' || cl[0] == '-') {
-		http_fail(r, 400, NULL, "Invalid Content-Length");
-		return -1;
-	}
-	if (len == 0)
-		return 0;
-	if (len > HTTP_BODY_MAX) {
-		http_fail(r, 413, NULL, "request entity too large");
-		return -1;
-	}
-	if (ct == NULL || strncasecmp(ct, "application/json", 16) != 0 ||
-	    (ct[16] != '\0' && ct[16] != ';' && ct[16] != ' ')) {
-		http_fail(r, 415, NULL, "Content-Type must be application/json");
-		return -1;
-	}
-	if ((buf = arena_alloc(r->mem, (size_t)len + 1)) == NULL) {
-		http_fail(r, 500, NULL, "Internal server error");
-		return -1;
-	}
-	while (got < len) {
-		size_t n = io->read(io->ctx, buf + got, (size_t)len - got);
-		if (n == 0)
-			break;
-		got += n;
-	}
-	if (got != len) {
-		http_fail(r, 400, NULL, "Request body shorter than Content-Length");
-		return -1;
-	}
-	buf[got] = '\0';
-	if (memchr(buf, '\0', got) != NULL || !valid_utf8(buf, got) || has_escaped_nul(buf)) {
-		http_fail(r, 400, NULL, "Request body is not valid UTF-8 text");
-		return -1;
-	}
-	/* got + 1: cJSON wants the terminating NUL inside the length to accept it. */
-	json = cJSON_ParseWithLengthOpts(buf, got + 1, NULL, true);
-	if (json == NULL) {
-		const char *at = cJSON_GetErrorPtr();
-		size_t pos = at != NULL && at >= buf && at <= buf + got ? (size_t)(at - buf) : 0;
-		char msg[96];
-		snprintf(msg, sizeof(msg), "Unexpected token in JSON at position %zu", pos);
-		http_fail(r, 400, NULL, msg);
-		return -1;
-	}
-	if (arena_defer(r->mem, delete_json, json) == -1) {
-		http_fail(r, 500, NULL, "Internal server error");
-		return -1;
-	}
-	/* Strict parsing: the top level must be an object or an array. */
-	if (!cJSON_IsObject(json) && !cJSON_IsArray(json)) {
-		http_fail(r, 400, NULL, "Unexpected token in JSON at position 0");
-		return -1;
-	}
-	*out = json;
-	return 0;
+	return ct != NULL && strncasecmp(ct, "application/json", 16) == 0 &&
+	    (ct[16] == '\0' || ct[16] == ';' || ct[16] == ' ');
 }
-
-static const struct field_table empty_table = { NULL, 0 };
 
 const struct field_table http_body_stream = { NULL, 0 };
 static unsigned long long stream_max = HTTP_BODY_MAX;
@@ -438,23 +381,184 @@ http_body_read(struct req *r, char *buf, size_t n)
 	return got;
 }
 
-/* Validates path captures named :id (or ending in "Id") as cuids. */
+/*
+ * The limits of STYLE.md, from the headers alone, before any credential is
+ * looked at: 411 without a length on a POST/PUT/PATCH route that takes a
+ * body, 413 over HTTP_BODY_MAX, 415 for a body that is not JSON.  Sets
+ * *len (0: no body) or the response.
+ */
+static int
+check_limits(struct req *r, struct http_io *io, size_t *len)
+{
+	const char *cl = io->param(io->ctx, "CONTENT_LENGTH");
+	char *end;
+	unsigned long long n;
+
+	*len = 0;
+	if (r->route->body == &http_body_stream)
+		return stream_limits(r, io);
+	if (cl == NULL || *cl == '\0') {
+		/* Routes that take a body need its length; "POST /logout" needs none. */
+		if ((r->method == HTTP_POST || r->method == HTTP_PUT || r->method == HTTP_PATCH) &&
+		    r->route->body != NULL) {
+			http_fail(r, 411, NULL, "Length required");
+			return -1;
+		}
+		return 0;
+	}
+	errno = 0;
+	n = strtoull(cl, &end, 10);
+	if (errno != 0 || *end != '\0' || cl[0] == '-') {
+		http_fail(r, 400, NULL, "Invalid Content-Length");
+		return -1;
+	}
+	if (n == 0)
+		return 0;
+	if (n > HTTP_BODY_MAX) {
+		http_fail(r, 413, NULL, "request entity too large");
+		return -1;
+	}
+	if (!is_json_type(io->param(io->ctx, "CONTENT_TYPE"))) {
+		http_fail(r, 415, NULL, "Content-Type must be application/json");
+		return -1;
+	}
+	*len = (size_t)n;
+	return 0;
+}
+
+/* APP_BASE_URL's origin ("https://host[:port]") equals the Origin header. */
+static bool
+origin_is_ours(const char *origin)
+{
+	const char *base = cfg_get()->app_base_url, *host = strstr(base, "://");
+	size_t n;
+
+	if (origin == NULL || host == NULL)
+		return false;
+	n = (size_t)(host + 3 - base) + strcspn(host + 3, "/?#");
+	return strlen(origin) == n && strncasecmp(origin, base, n) == 0;
+}
+
+/* The CSRF rule of http.h: 0, or -1 with a 403 response. */
+static int
+check_csrf(struct req *r, struct http_io *io)
+{
+	const char *site;
+
+	if (r->method != HTTP_POST && r->method != HTTP_PUT && r->method != HTTP_PATCH &&
+	    r->method != HTTP_DELETE)
+		return 0;
+	if ((r->route->roles & ROLES_PUBLIC) || !session_by_cookie(r))
+		return 0;
+	if (is_json_type(io->param(io->ctx, "CONTENT_TYPE")))
+		return 0;
+	site = io->param(io->ctx, "HTTP_SEC_FETCH_SITE");
+	if (site != NULL && strcmp(site, "same-origin") == 0)
+		return 0;
+	if (origin_is_ours(io->param(io->ctx, "HTTP_ORIGIN")))
+		return 0;
+	log_info(
+	    "http", "cross-site %s %s refused", route_method_name(r->method), r->route->pattern);
+	http_fail(r, 403, "CSRF", "Forbidden");
+	return -1;
+}
+
+/*
+ * Reads and parses a body of len bytes (check_limits passed).  Returns the
+ * parsed body (NULL for an empty one) or sets the response.
+ */
+static int
+read_body(struct req *r, struct http_io *io, size_t len, cJSON **out)
+{
+	char *buf;
+	size_t got = 0;
+	cJSON *json;
+
+	*out = NULL;
+	if (len == 0)
+		return 0;
+	if ((buf = arena_alloc(r->mem, len + 1)) == NULL) {
+		http_fail(r, 500, NULL, "Internal server error");
+		return -1;
+	}
+	while (got < len) {
+		size_t n = io->read(io->ctx, buf + got, len - got);
+		if (n == 0)
+			break;
+		got += n;
+	}
+	if (got != len) {
+		http_fail(r, 400, NULL, "Request body shorter than Content-Length");
+		return -1;
+	}
+	buf[got] = '\0';
+	if (memchr(buf, '\0', got) != NULL || !valid_utf8(buf, got) || has_escaped_nul(buf)) {
+		http_fail(r, 400, NULL, "Request body is not valid UTF-8 text");
+		return -1;
+	}
+	/* got + 1: cJSON wants the terminating NUL inside the length to accept it. */
+	json = cJSON_ParseWithLengthOpts(buf, got + 1, NULL, true);
+	if (json == NULL) {
+		const char *at = cJSON_GetErrorPtr();
+		size_t pos = at != NULL && at >= buf && at <= buf + got ? (size_t)(at - buf) : 0;
+		char msg[96];
+		snprintf(msg, sizeof(msg), "Unexpected token in JSON at position %zu", pos);
+		http_fail(r, 400, NULL, msg);
+		return -1;
+	}
+	if (arena_defer(r->mem, delete_json, json) == -1) {
+		http_fail(r, 500, NULL, "Internal server error");
+		return -1;
+	}
+	/* Strict parsing: the top level must be an object or an array. */
+	if (!cJSON_IsObject(json) && !cJSON_IsArray(json)) {
+		http_fail(r, 400, NULL, "Unexpected token in JSON at position 0");
+		return -1;
+	}
+	*out = json;
+	return 0;
+}
+
+/* Turns session_authenticate's outcome into the response; 0 when authenticated. */
+static int
+authenticate(struct req *r)
+{
+	switch (session_authenticate(r)) {
+	case SESSION_OK:
+		return 0;
+	case SESSION_MISSING:
+		http_fail(r, 401, NULL, "Missing authorization header");
+		return -1;
+	case SESSION_INVALID:
+		http_fail(r, 401, NULL, "Invalid or expired token");
+		return -1;
+	case SESSION_UNAVAILABLE:
+		http_fail_db(r);
+		return -1;
+	case SESSION_ERROR:
+		break;
+	}
+	http_fail(r, 500, NULL, "Internal server error");
+	return -1;
+}
+
+static const struct field_table empty_table = { NULL, 0 };
+
+/* Path captures typed ":name(cuid)" must be cuids (route.h). */
 static int
 check_caps(struct req *r, cJSON *issues)
 {
-	const char *p = r->route->pattern;
-	int i = 0;
+	char name[ROUTE_CAP_NAME_MAX];
+	enum route_cap_type type;
 
-	for (; (p = strchr(p, ':')) != NULL; i++) {
-		size_t len = strcspn(p + 1, "/");
-		char name[32];
-		snprintf(name, sizeof(name), "%.*s", (int)(len < 31 ? len : 31), p + 1);
-		if ((strcmp(name, "id") == 0 || (len > 2 && strcmp(name + len - 2, "Id") == 0)) &&
-		    !id_is_cuid(r->caps[i])) {
+	for (int i = 0; i < ROUTE_MAX_CAPS && r->caps[i] != NULL; i++) {
+		if (route_cap_info(r->route->pattern, i, name, &type) == -1)
+			return -1;
+		if (type == ROUTE_CAP_CUID && !id_is_cuid(r->caps[i])) {
 			const char *const seg[] = { name };
-			valid_issue_custom(issues, seg, 1, "Invalid cuid");
+			if (valid_issue_custom(issues, seg, 1, "Invalid cuid") == -1)
+				return -1;
 		}
-		p += len + 1;
 	}
 	return cJSON_GetArraySize(issues) > 0 ? -1 : 0;
 }
@@ -463,8 +567,9 @@ static void
 dispatch(const struct http_app *app, struct req *r, struct http_io *io)
 {
 	const char *m = param_or(io, "REQUEST_METHOD", "GET");
-	char capbuf[512];
+	char capbuf[ROUTE_MAX_CAPS * (ROUTE_CAP_MAX + 1)];
 	cJSON *body = NULL, *issues = NULL;
+	size_t len;
 
 	if (route_method_parse(m, &r->method) == -1) {
 		http_fail(r, 404, NULL, "Not found");
@@ -485,10 +590,10 @@ dispatch(const struct http_app *app, struct req *r, struct http_io *io)
 			return;
 		}
 	r->id = r->caps[0];
-	if (r->route->body == &http_body_stream && stream_limits(r, io) == -1)
+	if (check_limits(r, io, &len) == -1 || check_csrf(r, io) == -1)
 		return;
 	if (!(r->route->roles & ROLES_PUBLIC)) {
-		if (session_authenticate(r) == -1)
+		if (authenticate(r) == -1)
 			return;
 		if (!(r->route->roles & ROLE_BIT(r->user->role))) {
 			log_info("http", "user %s role %s refused on %s %s", r->user->id,
@@ -497,13 +602,15 @@ dispatch(const struct http_app *app, struct req *r, struct http_io *io)
 			return;
 		}
 	}
-	if (read_body(r, io, &body) == -1)
+	if (read_body(r, io, len, &body) == -1)
 		return;
 	if ((issues = cJSON_CreateArray()) == NULL) {
 		http_fail(r, 500, NULL, "Internal server error");
 		return;
 	}
 	if (check_caps(r, issues) == -1) {
+		if (cJSON_GetArraySize(issues) == 0)
+			goto oom;
 		http_fail_issues(r, issues);
 		return;
 	}
@@ -524,6 +631,14 @@ dispatch(const struct http_app *app, struct req *r, struct http_io *io)
 		}
 		if (valid_json(r->mem, r->route->body != NULL ? r->route->body : &empty_table, in,
 			&r->in, issues) == -1) {
+			if (cJSON_GetArraySize(issues) == 0)
+				goto oom;
+			http_fail_issues(r, issues);
+			return;
+		}
+		/* An echoed id must be the one in the path (valid.h F_ECHO). */
+		if (r->route->body != NULL &&
+		    valid_echo_id(r->route->body, r->in, r->id, issues) == -1) {
 			if (cJSON_GetArraySize(issues) == 0)
 				goto oom;
 			http_fail_issues(r, issues);
@@ -628,13 +743,27 @@ cgi_write(void *ctx, const char *buf, size_t n)
 	return fwrite(buf, 1, n, stdout) == n ? 0 : -1;
 }
 
+/* True when a route needs a session but the program does not register session_init. */
+static bool
+needs_session(const struct http_app *app)
+{
+	bool any_private = false;
+
+	for (size_t i = 0; i < app->nroutes; i++)
+		any_private = any_private || !(app->routes[i].roles & ROLES_PUBLIC);
+	for (const http_init_fn *f = app->inits; any_private && f != NULL && *f != NULL; f++)
+		if (*f == session_init)
+			return false;
+	return any_private;
+}
+
 int
 http_serve(const struct http_app *app)
 {
 	struct cfg cfg;
 	char err[256];
 	struct arena *mem;
-	struct db *db;
+	struct db *db = NULL;
 	int rc = 1;
 
 	log_init(app->name);
@@ -647,10 +776,15 @@ http_serve(const struct http_app *app)
 		return 1;
 	if ((mem = arena_new(HTTP_ARENA_CAP)) == NULL)
 		return 1;
-	if ((db = db_new(cfg.database_url, cfg.db_statement_timeout_ms)) == NULL ||
-	    session_init(db) == -1 || ratelimit_init(db) == -1 || outbox_init(db) == -1 ||
-	    (app->init != NULL && app->init(db) == -1))
+	if (needs_session(app)) {
+		log_error("http", "%s: a non-public route needs session_init in inits", app->name);
 		goto out;
+	}
+	if ((db = db_new(cfg.database_url, cfg.db_statement_timeout_ms)) == NULL)
+		goto out;
+	for (const http_init_fn *f = app->inits; f != NULL && *f != NULL; f++)
+		if ((*f)(db) == -1)
+			goto out;
 
 	if (FCGX_IsCGI()) {
 		struct http_io io = { cgi_param, cgi_read, cgi_write, NULL };

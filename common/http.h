@@ -1,9 +1,36 @@
 /*
  * http: one binary serves FastCGI (spawn-fcgi) and plain CGI (tests,
  * shared hosting).  http_serve() owns the request pipeline, in a fixed
- * order: limits -> route -> session -> role -> validate -> handler -> emit.
+ * order:
+ *   route (404) -> body limits from the headers (411/413/415, before any
+ *   credential is looked at) -> CSRF (403) -> session (401) -> role (403)
+ *   -> read and parse the body -> typed captures, query, body (400) ->
+ *   echoed id (400) -> handler -> emit.
  * Handlers only see struct req, set r->resp through http_ok()/http_fail()
  * and never print; http_emit() is the only writer of status and headers.
+ *
+ * CSRF, defence in depth next to SameSite=Strict: a POST, PUT, PATCH or
+ * DELETE whose credential is the session cookie (session_by_cookie) must
+ * carry "Content-Type: application/json" (with or without a body), or
+ * "Sec-Fetch-Site: same-origin", or an Origin equal to APP_BASE_URL's
+ * origin; otherwise 403 {"message":"Forbidden","code":"CSRF"}.  Bearer
+ * requests and public routes are not affected.
+ *
+ * Headers C writes on every response (nginx must not add these again):
+ *   Cache-Control: no-store
+ *   Content-Security-Policy: default-src 'none'; frame-ancestors 'none'
+ *   Cross-Origin-Opener-Policy: same-origin
+ *   Cross-Origin-Resource-Policy: same-origin
+ *   Origin-Agent-Cluster: ?1
+ *   Referrer-Policy: no-referrer
+ *   Strict-Transport-Security: max-age=15552000; includeSubDomains
+ *   X-Content-Type-Options: nosniff
+ *   X-DNS-Prefetch-Control: off
+ *   X-Download-Options: noopen
+ *   X-Frame-Options: DENY
+ *   X-Permitted-Cross-Domain-Policies: none
+ *   X-XSS-Protection: 0
+ *   X-Request-Id, and Content-Type/Content-Length unless 204.
  */
 #ifndef IZZY_HTTP_H
 #define IZZY_HTTP_H
@@ -23,8 +50,8 @@ struct valid_out;
 struct field_table;
 struct http_io;
 
-/* JSON bodies are capped at 1 MiB (spec §2.10; nginx matches). */
-#define HTTP_BODY_MAX (1024 * 1024)
+/* JSON bodies are capped at 2 MiB, 2097152 bytes (issue 7; nginx "client_max_body_size 2m"). */
+#define HTTP_BODY_MAX (2 * 1024 * 1024)
 /* A request may not use more than this much arena memory. */
 #define HTTP_ARENA_CAP   (8 * 1024 * 1024)
 #define HTTP_MAX_HEADERS 8
@@ -42,7 +69,7 @@ struct req {
 	const char *path;                 /* decoded path, no query */
 	const char *query;                /* raw query string ("" if none) */
 	const char *caps[ROUTE_MAX_CAPS]; /* path captures in order */
-	const char *id;                   /* caps[0]: validated cuid when named :id */
+	const char *id;                   /* caps[0] (sane text, see route.h), or NULL */
 	const struct user *user;          /* NULL only on ROLES_PUBLIC routes */
 	struct valid_out *in;             /* typed body values (route's body table) */
 	struct valid_out *q;              /* typed query values (route's query table) */
@@ -70,12 +97,19 @@ struct http_io {
 	void *ctx;
 };
 
+/* Registers statements with the db (session_init, outbox_init, ...); -1 on failure. */
+typedef int (*http_init_fn)(struct db *);
+
 struct http_app {
 	const char *name; /* log tag, e.g. "auth" */
 	const struct route *routes;
 	size_t nroutes;
-	/* Registers the program's statements; -1 aborts start-up. */
-	int (*init)(struct db *);
+	/*
+	 * What the program needs, run in order at start-up: the libraries'
+	 * inits it uses, then its own; NULL-terminated; -1 aborts start-up.
+	 * A table with a non-public route must list session_init.
+	 */
+	const http_init_fn *inits;
 };
 
 /* Runs the program: FastCGI loop, or one CGI request.  Returns exit status. */
@@ -110,6 +144,15 @@ int http_header(struct req *, const char *name, const char *value);
 extern const struct field_table http_body_stream;
 void http_stream_limit(unsigned long long max_bytes);
 size_t http_body_read(struct req *, char *buf, size_t n);
+
+/*
+ * The echo rule (valid.h F_ECHO): compares the read-only fields the PATCH
+ * body echoed (r->route->body's F_ECHO fields) with stored_json, the
+ * resource as its GET answers it, read by the handler (under its row lock).
+ * 0 when all are equal (or none was sent); -1 with the response set: 400
+ * with an issue on each differing field, or 500.
+ */
+int http_echo_check(struct req *, const char *stored_json);
 
 /* Cookie value by name from the request, or NULL (arena copy). */
 const char *http_cookie(struct req *, const char *name);

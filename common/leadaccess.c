@@ -1,6 +1,7 @@
 #include "config.h"
 #include "leadaccess.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -82,17 +83,35 @@ reply:
 	return http_fail(r, 409, "CLIENT_ACTIVE", CLIENT_ACTIVE_MSG);
 }
 
-int
-lead_access(struct req *r, const char *lead_id, enum lead_need need, struct lead_ref *out)
+/* Fills ref from a leadaccess_load/lock row. */
+static void
+ref_fill(struct lead_ref *ref, PGresult *res)
+{
+	memset(ref, 0, sizeof(*ref));
+	copy(ref->id, sizeof(ref->id), res, 0);
+	copy(ref->partner_id, sizeof(ref->partner_id), res, 1);
+	copy(ref->assigned_user_id, sizeof(ref->assigned_user_id), res, 2);
+	copy(ref->created_by, sizeof(ref->created_by), res, 3);
+	copy(ref->status, sizeof(ref->status), res, 4);
+	ref->anonymized = strcmp(PQgetvalue(res, 0, 6), "t") == 0;
+	ref->merged = strcmp(ref->status, "MERGED") == 0;
+}
+
+/*
+ * Loads (or with lock, locks) the lead and checks that it exists and that
+ * r->user may see it.  0 with *ref filled; -1 with the response set.
+ */
+static int
+load(struct req *r, const char *lead_id, bool lock, struct lead_ref *ref)
 {
 	const struct user *u = r->user;
 	const char *params[4] = { lead_id, role_name(u->role), u->id,
 		u->partner_id[0] != '\0' ? u->partner_id : NULL };
-	struct lead_ref ref;
-	PGresult *res, *form;
+	PGresult *res;
 
-	if ((res = db_query(r->db, r->mem, &leadaccess_sql[SQL_LEADACCESS_LOAD], 4, params)) ==
-	    NULL) {
+	res = db_query(r->db, r->mem,
+	    &leadaccess_sql[lock ? SQL_LEADACCESS_LOCK : SQL_LEADACCESS_LOAD], 4, params);
+	if (res == NULL) {
 		http_fail_db(r);
 		return -1;
 	}
@@ -106,27 +125,77 @@ lead_access(struct req *r, const char *lead_id, enum lead_need need, struct lead
 		http_fail(r, 403, NULL, "Access denied");
 		return -1;
 	}
-	memset(&ref, 0, sizeof(ref));
-	copy(ref.id, sizeof(ref.id), res, 0);
-	copy(ref.partner_id, sizeof(ref.partner_id), res, 1);
-	copy(ref.assigned_user_id, sizeof(ref.assigned_user_id), res, 2);
-	copy(ref.created_by, sizeof(ref.created_by), res, 3);
-	copy(ref.status, sizeof(ref.status), res, 4);
-	ref.anonymized = strcmp(PQgetvalue(res, 0, 6), "t") == 0;
-	ref.merged = strcmp(ref.status, "MERGED") == 0;
-	if (need == LEAD_WRITE && u->role == ROLE_OPERATOR) {
-		form = db_query(
-		    r->db, r->mem, &leadaccess_sql[SQL_LEADACCESS_CLIENT_ACTIVE], 1, params);
-		if (form == NULL) {
-			http_fail_db(r);
-			return -1;
-		}
-		if (PQntuples(form) == 1) {
+	ref_fill(ref, res);
+	return 0;
+}
+
+/*
+ * The operator client-activity guard (FR-46).  0 when the operator may go
+ * on; -1 with the form row in *form when the client is active, or with the
+ * response set (*form NULL) on a database error.
+ */
+static int
+client_active(struct req *r, const char *lead_id, PGresult **form)
+{
+	const char *params[1] = { lead_id };
+
+	*form = NULL;
+	if (r->user->role != ROLE_OPERATOR)
+		return 0;
+	if ((*form = db_query(r->db, r->mem, &leadaccess_sql[SQL_LEADACCESS_CLIENT_ACTIVE], 1,
+		 params)) == NULL) {
+		http_fail_db(r);
+		return -1;
+	}
+	return PQntuples(*form) == 1 ? -1 : 0;
+}
+
+int
+lead_access(struct req *r, const char *lead_id, enum lead_need need, struct lead_ref *out)
+{
+	struct lead_ref ref;
+	PGresult *form;
+
+	if (load(r, lead_id, false, &ref) == -1)
+		return -1;
+	if (need != LEAD_READ && client_active(r, lead_id, &form) == -1) {
+		if (form != NULL)
 			client_active_block(r, lead_id, form);
-			return -1;
-		}
+		return -1;
 	}
 	if (out != NULL)
 		*out = ref;
 	return 0;
+}
+
+int
+lead_begin(struct req *r, enum lead_need need, struct lead_ref *out)
+{
+	struct lead_ref ref;
+	PGresult *form = NULL;
+
+	if (db_begin(r->db) == -1) {
+		http_fail_db(r);
+		return -1;
+	}
+	if (load(r, r->id, true, &ref) == -1)
+		goto fail;
+	if (ref.anonymized) {
+		http_fail(r, 409, NULL,
+		    need == LEAD_ANONYMIZE ? "Lead already anonymized" : "Lead is anonymized");
+		goto fail;
+	}
+	if (need != LEAD_READ && client_active(r, r->id, &form) == -1) {
+		db_rollback(r->db);
+		/* After the rollback: the block is audited in a transaction of its own. */
+		if (form != NULL)
+			client_active_block(r, r->id, form);
+		return -1;
+	}
+	if (out != NULL)
+		*out = ref;
+	return 0;
+fail:
+	db_rollback(r->db);
+	return -1;
 }

@@ -14,8 +14,9 @@ struct db;
 struct req;
 
 enum lead_need {
-	LEAD_READ,  /* see the lead */
-	LEAD_WRITE, /* change it: adds the operator client-activity guard (FR-46) */
+	LEAD_READ,      /* see the lead */
+	LEAD_WRITE,     /* change it: adds the operator client-activity guard (FR-46) */
+	LEAD_ANONYMIZE, /* erase it: LEAD_WRITE, "Lead already anonymized" for the 409 */
 };
 
 struct lead_ref {
@@ -38,5 +39,16 @@ int leadaccess_init(struct db *);
  * most once per client session).
  */
 int lead_access(struct req *, const char *lead_id, enum lead_need, struct lead_ref *out);
+/*
+ * Starts every write to lead r->id: begins the transaction, locks the lead
+ * row (SELECT ... FOR UPDATE) and checks under the lock, in this order:
+ * 404 {"message":"Lead not found"}; 403 {"message":"Access denied"};
+ * 409 {"message":"Lead is anonymized"} ("Lead already anonymized" for
+ * LEAD_ANONYMIZE); for LEAD_WRITE/LEAD_ANONYMIZE by an OPERATOR, 409
+ * CLIENT_ACTIVE as lead_access().  Returns 0 with the transaction open and
+ * *out filled (out may be NULL); the caller commits or uses tx_fail*().
+ * Otherwise the transaction is rolled back, the response set, and -1.
+ */
+int lead_begin(struct req *, enum lead_need, struct lead_ref *out);
 
 #endif

@@ -7,6 +7,16 @@ SELECT l.id, l."partnerId", l."assignedUserId", l."createdByUserId", l.status::t
 FROM "Lead" l
 WHERE l.id = $1
 
+-- name: leadaccess_lock
+-- leadaccess_load under the lead's row lock, for lead_begin(): every lead
+-- write holds it until commit, so no write can slip past an anonymisation.
+SELECT l.id, l."partnerId", l."assignedUserId", l."createdByUserId", l.status::text,
+       izzy_lead_visible($2, $3, $4, l."partnerId", l."assignedUserId", l."createdByUserId"),
+       l."anonymizedAt" IS NOT NULL
+FROM "Lead" l
+WHERE l.id = $1
+FOR UPDATE OF l
+
 -- name: leadaccess_client_active
 -- The lead's form if its client is active right now; a stale flag (no
 -- activity for 5 minutes) is switched off on the way (spec §2.5.3).

@@ -46,23 +46,46 @@ pass_hash(char out[PASS_HASH_SIZE], const char *pw)
 	return rc;
 }
 
+static const char b64[] = "./ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+
+const char *
+pass_verify_target(const char *hash)
+{
+	int cost;
+
+	/* $2a$/$2b$/$2y$, a two-digit cost bcrypt accepts, 22 salt + 31 hash characters. */
+	if (hash == NULL || strlen(hash) != 60 || strncmp(hash, "$2", 2) != 0 ||
+	    strchr("aby", hash[2]) == NULL || hash[3] != '$' || !isdigit((unsigned char)hash[4]) ||
+	    !isdigit((unsigned char)hash[5]) || hash[6] != '$' || strspn(hash + 7, b64) != 53)
+		return dummy_hash;
+	cost = (hash[4] - '0') * 10 + (hash[5] - '0');
+	return cost >= 4 && cost <= 31 ? hash : dummy_hash;
+}
+
+bool
+pass_is_dummy(const char *target)
+{
+	return target == dummy_hash;
+}
+
 bool
 pass_verify(const char *pw, const char *hash)
 {
+	const char *target = pass_verify_target(hash), *h;
 	struct crypt_data *cd;
-	const char *h;
 	bool ok = false;
-	size_t n = strlen(hash);
 
-	if (strlen(pw) > PASS_MAX || n < 7 || hash[0] != '$' || hash[1] != '2')
-		return false;
+	log_debug(
+	    "pass", "bcrypt check against the %s hash", pass_is_dummy(target) ? "dummy" : "stored");
 	if ((cd = calloc(1, sizeof(*cd))) == NULL) {
 		log_error("pass", "calloc: out of memory");
 		return false;
 	}
-	h = crypt_r(pw, hash, cd);
-	if (h != NULL && h[0] != '*' && strlen(h) == n)
-		ok = crypto_equal(h, hash, n);
+	/* Runs even when the answer is already no: the time must not tell why. */
+	h = crypt_r(pw, target, cd);
+	if (h != NULL && h[0] != '*' && strlen(h) == 60 && !pass_is_dummy(target) &&
+	    strlen(pw) <= PASS_MAX)
+		ok = crypto_equal(h, target, 60);
 	explicit_bzero(cd, sizeof(*cd));
 	free(cd);
 	return ok;
@@ -71,7 +94,7 @@ pass_verify(const char *pw, const char *hash)
 void
 pass_dummy_verify(const char *pw)
 {
-	(void)pass_verify(pw, dummy_hash);
+	(void)pass_verify(pw, NULL);
 }
 
 const char *

@@ -14,9 +14,21 @@
 
 /* Hashes pw into out; -1 (logged) on failure. */
 int pass_hash(char out[PASS_HASH_SIZE], const char *pw);
-/* True when pw matches hash; constant-time compare.  Malformed hash: false. */
+/*
+ * True when pw matches hash; constant-time compare.  Every call runs exactly
+ * one cost-PASS_COST bcrypt computation, whatever the hash: a NULL, unusable
+ * ("!invited") or malformed hash, or a password over PASS_MAX bytes, is
+ * checked against a dummy hash and gives false, so an unknown e-mail, an
+ * invited account and a wrong password take the same time (no enumeration).
+ * Logs at debug level which hash it ran (tests count these lines).
+ */
 bool pass_verify(const char *pw, const char *hash);
-/* Burns the same time as a verify; used for unknown accounts (no enumeration). */
+/* The hash pass_verify runs bcrypt against: hash itself when it is a
+ * well-formed bcrypt hash, else the built-in dummy of cost PASS_COST. */
+const char *pass_verify_target(const char *hash);
+/* True when pass_verify_target(hash) is the dummy. */
+bool pass_is_dummy(const char *target);
+/* pass_verify against nothing: the same time, always false. */
 void pass_dummy_verify(const char *pw);
 /*
  * SR-11: at least 12 characters with upper case, lower case, a digit and a

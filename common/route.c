@@ -1,11 +1,13 @@
 #include "config.h"
 #include "route.h"
 
+#include <ctype.h>
 #include <string.h>
 #include <strings.h>
 
 #include "log.h"
 #include "role.h"
+#include "valid.h"
 
 static const char *const method_names[HTTP__MAX] = {
 	[HTTP_GET] = "GET",
@@ -34,6 +36,40 @@ route_method_parse(const char *s, enum http_method *out)
 	return -1;
 }
 
+/* The capture segment at seg (just after its ':'), up to '/' or the end. */
+static int
+cap_parse(const char *seg, char name[ROUTE_CAP_NAME_MAX], enum route_cap_type *type)
+{
+	static const char cuid[] = "(cuid)";
+	size_t len = strcspn(seg, "/"), n = 0;
+
+	while (n < len && (isalnum((unsigned char)seg[n]) || seg[n] == '_'))
+		n++;
+	if (n == 0 || n >= ROUTE_CAP_NAME_MAX)
+		return -1;
+	if (n == len)
+		*type = ROUTE_CAP_ANY;
+	else if (len - n == sizeof(cuid) - 1 && strncmp(seg + n, cuid, len - n) == 0)
+		*type = ROUTE_CAP_CUID;
+	else
+		return -1;
+	memcpy(name, seg, n);
+	name[n] = '\0';
+	return 0;
+}
+
+int
+route_cap_info(const char *pattern, int i, char name[ROUTE_CAP_NAME_MAX], enum route_cap_type *type)
+{
+	int k = 0;
+
+	for (const char *p = pattern; p != NULL && *p != '\0'; p = strchr(p + 1, '/')) {
+		if (p[0] == '/' && p[1] == ':' && k++ == i)
+			return cap_parse(p + 2, name, type);
+	}
+	return -1;
+}
+
 int
 route_check(const struct route *rt, size_t n)
 {
@@ -52,15 +88,36 @@ route_check(const struct route *rt, size_t n)
 			log_error("route", "row %zu: bad method, pattern or handler", i);
 			return -1;
 		}
-		for (const char *p = r->pattern; *p != '\0'; p++)
-			if (*p == ':')
-				caps++;
+		for (const char *p = r->pattern; *p != '\0'; p++) {
+			char name[ROUTE_CAP_NAME_MAX];
+			enum route_cap_type type;
+			if (*p != ':')
+				continue;
+			/* A capture is a whole segment with a name that fits. */
+			if (p[-1] != '/' || cap_parse(p + 1, name, &type) == -1) {
+				log_error("route", "row %zu (%s): bad capture", i, r->pattern);
+				return -1;
+			}
+			caps++;
+		}
 		if (caps > ROUTE_MAX_CAPS) {
 			log_error("route", "row %zu (%s): too many captures", i, r->pattern);
 			return -1;
 		}
 	}
 	return 0;
+}
+
+/* A capture value worth a handler's time: short UTF-8 text without control bytes. */
+static bool
+cap_sane(const char *s, size_t len)
+{
+	if (len == 0 || len > ROUTE_CAP_MAX || !valid_utf8(s, len))
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+			return false;
+	return true;
 }
 
 /* Matches one pattern; captures go into capbuf.  false on mismatch/overflow. */
@@ -81,7 +138,8 @@ match_one(const char *pat, const char *path, char *capbuf, size_t capbufsz, cons
 		path++;
 		size_t plen = strcspn(pat, "/"), slen = strcspn(path, "/");
 		if (*pat == ':') {
-			if (slen == 0 || used + slen + 1 > capbufsz || ncap == ROUTE_MAX_CAPS)
+			if (!cap_sane(path, slen) || used + slen + 1 > capbufsz ||
+			    ncap == ROUTE_MAX_CAPS)
 				return false;
 			memcpy(capbuf + used, path, slen);
 			capbuf[used + slen] = '\0';

@@ -44,7 +44,29 @@ copy(char *dst, size_t dstsz, const char *src)
 	snprintf(dst, dstsz, "%s", src != NULL ? src : "");
 }
 
-int
+/* Copies a column that must fit whole: a cut id would widen or shift a SQL scope. */
+static bool
+copy_whole(char *dst, size_t dstsz, PGresult *res, int col)
+{
+	const char *v = PQgetisnull(res, 0, col) ? "" : PQgetvalue(res, 0, col);
+	size_t n = strlen(v);
+
+	if (n >= dstsz)
+		return false;
+	memcpy(dst, v, n + 1);
+	return true;
+}
+
+bool
+session_by_cookie(struct req *r)
+{
+	const char *c;
+
+	return r->authorization == NULL && (c = http_cookie(r, SESSION_COOKIE)) != NULL &&
+	    *c != '\0';
+}
+
+enum session_outcome
 session_authenticate(struct req *r)
 {
 	const struct cfg *cfg = cfg_get();
@@ -56,44 +78,40 @@ session_authenticate(struct req *r)
 	PGresult *res;
 	bool header_bad;
 
-	if ((tok = session_token(r, &header_bad)) == NULL || *tok == '\0') {
-		http_fail(r, 401, NULL, "Missing authorization header");
-		return -1;
-	}
+	if ((tok = session_token(r, &header_bad)) == NULL || *tok == '\0')
+		return SESSION_MISSING;
 	e = jwt_verify(tok, cfg->jwt_secret, strlen(cfg->jwt_secret), r->now, &c);
 	if (e != JWT_OK || c.sid[0] == '\0') {
 		log_info("session", "token rejected: %s",
 		    e != JWT_OK ? jwt_strerror(e) : "no session id");
-		http_fail(r, 401, NULL, "Invalid or expired token");
-		return -1;
+		return SESSION_INVALID;
 	}
 	crypto_sha256_hex(hash, c.sid, strlen(c.sid));
 	snprintf(idle, sizeof(idle), "%ld", cfg->session_idle_s);
 	params[0] = hash;
 	params[1] = idle;
-	if ((res = db_query(r->db, r->mem, &session_sql[SQL_SESSION_LOOKUP], 2, params)) == NULL) {
-		http_fail_db(r);
-		return -1;
-	}
+	if ((res = db_query(r->db, r->mem, &session_sql[SQL_SESSION_LOOKUP], 2, params)) == NULL)
+		return SESSION_UNAVAILABLE;
 	if (PQntuples(res) != 1 || strcmp(PQgetvalue(res, 0, 1), c.sub) != 0) {
 		log_info("session", "session not live for user %s", c.sub);
-		http_fail(r, 401, NULL, "Invalid or expired token");
-		return -1;
+		return SESSION_INVALID;
 	}
 	memset(u, 0, sizeof(*u));
-	copy(u->session_id, sizeof(u->session_id), PQgetvalue(res, 0, 0));
-	copy(u->id, sizeof(u->id), PQgetvalue(res, 0, 1));
-	copy(u->email, sizeof(u->email), PQgetvalue(res, 0, 2));
-	copy(u->full_name, sizeof(u->full_name), PQgetvalue(res, 0, 3));
+	if (!copy_whole(u->session_id, sizeof(u->session_id), res, 0) ||
+	    !copy_whole(u->id, sizeof(u->id), res, 1) ||
+	    !copy_whole(u->email, sizeof(u->email), res, 2) ||
+	    !copy_whole(u->full_name, sizeof(u->full_name), res, 3) ||
+	    !copy_whole(u->partner_id, sizeof(u->partner_id), res, 5)) {
+		log_error("session", "user %.64s: a stored value is too long for the session",
+		    PQgetvalue(res, 0, 1));
+		return SESSION_ERROR;
+	}
 	if (role_parse(PQgetvalue(res, 0, 4), &u->role) == -1) {
 		log_error("session", "user %s has unknown role", u->id);
-		http_fail(r, 500, NULL, "Internal server error");
-		return -1;
+		return SESSION_ERROR;
 	}
-	copy(u->partner_id, sizeof(u->partner_id),
-	    PQgetisnull(res, 0, 5) ? NULL : PQgetvalue(res, 0, 5));
 	r->user = u;
-	return 0;
+	return SESSION_OK;
 }
 
 int

@@ -19,10 +19,11 @@ struct db;
 /* The browser's cookie; HttpOnly, SameSite=Strict, Secure outside development. */
 #define SESSION_COOKIE "izzy_session"
 
+/* Values that do not fit fail the request (500), never truncate. */
 struct user {
 	char id[64];
 	char email[256];
-	char full_name[256];
+	char full_name[1024]; /* 200 characters of UTF-8 */
 	enum role role;
 	char partner_id[64]; /* "" when the user has no partner */
 	char session_id[64]; /* "Session".id of this login */
@@ -31,12 +32,25 @@ struct user {
 /* Registers the session statements with db; -1 on failure. */
 int session_init(struct db *);
 
+/* What session_authenticate found; http.c turns it into the response. */
+enum session_outcome {
+	SESSION_OK,          /* r->user is set */
+	SESSION_MISSING,     /* 401 "Missing authorization header" */
+	SESSION_INVALID,     /* 401 "Invalid or expired token" */
+	SESSION_UNAVAILABLE, /* database error: http_fail_db() */
+	SESSION_ERROR,       /* logged; 500 */
+};
+
 /*
  * Resolves the request's credentials (Authorization: Bearer, else the
- * cookie) into r->user.  Returns 0, or sets a 401 response in the
- * reference's words and returns -1.
+ * cookie) into r->user.  Writes no response.
  */
-int session_authenticate(struct req *);
+enum session_outcome session_authenticate(struct req *);
+/*
+ * True when the request's credential is the session cookie (no
+ * Authorization header, a non-empty cookie): the case CSRF rules apply to.
+ */
+bool session_by_cookie(struct req *);
 
 /*
  * Starts a session for user u: inserts the row and writes the signed JWT

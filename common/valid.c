@@ -792,6 +792,60 @@ valid_json(struct arena *mem, const struct field_table *t, const cJSON *in, stru
 	return ok && !c.oom ? 0 : -1;
 }
 
+int
+valid_echo_id(
+    const struct field_table *t, const struct valid_out *in, const char *path_id, cJSON *issues)
+{
+	for (size_t i = 0; i < t->n && i < in->n; i++) {
+		const struct field *f = &t->fields[i];
+		const struct value *v = &in->v[i];
+		if (!(f->flags & F_ECHO) || strcmp(f->name, "id") != 0 || !v->present)
+			continue;
+		if (path_id != NULL && cJSON_IsString(v->json) &&
+		    strcmp(v->json->valuestring, path_id) == 0)
+			return 0;
+		{
+			const char *const seg[] = { f->name };
+			valid_issue_custom(issues, seg, 1, VALID_ECHO_MSG);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int
+valid_echo_check(
+    const struct field_table *t, const struct valid_out *in, const char *stored_json, cJSON *issues)
+{
+	cJSON *stored = NULL;
+	bool differs = false;
+
+	for (size_t i = 0; i < t->n && i < in->n; i++) {
+		const struct field *f = &t->fields[i];
+		const struct value *v = &in->v[i];
+		const cJSON *was;
+		if (!(f->flags & F_ECHO) || !v->present)
+			continue;
+		if (stored == NULL &&
+		    (stored_json == NULL || (stored = cJSON_Parse(stored_json)) == NULL ||
+			!cJSON_IsObject(stored))) {
+			cJSON_Delete(stored);
+			return -1;
+		}
+		was = cJSON_GetObjectItemCaseSensitive(stored, f->name);
+		if (was == NULL || !cJSON_Compare(v->json, was, true)) {
+			const char *const seg[] = { f->name };
+			if (valid_issue_custom(issues, seg, 1, VALID_ECHO_MSG) == -1) {
+				cJSON_Delete(stored);
+				return -1;
+			}
+			differs = true;
+		}
+	}
+	cJSON_Delete(stored);
+	return differs ? -1 : 0;
+}
+
 bool
 valid_urldecode(char *dst, const char *src, size_t len)
 {

@@ -40,6 +40,30 @@ enum field_type {
 #define F_POSITIVE  0x40u /* number must be > 0 */
 #define F_OPEN      0x80u /* FT_OBJECT: unknown keys are ignored, not rejected */
 
+/* A read-only field a PATCH may echo back: see below. */
+#define F_ECHO 0x100u
+
+/*
+ * Echoed read-only fields (spec top note, STYLE.md "Validation at the
+ * edge").  Clients send back what they read, so a PATCH table lists the
+ * resource's read-only fields (those its GET returns but the PATCH cannot
+ * change) as FIELD_ECHO("id"), FIELD_ECHO("createdAt"), ...  Any JSON value
+ * passes validation for them; they are then ignored if, and only if, they
+ * equal the stored value; a key not in the table is still 400 (L9).
+ *   - "id": the dispatcher compares it with the path's first capture
+ *     (valid_echo_id): a different id is 400 with an issue on ["id"].
+ *   - every echoed field: the handler, having read the row (locked, in its
+ *     transaction), calls http_echo_check(r, row as GET shows it), which
+ *     uses valid_echo_check: 400 with an issue on each differing field.
+ * Values compare as JSON (cJSON_Compare, case-sensitive keys), so a
+ * timestamp must be sent back exactly as it was read.
+ */
+#define FIELD_ECHO(nm)                                                                             \
+	{                                                                                          \
+		.name = (nm), .type = FT_JSON, .flags = F_ECHO                                     \
+	}
+#define VALID_ECHO_MSG "Read-only field cannot be changed"
+
 struct field_table;
 
 struct field {
@@ -101,6 +125,17 @@ int valid_json(struct arena *, const struct field_table *t, const cJSON *in, str
  */
 int valid_query(struct arena *, const struct field_table *t, const char *query,
     struct valid_out **out, cJSON *issues);
+
+/*
+ * The echo rule, for the dispatcher and http_echo_check.  in was validated
+ * against t.  0: nothing echoed differs; -1: an issue (VALID_ECHO_MSG) was
+ * appended for each field that does, or issues is untouched when out of
+ * memory or stored_json is not a JSON object.
+ */
+int valid_echo_id(
+    const struct field_table *t, const struct valid_out *in, const char *path_id, cJSON *issues);
+int valid_echo_check(const struct field_table *t, const struct valid_out *in,
+    const char *stored_json, cJSON *issues);
 
 /* Field rules usable on their own and as check functions. */
 bool valid_email(const char *);

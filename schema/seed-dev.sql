@@ -7,7 +7,8 @@
 --   izzy.reset_passwords                       'on': refresh the hash of existing seed
 --                                              users (§5.1); anything else: never touch
 --                                              an existing password
--- Safe to rerun. Order as in §5.1: admin, partner, operator.
+-- Safe to rerun. Order as in §5.1: admin, partner, operator. Addresses are
+-- stored lower-cased (spec/api.md §9 item 26).
 
 DO $$
 BEGIN
@@ -27,7 +28,7 @@ $$;
 -- Admin: matched by e-mail; if it exists only its password hash is refreshed.
 INSERT INTO "User" ("id", "email", "hashedPassword", "role", "fullName", "phone", "status", "partnerId")
 VALUES ('c' || substr(md5(random()::text || clock_timestamp()::text), 1, 24),
-        current_setting('izzy.admin_email'), current_setting('izzy.admin_hash'),
+        lower(current_setting('izzy.admin_email')), current_setting('izzy.admin_hash'),
         'ADMIN', 'Seed Admin', NULL, 'ACTIVE', NULL)
 ON CONFLICT ("email") DO UPDATE
 	SET "hashedPassword" = EXCLUDED."hashedPassword"
@@ -45,7 +46,7 @@ ON CONFLICT ("id") DO UPDATE
 -- and, with izzy.reset_passwords = 'on', its password hash.
 INSERT INTO "User" ("id", "email", "hashedPassword", "role", "fullName", "phone", "status", "partnerId")
 SELECT 'c' || substr(md5(random()::text || clock_timestamp()::text), 1, 24),
-       current_setting('izzy.operator_email'), current_setting('izzy.operator_hash'),
+       lower(current_setting('izzy.operator_email')), current_setting('izzy.operator_hash'),
        'OPERATOR', 'Seed Operator', NULL, 'ACTIVE', 'seed-partner'
  WHERE coalesce(current_setting('izzy.operator_email', true), '') <> ''
 ON CONFLICT ("email") DO UPDATE

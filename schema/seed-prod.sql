@@ -19,8 +19,11 @@ BEGIN
 END
 $$;
 
+-- Stored lower-cased (spec/api.md §9 item 26); an existing address in any
+-- case counts as existing.
 INSERT INTO "User" ("id", "email", "hashedPassword", "role", "fullName", "phone", "status", "partnerId")
-VALUES ('c' || substr(md5(random()::text || clock_timestamp()::text), 1, 24),
-        current_setting('izzy.admin_email'), current_setting('izzy.admin_hash'),
-        'ADMIN', 'Seed Admin', NULL, 'ACTIVE', NULL)
+SELECT 'c' || substr(md5(random()::text || clock_timestamp()::text), 1, 24),
+       lower(current_setting('izzy.admin_email')), current_setting('izzy.admin_hash'),
+       'ADMIN', 'Seed Admin', NULL, 'ACTIVE', NULL
+ WHERE NOT EXISTS (SELECT 1 FROM "User" WHERE lower("email") = lower(current_setting('izzy.admin_email')))
 ON CONFLICT ("email") DO NOTHING;

@@ -9,10 +9,12 @@
 #   stack_pg_start      VARDIR PORT                 initdb on first use, start, role+db izzy, export DATABASE_URL
 #   stack_pg_stop       VARDIR
 #   stack_fcgi_start    VARDIR BUILDDIR [WORKERS]   every program BUILDDIR/cgi-bin/<name>, WORKERS each (2)
-#   stack_fcgi_stop     VARDIR
+#   stack_fcgi_stop     VARDIR [NAME...]            every program (or only those named)
 #   stack_worker_start  VARDIR BUILDDIR             BUILDDIR/bin/izzy-worker, supervised (if it is built)
 #   stack_worker_stop   VARDIR
-#   stack_nginx_start   VARDIR PORT SRCDIR          render nginx/izzy.conf.in, start (or reload) nginx
+#   stack_nginx_start   VARDIR PORT SRCDIR          render nginx/izzy.conf.in, start (or reload) nginx;
+#                                                   routes only to the programs running then
+#                                                   (nginx/api-routes), so start them first
 #   stack_nginx_stop    VARDIR
 #   stack_s3rver_start  VARDIR PORT BUCKET          npm s3rver (tests' S3 peer) on 127.0.0.1:PORT
 #   stack_maildev_start VARDIR SMTP_PORT WEB_PORT
@@ -20,6 +22,7 @@
 #   stack_down          VARDIR                      stop whatever of the above runs; safe to repeat
 #   stack_destroy       VARDIR                      stack_down, then delete VARDIR and its /tmp parts
 #   stack_status        VARDIR                      one line per service; returns 1 if any is down
+#   stack_demo_data     N                           N demo leads into $DATABASE_URL if it has none
 #   stack_load_env      FILE                        KEY=VALUE lines into the environment (no shell evaluation)
 #
 # Every function takes the VAR directory explicitly, so that several stacks run side by side (the
@@ -55,6 +58,9 @@
 #   IZZY_NGINX_WEBHOOK_RATE / _BURST   inbound webhooks                      (120r/m / 60)
 #                           with IZZY_ENV=test all three default to 1000r/s / 1000
 #   IZZY_NGINX_UPLOAD_MAX   client_max_body_size of the upload route (UPLOAD_MAX_BYTES + 64 KiB)
+#   UPLOAD_MAX_BYTES        largest uploaded file (52428800), as the programs read it
+#   IZZY_FCGI_PROGRAMS      with IZZY_FCGI_UPSTREAMS: the programs those hosts run (default: the
+#                           ones built in SRCDIR/cgi-bin); nginx routes only to these
 #   IZZY_TRUSTED_PROXIES    addresses/CIDRs whose X-Forwarded-For nginx believes ("127.0.0.1 ::1")
 #   IZZY_ALLOW_FROM         if set, only these addresses/CIDRs may use the site (staging, OR-1)
 #   IZZY_NGINX_FOREGROUND   1: nginx runs undaemonised as our child, logging to our stdout/stderr
@@ -540,15 +546,19 @@ stack_fcgi_start() {
 	((n > 0)) || { _stack_err "no programs in $build/cgi-bin: build first (make)"; return 1; }
 }
 
-# stack_fcgi_stop VARDIR: stop every supervisor recorded in VARDIR/run and its workers.
+# stack_fcgi_stop VARDIR [NAME...]: stop every supervisor recorded in VARDIR/run and its workers,
+# or only those of the programs NAME. (nginx keeps routing to them until stack_nginx_start again.)
 stack_fcgi_stop() {
-	local var=${1:?usage: stack_fcgi_stop VARDIR} f name
+	local var=${1:?usage: stack_fcgi_stop VARDIR [NAME...]} f name
+	shift
+	local only=" $* "
 	[[ -d $var/run ]] || return 0
 	for f in "$var"/run/*.pid; do
 		[[ -e $f ]] || continue
 		name=${f##*/}
 		name=${name%.pid}
 		case $name in nginx | maildev | izzy-worker) continue ;; esac
+		[[ $only == "  " || $only == *" $name "* ]] || continue
 		_stack_stop_pidfile "$f" supervise.sh "$name" group
 		rm -f "$var/run/$name.sock" "$var/run/$name.exits"
 	done
@@ -608,6 +618,78 @@ _stack_render() {
 	mv "$out.tmp" "$out"
 }
 
+# _stack_nginx_programs VARDIR SRCDIR: the programs nginx routes to, one a line. Locally those of
+# STACK_PROGRAMS whose supervisor runs (and whose socket exists, unless IZZY_FCGI_LISTEN); with
+# IZZY_FCGI_UPSTREAMS (programs on other hosts) IZZY_FCGI_PROGRAMS, else the programs built in
+# SRCDIR/cgi-bin (the image's /opt/izzy/cgi-bin).
+_stack_nginx_programs() {
+	local var=$1 src=$2 name
+	if [[ -n ${IZZY_FCGI_UPSTREAMS:-} ]]; then
+		if [[ -n ${IZZY_FCGI_PROGRAMS+set} ]]; then
+			local listed=()
+			read -ra listed <<<"${IZZY_FCGI_PROGRAMS//,/ }"
+			((${#listed[@]} == 0)) || printf '%s\n' "${listed[@]}"
+		else
+			_stack_programs "$src"
+		fi
+		return 0
+	fi
+	for name in "${STACK_PROGRAMS[@]}"; do
+		_stack_pid_running "$var/run/$name.pid" supervise.sh >/dev/null || continue
+		[[ -n ${IZZY_FCGI_LISTEN:-} || -S $var/run/$name.sock ]] || continue
+		printf '%s\n' "$name"
+	done
+}
+
+# _stack_nginx_api_locations ROUTES CONF LOGIN_BURST PUBLIC_BURST WEBHOOK_BURST PROGRAM...: print
+# one nginx location for each line of ROUTES (nginx/api-routes) whose program is one of PROGRAM.
+_stack_nginx_api_locations() {
+	local routes=$1 conf=$2 login_burst=$3 public_burst=$4 webhook_burst=$5
+	shift 5
+	local active=" $* " line prog match path opts opt lineno=0 upload_max
+	[[ -f $routes ]] || { _stack_err "no route table $routes"; return 1; }
+	printf '# Generated by scripts/lib/stack.sh from nginx/api-routes for the running programs:%s\n' \
+		"${active% }"
+	while IFS= read -r line || [[ -n $line ]]; do
+		lineno=$((lineno + 1))
+		[[ $line =~ ^[[:space:]]*(#|$) ]] && continue
+		read -r prog match path opts <<<"$line"
+		case $match in
+		= | '~' | '~*') ;;
+		prefix) match="" ;;
+		*) _stack_err "$routes:$lineno: MATCH must be =, prefix, ~ or ~* (is: $match)"; return 1 ;;
+		esac
+		[[ -n $path && $path != *[\;\{\}\"\']* ]] ||
+			{ _stack_err "$routes:$lineno: missing or unsafe PATH"; return 1; }
+		[[ " ${STACK_PROGRAMS[*]} " == *" $prog "* ]] ||
+			{ _stack_err "$routes:$lineno: $prog is not in STACK_PROGRAMS"; return 1; }
+		[[ $active == *" $prog "* ]] || continue
+		printf 'location %s%s {\n' "${match:+$match }" "$path"
+		for opt in $opts; do
+			case $opt in
+			limit=login) printf '    limit_req zone=izzy_login burst=%s nodelay;\n' "$login_burst" ;;
+			limit=public) printf '    limit_req zone=izzy_public burst=%s nodelay;\n' "$public_burst" ;;
+			limit=webhook) printf '    limit_req zone=izzy_webhook burst=%s nodelay;\n' "$webhook_burst" ;;
+			body=upload)
+				upload_max=$(_stack_upload_body_max) || return 1
+				# Unbuffered: the program sees a client that stops half-way and keeps nothing.
+				printf '    client_max_body_size %s;\n    fastcgi_request_buffering off;\n' "$upload_max"
+				;;
+			body=[0-9]*) printf '    client_max_body_size %s;\n' "${opt#body=}" ;;
+			timeout=[0-9]*)
+				printf '    client_body_timeout %s;\n    fastcgi_read_timeout %s;\n    fastcgi_send_timeout %s;\n' \
+					"${opt#timeout=}" "${opt#timeout=}" "${opt#timeout=}"
+				;;
+			*) _stack_err "$routes:$lineno: unknown option $opt"; return 1 ;;
+			esac
+		done
+		printf '    fastcgi_pass izzy_%s;\n' "$prog"
+		printf '    include %s/snippets/fastcgi.conf;\n' "$conf"
+		printf '    include %s/snippets/api-headers.conf;\n' "$conf"
+		printf '}\n'
+	done <"$routes"
+}
+
 # _stack_nginx_render VARDIR PORT SRCDIR: write VARDIR/nginx/conf/nginx.conf and its includes.
 _stack_nginx_render() {
 	local var=$1 port=$2 src=$3 template conf rundir f user_line="" rate burst
@@ -663,7 +745,6 @@ _stack_nginx_render() {
 		"ACME_ROOT=${IZZY_ACME_ROOT:-/var/lib/izzy/acme}"
 		"WWW_ROOT=$src/www"
 		"UPLOAD_DIR=$upload_dir"
-		"UPLOAD_BODY_MAX=${IZZY_NGINX_UPLOAD_MAX:-$(_stack_upload_body_max)}"
 		"LOGIN_RATE=$login_rate" "LOGIN_BURST=$login_burst"
 		"PUBLIC_RATE=$public_rate" "PUBLIC_BURST=$public_burst"
 		"WEBHOOK_RATE=$webhook_rate" "WEBHOOK_BURST=$webhook_burst"
@@ -674,12 +755,17 @@ _stack_nginx_render() {
 	done
 	_stack_render "$template" "$conf/nginx.conf" "${vars[@]}" || return 1
 
-	# Upstreams: one per program nginx knows, on the local unix sockets or, with
-	# IZZY_FCGI_UPSTREAMS="host1 host2", on each host's TCP port (several hosts are balanced).
-	local name host port_n
+	# Upstreams and API locations only for the programs that run (nginx/api-routes): the path of
+	# one that is not built or not started answers 404 JSON, never 502.
+	local name host port_n programs=()
+	mapfile -t programs < <(_stack_nginx_programs "$var" "$src") || return 1
+	_stack_nginx_api_locations "$src/nginx/api-routes" "$conf" "$login_burst" "$public_burst" \
+		"$webhook_burst" "${programs[@]}" >"$conf/api-locations.conf" || return 1
+	# Upstreams on the local unix sockets or, with IZZY_FCGI_UPSTREAMS="host1 host2", on each
+	# host's TCP port (several hosts are balanced).
 	{
 		printf '# Generated by scripts/lib/stack.sh; do not edit.\n'
-		for name in "${STACK_PROGRAMS[@]}"; do
+		for name in "${programs[@]}"; do
 			printf 'upstream izzy_%s {\n' "$name"
 			if [[ -n ${IZZY_FCGI_UPSTREAMS:-} ]]; then
 				port_n=$(_stack_program_port "$name") || return 1
@@ -860,6 +946,35 @@ stack_s3rver_start() {
 stack_s3rver_stop() {
 	local var=${1:?usage: stack_s3rver_stop VARDIR}
 	_stack_stop_pidfile "$var/run/s3rver.pid" s3rver s3rver group
+}
+
+# --- demo data -----------------------------------------------------------------------------------
+
+# stack_demo_data N: load N synthetic leads (bench/gen-leads.sql -v demo=1: partners, users,
+# statuses, notes, consents, no documents) into DATABASE_URL, only if it has no leads at all, so
+# that it never wipes or mixes into real data and running it twice is harmless. Refuses unless
+# IZZY_ENV is development. Prints one line for a summary: what it did, or why not.
+stack_demo_data() {
+	local n=${1:-} bin have
+	[[ $n =~ ^[1-9][0-9]{0,5}$ ]] || { _stack_err "usage: stack_demo_data NUMBER_OF_LEADS"; return 1; }
+	if [[ ${IZZY_ENV:-} != development ]]; then
+		printf 'none (only in development; IZZY_ENV=%s)\n' "${IZZY_ENV:-}"
+		return 0
+	fi
+	[[ -n ${DATABASE_URL:-} ]] || { _stack_err "DATABASE_URL is not set"; return 1; }
+	bin=$(_stack_pg_bin)
+	have=$("$bin/psql" -X -q -t -A -v ON_ERROR_STOP=1 "$DATABASE_URL" -c 'SELECT count(*) FROM "Lead"') || return 1
+	if ((have > 0)); then
+		printf 'none added: the database already has %s leads\n' "$have"
+		return 0
+	fi
+	if ! "$bin/psql" -X -q -v ON_ERROR_STOP=1 "$DATABASE_URL" -v nleads="$n" -v demo=1 \
+		-f "$STACK_SRCDIR/bench/gen-leads.sql" >/dev/null; then
+		_stack_err "bench/gen-leads.sql (demo) failed"
+		return 1
+	fi
+	have=$("$bin/psql" -X -q -t -A -v ON_ERROR_STOP=1 "$DATABASE_URL" -c 'SELECT count(*) FROM "Lead"') || return 1
+	printf '%s demo leads loaded (bench/gen-leads.sql; IZZY_DEMO_DATA=0 skips them)\n' "$have"
 }
 
 # --- all at once ---------------------------------------------------------------------------------

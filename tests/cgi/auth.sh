@@ -124,7 +124,7 @@ is "$STATUS:$BODY" '401:{"message":"Invalid credentials"}' "wrong password"
 cgi_run POST /api/auth/login "$(login_body nobody@example.com 'Wrong-password-1')"
 is "$STATUS:$BODY" '401:{"message":"Invalid credentials"}' "unknown user gets the same answer"
 cgi_run POST /api/auth/login "$(login_body Admin@Example.com 'Admin123!')"
-is "$STATUS" 401 "e-mails compare case-sensitively, as in the reference"
+is "$STATUS:$(jq_body .user.email)" "200:admin@example.com" "e-mails compare lower-cased (spec §9 item 26)"
 psql_q "INSERT INTO \"User\" (id, email, \"hashedPassword\", role, \"fullName\", status)
 	SELECT 'cinactive00000000000000001', 'inactive@example.com', \"hashedPassword\", 'OPERATOR', 'Nieaktywny', 'INACTIVE'
 	FROM \"User\" WHERE email = 'admin@example.com'" >/dev/null
@@ -207,5 +207,69 @@ is "$(psql_q "SELECT status FROM \"User\" WHERE email = 'invited@example.com'")"
 ! grep -E -q 'Admin123!|Operator123!|Nowe-Haslo|Wrong-password|DROP TABLE|eyJ|admin@example.com|operator@example.com' "$CGI_LOG"
 ok $? "no password, token or e-mail address in the program's log"
 grep -q 'login failed' "$CGI_LOG"; ok $? "failed logins are logged (by user id)"
+
+# --- issue 7: throttle race, one bcrypt per login, lower-cased addresses, hashed keys ---
+psql_q 'DELETE FROM "RateLimit"' >/dev/null
+# Ten wrong logins for one account at once, from ten addresses: each attempt is
+# counted (atomically) before the password check, so at most 5 reach it.
+par=$T_VAR/parallel
+rm -rf "$par" && mkdir -p "$par"
+pids=()
+for i in $(seq 1 10); do
+	(CGI_REMOTE_ADDR=198.51.100.$((20 + i)) cgi_run POST /api/auth/login "$(login_body admin@example.com "Wrong-parallel-$i")"
+	 printf '%s\n' "$STATUS" >"$par/$i") &
+	pids+=($!)
+done
+for p in "${pids[@]}"; do wait "$p"; done
+is "$(cat "$par"/* | sort | uniq -c | awk '{printf "%s*%s ", $2, $1}')" "401*5 429*5 " \
+	"10 parallel wrong logins for one account: 5 x 401, the other 5 x 429"
+is "$(psql_q "SELECT count FROM \"RateLimit\" WHERE key LIKE 'login-acct:%'")" 10 "every attempt was counted"
+psql_q 'DELETE FROM "RateLimit"' >/dev/null
+
+# One bcrypt run of the same cost for every failed login (common/pass.c logs which
+# hash it ran at debug level): no timing tells an unknown or invited account apart.
+psql_q "INSERT INTO \"User\" (id, email, \"hashedPassword\", role, \"fullName\", status)
+	VALUES ('cinvitedtiming00000000001', 'invited.timing@example.com', '!invited', 'OPERATOR', 'Zaproszony', 'INVITED')" >/dev/null
+TLOG=$T_VAR/log/auth-timing.log
+# bcrypt_runs EMAIL: a wrong-password login; sets STATUS, BODY and RUNS ("COUNT KINDS").
+bcrypt_runs() {
+	: >"$TLOG"
+	CGI_LOG=$TLOG CGI_ENV=IZZY_LOG_LEVEL=debug CGI_REMOTE_ADDR=198.51.100.60 \
+		cgi_run POST /api/auth/login "$(login_body "$1" 'Wrong-password-9')"
+	RUNS="$(grep -c 'bcrypt check against the' "$TLOG") $(grep -o 'bcrypt check against the [a-z]* hash' "$TLOG" | cut -d' ' -f5 | paste -sd,)"
+}
+bcrypt_runs admin@example.com
+is "$STATUS $RUNS" "401 1 stored" "wrong password: one bcrypt against the stored hash"
+b_wrong=$BODY
+bcrypt_runs nobody.timing@example.com
+is "$STATUS $RUNS" "401 1 dummy" "unknown e-mail: one bcrypt against the dummy"
+b_unknown=$BODY
+bcrypt_runs invited.timing@example.com
+is "$STATUS $RUNS" "401 1 dummy" "invited account (!invited): one bcrypt against the dummy"
+b_invited=$BODY
+bcrypt_runs inactive@example.com
+is "$STATUS $RUNS" "401 1 stored" "deactivated account, wrong password: one bcrypt"
+b_inactive=$BODY
+is "$b_unknown|$b_invited|$b_inactive" "$b_wrong|$b_wrong|$b_wrong" "the four answers are byte-identical"
+is "$b_wrong" '{"message":"Invalid credentials"}' "and say only Invalid credentials"
+
+# Addresses compare lower-cased everywhere; the reset counter is keyed by the
+# lower-cased address, so spellings share it.
+psql_q 'DELETE FROM "RateLimit"; DELETE FROM "Outbox"' >/dev/null
+for e in Operator@Example.COM operator@example.com OPERATOR@EXAMPLE.COM operator@EXAMPLE.com Operator@example.com; do
+	cgi_run POST /api/auth/reset-password "{\"email\":\"$e\"}"
+done
+is "$STATUS" 204 "a throttled reset still answers 204"
+is "$(psql_q "SELECT count(*) || ' ' || string_agg(DISTINCT recipient, ',') FROM \"Outbox\"")" "3 operator@example.com" \
+	"five resets in any spelling: three mails, to the stored address"
+psql_q "UPDATE \"User\" SET status = 'ACTIVE' WHERE email = 'inactive@example.com'" >/dev/null
+cgi_run POST /api/auth/login "$(login_body INACTIVE@example.COM 'Admin123!')"
+is "$STATUS" 200 "login in another spelling"
+keys=$(psql_q 'SELECT string_agg(key, chr(10) ORDER BY key) FROM "RateLimit"')
+like "$keys" "reset:" "the reset counter is in RateLimit"
+is "$(grep -c -v -E '^(login-acct|login-ip|reset):[0-9a-f]{64}$' <<<"$keys")" 0 \
+	"every RateLimit key is kind:HMAC, never a raw address or IP"
+[[ $keys != *example* && $keys != *198.51.100* && $keys != *192.0.2* ]]
+ok $? "no e-mail address or client address in a RateLimit key"
 
 t_done

@@ -408,7 +408,7 @@ is "$(jq_body '.statusHistory[0] | [(.reasonCode|tostring), (.override|tostring)
 is "$(jq_body '[(.auditLogs|length|tostring), .auditLogs[0].user.email, .auditLogs[0].newValue] | join("|")')" "1|operator-a@example.com|FOLLOW_UP" "detail: audit log with users for staff"
 is "$(jq_body '.documents[0] | [.filePath, (has("storageKey")|tostring)] | join("|")')" "/api/leads/$D/documents/cdoc100000000000000000001/download|false" \
 	"detail: a stored file links the authorised download (SR-27); no storageKey, even for ADMIN"
-is "$(jq_body '.applicationForm | [.formData.pesel, (.unlockHistory|tostring), (.isClientActive|tostring)] | join("|")')" "44051401359|[]|false" \
+is "$(jq_body '.applicationForm | [.formData.pesel, (.unlockHistory|tostring), (.isClientActive|tostring), .uniqueLink] | join("|")')" "44051401359|[]|false|link-a3" \
 	"detail: staff see the form data; a stale client-activity flag is reported false"
 is "$(psql_q "SELECT \"isClientActive\" FROM \"ApplicationForm\" WHERE \"leadId\" = '$D'")" f "detail: the stale flag is switched off (FR-26)"
 is "$(jq_body '.consentRecords[0] | [.ipAddress, .userAgent, .consentTemplate.title, .recordedBy.email, .partner.name, (has("accessCodeHash")|tostring)] | join("|")')" \
@@ -422,6 +422,7 @@ cgi_run GET /api/leads/$D "" "$PARTA"
 is "$STATUS" 200 "detail: PARTNER of the lead's partner"
 is "$(jq_body '[(.applicationForm|has("formData")|tostring), (.applicationForm|has("unlockHistory")|tostring), (.auditLogs|length|tostring), (.documents[0]|has("storageKey")|tostring), (.consentRecords[0].ipAddress|tostring), (.consentRecords[0].userAgent|tostring), .applicationForm.status, (.statusHistory|length|tostring), (.notes|length|tostring)] | join("|")')" \
 	"false|false|0|false|null|null|IN_PROGRESS|2|2" "detail: partner roles get the reduced projection ([SEC] §4.5.3)"
+is "$(jq_body '.applicationForm|has("uniqueLink")')" false "detail: partner roles do not get the client's form link (uniqueLink)"
 cgi_run GET /api/leads/$D "" "$PARTB"
 is "$(msg)" "403:Access denied" "detail: another partner's lead"
 cgi_run GET /api/leads/cla1000000000000000000001 "" "$EMPA2"
@@ -434,8 +435,8 @@ cgi_run GET /api/leads/cls1000000000000000000001 "" "$OPX"
 is "$(msg)" "403:Access denied" "detail: an operator reading someone else's lead"
 cgi_run GET /api/leads/cnosuchlead00000000000001 "" "$ADMIN"
 is "$(msg)" "404:Lead not found" "detail: unknown lead"
-cgi_run GET /api/leads/not-a-cuid "" "$ADMIN"
-is "$STATUS:$(jq_body '.issues[0].message')" "400:Invalid cuid" "detail: a malformed id"
+cgi_run GET /api/leads/doesnotexist "" "$ADMIN"
+is "$(msg)" "404:Lead not found" "detail: an id that is no cuid is just not found (spec §4.6)"
 cgi_run GET /api/leads/$D ""
 is "$STATUS" 401 "detail: no token"
 cgi_run GET /api/leads/$D "" "$AUD"

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Per-binary tests of the write side of cgi-bin/leads (cgi-bin/leads_write.c):
+# Per-binary tests of the write side of cgi-bin/leads (leads_status.c, leads_profile.c,
+# leads_notes.c, leads_email.c, leads_offer.c, leads_gdpr.c):
 # status transitions (spec/api.md §4.6.1, §7.3, data-model §3), customer,
 # vehicles, financing, assignment, notes, drafts, signed offer links (SR-30),
 # anonymisation (SR-42, checked against a pg_dump of the whole database),
@@ -77,7 +78,7 @@ is "$(msg)" "403:Forbidden" "status: AUDITOR is refused"
 cgi_run POST /api/leads/$NOLEAD/status '{"status":"FIRST_CONTACT"}' "$ADMIN"
 is "$(msg)" "404:Lead not found" "status: unknown lead is 404"
 cgi_run POST /api/leads/not-a-cuid/status '{"status":"FIRST_CONTACT"}' "$ADMIN"
-is "$STATUS:$(jq_body '.issues[0].message')" "400:Invalid cuid" "status: a malformed id is a validation error"
+is "$(msg)" "404:Lead not found" "status: an id that is no cuid is just not found (spec §4.6)"
 fp=$(lead_fp $L)
 cgi_run POST /api/leads/$L/status '{}' "$ADMIN"
 is "$STATUS:$(jq_body '.issues[0].path[0] + ":" + .issues[0].message')" "400:status:Required" "status: status is required"
@@ -124,19 +125,17 @@ cgi_run POST /api/leads/$L/status '{"status":"CREDIT_ANALYSIS"}' "$OP"
 is "$(msg)" "400:Status transition not allowed" "status: the table binds operators"
 cgi_run POST /api/leads/$L/status '{"status":"CREDIT_ANALYSIS","override":true,"notes":"bo tak"}' "$OP"
 is "$(msg)" "400:Status transition not allowed" "status: operators cannot override"
-cgi_run POST /api/leads/$L/status '{"status":"CREDIT_ANALYSIS","override":true}' "$SUP"
-is "$(msg)" "400:Notes are required to override the transition table" "status: an override needs a reason"
 cgi_run POST /api/leads/$L/status '{"status":"CREDIT_ANALYSIS"}' "$SUP"
-is "$(msg)" "400:Status transition not allowed" "status: supervisors follow the table unless they override"
-cgi_run POST /api/leads/$L/status '{"status":"CREDIT_ANALYSIS","override":true,"notes":"Dokumenty już u nas"}' "$SUP"
-is "$STATUS:$(jq_body .status)" "200:CREDIT_ANALYSIS" "status: supervisor override with a reason"
-is "$(psql_q "SELECT override || '|' || reason FROM \"LeadStatusHistory\" WHERE \"leadId\" = '$L' AND \"newStatus\" = 'CREDIT_ANALYSIS'")" \
-	"true|Dokumenty już u nas" "status: the override is recorded in the history"
+is "$STATUS:$(jq_body .status)" "200:CREDIT_ANALYSIS" "status: a supervisor moves off the table with nothing more to send (§7.3 as settled)"
+is "$(psql_q "SELECT override || '|' || coalesce(reason, '-') FROM \"LeadStatusHistory\" WHERE \"leadId\" = '$L' AND \"newStatus\" = 'CREDIT_ANALYSIS'")" \
+	"true|-" "status: the override is recorded in the history"
 is "$(psql_q "SELECT metadata->>'override' FROM \"AuditLog\" WHERE \"leadId\" = '$L' AND \"newValue\" = '\"CREDIT_ANALYSIS\"'")" true "status: and audited as an override"
 is "$(lead_col $L '"assignedUserId"')" "$OP_ID" "status: other targets keep the assignee"
 
 cgi_run POST /api/leads/$L/status '{"status":"CLOSED_NO_FINANCING"}' "$ADMIN"
-is "$(msg)" "400:Reason is required for this status" "status: negative terminal statuses need a reason"
+is "$(msg):$(jq_body '.issues[0].path|join(".")')" "400:Validation failed:reason" "status: negative terminal statuses need a reason (issue on reason)"
+cgi_run POST /api/leads/$L/status '{"status":"CLOSED_NO_FINANCING","notes":"   "}' "$ADMIN"
+is "$(msg):$(jq_body '.issues[0].path|join(".")')" "400:Validation failed:reason" "status: blank notes are no reason"
 cgi_run POST /api/leads/$L/status '{"status":"CLOSED_NO_FINANCING","reason":"bo tak"}' "$ADMIN"
 is "$STATUS:$(jq_body '.issues[0].code')" "400:invalid_enum_value" "status: reasons come from the predefined list"
 cgi_run POST /api/leads/$L/status '{"status":"CLOSED_NO_FINANCING","reason":"OTHER"}' "$ADMIN"
@@ -158,6 +157,41 @@ cgi_run POST /api/leads/$L/status '{"status":"FIRST_CONTACT","assignToUserId":"'
 is "$STATUS:$(jq_body .assignedUser.id)" "200:$OP2_ID" "status: FIRST_CONTACT for a named assignee"
 is "$(hist_count $L)" 7 "status: one history row per change"
 is "$(audit_count $L status_change)" 7 "status: one audit row per change"
+
+# The original frontend: {status, notes}, anything to anything for managers.
+L=clstatusorig0000000000001
+mk_lead $L seed-partner FIRST_CONTACT "$OP_ID"
+cgi_run POST /api/leads/$L/status '{"status":"CLOSED_WON"}' "$ADMIN"
+is "$STATUS:$(jq_body .status)" "200:CLOSED_WON" "status: an ADMIN moves FIRST_CONTACT -> CLOSED_WON (audited override)"
+is "$(psql_q "SELECT override FROM \"LeadStatusHistory\" WHERE \"leadId\" = '$L'")" t "status: recorded as an override"
+cgi_run POST /api/leads/$L/status '{"status":"CLOSED_LOST","notes":"Klient kupił gdzie indziej"}' "$SUP"
+is "$STATUS:$(jq_body .status)" "200:CLOSED_LOST" "status: closing with only notes (original frontend)"
+is "$(psql_q "SELECT concat_ws('|', \"reasonCode\", reason) FROM \"LeadStatusHistory\" WHERE \"leadId\" = '$L' AND \"newStatus\" = 'CLOSED_LOST'")" \
+	"OTHER|Klient kupił gdzie indziej" "status: the notes are the reason text, code OTHER"
+L=clstatusflag0000000000001
+mk_lead $L seed-partner FIRST_CONTACT "$OP_ID"
+CGI_ENV="ENFORCE_STATUS_TRANSITIONS=false" cgi_run POST /api/leads/$L/status '{"status":"CREDIT_ANALYSIS"}' "$OP"
+is "$STATUS:$(jq_body .status)" "200:CREDIT_ANALYSIS" "status: ENFORCE_STATUS_TRANSITIONS=false: no table, operators too (the reference)"
+is "$(psql_q "SELECT override FROM \"LeadStatusHistory\" WHERE \"leadId\" = '$L'")" f "status: and no override is recorded"
+cgi_run POST /api/leads/$L/status '{"status":"OFFER_PRESENTED"}' "$OP"
+is "$STATUS" 200 "status: CREDIT_ANALYSIS -> OFFER_PRESENTED is on the table"
+
+# --- GET /api/leads/status-policy ---------------------------------------------------
+cgi_run GET /api/leads/status-policy "" "$OP"
+is "$STATUS:$(jq_body '[.enforced, .canOverride, (.transitions.NEW|join(",")), (.reasonRequired|join(",")), (.statuses|length), (.reasons|index("OTHER") != null), (.terminal|index("CLOSED_WON") != null)]|map(tostring)|join("|")')" \
+	"200:true|false|ONBOARDING_CONFIRMED,FIRST_CONTACT,UNQUALIFIED,CLOSED_LOST,CANCELLED|UNQUALIFIED,CLOSED_LOST,CLOSED_NO_FINANCING,CANCELLED|19|true|true" \
+	"status-policy: the table, terminal and reason lists for an operator (no override)"
+is "$(jq_body '.transitions.INBOUND|join(",")')" "NEW,UNQUALIFIED,CLOSED_LOST,CANCELLED" "status-policy: MERGED is never offered"
+for t in "$SUP" "$ADMIN"; do
+	cgi_run GET /api/leads/status-policy "" "$t"
+	is "$STATUS:$(jq_body .canOverride)" "200:true" "status-policy: managers may override"
+done
+CGI_ENV="ENFORCE_STATUS_TRANSITIONS=false" cgi_run GET /api/leads/status-policy "" "$OP"
+is "$(jq_body '[.enforced, .canOverride]|map(tostring)|join(",")')" "false,true" "status-policy: follows ENFORCE_STATUS_TRANSITIONS"
+for t in "$PART" "$AUD"; do
+	cgi_run GET /api/leads/status-policy "" "$t"
+	is "$(msg)" "403:Forbidden" "status-policy: staff only"
+done
 
 # --- PATCH /api/leads/:id/customer ----------------------------------------------
 C=clcustomer000000000000001
@@ -517,7 +551,7 @@ for req in "PATCH customer {\"firstName\":\"$FIRST\"}" "POST notes {\"content\":
 	is "$(msg)" "409:Lead is anonymized" "anonymize: no new personal data afterwards ($m $p)"
 done
 cgi_run POST /api/leads/$X/status '{"status":"FOLLOW_UP"}' "$ADMIN"
-is "$STATUS" 200 "anonymize: the pipeline status can still move"
+is "$(msg)" "409:Lead is anonymized" "anonymize: the status of an anonymised lead is frozen like the rest"
 psql_q "INSERT INTO \"Lead\" (id, \"partnerId\") VALUES ('clanonymizebare0000000001', 'seed-partner')" >/dev/null
 cgi_run POST /api/leads/clanonymizebare0000000001/anonymize "" "$ADMIN"
 is "$STATUS" 200 "anonymize: a lead without a profile"

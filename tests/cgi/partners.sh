@@ -174,7 +174,9 @@ is "$STATUS:$(jq_body .name)" "200:Auto Dealer Sp. z o.o." "an empty body change
 p PATCH /api/partners/no-such-partner '{"name":"Z"}' "$ADMIN"
 is "$STATUS:$BODY" '404:{"message":"Partner not found"}' "an unknown partner is 404"
 p PATCH $'/api/partners/bad\nkey' '{"name":"Z"}' "$ADMIN"
-is "$STATUS:$BODY" '404:{"message":"Partner not found"}' "a key with control characters is just not found"
+is "$STATUS:$BODY" '404:{"message":"Not found"}' "a key with control characters never reaches the handler"
+p PATCH "/api/partners/$(printf 'k%.0s' {1..201})" '{"name":"Z"}' "$ADMIN"
+is "$STATUS:$BODY" '404:{"message":"Not found"}' "nor does an over-long key"
 p PATCH "/api/partners/$P1" '{"name":""}' "$ADMIN"
 is "$STATUS:$(jq_body '.issues[0].code')" "400:too_small" "an empty name is 400"
 p PATCH "/api/partners/$P1" '{"name":null}' "$ADMIN"
@@ -182,9 +184,38 @@ is "$STATUS:$(jq_body '.issues[0].code')" "400:invalid_type" "a null name is 400
 p PATCH "/api/partners/$P1" '{"slaRules":{"x":{"y":1}}}' "$ADMIN"
 is "$STATUS:$(jq_body '.issues[0].path|join(".")')" "400:slaRules.x" "nested slaRules are 400"
 p PATCH "/api/partners/$P1" '{"id":"other"}' "$ADMIN"
-is "$STATUS:$(jq_body '.issues[0].code')" "400:unrecognized_keys" "the id cannot be changed"
+is "$STATUS:$(jq_body '.message + "|" + (.issues[0].path|join(".")) + ":" + .issues[0].message')" \
+	"400:Validation failed|id:Read-only field cannot be changed" "the id cannot be changed"
 is "$(psql_q "SELECT name || '|' || status FROM \"Partner\" WHERE id = '$P1'")" "Auto Dealer Sp. z o.o.|INACTIVE" \
 	"refused updates change nothing"
+
+# The echo rule: the original partner form sends the partner as GET returned
+# it (id, createdAt, updatedAt included) with its edits (spec §4.4, frontend §10.2).
+p GET '/api/partners?search=Auto%20Dealer' "" "$ADMIN"
+ECHO_P=$(jq_body '.data[0]')
+is "$(jq -r .id <<<"$ECHO_P")" "$P1" "(the partner as the list shows it)"
+p PATCH "/api/partners/$P1" "$(jq -c '. + {name:"Auto Dealer 2",contact:{name:"Ewa",email:"ewa@dealer.pl",phone:""},slaRules:{leadResponseMinutes:20,contractTurnaroundDays:null},notes:"edytowane"}' <<<"$ECHO_P")" "$ADMIN"
+is "$STATUS:$(jq_body '[.id,.name,.contact.name,(.slaRules.leadResponseMinutes|tostring),.notes,.status]|join("|")')" \
+	"200:$P1|Auto Dealer 2|Ewa|20|edytowane|INACTIVE" "the original form's body (the partner echoed with edits) is applied"
+is "$(psql_q "SELECT name || '|' || notes FROM \"Partner\" WHERE id = '$P1'")" "Auto Dealer 2|edytowane" "and stored"
+ECHO_P=$(jq -c . <<<"$BODY")
+p PATCH "/api/partners/$P1" "$ECHO_P" "$ADMIN"
+is "$STATUS:$(jq_body .name)" "200:Auto Dealer 2" "the partner sent back unchanged is a no-op 200"
+p PATCH "/api/partners/$P1" "$(jq -c '. + {id:"cother0000000000000000001",name:"Zmiana"}' <<<"$ECHO_P")" "$ADMIN"
+is "$STATUS:$(jq_body '(.issues[0].path|join(".")) + ":" + .issues[0].message')" "400:id:Read-only field cannot be changed" \
+	"a changed id is 400"
+p PATCH "/api/partners/$P1" "$(jq -c '. + {createdAt:"2020-01-01T00:00:00.000Z",name:"Zmiana"}' <<<"$ECHO_P")" "$ADMIN"
+is "$STATUS:$(jq_body '(.issues[0].path|join(".")) + ":" + .issues[0].message')" "400:createdAt:Read-only field cannot be changed" \
+	"an echoed createdAt with a different value is 400"
+p PATCH "/api/partners/$P1" "$(jq -c '. + {updatedAt:"2020-01-01T00:00:00.000Z",name:"Zmiana"}' <<<"$ECHO_P")" "$ADMIN"
+is "$STATUS:$(jq_body '(.issues[0].path|join("."))')" "400:updatedAt" "an echoed updatedAt with a different value is 400"
+p PATCH "/api/partners/$P1" "$(jq -c '. + {website:"http://x.pl",name:"Zmiana"}' <<<"$ECHO_P")" "$ADMIN"
+is "$STATUS:$(jq_body '.issues[0].code + ":" + .issues[0].keys[0]')" "400:unrecognized_keys:website" "an unknown key is still 400"
+is "$(psql_q "SELECT name FROM \"Partner\" WHERE id = '$P1'")" "Auto Dealer 2" "refused echoes change nothing"
+p PATCH /api/partners/seed-partner "$(jq -c '. + {id:"seed-partner"}' <<<"$ECHO_P")" "$ADMIN"
+is "$STATUS:$(jq_body '(.issues|map(.path|join("."))|join(","))')" "400:createdAt,updatedAt" \
+	"another partner's timestamps are not this one's"
+
 p PATCH "/api/partners/$P1" '{"name":"Z"}'
 is "$STATUS" 401 "update without a token is 401"
 for who in SUP OP PART; do

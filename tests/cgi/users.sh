@@ -218,13 +218,39 @@ u PATCH "/api/users/$OPER_ID" '{"partnerId":"seed-partner"}' "$ADMIN"
 u PATCH "/api/users/$OPER_ID" '{"partnerId":null}' "$ADMIN"
 is "$STATUS:$(jq_body '.partner|tostring')" "200:null" "a null partnerId detaches"
 u PATCH "/api/users/$OPER_ID" '{"email":"inny@example.com"}' "$ADMIN"
-is "$STATUS:$(jq_body '.issues[0].code + ":" + .issues[0].keys[0]')" "400:unrecognized_keys:email" "the e-mail cannot be changed"
+is "$STATUS:$(jq_body '.issues[0].path[0] + ":" + .issues[0].message')" "400:email:Read-only field cannot be changed" \
+	"the e-mail cannot be changed"
+is "$(psql_q "SELECT email FROM \"User\" WHERE id = '$OPER_ID'")" "aktywny@example.com" "and stays as it was"
+# The echo rule: the summary as GET returns it, sent back with an edit.
+u GET "/api/users?search=aktywny@example.com" "" "$ADMIN"
+ECHO_USER=$(jq_body '.data[0]')
+u PATCH "/api/users/$OPER_ID" "$(jq -c '. + {fullName:"Anna Echo"} | del(.partner)' <<<"$ECHO_USER")" "$ADMIN"
+is "$STATUS:$(jq_body '.fullName + "|" + .email')" "200:Anna Echo|aktywny@example.com" \
+	"a PATCH echoing id, email, role, status, createdAt and updatedAt unchanged is applied"
+ECHO_USER=$(jq -c . <<<"$BODY")
+u PATCH "/api/users/$OPER_ID" "$(jq -c '. + {phone:"+48 600 000 001"}' <<<"$ECHO_USER")" "$ADMIN"
+is "$STATUS:$(jq_body '.phone + "|" + (.partner|tostring)')" "200:+48 600 000 001|null" \
+	"the whole summary echoed back (partner null) with an edit is applied"
+u PATCH "/api/users/$OPER_ID" "$(jq -c '. + {id:"cotheruser000000000000001",fullName:"Nie"}' <<<"$ECHO_USER")" "$ADMIN"
+is "$STATUS:$(jq_body '.message + "|" + (.issues[0].path|join(".")) + ":" + .issues[0].message')" \
+	"400:Validation failed|id:Read-only field cannot be changed" "an echoed id that differs from the path is 400"
+u PATCH "/api/users/$OPER_ID" "$(jq -c '. + {createdAt:"2001-01-01T00:00:00.000Z",fullName:"Nie"}' <<<"$ECHO_USER")" "$ADMIN"
+is "$STATUS:$(jq_body '(.issues[0].path|join(".")) + ":" + .issues[0].message')" \
+	"400:createdAt:Read-only field cannot be changed" "an echoed createdAt that differs is 400"
+u PATCH "/api/users/$OPER_ID" "$(jq -c '. + {partner:{id:"seed-partner",name:"Seed Partner"},fullName:"Nie"}' <<<"$ECHO_USER")" "$ADMIN"
+is "$STATUS:$(jq_body '(.issues[0].path|join("."))')" "400:partner" "an echoed partner that differs is 400"
+u PATCH "/api/users/$OPER_ID" "$(jq -c '. + {lastLoginAt:null,fullName:"Nie"}' <<<"$ECHO_USER")" "$ADMIN"
+is "$STATUS:$(jq_body '.issues[0].code + ":" + .issues[0].keys[0]')" "400:unrecognized_keys:lastLoginAt" \
+	"a key the summary does not have is still unknown (400)"
+is "$(psql_q "SELECT \"fullName\" FROM \"User\" WHERE id = '$OPER_ID'")" "Anna Echo" "refused echoes change nothing"
+u PATCH "/api/users/$OPER_ID" '{"fullName":"Anna Zmieniona","phone":null}' "$ADMIN"
+is "$STATUS" 200 "(name and phone restored)"
 u PATCH "/api/users/$OPER_ID" '{"fullName":""}' "$ADMIN"
 is "$STATUS:$(jq_body '.issues[0].code')" "400:too_small" "an empty name is 400"
 u PATCH "/api/users/$OPER_ID" '{"password":"slabehaslo"}' "$ADMIN"
 is "$STATUS:$(jq_body '.issues[0].path[0]')" "400:password" "a weak password is 400 on the password field"
 u PATCH /api/users/not-a-cuid '{"fullName":"X"}' "$ADMIN"
-is "$STATUS:$(jq_body '.issues[0].path[0] + ":" + .issues[0].message')" "400:id:Invalid cuid" "a non-cuid id is 400"
+is "$STATUS:$BODY" '404:{"message":"User not found"}' "a non-cuid id is just not found"
 u PATCH /api/users/cnosuchuser0000000000000001 '{"fullName":"X"}' "$ADMIN"
 is "$STATUS:$BODY" '404:{"message":"User not found"}' "an unknown user is 404"
 u PATCH "/api/users/$OPER_ID" '{"partnerId":"no-such-partner"}' "$ADMIN"
@@ -384,7 +410,7 @@ is "$STATUS" 403 "a supervisor cannot reset another supervisor"
 u POST /api/users/cnosuchuser0000000000000001/reset-password '{}' "$ADMIN"
 is "$STATUS:$BODY" '404:{"message":"User not found"}' "an unknown user is 404"
 u POST /api/users/bad-id/reset-password '{}' "$ADMIN"
-is "$STATUS" 400 "a non-cuid id is 400"
+is "$STATUS:$BODY" '404:{"message":"User not found"}' "a non-cuid id is just not found"
 u POST "/api/users/$R_ID/reset-password" '{}'
 is "$STATUS" 401 "reset without a token is 401"
 u POST "/api/users/$R_ID/reset-password" '{}' "$OP"
@@ -401,5 +427,22 @@ is "$(psql_q "SELECT count(*) FROM \"UserAuditLog\" WHERE coalesce(\"oldValue\":
 	"the audit holds no password or hash"
 ! grep -E -q "Admin123!|$PW_NEW|$PW_PATCH|$PW_RESET|@example.com|eyJ" "$CGI_LOG"
 ok $? "no password, token or e-mail address in the program's log"
+
+# --- issue 7: addresses are stored and compared lower-cased (spec §9 item 26) -------------
+ADMIN7=$(login admin@example.com 'Admin123!')
+[[ -n $ADMIN7 ]] || t_bail "the admin cannot log in"
+psql_q 'DELETE FROM "Outbox"' >/dev/null
+u POST /api/users '{"email":"Nowa.Osoba@Example.COM","fullName":"Nowa Osoba","role":"OPERATOR"}' "$ADMIN7"
+is "$STATUS:$(jq_body .email)" "201:nowa.osoba@example.com" "a new user's address is stored lower-cased"
+is "$(psql_q "SELECT count(*) FROM \"User\" WHERE email = 'nowa.osoba@example.com'")" 1 "as stored in the database"
+is "$(psql_q "SELECT string_agg(recipient, ',') FROM \"Outbox\"")" "nowa.osoba@example.com" "the invitation goes to the lower-cased address"
+u POST /api/users '{"email":"nowa.osoba@example.com","fullName":"Druga","role":"OPERATOR"}' "$ADMIN7"
+is "$STATUS:$BODY" '409:{"message":"Email already in use"}' "the same address again is 409"
+u POST /api/users '{"email":"NOWA.OSOBA@EXAMPLE.COM","fullName":"Trzecia","role":"OPERATOR"}' "$ADMIN7"
+is "$STATUS:$BODY" '409:{"message":"Email already in use"}' "another spelling of it is 409 too"
+psql_q "INSERT INTO \"User\" (id, email, \"hashedPassword\", role, \"fullName\", status)
+	VALUES ('cemailcase000000000000001', 'Nowa.Osoba@EXAMPLE.com', '!invited', 'OPERATOR', 'Stary', 'INVITED')" >/dev/null 2>&1
+is "$?" 1 "the database refuses a case-variant written around the API (unique lower(email))"
+is "$(psql_q "SELECT count(*) FROM \"User\" WHERE lower(email) = 'nowa.osoba@example.com'")" 1 "one account for the address"
 
 t_done

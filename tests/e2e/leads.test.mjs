@@ -82,8 +82,10 @@ export async function adminJourney({ page, baseURL }) {
 	await expectVisible(toasts(page).getByText(/^Utworzono lead /), 'the created toast');
 	await form.waitFor({ state: 'detached' });
 
-	// Find it by search and open it.
+	// Find it by search and open it; its status form loads the rules from the API.
+	const policyLoaded = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/leads/status-policy' && r.status() === 200);
 	const dialog = await openLeadFromList(page, `Kowalski${tag}`, `Jan Kowalski${tag}`);
+	await policyLoaded;
 	assert.match(new URL(page.url()).pathname, /^\/leads\/[^/]+$/, 'the detail has its own URL');
 	const leadId = decodeURIComponent(new URL(page.url()).pathname.split('/')[2]);
 	await expectVisible(dialog.getByRole('heading', { name: `Jan Kowalski${tag}` }), 'the lead name as the dialog title');
@@ -107,9 +109,15 @@ export async function adminJourney({ page, baseURL }) {
 	// Status with a reason: the reason list appears for a terminal status,
 	// and the change shows up in the history.
 	const statusSection = dialog.getByRole('region', { name: 'Zmiana statusu' });
-	await statusSection.getByLabel('Nowy status').selectOption('UNQUALIFIED');
+	// Recommended targets first; for a manager the rest under "Poza ścieżką (nadpisanie)".
+	const nextStatus = statusSection.getByLabel('Nowy status');
+	assert.equal(await nextStatus.locator('optgroup[label="Zalecane"] option[value="FIRST_CONTACT"]').count(), 1, 'FIRST_CONTACT is recommended from NEW');
+	assert.equal(await nextStatus.locator('optgroup[label="Zalecane"] option[value="CLOSED_WON"]').count(), 0, 'CLOSED_WON is not recommended from NEW');
+	assert.equal(await nextStatus.locator('optgroup[label="Poza ścieżką (nadpisanie)"] option[value="CLOSED_WON"]').count(), 1, 'an ADMIN may move off the path');
+	assert.equal(await nextStatus.locator('option[value="MERGED"]').count(), 0, 'MERGED is never offered');
+	await nextStatus.selectOption('UNQUALIFIED');
 	await statusSection.getByRole('button', { name: 'Zmień status' }).click();
-	await expectVisible(statusSection.getByText('Wybierz powód z listy.'), 'the missing-reason message');
+	await expectVisible(statusSection.getByText('Wybierz powód z listy lub opisz go w notatce.'), 'the missing-reason message');
 	await statusSection.getByLabel('Powód').selectOption('NO_CREDIT_CAPACITY');
 	await statusSection.getByLabel('Notatka (opcjonalnie)').fill(`Dochód za niski ${tag}`);
 	await statusSection.getByRole('button', { name: 'Zmień status' }).click();

@@ -67,7 +67,7 @@ stack_nginx_start "$T_VAR" "$PORT" "$top_srcdir" 2>>"$T_VAR/stack.log" || t_bail
 req POST /api/auth/login -H 'Content-Type: application/json' --data-binary '{"email":"admin@example.com","password":"Admin123!"}'
 is "$STATUS" 200 "admin logs in"
 
-grep -q "client_max_body_size $((UPLOAD_MAX_BYTES + 65536));" "$T_VAR/nginx/conf/snippets/documents.conf"
+grep -q "client_max_body_size $((UPLOAD_MAX_BYTES + 65536));" "$T_VAR/nginx/conf/api-locations.conf"
 ok $? "nginx's upload limit is generated from UPLOAD_MAX_BYTES"
 
 for driver in disk s3; do

@@ -63,9 +63,10 @@ req GET /api/auth/me ""
 is "$STATUS" 200 "and the session still works afterwards"
 
 # --- limits at the edge -----------------------------------------------------------------------
-head -c 2097152 /dev/zero | tr '\0' 'a' >"$T_VAR/big"
+# One byte over the JSON limit (2 MiB, nginx and the programs alike); tests/http/edge.sh has more.
+head -c 2097153 /dev/zero | tr '\0' 'a' >"$T_VAR/big"
 STATUS=$(curl -s -o "$T_VAR/body" -w '%{http_code}' -H 'Content-Type: application/json' --data-binary @"$T_VAR/big" "$BASE/api/auth/login")
-is "$STATUS:$(cat "$T_VAR/body")" '413:{"message":"request entity too large"}' "a 2 MB body is refused by nginx with the API's 413 body"
+is "$STATUS:$(cat "$T_VAR/body")" '413:{"message":"request entity too large"}' "a body over 2 MiB is refused by nginx with the API's 413 body"
 req POST /api/auth/login '{"email":"admin@example.com","password":' 
 is "$STATUS" 400 "malformed JSON through nginx is 400"
 
@@ -116,6 +117,10 @@ is "$STATUS:$(cat "$T_VAR/body")" '403:{"message":"Access denied"}' "nor open an
 
 # --- logout -------------------------------------------------------------------------------------
 req POST /api/auth/logout ""
+is "$STATUS:$BODY" '403:{"message":"Forbidden","code":"CSRF"}' "a cookie logout without the JSON content type is refused (CSRF rule)"
+req POST /api/auth/logout "" -H 'Origin: http://evil.test'
+is "$STATUS" 403 "and with a foreign Origin"
+req POST /api/auth/logout "" -H 'Content-Type: application/json'
 is "$STATUS" 204 "logout through nginx"
 req GET /api/auth/me ""
 is "$STATUS" 401 "the cookie no longer works"

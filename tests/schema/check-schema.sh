@@ -5,7 +5,8 @@
 # types with their values in database order (§2); every column's type,
 # nullability and default (all timestamps timestamptz(3)); every index, primary
 # key, unique key, foreign key (ON UPDATE CASCADE, ON DELETE per §0.5) and check
-# constraint by name; the "updatedAt" triggers and the SQL helper functions.
+# constraint by name; the "updatedAt" triggers, the SQL helper functions and
+# the lower-cased user e-mail addresses (0012).
 # Anything missing, different or unexpected on those tables is a failure, so a
 # database built from scratch and an upgraded reference database pass only if
 # they are identical.
@@ -465,6 +466,7 @@ Session|Session_tokenHash_key|unique|btree|"tokenHash"|-
 Session|Session_userId_idx|index|btree|"userId"|-
 User|User_createdAt_idx|index|btree|"createdAt"|-
 User|User_email_key|unique|btree|email|-
+User|User_email_lower_key|unique|btree|lower(email)|-
 User|User_partnerId_idx|index|btree|"partnerId"|-
 User|User_pkey|primary|btree|id|-
 UserAuditLog|UserAuditLog_pkey|primary|btree|id|-
@@ -775,6 +777,23 @@ SELECT CASE WHEN izzy_phone_key('+48 600-100-200') = '600100200'
             ELSE 'FAIL function izzy_phone_key: ' || coalesce(izzy_phone_key('+48 600-100-200'), 'NULL') END;
 \else
 SELECT 'FAIL function izzy_phone_key(text) missing';
+\endif
+
+-- User e-mail addresses lower-cased (0012).  "User_email_lower_key" above is
+-- missing while case-duplicates are left; the view lists them.
+SELECT to_regclass('"UserEmailCaseDuplicate"') IS NOT NULL AS have_dupview,
+       to_regprocedure('izzy_user_email_lower()') IS NOT NULL AS have_lowerfn \gset
+\if :have_dupview
+SELECT CASE WHEN count(*) = 0 THEN 'ok no user e-mail addresses differ only in case'
+            ELSE 'FAIL ' || count(*) || ' users in "UserEmailCaseDuplicate"' END
+  FROM "UserEmailCaseDuplicate";
+\else
+SELECT 'FAIL view UserEmailCaseDuplicate missing';
+\endif
+\if :have_lowerfn
+SELECT 'ok function izzy_user_email_lower';
+\else
+SELECT 'FAIL function izzy_user_email_lower() missing';
 \endif
 SQL
 )

@@ -108,4 +108,67 @@ is "$STATUS:$(jq_body .user.role)" "200:ADMIN" "a reference user logs in with th
 DATABASE_URL=$ref_url cgi_run POST /api/auth/login '{"email":"ref.operator@example.com","password":"RefOperator123!"}'
 is "$STATUS:$(jq_body .user.partner.id)" "200:cref0000partner0000000001" "and so does the reference operator, with its partner"
 
+# --- issue 7: addresses lower-cased; case-duplicates reported, never merged ----------------
+# izzyctl user create and the production seed store the address lower-cased and
+# refuse a case-variant of an existing one.
+out=$(IZZY_NEW_PASSWORD='Nowe-Konto-2026!' "$izzyctl" user create New.Person@Example.COM OPERATOR "Nowa Osoba" 2>&1) && rc=0 || rc=$?
+is "$rc:$(psql_q "SELECT email FROM \"User\" WHERE lower(email) = 'new.person@example.com'")" "0:new.person@example.com" \
+	"izzyctl user create stores the address lower-cased"
+out=$(IZZY_NEW_PASSWORD='Nowe-Konto-2026!' "$izzyctl" user create NEW.person@example.com OPERATOR "Druga Osoba" 2>&1) && rc=0 || rc=$?
+is "$rc:$(psql_q "SELECT count(*) FROM \"User\" WHERE lower(email) = 'new.person@example.com'")" "1:1" "and refuses a case-variant"
+like "$out" "already exists" "saying why"
+DATABASE_URL=$prod_url IZZY_ENV=production SEED_ADMIN_EMAIL=BOSS@Firma.PL SEED_ADMIN_PASSWORD='Trzecie-Haslo-2026!' "$izzyctl" seed >/dev/null
+DATABASE_URL=$prod_url IZZY_ENV=production SEED_ADMIN_EMAIL=Second.Admin@Firma.PL SEED_ADMIN_PASSWORD='Trzecie-Haslo-2026!' "$izzyctl" seed >/dev/null
+is "$(psql -X -t -A "$prod_url" -c "SELECT string_agg(email, ',' ORDER BY email) FROM \"User\"")" "boss@firma.pl,second.admin@firma.pl" \
+	"the production seed stores lower-cased and counts a case-variant as the same admin"
+
+# A reference database compared addresses case-sensitively: it may hold two
+# accounts differing only in case, and mixed-case addresses.
+admin_psql -c 'CREATE DATABASE refdup OWNER izzy' >/dev/null
+dup_url=${DATABASE_URL/\/izzy\?//refdup?}
+psql -X -q -v ON_ERROR_STOP=1 "$dup_url" -f "$top_srcdir/tests/fixtures/reference-db.sql" >/dev/null
+dq() { psql -X -t -A -v ON_ERROR_STOP=1 "$dup_url" -c "$1"; }
+# Both new accounts get ref.admin's password, RefAdmin123!.
+dq "INSERT INTO \"User\" (id, email, \"hashedPassword\", role, \"fullName\", phone, status, \"partnerId\", \"createdAt\", \"updatedAt\")
+	SELECT v.id, v.email, \"hashedPassword\", role, v.name, NULL, status, NULL, \"createdAt\", \"updatedAt\"
+	FROM \"User\", (VALUES ('cref0000user0000000000008', 'Mixed.Case@Example.com', 'Mixed Case'),
+	                       ('cref0000user0000000000009', 'Ref.Operator@Example.com', 'Case Twin')) v(id, email, name)
+	WHERE \"User\".id = 'cref0000user0000000000001'" >/dev/null
+out=$(DATABASE_URL=$dup_url "$izzyctl" migrate deploy 2>&1) && rc=0 || rc=$?
+is "$rc" 0 "the upgrade with case-duplicates succeeds"
+like "$out" 'WARNING: +2 users share 1 e-mail address\(es\) that differ only in case; they are listed in "UserEmailCaseDuplicate"' \
+	"and warns with the count"
+is "$(dq 'SELECT string_agg("userId", '"','"' ORDER BY "userId") FROM "UserEmailCaseDuplicate"')" \
+	"cref0000user0000000000002,cref0000user0000000000009" "the view lists both accounts"
+is "$(dq "SELECT string_agg(id || '=' || email, ' ' ORDER BY id) FROM \"User\" WHERE id IN ('cref0000user0000000000002', 'cref0000user0000000000008', 'cref0000user0000000000009')")" \
+	"cref0000user0000000000002=ref.operator@example.com cref0000user0000000000008=mixed.case@example.com cref0000user0000000000009=Ref.Operator@Example.com" \
+	"a unique address is lower-cased; the duplicates are left as they are, not merged"
+is "$(dq "SELECT count(*) FROM pg_indexes WHERE indexname = 'User_email_lower_key'")" 0 "no unique index while duplicates remain"
+out=$(check_schema refdup 2>&1) && rc=0 || rc=$?
+is "$rc:$(printf '%s\n' "$out" | grep FAIL | paste -sd'|')" \
+	'1:FAIL index User_email_lower_key missing|FAIL 2 users in "UserEmailCaseDuplicate"' \
+	"check-schema reports exactly the duplicates and the missing index"
+DATABASE_URL=$dup_url cgi_run POST /api/auth/login '{"email":"ref.operator@example.com","password":"RefOperator123!"}'
+is "$STATUS:$(jq_body .user.id)" "200:cref0000user0000000000002" "among case-twins the exact spelling logs in"
+DATABASE_URL=$dup_url cgi_run POST /api/auth/login '{"email":"Ref.Operator@Example.com","password":"RefAdmin123!"}'
+is "$STATUS:$(jq_body .user.id)" "200:cref0000user0000000000009" "and so does the other twin"
+DATABASE_URL=$dup_url cgi_run POST /api/auth/login '{"email":"REF.OPERATOR@example.com","password":"RefOperator123!"}'
+is "$STATUS:$BODY" '401:{"message":"Invalid credentials"}' "a third spelling matches neither twin"
+DATABASE_URL=$dup_url cgi_run POST /api/auth/login '{"email":"MIXED.case@EXAMPLE.com","password":"RefAdmin123!"}'
+is "$STATUS:$(jq_body .user.email)" "200:mixed.case@example.com" "a lower-cased address logs in in any spelling"
+out=$(DATABASE_URL=$dup_url IZZY_NEW_PASSWORD='Nowe-Konto-2026!' "$izzyctl" user create REF.operator@example.com OPERATOR "Trzeci" 2>&1) && rc=0 || rc=$?
+is "$rc:$(dq "SELECT count(*) FROM \"User\" WHERE lower(email) = 'ref.operator@example.com'")" "1:2" \
+	"no third case-variant can be created without the index"
+# An admin resolves the duplicate; running the function again adds the index.
+dq "UPDATE \"User\" SET email = 'Ref.Operator2@Example.com' WHERE id = 'cref0000user0000000000009'" >/dev/null
+is "$(dq 'SELECT izzy_user_email_lower()')" 0 "izzy_user_email_lower() finds no duplicates left"
+is "$(dq "SELECT email FROM \"User\" WHERE id = 'cref0000user0000000000009'") $(dq "SELECT count(*) FROM pg_indexes WHERE indexname = 'User_email_lower_key'")" \
+	"ref.operator2@example.com 1" "lower-cases the resolved address and adds the unique index"
+out=$(check_schema refdup 2>&1) && rc=0 || rc=$?
+is "$rc" 0 "then the database has exactly the specified schema"
+((rc == 0)) || printf '%s\n' "$out" | grep FAIL | head -n 20 | sed 's/^/# /'
+dq "INSERT INTO \"User\" (id, email, \"hashedPassword\", role, \"fullName\", status, \"createdAt\", \"updatedAt\")
+	VALUES ('cref0000user0000000000010', 'MIXED.CASE@example.com', '!', 'ADMIN', 'x', 'INVITED', now(), now())" >/dev/null 2>&1 && rc=0 || rc=$?
+is "$rc" 1 "the index refuses a case-variant written by anyone"
+
 t_done

@@ -55,6 +55,14 @@ START_TEST(test_load_table)
 		{ { DB, "JWT_SECRET=change-me-dev-secret" }, 0, NULL },
 		{ { DB, DEV_SECRET, "IZZY_ENV=staging" }, -1, "IZZY_ENV" },
 		{ { DB, DEV_SECRET, "IZZY_ENV=Production" }, -1, "IZZY_ENV" },
+		/* The analytics settings (issue 11). */
+		{ { DB, DEV_SECRET, "IZZY_ENV=test", "IZZY_TEST_NOW=1775124000" }, 0, NULL },
+		{ { DB, DEV_SECRET, "IZZY_TEST_NOW=yesterday" }, -1, "IZZY_TEST_NOW" },
+		{ { DB, DEV_SECRET, "IZZY_TEST_NOW=-5" }, -1, "IZZY_TEST_NOW" },
+		{ { DB, PROD, GOOD_SECRET, GOOD_OFFER, "IZZY_TEST_NOW=1775124000" }, -1, "IZZY_TEST_NOW" },
+		{ { DB, DEV_SECRET, "IZZY_ANALYTICS_CACHE_SECONDS=0" }, 0, NULL },
+		{ { DB, DEV_SECRET, "IZZY_ANALYTICS_CACHE_SECONDS=-1" }, -1, "IZZY_ANALYTICS_CACHE_SECONDS" },
+		{ { DB, DEV_SECRET, "IZZY_ANALYTICS_CACHE_SECONDS=3601" }, -1, "IZZY_ANALYTICS_CACHE_SECONDS" },
 		/* Production (SR-6). */
 		{ { DB, PROD, GOOD_SECRET, GOOD_OFFER }, 0, NULL },
 		{ { DB, PROD, "JWT_SECRET=short-but-over-ten", GOOD_OFFER }, -1, "JWT_SECRET" },
@@ -96,6 +104,9 @@ START_TEST(test_load_table)
 		    "IZZY_DB_STATEMENT_TIMEOUT_MS" },
 		{ { DB, DEV_SECRET, "IZZY_LOGIN_MAX_PER_IP=-1" }, -1, "IZZY_LOGIN_MAX_PER_IP" },
 		{ { DB, DEV_SECRET, "IZZY_LOGIN_WINDOW_SECONDS=600" }, 0, NULL },
+		{ { DB, DEV_SECRET, "ENFORCE_STATUS_TRANSITIONS=maybe" }, -1,
+		    "ENFORCE_STATUS_TRANSITIONS" },
+		{ { DB, DEV_SECRET, "ENFORCE_STATUS_TRANSITIONS=FALSE" }, 0, NULL },
 	};
 
 	for (size_t i = 0; i < NELEM(rows); i++) {
@@ -123,7 +134,8 @@ START_TEST(test_load_values)
 	static const char *const base[] = { DB, DEV_SECRET,
 		"APP_BASE_URL=https://crm.example.com///" };
 	static const char *const prod[] = { DB, PROD, GOOD_SECRET, GOOD_OFFER, "JWT_EXPIRES_IN=12h",
-		"IZZY_SESSION_IDLE_SECONDS=600", "APP_BASE_URL=https://crm.example.com/app/" };
+		"IZZY_SESSION_IDLE_SECONDS=600", "APP_BASE_URL=https://crm.example.com/app/",
+		"DATABASE_READ_URL=postgresql://app:s3cret@replica/izzy", "APP_TIMEZONE=UTC" };
 	struct cfg c;
 	char err[256];
 
@@ -144,17 +156,30 @@ START_TEST(test_load_values)
 	ck_assert_int_eq(c.login_max_per_ip, 30);
 	ck_assert_int_eq(c.login_window_s, 900);
 	ck_assert(!c.cookie_secure);
+	ck_assert(c.enforce_status_transitions); /* on unless switched off (spec §7.3) */
 	ck_assert_ptr_null(c.seed_admin_email);
 	ck_assert_ptr_null(c.schema_dir);
+	ck_assert_ptr_null(c.database_read_url);
+	ck_assert_str_eq(c.app_timezone, "Europe/Warsaw");
+	ck_assert_int_eq(c.test_now, 0);
+	ck_assert_int_eq(c.analytics_cache_s, 30);
 
 	env_apply(prod, NELEM(prod));
 	ck_assert_int_eq(cfg_load(&c, err, sizeof(err)), 0);
 	ck_assert_int_eq(c.env, CFG_ENV_PRODUCTION);
 	ck_assert(c.cookie_secure);
+	ck_assert(c.enforce_status_transitions);
 	ck_assert_int_eq(c.jwt_expires_s, 43200);
+	ck_assert_int_eq(setenv("ENFORCE_STATUS_TRANSITIONS", "false", 1), 0);
+	ck_assert_int_eq(cfg_load(&c, err, sizeof(err)), 0);
+	ck_assert(!c.enforce_status_transitions);
+	ck_assert_int_eq(unsetenv("ENFORCE_STATUS_TRANSITIONS"), 0);
+	ck_assert_int_eq(cfg_load(&c, err, sizeof(err)), 0);
 	ck_assert_int_eq(c.session_idle_s, 600);
 	ck_assert_str_eq(c.app_base_url, "https://crm.example.com/app");
 	ck_assert_str_eq(c.offer_link_secret, "Zt5rYw8qPn2mLk7jHg4fDs1aXc9vBn6eRu3i");
+	ck_assert_str_eq(c.database_read_url, "postgresql://app:s3cret@replica/izzy");
+	ck_assert_str_eq(c.app_timezone, "UTC");
 
 	/* Without APP_BASE_URL the dev front end's address is used. */
 	env_apply(base, 2);

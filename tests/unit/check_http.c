@@ -177,6 +177,36 @@ h_clean(struct req *r)
 	return http_ok_raw(r, clean ? "{\"clean\":true}" : "{\"clean\":false}");
 }
 
+/* A PATCH table with echoable read-only fields (valid.h F_ECHO). */
+enum thing_key { THING_NAME, THING_ID, THING_CREATED, THING__MAX };
+static const struct field thing_fields[THING__MAX] = {
+	[THING_NAME] = { "name", FT_STRING, 0, 1, 20 },
+	[THING_ID] = FIELD_ECHO("id"),
+	[THING_CREATED] = FIELD_ECHO("createdAt"),
+};
+static const struct field_table thing_in = FIELD_TABLE(thing_fields);
+
+/* The stored thing, as its GET would answer. */
+static int
+h_thing(struct req *r)
+{
+	char stored[160];
+
+	snprintf(stored, sizeof(stored),
+	    "{\"id\":\"%s\",\"name\":\"old\",\"createdAt\":\"2025-10-24T16:08:09.000Z\"}", r->id);
+	if (http_echo_check(r, stored) == -1)
+		return 0;
+	return h_id(r);
+}
+
+static int
+h_bad_stored(struct req *r)
+{
+	if (http_echo_check(r, "[not json") == -1)
+		return 0;
+	return h_id(r);
+}
+
 static const struct route test_routes[] = {
 	{ HTTP_GET, "/t/ok", h_ok, ROLES_PUBLIC, NULL, NULL },
 	{ HTTP_POST, "/t/echo", h_echo, ROLES_PUBLIC, &echo_in, NULL },
@@ -185,6 +215,11 @@ static const struct route test_routes[] = {
 	{ HTTP_DELETE, "/t/nocontent", h_nocontent, ROLES_PUBLIC, NULL, NULL },
 	{ HTTP_GET, "/t/conflict", h_conflict, ROLES_PUBLIC, NULL, NULL },
 	{ HTTP_GET, "/t/items/:id", h_id, ROLES_PUBLIC, NULL, NULL },
+	{ HTTP_GET, "/t/typed/:id(cuid)", h_id, ROLES_PUBLIC, NULL, NULL },
+	{ HTTP_PATCH, "/t/things/:id", h_thing, ROLES_PUBLIC, &thing_in, NULL },
+	{ HTTP_PATCH, "/t/bad-stored/:id", h_bad_stored, ROLES_PUBLIC, &thing_in, NULL },
+	{ HTTP_PATCH, "/t/private", h_ok, ROLES_ADMIN, NULL, NULL },
+	{ HTTP_DELETE, "/t/private", h_ok, ROLES_ADMIN, NULL, NULL },
 	{ HTTP_GET, "/t/query", h_query, ROLES_PUBLIC, NULL, &page_q },
 	{ HTTP_GET, "/t/private", h_ok, ROLES_ANY_USER, NULL, NULL },
 	{ HTTP_POST, "/t/private", h_ok, ROLES_ADMIN, NULL, NULL },
@@ -255,6 +290,15 @@ parse_resp(const char *out, struct resp_view *v, bool head_request)
 		return "no Cache-Control: no-store";
 	if (strstr(v->head, "\r\nX-Content-Type-Options: nosniff\r\n") == NULL)
 		return "no X-Content-Type-Options: nosniff";
+	/* One X-Frame-Options (DENY) and one HSTS rule. */
+	if ((p = strstr(v->head, "\r\nX-Frame-Options: DENY\r\n")) == NULL ||
+	    strstr(p + 3, "X-Frame-Options") != NULL)
+		return "not exactly one X-Frame-Options: DENY";
+	if ((p = strstr(v->head,
+		 "\r\nStrict-Transport-Security: max-age=15552000; includeSubDomains\r\n")) ==
+		NULL ||
+	    strstr(p + 3, "Strict-Transport-Security") != NULL)
+		return "not exactly one HSTS header";
 	if ((p = strstr(v->head, "\r\nX-Request-Id: ")) == NULL ||
 	    strspn(p + 16, "0123456789abcdef") != 16 || p[32] != '\r')
 		return "no 16-hex-digit X-Request-Id";
@@ -305,9 +349,9 @@ struct hrow {
 	const char *want; /* exact body, or prefix when it ends in '*' */
 };
 
-/* Runs one request; returns why it failed, or NULL. */
+/* Runs one request, with Sec-Fetch-Site and Origin headers (or NULL); returns why it failed, or NULL. */
 static const char *
-run_hrow(const struct hrow *r)
+run_hrow_from(const struct hrow *r, const char *site, const char *origin)
 {
 	static char why[1024];
 	struct mem_io m;
@@ -324,6 +368,8 @@ run_hrow(const struct hrow *r)
 	mem_set(&m, "CONTENT_TYPE", r->ctype);
 	mem_set(&m, "HTTP_AUTHORIZATION", r->auth);
 	mem_set(&m, "HTTP_COOKIE", r->cookie);
+	mem_set(&m, "HTTP_SEC_FETCH_SITE", site);
+	mem_set(&m, "HTTP_ORIGIN", origin);
 	mem_set(&m, "REMOTE_ADDR", "192.0.2.1");
 	if (r->clen != NULL && strcmp(r->clen, "auto") == 0) {
 		snprintf(clen, sizeof(clen), "%zu", strlen(r->body));
@@ -353,11 +399,18 @@ run_hrow(const struct hrow *r)
 	return why[0] != '\0' ? why : NULL;
 }
 
+static const char *
+run_hrow(const struct hrow *r)
+{
+	return run_hrow_from(r, NULL, NULL);
+}
+
 #define J         "application/json"
 #define NOT_FOUND "{\"message\":\"Not found\"}"
 #define ISE       "{\"message\":\"Internal server error\"}"
 #define MISSING   "{\"message\":\"Missing authorization header\"}"
 #define INVALID   "{\"message\":\"Invalid or expired token\"}"
+#define CSRF      "{\"message\":\"Forbidden\",\"code\":\"CSRF\"}"
 
 START_TEST(test_pipeline)
 {
@@ -367,7 +420,11 @@ START_TEST(test_pipeline)
 	char *tok_live = valid_token("s1", time(NULL) + 60);
 	char bearer_nosid[JWT_MAX + 8], bearer_expired[JWT_MAX + 8], bearer_live[JWT_MAX + 8],
 	    cookie_live[JWT_MAX + 32];
+	char long_cap[16 + ROUTE_CAP_MAX], too_long_cap[16 + ROUTE_CAP_MAX + 1];
 	snprintf(big, sizeof(big), "%d", HTTP_BODY_MAX + 1);
+	ck_assert_int_eq(HTTP_BODY_MAX, 2097152);
+	snprintf(long_cap, sizeof(long_cap), "/t/items/%0*d", ROUTE_CAP_MAX, 7);
+	snprintf(too_long_cap, sizeof(too_long_cap), "/t/items/%0*d", ROUTE_CAP_MAX + 1, 7);
 	snprintf(bearer_nosid, sizeof(bearer_nosid), "Bearer %s", tok_nosid);
 	snprintf(bearer_expired, sizeof(bearer_expired), "Bearer %s", tok_expired);
 	snprintf(bearer_live, sizeof(bearer_live), "Bearer %s", tok_live);
@@ -389,7 +446,7 @@ START_TEST(test_pipeline)
 		    "{\"message\":\"Length required\"}" },
 		{ "POST", "/t/echo", NULL, J, "", NULL, NULL, NULL, 411,
 		    "{\"message\":\"Length required\"}" },
-		{ "POST", "/t/echo", NULL, J, "2000000", NULL, NULL, NULL, 413,
+		{ "POST", "/t/echo", NULL, J, "2097153", NULL, NULL, NULL, 413,
 		    "{\"message\":\"request entity too large\"}" },
 		{ "POST", "/t/echo", NULL, J, big, NULL, NULL, NULL, 413,
 		    "{\"message\":\"request entity too large\"}" },
@@ -455,13 +512,67 @@ START_TEST(test_pipeline)
 		{ "POST", "/t/empty", NULL, J, "auto", "{\"a\":1}", NULL, NULL, 400,
 		    "{\"message\":\"Validation failed\"*" },
 		{ "GET", "/t/ok", NULL, J, "auto", "{}", NULL, NULL, 200, "{\"ok\":true}" },
-		/* Path captures named :id are cuids. */
+		/* Path captures: any sane text reaches the handler (its 404 for unknown ids). */
 		{ "GET", "/t/items/ckabcdefgh", NULL, NULL, NULL, NULL, NULL, NULL, 200,
 		    "{\"id\":\"ckabcdefgh\"}" },
-		{ "GET", "/t/items/bad-id", NULL, NULL, NULL, NULL, NULL, NULL, 400,
+		{ "GET", "/t/items/doesnotexist", NULL, NULL, NULL, NULL, NULL, NULL, 200,
+		    "{\"id\":\"doesnotexist\"}" },
+		{ "GET", "/t/items/Zażółć", NULL, NULL, NULL, NULL, NULL, NULL, 200,
+		    "{\"id\":\"Zażółć\"}" },
+		{ "GET", long_cap, NULL, NULL, NULL, NULL, NULL, NULL, 200, "{\"id\":\"*" },
+		/* Junk never reaches a handler: control bytes, bad UTF-8, over-long. */
+		{ "GET", "/t/items/a\tb", NULL, NULL, NULL, NULL, NULL, NULL, 404, NOT_FOUND },
+		{ "GET", "/t/items/a\x7f", NULL, NULL, NULL, NULL, NULL, NULL, 404, NOT_FOUND },
+		{ "GET", "/t/items/\xff", NULL, NULL, NULL, NULL, NULL, NULL, 404, NOT_FOUND },
+		{ "GET", too_long_cap, NULL, NULL, NULL, NULL, NULL, NULL, 404, NOT_FOUND },
+		/* A ":name(cuid)" capture is validated: 400 Invalid cuid. */
+		{ "GET", "/t/typed/ckabcdefgh", NULL, NULL, NULL, NULL, NULL, NULL, 200,
+		    "{\"id\":\"ckabcdefgh\"}" },
+		{ "GET", "/t/typed/bad-id", NULL, NULL, NULL, NULL, NULL, NULL, 400,
 		    "{\"message\":\"Validation "
 		    "failed\",\"issues\":[{\"code\":\"custom\",\"path\":[\"id\"],"
 		    "\"message\":\"Invalid cuid\"}]}" },
+		/* Echoed read-only fields: equal ones are ignored, a different one is 400. */
+		{ "PATCH", "/t/things/x-1", NULL, J, "auto",
+		    "{\"id\":\"x-1\",\"name\":\"new\",\"createdAt\":\"2025-10-24T16:08:09.000Z\"}",
+		    NULL, NULL, 200, "{\"id\":\"x-1\"}" },
+		{ "PATCH", "/t/things/x-1", NULL, J, "auto", "{\"name\":\"new\"}", NULL, NULL, 200,
+		    "{\"id\":\"x-1\"}" },
+		{ "PATCH", "/t/things/x-1", NULL, J, "auto", "{\"id\":\"x-2\",\"name\":\"new\"}",
+		    NULL, NULL, 400,
+		    "{\"message\":\"Validation "
+		    "failed\",\"issues\":[{\"code\":\"custom\",\"path\":[\"id\"],"
+		    "\"message\":\"Read-only field cannot be changed\"}]}" },
+		{ "PATCH", "/t/things/x-1", NULL, J, "auto", "{\"id\":1}", NULL, NULL, 400,
+		    "{\"message\":\"Validation "
+		    "failed\",\"issues\":[{\"code\":\"custom\",\"path\":[\"id\"]*" },
+		{ "PATCH", "/t/things/x-1", NULL, J, "auto", "{\"id\":null}", NULL, NULL, 400,
+		    "{\"message\":\"Validation "
+		    "failed\",\"issues\":[{\"code\":\"custom\",\"path\":[\"id\"]*" },
+		{ "PATCH", "/t/things/x-1", NULL, J, "auto",
+		    "{\"id\":\"x-1\",\"createdAt\":\"2025-10-24T16:08:10.000Z\"}", NULL, NULL, 400,
+		    "{\"message\":\"Validation "
+		    "failed\",\"issues\":[{\"code\":\"custom\",\"path\":[\"createdAt\"],"
+		    "\"message\":\"Read-only field cannot be changed\"}]}" },
+		{ "PATCH", "/t/things/x-1", NULL, J, "auto", "{\"createdAt\":null}", NULL, NULL,
+		    400,
+		    "{\"message\":\"Validation "
+		    "failed\",\"issues\":[{\"code\":\"custom\",\"path\":[\"createdAt\"]*" },
+		/* Other keys stay unknown (L9), echoed or not. */
+		{ "PATCH", "/t/things/x-1", NULL, J, "auto", "{\"id\":\"x-1\",\"updatedAt\":\"x\"}",
+		    NULL, NULL, 400,
+		    "{\"message\":\"Validation "
+		    "failed\",\"issues\":[{\"code\":\"unrecognized_keys\"*" },
+		/* The echo rule is not a POST's: its table has no echo fields. */
+		{ "POST", "/t/echo", NULL, J, "auto", "{\"name\":\"a\",\"id\":\"x\"}", NULL, NULL,
+		    400,
+		    "{\"message\":\"Validation "
+		    "failed\",\"issues\":[{\"code\":\"unrecognized_keys\"*" },
+		/* A stored value the handler cannot read is its bug: 500. */
+		{ "PATCH", "/t/bad-stored/x-1", NULL, J, "auto", "{\"id\":\"x-1\"}", NULL, NULL,
+		    500, ISE },
+		{ "PATCH", "/t/bad-stored/x-1", NULL, J, "auto", "{\"name\":\"a\"}", NULL, NULL,
+		    200, "*" },
 		/* Query strings. */
 		{ "GET", "/t/query", "page=3", NULL, NULL, NULL, NULL, NULL, 200, "{\"page\":3}" },
 		{ "GET", "/t/query", NULL, NULL, NULL, NULL, NULL, NULL, 200, "{\"page\":-1}" },
@@ -496,8 +607,14 @@ START_TEST(test_pipeline)
 		/* A bad header wins over a good cookie (spec §2.3). */
 		{ "GET", "/t/private", NULL, NULL, NULL, NULL, "Basic x", cookie_live, 401,
 		    MISSING },
-		/* Auth comes before the body limits. */
-		{ "POST", "/t/private", NULL, J, "2000000", NULL, NULL, NULL, 401, MISSING },
+		/* The body limits come before authentication. */
+		{ "POST", "/t/private", NULL, J, big, NULL, NULL, NULL, 413,
+		    "{\"message\":\"request entity too large\"}" },
+		{ "POST", "/t/private", NULL, "text/plain", "auto", "{}", NULL, NULL, 415, "*" },
+		{ "POST", "/t/private", NULL, J, "2097152", NULL, NULL, NULL, 401, MISSING },
+		{ "POST", "/t/private", NULL, J, "-5", NULL, NULL, NULL, 400, "*" },
+		/* Public routes take no cookie-based decision. */
+		{ "POST", "/t/empty", NULL, NULL, NULL, NULL, NULL, cookie_live, 200, "*" },
 		/* A well-signed token reaches the session lookup: no database, so 503. */
 		{ "GET", "/t/private", NULL, NULL, NULL, NULL, bearer_live, NULL, 503,
 		    "{\"message\":\"Service unavailable\"}" },
@@ -511,6 +628,80 @@ START_TEST(test_pipeline)
 	}
 	free(tok_nosid);
 	free(tok_expired);
+	free(tok_live);
+}
+END_TEST
+
+/* CSRF (http.h): a cookie-authenticated change needs JSON, same-origin or our Origin. */
+START_TEST(test_csrf)
+{
+	char *tok_live = valid_token("s1", time(NULL) + 60);
+	char bearer_live[JWT_MAX + 8], cookie_live[JWT_MAX + 32];
+	snprintf(bearer_live, sizeof(bearer_live), "Bearer %s", tok_live);
+	snprintf(cookie_live, sizeof(cookie_live), "a=b; izzy_session=%s", tok_live);
+	const struct {
+		struct hrow h;
+		const char *site, *origin;
+	} rows[] = {
+		{ { "POST", "/t/private", NULL, NULL, NULL, NULL, NULL, cookie_live, 403, CSRF },
+		    NULL, NULL },
+		{ { "POST", "/t/private", NULL, "application/x-www-form-urlencoded", "0", NULL,
+		      NULL, cookie_live, 403, CSRF },
+		    NULL, NULL },
+		{ { "POST", "/t/private", NULL, "text/plain", NULL, NULL, NULL, cookie_live, 403,
+		      CSRF },
+		    NULL, NULL },
+		{ { "PATCH", "/t/private", NULL, NULL, NULL, NULL, NULL, cookie_live, 403, CSRF },
+		    NULL, NULL },
+		{ { "DELETE", "/t/private", NULL, NULL, NULL, NULL, NULL, cookie_live, 403, CSRF },
+		    NULL, NULL },
+		{ { "POST", "/t/private", NULL, NULL, NULL, NULL, NULL, cookie_live, 403, CSRF },
+		    "cross-site", NULL },
+		{ { "POST", "/t/private", NULL, NULL, NULL, NULL, NULL, cookie_live, 403, CSRF },
+		    "same-site", NULL },
+		{ { "POST", "/t/private", NULL, NULL, NULL, NULL, NULL, cookie_live, 403, CSRF },
+		    NULL, "http://evil.example" },
+		{ { "POST", "/t/private", NULL, NULL, NULL, NULL, NULL, cookie_live, 403, CSRF },
+		    NULL, "http://localhost.evil" },
+		{ { "POST", "/t/private", NULL, NULL, NULL, NULL, NULL, cookie_live, 403, CSRF },
+		    NULL, "http://localhost:8080" },
+		{ { "POST", "/t/private", NULL, NULL, NULL, NULL, NULL, cookie_live, 403, CSRF },
+		    NULL, "null" },
+		/* Allowed ones reach the session lookup (no database: 503). */
+		{ { "POST", "/t/private", NULL, J, NULL, NULL, NULL, cookie_live, 503, "*" }, NULL,
+		    NULL },
+		{ { "POST", "/t/private", NULL, "application/json; charset=utf-8", "0", NULL, NULL,
+		      cookie_live, 503, "*" },
+		    NULL, NULL },
+		{ { "DELETE", "/t/private", NULL, J, NULL, NULL, NULL, cookie_live, 503, "*" },
+		    NULL, NULL },
+		{ { "POST", "/t/private", NULL, NULL, NULL, NULL, NULL, cookie_live, 503, "*" },
+		    "same-origin", NULL },
+		{ { "POST", "/t/private", NULL, NULL, NULL, NULL, NULL, cookie_live, 503, "*" },
+		    NULL, "http://localhost" },
+		{ { "POST", "/t/private", NULL, NULL, NULL, NULL, NULL, cookie_live, 503, "*" },
+		    NULL, "HTTP://LOCALHOST" },
+		/* Reads, Bearer requests and requests without the cookie are not affected. */
+		{ { "GET", "/t/private", NULL, "text/plain", NULL, NULL, NULL, cookie_live, 503,
+		      "*" },
+		    NULL, NULL },
+		{ { "POST", "/t/private", NULL, NULL, NULL, NULL, bearer_live, NULL, 503, "*" },
+		    NULL, NULL },
+		{ { "POST", "/t/private", NULL, NULL, NULL, NULL, bearer_live, cookie_live, 503,
+		      "*" },
+		    NULL, NULL },
+		{ { "POST", "/t/private", NULL, NULL, NULL, NULL, NULL, NULL, 401, MISSING }, NULL,
+		    NULL },
+		{ { "POST", "/t/private", NULL, NULL, NULL, NULL, NULL, "izzy_session=", 401,
+		      MISSING },
+		    NULL, NULL },
+	};
+
+	for (size_t i = 0; i < NELEM(rows); i++) {
+		const char *why = run_hrow_from(&rows[i].h, rows[i].site, rows[i].origin);
+		ck_assert_msg(
+		    why == NULL, "row %zu (%s %s): %s", i, rows[i].h.method, rows[i].h.path, why);
+	}
 	free(tok_live);
 }
 END_TEST
@@ -750,6 +941,7 @@ http_suite(void)
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_pipeline);
+	tcase_add_test(tc, test_csrf);
 	tcase_add_test(tc, test_nul_body);
 	tcase_add_test(tc, test_path_sources);
 	tcase_add_test(tc, test_no_state_leak);

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <check.h>
+#include <cjson/cJSON.h>
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -239,6 +240,236 @@ START_TEST(test_init_env)
 }
 END_TEST
 
+START_TEST(test_json_escape)
+{
+	static const struct {
+		const char *in;
+		size_t dstsz;
+		const char *want;
+	} rows[] = {
+		{ "", 64, "" },
+		{ "plain text 123", 64, "plain text 123" },
+		{ "zażółć gęślą jaźń", 64, "zażółć gęślą jaźń" },
+		{ "say \"hi\"", 64, "say \\\"hi\\\"" },
+		{ "back\\slash", 64, "back\\\\slash" },
+		{ "a\nb\r\tc", 64, "a\\nb\\r\\tc" },
+		{ "\x01\x1f\x7f", 64, "\\u0001\\u001f\\u007f" },
+		{ "\x1b[31mred", 64, "\\u001b[31mred" },
+		/* Not UTF-8: a lone continuation byte, a truncated sequence, an overlong
+		 * encoding, a surrogate, a code point past U+10FFFF. */
+		{ "a\x80z", 64, "a\\ufffdz" },
+		{ "\xc3", 64, "\\ufffd" },
+		{ "\xe2\x82", 64, "\\ufffd\\ufffd" },
+		{ "\xc0\xaf", 64, "\\ufffd\\ufffd" },
+		{ "\xed\xa0\x80", 64, "\\ufffd\\ufffd\\ufffd" },
+		{ "\xf4\x90\x80\x80", 64, "\\ufffd\\ufffd\\ufffd\\ufffd" },
+		{ "\xf0\x9f\x9a\x97 auto", 64, "\xf0\x9f\x9a\x97 auto" },
+		/* Truncation: never half an escape or half a character. */
+		{ "abcdef", 4, "abc" },
+		{ "abcdef", 1, "" },
+		{ "a\"b", 3, "a" },
+		{ "a\"b", 4, "a\\\"" },
+		{ "\x01", 6, "" },
+		{ "\x01", 7, "\\u0001" },
+		{ "aż", 3, "a" },
+		{ "aż", 4, "aż" },
+	};
+
+	for (size_t i = 0; i < NELEM(rows); i++) {
+		char out[80];
+		memset(out, 'Z', sizeof(out));
+		log_json_escape(out, rows[i].dstsz, rows[i].in);
+		ck_assert_msg(strcmp(out, rows[i].want) == 0, "row %zu: got \"%s\"", i, out);
+		ck_assert_msg(out[rows[i].dstsz] == 'Z', "row %zu: wrote past dstsz", i);
+	}
+}
+END_TEST
+
+START_TEST(test_format_parse)
+{
+	enum log_format f = LOG_FMT__MAX;
+
+	ck_assert_int_eq(log_format_parse("json", &f), 0);
+	ck_assert_int_eq(f, LOG_FMT_JSON);
+	ck_assert_int_eq(log_format_parse("text", &f), 0);
+	ck_assert_int_eq(f, LOG_FMT_TEXT);
+	f = LOG_FMT__MAX;
+	ck_assert_int_eq(log_format_parse("JSON", &f), -1);
+	ck_assert_int_eq(log_format_parse("", &f), -1);
+	ck_assert_int_eq(log_format_parse("logfmt", &f), -1);
+	ck_assert_int_eq(f, LOG_FMT__MAX);
+}
+END_TEST
+
+/* Parses one captured line as JSON; fails unless it is exactly one object and a newline. */
+static cJSON *
+json_line(const char *out)
+{
+	cJSON *o;
+	size_t len = strlen(out);
+
+	ck_assert_msg(len > 0 && out[len - 1] == '\n', "not one line: \"%s\"", out);
+	ck_assert_msg(strchr(out, '\n') == out + len - 1, "more than one line: \"%s\"", out);
+	o = cJSON_Parse(out);
+	ck_assert_msg(cJSON_IsObject(o), "not JSON: \"%s\"", out);
+	return o;
+}
+
+static const char *
+str_field(const cJSON *o, const char *name)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
+	ck_assert_msg(cJSON_IsString(v), "field %s missing or not a string", name);
+	return v->valuestring;
+}
+
+START_TEST(test_json_lines)
+{
+	static const struct {
+		enum log_level lvl;
+		const char *module, *rid, *msg, *level, *want_module, *want_rid;
+	} rows[] = {
+		{ LOG_LVL_INFO, "mod", "abc123", "hello", "info", "mod", "abc123" },
+		{ LOG_LVL_ERROR, "db", "r1", "boom: \"quoted\" \\ back", "error", "db", "r1" },
+		{ LOG_LVL_WARN, NULL, NULL, "two\nlines\r\nINFO forged -: x", "warn", "jsonprog",
+		    "-" },
+		{ LOG_LVL_DEBUG, "mod", "r3", "zażółć \x01\x80", "debug", "mod", "r3" },
+	};
+
+	log_init("jsonprog");
+	log_set_format(LOG_FMT_JSON);
+	ck_assert_int_eq(log_get_format(), LOG_FMT_JSON);
+	log_set_level(LOG_LVL_DEBUG);
+	for (size_t i = 0; i < NELEM(rows); i++) {
+		const char *out, *t;
+		cJSON *o;
+
+		log_set_rid(rows[i].rid);
+		capture_begin();
+		log_msg(rows[i].lvl, rows[i].module, "%s", rows[i].msg);
+		out = capture_end();
+		o = json_line(out);
+		ck_assert_str_eq(str_field(o, "level"), rows[i].level);
+		ck_assert_str_eq(str_field(o, "program"), "jsonprog");
+		ck_assert_str_eq(str_field(o, "module"), rows[i].want_module);
+		ck_assert_str_eq(str_field(o, "rid"), rows[i].want_rid);
+		if (i < 3)
+			ck_assert_str_eq(str_field(o, "msg"), rows[i].msg);
+		else
+			ck_assert_str_eq(str_field(o, "msg"), "zażółć \x01\xef\xbf\xbd");
+		t = str_field(o, "time");
+		ck_assert_msg(
+		    strlen(t) == 24 && t[4] == '-' && t[10] == 'T' && t[19] == '.' && t[23] == 'Z',
+		    "time \"%s\"", t);
+		cJSON_Delete(o);
+	}
+	/* Below the level nothing is written, in JSON too. */
+	log_set_level(LOG_LVL_INFO);
+	capture_begin();
+	log_debug("mod", "hidden");
+	ck_assert_str_eq(capture_end(), "");
+	log_set_format(LOG_FMT_TEXT);
+	log_set_rid(NULL);
+}
+END_TEST
+
+START_TEST(test_request)
+{
+	const struct log_request q = { "GET", "/api/leads/:id", 200, 12, "cuser1" };
+	const struct log_request anon = { "POST", "/api/auth/login", 401, 3, NULL };
+	const char *out;
+	cJSON *o;
+
+	log_init("leads");
+	log_set_level(LOG_LVL_INFO);
+	log_set_rid("9f86d081884c7d65");
+	log_set_format(LOG_FMT_TEXT);
+	capture_begin();
+	log_request(&q);
+	out = capture_end();
+	ck_assert_str_eq(
+	    out, "INFO http 9f86d081884c7d65: GET /api/leads/:id 200 12ms user=cuser1\n");
+
+	log_set_format(LOG_FMT_JSON);
+	capture_begin();
+	log_request(&q);
+	o = json_line(capture_end());
+	ck_assert_str_eq(str_field(o, "msg"), "request");
+	ck_assert_str_eq(str_field(o, "module"), "http");
+	ck_assert_str_eq(str_field(o, "rid"), "9f86d081884c7d65");
+	ck_assert_str_eq(str_field(o, "method"), "GET");
+	ck_assert_str_eq(str_field(o, "route"), "/api/leads/:id");
+	ck_assert_str_eq(str_field(o, "user"), "cuser1");
+	ck_assert(cJSON_GetObjectItemCaseSensitive(o, "status")->valuedouble == 200);
+	ck_assert(cJSON_GetObjectItemCaseSensitive(o, "latency_ms")->valuedouble == 12);
+	cJSON_Delete(o);
+
+	capture_begin();
+	log_request(&anon);
+	o = json_line(capture_end());
+	ck_assert(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(o, "user")));
+	ck_assert(cJSON_GetObjectItemCaseSensitive(o, "status")->valuedouble == 401);
+	cJSON_Delete(o);
+
+	/* A request line is INFO: at WARN it is not written. */
+	log_set_level(LOG_LVL_WARN);
+	capture_begin();
+	log_request(&q);
+	ck_assert_str_eq(capture_end(), "");
+	log_set_level(LOG_LVL_INFO);
+	log_set_format(LOG_FMT_TEXT);
+	log_set_rid(NULL);
+}
+END_TEST
+
+/* A huge JSON message is cut, but stays one parseable line. */
+START_TEST(test_json_long_line)
+{
+	char *msg = malloc(10000);
+	cJSON *o;
+
+	memset(msg, '"', 9999);
+	msg[9999] = '\0';
+	log_set_level(LOG_LVL_INFO);
+	log_set_format(LOG_FMT_JSON);
+	capture_begin();
+	log_info("mod", "%s", msg);
+	o = json_line(capture_end());
+	ck_assert_uint_gt(strlen(str_field(o, "msg")), 1000);
+	cJSON_Delete(o);
+	log_set_format(LOG_FMT_TEXT);
+	free(msg);
+}
+END_TEST
+
+/* IZZY_LOG_FORMAT is read by log_init; junk leaves the format alone. */
+START_TEST(test_init_env_format)
+{
+	static const struct {
+		const char *env;
+		enum log_format want;
+	} rows[] = {
+		{ "json", LOG_FMT_JSON },
+		{ "nonsense", LOG_FMT_JSON },
+		{ NULL, LOG_FMT_JSON },
+		{ "text", LOG_FMT_TEXT },
+	};
+
+	for (size_t i = 0; i < NELEM(rows); i++) {
+		if (rows[i].env != NULL)
+			setenv("IZZY_LOG_FORMAT", rows[i].env, 1);
+		else
+			unsetenv("IZZY_LOG_FORMAT");
+		log_init(NULL);
+		ck_assert_msg(
+		    log_get_format() == rows[i].want, "row %zu: format %d", i, log_get_format());
+	}
+	log_set_format(LOG_FMT__MAX);
+	ck_assert_int_eq(log_get_format(), LOG_FMT_TEXT);
+	unsetenv("IZZY_LOG_FORMAT");
+}
+END_TEST
+
 static Suite *
 log_suite(void)
 {
@@ -251,6 +482,12 @@ log_suite(void)
 	tcase_add_test(tc, test_debug_lazy);
 	tcase_add_test(tc, test_long_line);
 	tcase_add_test(tc, test_init_env);
+	tcase_add_test(tc, test_json_escape);
+	tcase_add_test(tc, test_format_parse);
+	tcase_add_test(tc, test_json_lines);
+	tcase_add_test(tc, test_request);
+	tcase_add_test(tc, test_json_long_line);
+	tcase_add_test(tc, test_init_env_format);
 	suite_add_tcase(s, tc);
 	return s;
 }

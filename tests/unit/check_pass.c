@@ -7,6 +7,7 @@
 #include "common/pass.h"
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <check.h>
@@ -42,7 +43,10 @@ START_TEST(test_reference_hashes)
 }
 END_TEST
 
-/* Each of these must fail without a full cost-12 computation where possible. */
+/*
+ * None of these is a usable hash: each is checked against the dummy (one
+ * cost-12 run, as for a real account, so the time tells nothing) and fails.
+ */
 START_TEST(test_malformed)
 {
 	static const char *const rows[] = {
@@ -62,7 +66,39 @@ START_TEST(test_malformed)
 	};
 
 	for (size_t i = 0; i < NELEM(rows); i++)
-		ck_assert_msg(!pass_verify("RefAdmin123!", rows[i]), "\"%s\" verified", rows[i]);
+		ck_assert_msg(
+		    pass_is_dummy(pass_verify_target(rows[i])), "\"%s\" is used", rows[i]);
+	/* Two full runs are enough to show the dummy never verifies. */
+	ck_assert(!pass_verify("RefAdmin123!", rows[0]));
+	ck_assert(!pass_verify("RefAdmin123!", rows[NELEM(rows) - 1]));
+}
+END_TEST
+
+/*
+ * Timing without a clock: which hash bcrypt runs against.  An unknown account
+ * (NULL), an invited one ("!invited", users.c NO_PASSWORD) and a real one all
+ * get one bcrypt of the same cost; only a real hash can verify.
+ */
+START_TEST(test_verify_target)
+{
+	char cost[8];
+	const char *dummy = pass_verify_target(NULL);
+
+	ck_assert(pass_is_dummy(dummy));
+	snprintf(cost, sizeof(cost), "$2b$%02d$", PASS_COST);
+	ck_assert_msg(strncmp(dummy, cost, 7) == 0, "dummy %s is not cost %d", dummy, PASS_COST);
+	ck_assert_uint_eq(strlen(dummy), 60);
+	ck_assert(pass_verify_target("!invited") == dummy);
+	ck_assert(pass_verify_target("!") == dummy);
+	ck_assert(pass_verify_target("") == dummy);
+	ck_assert(!pass_is_dummy(pass_verify_target(REF_HASH)));
+	ck_assert_str_eq(pass_verify_target(REF_HASH), REF_HASH);
+	ck_assert_str_eq(pass_verify_target(REF_HASH_2A), REF_HASH_2A);
+	ck_assert(!pass_verify("!invited", "!invited"));
+	/* The dummy is a real hash: bcrypt does the full work on it. */
+	ck_assert_int_eq(
+	    strspn(dummy + 7, "./ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"),
+	    53);
 }
 END_TEST
 
@@ -128,6 +164,7 @@ pass_suite(void)
 	tcase_add_test(tc, test_hash_verify);
 	tcase_add_test(tc, test_reference_hashes);
 	tcase_add_test(tc, test_malformed);
+	tcase_add_test(tc, test_verify_target);
 	tcase_add_test(tc, test_too_long);
 	tcase_add_test(tc, test_policy);
 	suite_add_tcase(s, tc);

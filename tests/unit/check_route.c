@@ -8,6 +8,7 @@
 #include "config.h"
 #include "common/route.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -18,10 +19,8 @@
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
-extern const struct http_app health_app, auth_app, users_app, partners_app, consents_app;
-extern struct http_app leads_app;
-/* cgi-bin/leads.c: joins leads_read.c's and leads_write.c's tables. */
-int leads_join_routes(void);
+extern const struct http_app health_app, auth_app, users_app, partners_app, consents_app, leads_app;
+extern const struct http_app analytics_app;
 
 /* Every program, with what its main() runs before http_serve(), if anything. */
 static const struct {
@@ -33,7 +32,8 @@ static const struct {
 	{ &users_app, NULL },
 	{ &partners_app, NULL },
 	{ &consents_app, NULL },
-	{ &leads_app, leads_join_routes },
+	{ &analytics_app, NULL },
+	{ &leads_app, NULL },
 };
 
 static int
@@ -54,6 +54,7 @@ static const struct route rt[] = {
 	/* 7 */ { HTTP_GET, "/x/:id/2", h_ok, ROLES_PUBLIC, NULL, NULL },
 	/* 8 */ { HTTP_GET, "/", h_ok, ROLES_PUBLIC, NULL, NULL },
 	/* 9 */ { HTTP_OPTIONS, "/api/Health", h_ok, ROLES_PUBLIC, NULL, NULL },
+	/* 10 */ { HTTP_GET, "/onb/:leadId(cuid)/x", h_ok, ROLES_PUBLIC, NULL, NULL },
 };
 
 START_TEST(test_match_table)
@@ -101,6 +102,18 @@ START_TEST(test_match_table)
 		{ HTTP_GET, "/api/leads/ckabc123", 1, -1, { NULL } },
 		{ HTTP_GET, "/api/leads/c1/notes/c2", 6, 3, { "c1", "c2" } },
 		{ HTTP_GET, "/api/leads/c1/notes/c2", 5, -1, { NULL } },
+		/* Captures are sane text: UTF-8, no control bytes, at most ROUTE_CAP_MAX bytes. */
+		{ HTTP_GET, "/api/leads/doesnotexist", 0, 2, { "doesnotexist" } },
+		{ HTTP_GET, "/api/leads/Zażółć", 0, 2, { "Zażółć" } },
+		{ HTTP_GET, "/api/leads/a b", 0, 2, { "a b" } },
+		{ HTTP_GET, "/api/leads/a\tb", 0, -1, { NULL } },
+		{ HTTP_GET, "/api/leads/\x1b[31m", 0, -1, { NULL } },
+		{ HTTP_GET, "/api/leads/a\x7f", 0, -1, { NULL } },
+		{ HTTP_GET, "/api/leads/\xc3", 0, -1, { NULL } },
+		{ HTTP_GET, "/api/leads/\xc0\xaf", 0, -1, { NULL } },
+		/* A typed capture matches any sane text; the dispatcher checks the type. */
+		{ HTTP_GET, "/onb/not-a-cuid/x", 0, 10, { "not-a-cuid" } },
+		{ HTTP_GET, "/onb/ckabc123/x", 0, 10, { "ckabc123" } },
 		/* Literals need no buffer. */
 		{ HTTP_GET, "/api/leads", 1, 0, { NULL } },
 		/* Last, so a failure here does not hide the rows above. */
@@ -164,6 +177,30 @@ START_TEST(test_check_table)
 		{ "four captures", { HTTP_GET, "/:a/:b/:c/:d", h_ok, ROLES_ADMIN, NULL, NULL }, 0 },
 		{ "five captures", { HTTP_GET, "/:a/:b/:c/:d/:e", h_ok, ROLES_ADMIN, NULL, NULL },
 		    -1 },
+		{ "typed capture", { HTTP_GET, "/a/:id(cuid)/b", h_ok, ROLES_ADMIN, NULL, NULL },
+		    0 },
+		{ "unknown capture type",
+		    { HTTP_GET, "/a/:id(int)", h_ok, ROLES_ADMIN, NULL, NULL }, -1 },
+		{ "capture type without name",
+		    { HTTP_GET, "/a/:(cuid)", h_ok, ROLES_ADMIN, NULL, NULL }, -1 },
+		{ "unclosed capture type",
+		    { HTTP_GET, "/a/:id(cuid", h_ok, ROLES_ADMIN, NULL, NULL }, -1 },
+		{ "text after the type",
+		    { HTTP_GET, "/a/:id(cuid)x", h_ok, ROLES_ADMIN, NULL, NULL }, -1 },
+		{ "empty capture name", { HTTP_GET, "/a/:", h_ok, ROLES_ADMIN, NULL, NULL }, -1 },
+		{ "empty name before a slash",
+		    { HTTP_GET, "/a/:/b", h_ok, ROLES_ADMIN, NULL, NULL }, -1 },
+		{ "capture inside a segment",
+		    { HTTP_GET, "/a/x:id", h_ok, ROLES_ADMIN, NULL, NULL }, -1 },
+		{ "odd capture name", { HTTP_GET, "/a/:id-x", h_ok, ROLES_ADMIN, NULL, NULL }, -1 },
+		{ "31-byte capture name",
+		    { HTTP_GET, "/a/:abcdefghijabcdefghijabcdefghij1", h_ok, ROLES_ADMIN, NULL,
+			NULL },
+		    0 },
+		{ "32-byte capture name (does not fit)",
+		    { HTTP_GET, "/a/:abcdefghijabcdefghijabcdefghij12", h_ok, ROLES_ADMIN, NULL,
+			NULL },
+		    -1 },
 	};
 
 	for (size_t i = 0; i < NELEM(rows); i++) {
@@ -174,6 +211,27 @@ START_TEST(test_check_table)
 	}
 	ck_assert_int_eq(route_check(rt, 0), 0);
 	ck_assert_int_eq(route_check(rt, NELEM(rt)), 0);
+}
+END_TEST
+
+START_TEST(test_cap_info)
+{
+	char name[ROUTE_CAP_NAME_MAX];
+	enum route_cap_type type;
+
+	ck_assert_int_eq(route_cap_info("/api/leads/:id/notes/:noteId", 0, name, &type), 0);
+	ck_assert_str_eq(name, "id");
+	ck_assert_int_eq(type, ROUTE_CAP_ANY);
+	ck_assert_int_eq(route_cap_info("/api/leads/:id/notes/:noteId", 1, name, &type), 0);
+	ck_assert_str_eq(name, "noteId");
+	ck_assert_int_eq(route_cap_info("/api/leads/:id/notes/:noteId", 2, name, &type), -1);
+	ck_assert_int_eq(route_cap_info("/onb/:leadId(cuid)/x", 0, name, &type), 0);
+	ck_assert_str_eq(name, "leadId");
+	ck_assert_int_eq(type, ROUTE_CAP_CUID);
+	ck_assert_int_eq(route_cap_info("/a/:id(int)", 0, name, &type), -1);
+	ck_assert_int_eq(route_cap_info("/a", 0, name, &type), -1);
+	ck_assert_int_eq(
+	    route_cap_info("/a/:abcdefghijabcdefghijabcdefghij12", 0, name, &type), -1);
 }
 END_TEST
 
@@ -239,6 +297,20 @@ START_TEST(test_program_tables)
 		ck_assert_msg(app->nroutes > 0, "%s: no routes", app->name);
 		ck_assert_msg(route_check(app->routes, app->nroutes) == 0, "%s: route_check failed",
 		    app->name);
+		/* A program with a route that needs a login registers the session statements
+		 * (http_serve refuses to start otherwise). */
+		{
+			bool private_route = false, has_session = false;
+			for (size_t i = 0; i < app->nroutes; i++)
+				private_route =
+				    private_route || !(app->routes[i].roles & ROLES_PUBLIC);
+			for (const http_init_fn *f = app->inits; f != NULL && *f != NULL; f++)
+				has_session = has_session || *f == session_init;
+			ck_assert_msg(!private_route || has_session, "%s: no session_init in inits",
+			    app->name);
+			ck_assert_msg(app->inits != NULL && app->inits[0] != NULL,
+			    "%s: registers no statements", app->name);
+		}
 		for (size_t i = 0; i < app->nroutes; i++) {
 			const struct route *r = &app->routes[i];
 			char path[512], capbuf[512];
@@ -267,6 +339,7 @@ route_suite(void)
 
 	tcase_add_test(tc, test_match_table);
 	tcase_add_test(tc, test_check_table);
+	tcase_add_test(tc, test_cap_info);
 	tcase_add_test(tc, test_methods);
 	tcase_add_test(tc, test_program_tables);
 	suite_add_tcase(s, tc);

@@ -628,6 +628,107 @@ START_TEST(test_outputs)
 }
 END_TEST
 
+/* The echo rule (valid.h F_ECHO): read-only fields a PATCH may send back unchanged. */
+static const struct field echo_f[] = {
+	[0] = { "name", FT_STRING, 0, 0, 0 },
+	[1] = FIELD_ECHO("id"),
+	[2] = FIELD_ECHO("createdAt"),
+	[3] = FIELD_ECHO("partner"),
+};
+static const struct field_table t_echo = FIELD_TABLE(echo_f);
+
+START_TEST(test_echo)
+{
+	static const char stored[] =
+	    "{\"id\":\"c1\",\"name\":\"old\",\"createdAt\":"
+	    "\"2025-10-24T16:08:09.000Z\",\"partner\":{\"id\":\"p\",\"name\":\"P\"}}";
+	static const struct {
+		const char *body;
+		int id_rc;          /* valid_echo_id against path "c1" */
+		int check_rc;       /* valid_echo_check against stored */
+		const char *issues; /* of valid_echo_check, NULL: none */
+	} rows[] = {
+		{ "{}", 0, 0, NULL },
+		{ "{\"name\":\"new\"}", 0, 0, NULL },
+		/* Every read-only field echoed as read: accepted. */
+		{ "{\"id\":\"c1\",\"name\":\"new\",\"createdAt\":\"2025-10-24T16:08:09.000Z\","
+		  "\"partner\":{\"name\":\"P\",\"id\":\"p\"}}",
+		    0, 0, NULL },
+		{ "{\"id\":\"c2\"}", -1, -1,
+		    "[{\"code\":\"custom\",\"path\":[\"id\"],\"message\":\"Read-only field cannot "
+		    "be "
+		    "changed\"}]" },
+		{ "{\"id\":\"C1\"}", -1, -1, "*" },
+		{ "{\"id\":null}", -1, -1, "*" },
+		{ "{\"id\":[\"c1\"]}", -1, -1, "*" },
+		{ "{\"createdAt\":\"2025-10-24T16:08:09Z\"}", 0, -1,
+		    "[{\"code\":\"custom\",\"path\":[\"createdAt\"],\"message\":\"Read-only field "
+		    "cannot be changed\"}]" },
+		{ "{\"partner\":{\"id\":\"p\"}}", 0, -1, "*" },
+		{ "{\"partner\":null}", 0, -1, "*" },
+		/* Each differing field has its issue. */
+		{ "{\"id\":\"x\",\"createdAt\":1}", -1, -1,
+		    "[{\"code\":\"custom\",\"path\":[\"id\"],\"message\":\"Read-only field cannot "
+		    "be "
+		    "changed\"},{\"code\":\"custom\",\"path\":[\"createdAt\"],\"message\":\"Read-"
+		    "only "
+		    "field cannot be changed\"}]" },
+	};
+	struct arena *a = arena_new(1024 * 1024);
+
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		cJSON *in = cJSON_Parse(rows[i].body), *issues = cJSON_CreateArray();
+		struct valid_out *out = NULL;
+		char *s;
+
+		ck_assert_ptr_nonnull(in);
+		ck_assert_msg(valid_json(a, &t_echo, in, &out, issues) == 0, "%s", rows[i].body);
+		ck_assert_msg(valid_echo_id(&t_echo, out, "c1", issues) == rows[i].id_rc, "id %s",
+		    rows[i].body);
+		cJSON_Delete(issues);
+		issues = cJSON_CreateArray();
+		ck_assert_msg(valid_echo_check(&t_echo, out, stored, issues) == rows[i].check_rc,
+		    "check %s", rows[i].body);
+		s = cJSON_PrintUnformatted(issues);
+		if (rows[i].issues == NULL)
+			ck_assert_str_eq(s, "[]");
+		else if (strcmp(rows[i].issues, "*") != 0)
+			ck_assert_str_eq(s, rows[i].issues);
+		else
+			ck_assert_int_eq(cJSON_GetArraySize(issues), 1);
+		free(s);
+		cJSON_Delete(issues);
+		cJSON_Delete(in);
+	}
+	/* Unknown keys stay unknown, echoed or not (L9). */
+	{
+		cJSON *in = cJSON_Parse("{\"updatedAt\":\"x\"}"), *issues = cJSON_CreateArray();
+		struct valid_out *out = NULL;
+		ck_assert_int_eq(valid_json(a, &t_echo, in, &out, issues), -1);
+		ck_assert_str_eq(
+		    cJSON_GetObjectItem(cJSON_GetArrayItem(issues, 0), "code")->valuestring,
+		    "unrecognized_keys");
+		cJSON_Delete(issues);
+		cJSON_Delete(in);
+	}
+	/* A stored value that is no JSON object: -1 with no issue (the caller's 500). */
+	{
+		cJSON *in = cJSON_Parse("{\"id\":\"c1\"}"), *issues = cJSON_CreateArray();
+		struct valid_out *out = NULL;
+		ck_assert_int_eq(valid_json(a, &t_echo, in, &out, issues), 0);
+		ck_assert_int_eq(valid_echo_check(&t_echo, out, "[1]", issues), -1);
+		ck_assert_int_eq(valid_echo_check(&t_echo, out, "{", issues), -1);
+		ck_assert_int_eq(valid_echo_check(&t_echo, out, NULL, issues), -1);
+		ck_assert_int_eq(cJSON_GetArraySize(issues), 0);
+		/* An echoed id on a path without one is refused. */
+		ck_assert_int_eq(valid_echo_id(&t_echo, out, NULL, issues), -1);
+		cJSON_Delete(issues);
+		cJSON_Delete(in);
+	}
+	arena_free(a);
+}
+END_TEST
+
 /* Query strings (spec §2.7): coercion, decoding, repeats; unknown keys ignored. */
 static const struct field q_f[] = {
 	[0] = { "v", FT_INT, 0, 0, 0 },
@@ -863,6 +964,7 @@ valid_suite(void)
 	tcase_add_test(tc, test_dates);
 	tcase_add_test(tc, test_nested);
 	tcase_add_test(tc, test_outputs);
+	tcase_add_test(tc, test_echo);
 	tcase_add_test(tc, test_query);
 	tcase_add_test(tc, test_urldecode);
 	tcase_add_test(tc, test_date_functions);

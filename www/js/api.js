@@ -81,9 +81,11 @@ export async function request(method, path, { body, query, auth = true, signal }
 	const init = { method, credentials: 'same-origin', headers: { Accept: 'application/json' }, signal };
 	if (body instanceof FormData) {
 		init.body = body;
-	} else if (body !== undefined) {
+	} else if (method !== 'GET' && method !== 'HEAD') {
+		// Every mutating call says JSON, body or not: the API refuses a
+		// cookie-authenticated POST/PUT/PATCH/DELETE without it (CSRF rule).
 		init.headers['Content-Type'] = 'application/json';
-		init.body = JSON.stringify(body);
+		if (body !== undefined) init.body = JSON.stringify(body);
 	}
 
 	let response;

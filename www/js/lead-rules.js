@@ -1,50 +1,13 @@
-// Business vocabularies of the lead screens: the recommended status
-// transitions (api.md §7.3, FR-18), the statuses that need a reason (FR-20)
-// and the predefined reasons, and the Polish value lists stored as-is
-// (frontend.md §5.6). Labels live in i18n.js.
-
-/** Recommended next statuses per current status (api.md §7.3). */
-export const TRANSITIONS = Object.freeze({
-	NEW: ['ONBOARDING_CONFIRMED', 'FIRST_CONTACT', 'UNQUALIFIED', 'CLOSED_LOST', 'CANCELLED'],
-	ONBOARDING_CONFIRMED: ['FIRST_CONTACT', 'UNQUALIFIED', 'CLOSED_LOST', 'CANCELLED'],
-	FIRST_CONTACT: ['FOLLOW_UP', 'VERIFICATION', 'UNQUALIFIED', 'NEW', 'ONBOARDING_CONFIRMED', 'CLOSED_LOST', 'CANCELLED'],
-	FOLLOW_UP: ['VERIFICATION', 'UNQUALIFIED', 'CLOSED_LOST', 'CANCELLED'],
-	VERIFICATION: ['GATHERING_DOCUMENTS', 'UNQUALIFIED', 'CLOSED_LOST', 'CANCELLED'],
-	GATHERING_DOCUMENTS: ['CREDIT_ANALYSIS', 'CLOSED_LOST', 'CANCELLED'],
-	CREDIT_ANALYSIS: ['OFFER_PRESENTED', 'CLOSED_LOST', 'CLOSED_NO_FINANCING', 'CANCELLED'],
-	OFFER_PRESENTED: ['NEGOTIATIONS', 'TERMS_ACCEPTED', 'CLOSED_LOST', 'CANCELLED'],
-	NEGOTIATIONS: ['TERMS_ACCEPTED', 'CLOSED_LOST', 'CANCELLED'],
-	TERMS_ACCEPTED: ['CONTRACT_IN_PREPARATION', 'CLOSED_LOST', 'CANCELLED'],
-	CONTRACT_IN_PREPARATION: ['CONTRACT_SIGNING', 'CLOSED_LOST', 'CANCELLED'],
-	CONTRACT_SIGNING: ['CLOSED_WON', 'CLOSED_LOST', 'CANCELLED'],
-	INBOUND: ['NEW', 'UNQUALIFIED', 'CLOSED_LOST', 'CANCELLED'],
-	UNQUALIFIED: [],
-	CLOSED_WON: [],
-	CLOSED_LOST: [],
-	CLOSED_NO_FINANCING: [],
-	CANCELLED: [],
-	MERGED: [],
-});
-
-/** Statuses that need a reason from the predefined list (FR-20). */
-export const REASON_REQUIRED = Object.freeze(['UNQUALIFIED', 'CLOSED_LOST', 'CLOSED_NO_FINANCING', 'CANCELLED']);
-
-/**
- * Reason codes of FR-20 (the status document's examples) plus OTHER, which
- * needs a free-text explanation; the codes of cgi-bin/leads_write.c. Labels: i18n statusReasons.<CODE>.
- */
-export const REASON_CODES = Object.freeze([
-	'NO_CREDIT_CAPACITY', 'NEGATIVE_CREDIT_HISTORY', 'CLIENT_RESIGNED', 'NO_CONTACT', 'COMPETITOR_OFFER',
-	'LONG_WAIT', 'MISSING_DOCUMENTS', 'DATA_ERROR', 'PRODUCT_WITHDRAWN', 'REGULATION_CHANGE', 'OTHER',
-]);
+// Business vocabularies of the lead screens: the Polish value lists stored
+// as-is (frontend.md §5.6) and the closed statuses of the list filter.
+// The status rules (transitions, reasons, who may override) are not copied
+// here: the status form loads them from GET /api/leads/status-policy.
+// Labels live in i18n.js.
 
 /** Closed statuses (terminal), for the "Zamknięte" list filter. */
 export const TERMINAL_STATUSES = Object.freeze([
 	'UNQUALIFIED', 'CLOSED_WON', 'CLOSED_LOST', 'CLOSED_NO_FINANCING', 'CANCELLED', 'MERGED',
 ]);
-
-/** Roles allowed to override the recommended transitions (with a reason). */
-export const OVERRIDE_ROLES = Object.freeze(['SUPERVISOR', 'ADMIN']);
 
 export const CUSTOMER_TYPES = Object.freeze(['osoba fizyczna', 'JDG', 'spółka']);
 

@@ -32,7 +32,7 @@ export const routes = [
 	{ path: '/leads', access: 'user', shell: true, title: 'nav.leads.label', nav: { key: 'leads', icon: 'inbox' }, load: leads },
 	{ path: '/leads/:id', access: 'user', shell: true, title: 'nav.leads.label', load: leads },
 	{ path: '/admin/partners', access: 'user', roles: ['ADMIN'], shell: true, title: 'nav.partners.label', nav: { key: 'partners', icon: 'briefcase' }, load: () => import('./screens/partners.js') },
-	{ path: '/analytics', access: 'user', roles: LEAD_STAFF, shell: true, title: 'nav.analytics.label', nav: { key: 'analytics', icon: 'chart' }, load: placeholder },
+	{ path: '/analytics', access: 'user', roles: LEAD_STAFF, shell: true, title: 'nav.analytics.label', nav: { key: 'analytics', icon: 'chart' }, load: () => import('./screens/analytics.js') },
 	{ path: '/admin/users', access: 'user', roles: ['ADMIN', 'SUPERVISOR'], shell: true, title: 'nav.users.label', nav: { key: 'users', icon: 'users' }, load: () => import('./screens/users.js') },
 	{ path: '/admin/consents', access: 'user', roles: ['ADMIN'], shell: true, title: 'nav.consents.label', nav: { key: 'consents', icon: 'shield' }, load: placeholder },
 	{ path: '/admin/consent-records', access: 'user', roles: ['ADMIN', 'SUPERVISOR', 'OPERATOR'], shell: true, title: 'nav.consentRecords.label', nav: { key: 'consentRecords', icon: 'archive' }, load: placeholder },

@@ -2,21 +2,22 @@
 // header with contacts, the client-active banner, the summary (status,
 // consents, assignee — an operator select for ADMIN —, last contact,
 // partner, creation), the editable sections of lead-sections.js, the
-// status change (recommended next statuses first; SUPERVISOR/ADMIN may
-// override with a justification; a reason from the FR-20 list for the
-// terminal negative statuses) and the status history (FR-21).
+// status change (the rules come from GET /api/leads/status-policy, the one
+// copy of the transition table: recommended next statuses first, the others
+// under "Poza ścieżką (nadpisanie)" for those who may override; a terminal
+// negative status needs a reason from the FR-20 list or a note) and the
+// status history (FR-21).
 //
 // Data: GET /api/leads/:id. A 403 or 404 is handed to the workspace
 // (onDenied), which shows the error page instead of the list. Controls
 // are shown only to the roles the API accepts (frontend.md §4.10, §15 #17).
 import { html, useState } from '../lib.js';
 import {
-	t, formatDateTime, formatPhone, statusInfo, consentStatusInfo, personName, reasonLabel, LEAD_STATUS_OPTIONS,
+	t, formatDateTime, formatPhone, statusInfo, consentStatusInfo, personName, reasonLabel,
 } from '../i18n.js';
 import { api, ApiError } from '../api.js';
 import { useAsync } from '../hooks.js';
 import { Link } from '../router.js';
-import { TRANSITIONS, REASON_REQUIRED, REASON_CODES, OVERRIDE_ROLES } from '../lead-rules.js';
 import { Modal } from '../components/modal.js';
 import { Field, FormAlert, SubmitButton, Options, useSubmit } from '../components/form.js';
 import { Section, InfoGrid } from '../components/section.js';
@@ -86,23 +87,31 @@ function AssignmentSelect({ lead, mutate, onSaved }) {
 
 // ------------------------------------------------------------ status change
 
-function StatusForm({ lead, user, mutate, onSaved }) {
+/** The status rules of GET /api/leads/status-policy (loaded by the status form). */
+function StatusForm({ lead, mutate, onSaved }) {
+	const policy = useAsync((signal) => api.get('/api/leads/status-policy', { signal }), []);
+	if (policy.error) return html`<${ErrorBanner} error=${policy.error} onRetry=${policy.reload} />`;
+	if (!policy.data) return html`<${Loading} />`;
+	return html`<${StatusFormBody} lead=${lead} policy=${policy.data} mutate=${mutate} onSaved=${onSaved} />`;
+}
+
+function StatusFormBody({ lead, policy, mutate, onSaved }) {
 	const current = lead.status;
-	const recommended = (TRANSITIONS[current] || []).filter((s) => s !== current);
-	const canOverride = OVERRIDE_ROLES.includes(user.role);
-	const others = canOverride ? LEAD_STATUS_OPTIONS.filter((s) => s !== current && !recommended.includes(s)) : [];
+	const recommended = (policy.transitions[current] || []).filter((s) => s !== current);
+	const others = policy.canOverride
+		? policy.statuses.filter((s) => s !== current && s !== 'MERGED' && !recommended.includes(s))
+		: [];
 	const [status, setStatus] = useState('');
 	const [reason, setReason] = useState('');
 	const [notes, setNotes] = useState('');
 	const override = Boolean(status) && !recommended.includes(status);
-	const needsReason = REASON_REQUIRED.includes(status);
-	const needsJustification = override || reason === 'OTHER';
+	const needsReason = policy.reasonRequired.includes(status);
+	const needsNotes = reason === 'OTHER';
 
 	const form = useSubmit(async () => {
 		const body = { status };
 		if (notes.trim()) body.notes = notes.trim();
-		if (needsReason) body.reason = reason;
-		if (override) body.override = true;
+		if (needsReason && reason) body.reason = reason;
 		await mutate(() => api.post(`/api/leads/${encodeURIComponent(lead.id)}/status`, body));
 		toast(t('lead.status.saved', { label: statusInfo('lead', status).label }), 'success');
 		setStatus('');
@@ -113,8 +122,8 @@ function StatusForm({ lead, user, mutate, onSaved }) {
 		validate: () => {
 			const e = {};
 			if (!status) e.status = t('lead.status.errors.status');
-			if (needsReason && !reason) e.reason = t('lead.status.errors.reason');
-			if (needsJustification && !notes.trim()) e.notes = t('lead.status.errors.justification');
+			if (needsReason && !reason && !notes.trim()) e.reason = t('lead.status.errors.reason');
+			if (needsNotes && !notes.trim()) e.notes = t('lead.status.errors.justification');
 			if (notes.length > 2000) e.notes = t('lead.status.errors.tooLong');
 			return e;
 		},
@@ -138,14 +147,14 @@ function StatusForm({ lead, user, mutate, onSaved }) {
 					${others.map((s) => html`<option key=${s} value=${s}>${statusInfo('lead', s).label}</option>`)}
 				</optgroup>`}
 			</${Field}>
-			${needsReason && html`<${Field} label=${t('lead.status.reason')} name="reason" as="select" required value=${reason}
-				error=${err.reason} onChange=${(e) => setReason(e.currentTarget.value)}>
-				<${Options} placeholder=${t('lead.status.chooseReason')} items=${REASON_CODES.map((c) => ({ value: c, label: reasonLabel(c) }))} />
+			${needsReason && html`<${Field} label=${t('lead.status.reason')} name="reason" as="select" value=${reason}
+				error=${err.reason} hint=${t('lead.status.reasonHint')} onChange=${(e) => setReason(e.currentTarget.value)}>
+				<${Options} placeholder=${t('lead.status.chooseReason')} items=${policy.reasons.map((c) => ({ value: c, label: reasonLabel(c) }))} />
 			</${Field}>`}
 		</div>
 		${override && html`<div class="alert alert--warning" role="status">${t('lead.status.overrideHint')}</div>`}
-		<${Field} label=${needsJustification ? t('lead.status.justification') : t('lead.status.notes')} name="notes" as="textarea"
-			rows="3" maxlength="2000" required=${needsJustification} value=${notes} error=${err.notes}
+		<${Field} label=${needsNotes ? t('lead.status.justification') : t('lead.status.notes')} name="notes" as="textarea"
+			rows="3" maxlength="2000" required=${needsNotes} value=${notes} error=${err.notes}
 			onInput=${(e) => setNotes(e.currentTarget.value)} />
 		<${FormAlert} message=${form.error} />
 		<div class="form__actions form__actions--start">
