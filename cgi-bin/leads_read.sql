@@ -234,7 +234,11 @@ SELECT json_build_object(
 		'createdAt', izzy_ts(f."createdAt"), 'updatedAt', izzy_ts(f."updatedAt"))
 		ORDER BY f."createdAt" DESC, f.id) FROM "FinancingApplication" f WHERE f."leadId" = l.id), '[]'),
 	'documents', coalesce((SELECT json_agg(json_build_object('id', d.id, 'leadId', d."leadId",
-		'type', d.type, 'filePath', d."filePath", 'version', d.version, 'uploadedBy', d."uploadedBy",
+		'type', d.type,
+		-- a stored file opens through the documents program's authorised path (SR-27)
+		'filePath', CASE WHEN d."storageProvider" IS NULL THEN d."filePath"
+			ELSE '/api/leads/' || d."leadId" || '/documents/' || d.id || '/download' END,
+		'version', d.version, 'uploadedBy', d."uploadedBy",
 		'uploadedAt', izzy_ts(d."uploadedAt"), 'checksum', d.checksum, 'originalName', d."originalName",
 		'mimeType', d."mimeType", 'sizeBytes', d."sizeBytes", 'storageProvider', d."storageProvider")
 		ORDER BY d."uploadedAt" DESC, d.id) FROM "Document" d WHERE d."leadId" = l.id), '[]'),

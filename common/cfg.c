@@ -327,3 +327,50 @@ cfg_load(struct cfg *c, char *err, size_t errlen)
 		return -1;
 	return 0;
 }
+
+/* Upload storage (spec/api.md §6.2, §5.10), for cgi-bin/documents. */
+int
+cfg_load_upload(struct cfg_upload *u, char *err, size_t errlen)
+{
+	const char *driver = env_opt("UPLOAD_DRIVER");
+	const char *max = getenv("UPLOAD_MAX_BYTES");
+	char *end;
+	long long v;
+
+	memset(u, 0, sizeof(*u));
+	if (driver == NULL || strcmp(driver, "disk") == 0)
+		u->s3 = false;
+	else if (strcmp(driver, "s3") == 0)
+		u->s3 = true;
+	else {
+		snprintf(err, errlen, "UPLOAD_DRIVER must be disk or s3");
+		return -1;
+	}
+	u->dir = env_opt("UPLOAD_DIR");
+	if (u->dir == NULL)
+		u->dir = "storage/uploads";
+	/* Non-numeric means the default (spec §6.2), as in the reference. */
+	u->max_bytes = 52428800;
+	if (max != NULL && *max != '\0') {
+		errno = 0;
+		v = strtoll(max, &end, 10);
+		if (errno == 0 && *end == '\0' && v > 0)
+			u->max_bytes = v;
+	}
+	u->s3_bucket = env_opt("S3_BUCKET");
+	u->s3_region = env_opt("S3_REGION");
+	u->s3_endpoint = env_opt("S3_ENDPOINT");
+	u->s3_access_key_id = env_opt("S3_ACCESS_KEY_ID");
+	u->s3_secret_access_key = env_opt("S3_SECRET_ACCESS_KEY");
+	u->s3_public_url = env_opt("S3_PUBLIC_URL");
+	u->s3_force_path_style = env_true("S3_FORCE_PATH_STYLE");
+	if (u->s3 &&
+	    (u->s3_bucket == NULL || u->s3_region == NULL || u->s3_access_key_id == NULL ||
+		u->s3_secret_access_key == NULL)) {
+		snprintf(err, errlen,
+		    "UPLOAD_DRIVER=s3 needs S3_BUCKET, S3_REGION, S3_ACCESS_KEY_ID and "
+		    "S3_SECRET_ACCESS_KEY");
+		return -1;
+	}
+	return 0;
+}

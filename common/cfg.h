@@ -72,6 +72,19 @@ int cfg_load_worker(struct cfg *out, char *err, size_t errlen);
 const struct cfg *cfg_get(void);
 void cfg_set(const struct cfg *);
 
+/* Upload storage (spec/api.md §6.2); strings point into the environment. */
+struct cfg_upload {
+	bool s3;             /* UPLOAD_DRIVER=s3 (default disk) */
+	const char *dir;     /* UPLOAD_DIR, default storage/uploads */
+	long long max_bytes; /* UPLOAD_MAX_BYTES, default 52428800 */
+	const char *s3_bucket, *s3_region, *s3_endpoint;
+	const char *s3_access_key_id, *s3_secret_access_key, *s3_public_url;
+	bool s3_force_path_style; /* S3_FORCE_PATH_STYLE=true|1 */
+};
+
+/* For cgi-bin/documents: -1 with err naming the variable (bad driver, s3 incomplete). */
+int cfg_load_upload(struct cfg_upload *out, char *err, size_t errlen);
+
 /* "1d", "12h", "30 minutes", "90s", "1500ms" -> seconds; -1 if unparseable.
  * A bare number means seconds (the reference's milliseconds were a QUIRK). */
 long cfg_parse_duration(const char *);

@@ -26,6 +26,7 @@ static const struct {
 	{ 200, "OK" },
 	{ 201, "Created" },
 	{ 204, "No Content" },
+	{ 302, "Found" },
 	{ 400, "Bad Request" },
 	{ 401, "Unauthorized" },
 	{ 403, "Forbidden" },
@@ -270,10 +271,15 @@ http_emit(struct req *r, struct http_io *io)
 		    io->write(io->ctx, "\r\n", 2) == -1)
 			goto out;
 	if (r->resp.status != 204) {
-		n = snprintf(head, sizeof(head), "Content-Type: %s\r\nContent-Length: %zu\r\n",
-		    r->resp.content_type != NULL ? r->resp.content_type
-						 : "application/json; charset=utf-8",
-		    blen);
+		/* A handler's own Content-Type header (a download handed to nginx) replaces ours. */
+		const char *type = r->resp.content_type != NULL ? r->resp.content_type
+								: "application/json; charset=utf-8";
+		for (size_t i = 0; i < r->resp.nheaders; i++)
+			if (strncasecmp(r->resp.headers[i], "Content-Type:", 13) == 0)
+				type = NULL;
+		n = snprintf(head, sizeof(head), "%s%s%sContent-Length: %zu\r\n",
+		    type != NULL ? "Content-Type: " : "", type != NULL ? type : "",
+		    type != NULL ? "\r\n" : "", blen);
 		if (io->write(io->ctx, head, (size_t)n) == -1)
 			goto out;
 	}
@@ -342,6 +348,52 @@ is_json_type(const char *ct)
 	    (ct[16] == '\0' || ct[16] == ';' || ct[16] == ' ');
 }
 
+const struct field_table http_body_stream = { NULL, 0 };
+static unsigned long long stream_max = HTTP_BODY_MAX;
+
+void
+http_stream_limit(unsigned long long max_bytes)
+{
+	stream_max = max_bytes;
+}
+
+/* The limits of a streamed body, checked before the session (see http.h). */
+static int
+stream_limits(struct req *r, struct http_io *io)
+{
+	const char *cl = io->param(io->ctx, "CONTENT_LENGTH");
+	const char *ct = io->param(io->ctx, "CONTENT_TYPE");
+	char *end;
+
+	if (cl == NULL || *cl == '\0')
+		return http_fail(r, 411, NULL, "Length required"), -1;
+	errno = 0;
+	r->body_left = strtoull(cl, &end, 10);
+	if (errno != 0 || *end != '\0' || cl[0] == '-')
+		return http_fail(r, 400, NULL, "Invalid Content-Length"), -1;
+	if (r->body_left > stream_max)
+		return http_fail(r, 413, "LIMIT_FILE_SIZE", "File too large"), -1;
+	if (ct == NULL || strncasecmp(ct, "multipart/form-data", 19) != 0)
+		return http_fail(r, 415, NULL, "Content-Type must be multipart/form-data"), -1;
+	r->io = io;
+	r->content_type = ct;
+	return 0;
+}
+
+size_t
+http_body_read(struct req *r, char *buf, size_t n)
+{
+	size_t got;
+
+	if (r->io == NULL || r->body_left == 0)
+		return 0;
+	if (n > r->body_left)
+		n = (size_t)r->body_left;
+	got = r->io->read(r->io->ctx, buf, n);
+	r->body_left -= got;
+	return got;
+}
+
 /*
  * The limits of STYLE.md, from the headers alone, before any credential is
  * looked at: 411 without a length on a POST/PUT/PATCH route that takes a
@@ -356,6 +408,8 @@ check_limits(struct req *r, struct http_io *io, size_t *len)
 	unsigned long long n;
 
 	*len = 0;
+	if (r->route->body == &http_body_stream)
+		return stream_limits(r, io);
 	if (cl == NULL || *cl == '\0') {
 		/* Routes that take a body need its length; "POST /logout" needs none. */
 		if ((r->method == HTTP_POST || r->method == HTTP_PUT || r->method == HTTP_PATCH) &&

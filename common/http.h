@@ -47,6 +47,8 @@
 struct arena;
 struct db;
 struct valid_out;
+struct field_table;
+struct http_io;
 
 /* JSON bodies are capped at 2 MiB, 2097152 bytes (issue 7; nginx "client_max_body_size 2m"). */
 #define HTTP_BODY_MAX (2 * 1024 * 1024)
@@ -83,6 +85,9 @@ struct req {
 	int64_t now;               /* request time, seconds since the epoch */
 	char rid[17];              /* request id for logs and X-Request-Id */
 	struct user user_buf;
+	struct http_io *io;           /* streamed body (http_body_stream routes) */
+	const char *content_type;     /* its Content-Type */
+	unsigned long long body_left; /* its bytes not read yet */
 };
 
 /* Where a request comes from: FastCGI streams or CGI stdio (and tests). */
@@ -134,6 +139,19 @@ int http_fail_issues(struct req *, cJSON *issues);
 int http_fail_db(struct req *);
 /* Adds a response header line "Name: value" (copied to the arena); -1 if full. */
 int http_header(struct req *, const char *name, const char *value);
+
+/*
+ * Streamed bodies (the document upload): a route whose body table is
+ * &http_body_stream gets no JSON parsing.  Before the session check the
+ * dispatcher requires Content-Length (411, 400 if malformed), a
+ * multipart/form-data Content-Type (415) and a length within the cap of
+ * http_stream_limit() (413 LIMIT_FILE_SIZE); the handler reads the body
+ * with http_body_read(), which returns 0 at its end (or when the client
+ * went away: fewer bytes than Content-Length).
+ */
+extern const struct field_table http_body_stream;
+void http_stream_limit(unsigned long long max_bytes);
+size_t http_body_read(struct req *, char *buf, size_t n);
 
 /*
  * The echo rule (valid.h F_ECHO): compares the read-only fields the PATCH

@@ -16,6 +16,7 @@
 #                                                   routes only to the programs running then
 #                                                   (nginx/api-routes), so start them first
 #   stack_nginx_stop    VARDIR
+#   stack_s3rver_start  VARDIR PORT BUCKET          npm s3rver (tests' S3 peer) on 127.0.0.1:PORT
 #   stack_maildev_start VARDIR SMTP_PORT WEB_PORT
 #   stack_maildev_stop  VARDIR
 #   stack_down          VARDIR                      stop whatever of the above runs; safe to repeat
@@ -56,7 +57,7 @@
 #   IZZY_NGINX_PUBLIC_RATE / _BURST    PIN check, onboarding landing page   (100r/m / 50)
 #   IZZY_NGINX_WEBHOOK_RATE / _BURST   inbound webhooks                      (120r/m / 60)
 #                           with IZZY_ENV=test all three default to 1000r/s / 1000
-#   IZZY_NGINX_UPLOAD_MAX   client_max_body_size of the upload route (UPLOAD_MAX_BYTES + 1 MiB)
+#   IZZY_NGINX_UPLOAD_MAX   client_max_body_size of the upload route (UPLOAD_MAX_BYTES + 64 KiB)
 #   UPLOAD_MAX_BYTES        largest uploaded file (52428800), as the programs read it
 #   IZZY_FCGI_PROGRAMS      with IZZY_FCGI_UPSTREAMS: the programs those hosts run (default: the
 #                           ones built in SRCDIR/cgi-bin); nginx routes only to these
@@ -497,6 +498,11 @@ stack_fcgi_start() {
 	var=$(_stack_vardir "$var") || return 1
 	build=$(_stack_abs "$build") || return 1
 	[[ -d $build/cgi-bin ]] || { _stack_err "no $build/cgi-bin: build first (make)"; return 1; }
+	# cgi-bin/documents and nginx's internal download location must agree on one absolute
+	# UPLOAD_DIR (the programs run in BUILDDIR); the UPLOAD_* and S3_* variables pass through.
+	local -x UPLOAD_DIR=${UPLOAD_DIR:-$var/uploads}
+	[[ $UPLOAD_DIR == /* ]] || { _stack_err "UPLOAD_DIR must be an absolute path (is: $UPLOAD_DIR)"; return 1; }
+	mkdir -p "$UPLOAD_DIR" || return 1
 	rundir=$(readlink -f "$var/run")
 	group=$(_stack_nginx_group) || return 1
 	if [[ -n $group ]]; then
@@ -635,19 +641,6 @@ _stack_nginx_programs() {
 	done
 }
 
-# _stack_upload_body_max: client_max_body_size of the upload location: UPLOAD_MAX_BYTES (the
-# file, 52428800) plus 1 MiB for the multipart framing and the other fields; IZZY_NGINX_UPLOAD_MAX
-# (an nginx size, e.g. 60m) overrides.
-_stack_upload_body_max() {
-	local max=${UPLOAD_MAX_BYTES:-52428800}
-	if [[ -n ${IZZY_NGINX_UPLOAD_MAX:-} ]]; then
-		printf '%s\n' "$IZZY_NGINX_UPLOAD_MAX"
-		return 0
-	fi
-	[[ $max =~ ^[1-9][0-9]{0,11}$ ]] || { _stack_err "UPLOAD_MAX_BYTES must be a number of bytes (is: $max)"; return 1; }
-	printf '%s\n' $((max + 1048576))
-}
-
 # _stack_nginx_api_locations ROUTES CONF LOGIN_BURST PUBLIC_BURST WEBHOOK_BURST PROGRAM...: print
 # one nginx location for each line of ROUTES (nginx/api-routes) whose program is one of PROGRAM.
 _stack_nginx_api_locations() {
@@ -679,7 +672,8 @@ _stack_nginx_api_locations() {
 			limit=webhook) printf '    limit_req zone=izzy_webhook burst=%s nodelay;\n' "$webhook_burst" ;;
 			body=upload)
 				upload_max=$(_stack_upload_body_max) || return 1
-				printf '    client_max_body_size %s;\n' "$upload_max"
+				# Unbuffered: the program sees a client that stops half-way and keeps nothing.
+				printf '    client_max_body_size %s;\n    fastcgi_request_buffering off;\n' "$upload_max"
 				;;
 			body=[0-9]*) printf '    client_max_body_size %s;\n' "${opt#body=}" ;;
 			timeout=[0-9]*)
@@ -803,6 +797,15 @@ _stack_nginx_render() {
 	} >"$conf/access.conf" || return 1
 }
 
+# _stack_upload_body_max: the upload location's client_max_body_size, from the UPLOAD_MAX_BYTES the
+# documents program reads (default 50 MiB; non-numeric means the default, spec §6.2) plus 64 KiB of
+# multipart framing, the same allowance the program makes before reading a byte.
+_stack_upload_body_max() {
+	local max=${UPLOAD_MAX_BYTES:-52428800}
+	[[ $max =~ ^[0-9]+$ && $max -gt 0 ]] || max=52428800
+	printf '%s\n' $((max + 65536))
+}
+
 # _stack_nginx_cmd VARDIR ARGS...: nginx with our prefix, configuration and error log.
 _stack_nginx_cmd() {
 	local var=$1
@@ -914,6 +917,37 @@ stack_maildev_stop() {
 	_stack_stop_pidfile "$var/run/maildev.pid" maildev maildev group
 }
 
+# stack_s3rver_start VARDIR PORT BUCKET: the S3 peer of the tests (npm s3rver, credentials
+# S3RVER/S3RVER; it checks no signatures), storing under VARDIR/s3, on 127.0.0.1:PORT.
+stack_s3rver_start() {
+	local var=${1:-} port=${2:-} bucket=${3:-} bin pid
+	[[ -n $var && $port =~ ^[0-9]+$ && -n $bucket ]] ||
+		{ _stack_err "usage: stack_s3rver_start VARDIR PORT BUCKET"; return 1; }
+	_stack_need node nodejs || return 1
+	bin=$STACK_SRCDIR/node_modules/s3rver/bin/s3rver.js
+	[[ -f $bin ]] || { _stack_err "s3rver is not installed: run 'npm ci' in $STACK_SRCDIR (scripts/install-deps does)"; return 1; }
+	var=$(_stack_vardir "$var") || return 1
+	if pid=$(_stack_pid_running "$var/run/s3rver.pid" s3rver); then
+		_stack_log "s3rver already running (pid $pid)"
+		return 0
+	fi
+	mkdir -p "$var/s3" || return 1
+	(cd "$var/s3" && _stack_spawn "$var/run/s3rver.pid" "$var/log/s3rver.log" \
+		node "$bin" -d "$var/s3" -a 127.0.0.1 -p "$port" --configure-bucket "$bucket") || return 1
+	if ! _stack_wait_tcp 127.0.0.1 "$port" 30; then
+		_stack_tail "$var/log/s3rver.log"
+		stack_s3rver_stop "$var"
+		_stack_err "s3rver did not start on port $port"
+		return 1
+	fi
+	_stack_log "s3rver: http://127.0.0.1:$port bucket $bucket"
+}
+
+stack_s3rver_stop() {
+	local var=${1:?usage: stack_s3rver_stop VARDIR}
+	_stack_stop_pidfile "$var/run/s3rver.pid" s3rver s3rver group
+}
+
 # --- demo data -----------------------------------------------------------------------------------
 
 # stack_demo_data N: load N synthetic leads (bench/gen-leads.sql -v demo=1: partners, users,
@@ -953,6 +987,7 @@ stack_down() {
 	stack_fcgi_stop "$var" || rc=1
 	stack_worker_stop "$var" || rc=1
 	stack_maildev_stop "$var" || rc=1
+	stack_s3rver_stop "$var" || rc=1
 	stack_pg_stop "$var" || rc=1
 	return $rc
 }

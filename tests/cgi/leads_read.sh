@@ -406,7 +406,8 @@ is "$(jq_body '[.statusHistory[] | .oldStatus + ">" + .newStatus + ":" + (.chang
 	"FIRST_CONTACT>FOLLOW_UP:-:Automat,NEW>FIRST_CONTACT:operator-a@example.com:-" "detail: status history newest first with who changed it (FR-21)"
 is "$(jq_body '.statusHistory[0] | [(.reasonCode|tostring), (.override|tostring)] | join("|")')" "null|false" "detail: status history carries the reason code and the override flag"
 is "$(jq_body '[(.auditLogs|length|tostring), .auditLogs[0].user.email, .auditLogs[0].newValue] | join("|")')" "1|operator-a@example.com|FOLLOW_UP" "detail: audit log with users for staff"
-is "$(jq_body '.documents[0] | [.filePath, (has("storageKey")|tostring)] | join("|")')" "/uploads/$D/a.pdf|false" "detail: no storageKey, even for ADMIN"
+is "$(jq_body '.documents[0] | [.filePath, (has("storageKey")|tostring)] | join("|")')" "/api/leads/$D/documents/cdoc100000000000000000001/download|false" \
+	"detail: a stored file links the authorised download (SR-27); no storageKey, even for ADMIN"
 is "$(jq_body '.applicationForm | [.formData.pesel, (.unlockHistory|tostring), (.isClientActive|tostring), .uniqueLink] | join("|")')" "44051401359|[]|false|link-a3" \
 	"detail: staff see the form data; a stale client-activity flag is reported false"
 is "$(psql_q "SELECT \"isClientActive\" FROM \"ApplicationForm\" WHERE \"leadId\" = '$D'")" f "detail: the stale flag is switched off (FR-26)"

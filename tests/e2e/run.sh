@@ -21,4 +21,4 @@ export IZZY_ARTIFACTS_DIR=$top_builddir/tests/e2e-artifacts
 export IZZY_DB_URL=$DATABASE_URL
 mkdir -p "$IZZY_ARTIFACTS_DIR"
 cd "$top_srcdir"
-node tests/e2e/run.mjs
+node tests/e2e/run.mjs "$@"

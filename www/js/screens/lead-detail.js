@@ -29,6 +29,7 @@ import {
 } from './lead-sections.js';
 import EmailComposer from './lead-email.js';
 import { ConsentTimeline } from '../components/consent.js';
+import { DocumentsSection } from './lead-documents.js';
 
 const STAFF = ['OPERATOR', 'SUPERVISOR', 'ADMIN'];
 
@@ -270,6 +271,7 @@ function DetailBody({ lead, user, blocked, mutate, onSaved, onMerged }) {
 		<${StatusHistory} lead=${lead} />
 		<${NotesSection} lead=${lead} canAdd=${writable} mutate=${mutate} onSaved=${onSaved} />
 		<${FinancingSection} lead=${lead} canEdit=${writable} mutate=${mutate} onSaved=${onSaved} />
+		<${DocumentsSection} lead=${lead} canUpload=${role !== 'AUDITOR' && !merged && !lead.anonymizedAt} onSaved=${onSaved} />
 		<${FormBox} form=${lead.applicationForm} />
 		<${ConsentTimeline} lead=${lead} role=${role} onSaved=${onSaved} />
 		<${ActivitySection} lead=${lead} />
