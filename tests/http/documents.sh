@@ -34,11 +34,13 @@ psql_q "INSERT INTO \"Lead\" (id, \"partnerId\") SELECT '$LEAD', id FROM \"Partn
 	VALUES ('p$LEAD', '$LEAD', 'Hanna', 'Http', 'hanna@docs.test')" >/dev/null
 
 # req METHOD PATH [curl args...]: sets STATUS, HEADERS, BODY (body in $T_VAR/body).
+# Like the browser's same-origin XMLHttpRequest: the cookie plus Sec-Fetch-Site (the CSRF rule
+# lets a cookie-authenticated multipart upload through only with it or a matching Origin).
 req() {
 	local method=$1 path=$2
 	shift 2
 	STATUS=$(curl -s -S -o "$T_VAR/body" -D "$T_VAR/headers" -w '%{http_code}' -X "$method" \
-		-b "$JAR" -c "$JAR" "$@" "$BASE$path") || STATUS=000
+		-H 'Sec-Fetch-Site: same-origin' -b "$JAR" -c "$JAR" "$@" "$BASE$path") || STATUS=000
 	HEADERS=$(tr -d '\r' <"$T_VAR/headers")
 	BODY=$(head -c 4096 "$T_VAR/body")
 }
@@ -147,7 +149,7 @@ for driver in disk s3; do
 	} >"$F/half"
 	(
 		exec 3<>"/dev/tcp/127.0.0.1/$PORT"
-		printf 'POST /api/leads/%s/documents/upload HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: izzy_session=%s\r\nContent-Type: multipart/form-data; boundary=cutB\r\nContent-Length: 6000000\r\nConnection: close\r\n\r\n' "$LEAD" "$cookie" >&3
+		printf 'POST /api/leads/%s/documents/upload HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: izzy_session=%s\r\nSec-Fetch-Site: same-origin\r\nContent-Type: multipart/form-data; boundary=cutB\r\nContent-Length: 6000000\r\nConnection: close\r\n\r\n' "$LEAD" "$cookie" >&3
 		cat "$F/half" >&3
 		exec 3>&-
 	)
@@ -159,6 +161,13 @@ for driver in disk s3; do
 	is "$(snapshot)" "$BEFORE" "$driver: a connection cut mid-upload leaves storage and table unchanged"
 	[[ -z $(ls -A "$UPLOAD_DIR/.tmp") ]]; ok $? "$driver: no spool file is left"
 done
+
+# --- a cross-site form cannot upload with the user's cookie (CSRF) ---------------------------
+BEFORE=$(snapshot)
+STATUS=$(curl -s -o /dev/null -w '%{http_code}' -b "$JAR" -H 'Sec-Fetch-Site: cross-site' \
+	-H 'Origin: http://evil.test' -F "file=@$F/dowod.pdf" "$BASE/api/leads/$LEAD/documents/upload")
+is "$STATUS" 403 "a cross-site upload with the session cookie is refused"
+is "$(snapshot)" "$BEFORE" "a refused cross-site upload stores nothing"
 
 # --- /uploads/ is not public any more (SR-27) ------------------------------------------------
 start_programs disk || t_bail "the programs did not restart"
