@@ -53,11 +53,19 @@ struct valid_out;
 /* A request may not use more than this much arena memory. */
 #define HTTP_ARENA_CAP   (8 * 1024 * 1024)
 #define HTTP_MAX_HEADERS 8
+/*
+ * Request ids: nginx's $request_id (32 hex digits) arrives as the FastCGI
+ * parameter IZZY_REQUEST_ID (nginx/snippets/fastcgi.conf); one that is not
+ * 8 to 64 of [0-9A-Za-z_-] is ignored and 16 random hex digits are used.
+ */
+#define HTTP_RID_MIN 8
+#define HTTP_RID_MAX 64
 
 struct resp {
 	int status;
 	cJSON *json;                           /* body as cJSON (freed by emit), or */
 	const char *raw;                       /* body as JSON text (arena), e.g. built by SQL */
+	const char *content_type;              /* of raw, when it is not JSON (http_ok_text) */
 	const char *headers[HTTP_MAX_HEADERS]; /* extra "Name: value" lines */
 	size_t nheaders;
 };
@@ -80,7 +88,7 @@ struct req {
 	const char *cookie;        /* raw Cookie header or NULL */
 	const char *authorization; /* raw Authorization header or NULL */
 	int64_t now;               /* request time, seconds since the epoch */
-	char rid[17];              /* request id for logs and X-Request-Id */
+	char rid[HTTP_RID_MAX + 1]; /* request id for logs and X-Request-Id */
 	struct user user_buf;
 };
 
@@ -116,6 +124,8 @@ void http_handle(const struct http_app *, struct http_io *, struct arena *, stru
 int http_ok(struct req *, cJSON *body);
 int http_ok_raw(struct req *, const char *json);
 int http_created(struct req *, cJSON *body);
+/* 200 with a body that is not JSON (GET /metrics); content_type must be a static string. */
+int http_ok_text(struct req *, const char *content_type, const char *text);
 int http_created_raw(struct req *, const char *json);
 int http_no_content(struct req *);
 /* Error in the reference shape {"message", "code"?}; code may be NULL. */
@@ -135,6 +145,9 @@ int http_header(struct req *, const char *name, const char *value);
  * with an issue on each differing field, or 500.
  */
 int http_echo_check(struct req *, const char *stored_json);
+
+/* True for a request id we accept from nginx (see HTTP_RID_MIN). */
+bool http_rid_ok(const char *);
 
 /* Cookie value by name from the request, or NULL (arena copy). */
 const char *http_cookie(struct req *, const char *name);
