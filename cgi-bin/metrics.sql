@@ -13,7 +13,7 @@ SELECT program, name, value FROM "ProgramMetric" ORDER BY name, program
 -- Messages not delivered (yet): the backlog and the failures, by channel.  SENT rows are left out
 -- (they are most of the table and say nothing about health).
 SELECT channel, status, count(*),
-	coalesce(extract(epoch FROM now() - min("createdAt")) FILTER (WHERE status IN ('PENDING', 'SENDING')), 0)
+	coalesce(extract(epoch FROM now() - min("createdAt") FILTER (WHERE status IN ('PENDING', 'SENDING'))), 0)
 FROM "Outbox" WHERE status IN ('PENDING', 'SENDING', 'FAILED')
 GROUP BY channel, status ORDER BY channel, status
 
