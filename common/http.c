@@ -808,10 +808,11 @@ metrics_flush(const struct http_app *app, struct db *db)
 		snprintf(status, sizeof(status), "%d", q->status);
 		snprintf(count, sizeof(count), "%llu", (unsigned long long)q->count);
 		snprintf(sum, sizeof(sum), "%.9g", q->sum);
-		rc = metrics_array_literal(buckets, sizeof(buckets), q->buckets,
-			 METRICS_LATENCY_NBOUNDS + 1) == -1
-		    ? -1
-		    : metrics_run(db, SQL_METRICS_ADD_REQUEST, 7, params);
+		if (metrics_array_literal(
+			buckets, sizeof(buckets), q->buckets, METRICS_LATENCY_NBOUNDS + 1) == -1)
+			rc = -1;
+		else
+			rc = metrics_run(db, SQL_METRICS_ADD_REQUEST, 7, params);
 	}
 	if (rc == 0 && errs != metrics_db_errors_done) {
 		const char *params[3] = { app->name, "db_errors", delta };
@@ -928,7 +929,8 @@ http_serve(const struct http_app *app)
 			FCGX_Finish_r(&fr);
 			/* No state survives a request. */
 			arena_reset(mem);
-			if (metrics_flush_ms >= 0 && ms_since(&metrics_flushed_at) >= metrics_flush_ms)
+			if (metrics_flush_ms >= 0 &&
+			    ms_since(&metrics_flushed_at) >= metrics_flush_ms)
 				metrics_flush(app, db);
 		}
 		rc = 0;

@@ -83,11 +83,11 @@ struct req {
 	struct db *db;                    /* process lifetime, not owned */
 	const struct route *route;
 	struct resp resp;
-	const char *remote_addr;   /* client IP after nginx real_ip (SR-34) */
-	const char *user_agent;    /* "" if none */
-	const char *cookie;        /* raw Cookie header or NULL */
-	const char *authorization; /* raw Authorization header or NULL */
-	int64_t now;               /* request time, seconds since the epoch */
+	const char *remote_addr;    /* client IP after nginx real_ip (SR-34) */
+	const char *user_agent;     /* "" if none */
+	const char *cookie;         /* raw Cookie header or NULL */
+	const char *authorization;  /* raw Authorization header or NULL */
+	int64_t now;                /* request time, seconds since the epoch */
 	char rid[HTTP_RID_MAX + 1]; /* request id for logs and X-Request-Id */
 	struct user user_buf;
 };

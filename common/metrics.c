@@ -252,7 +252,8 @@ metrics_acc_observe(
 {
 	struct metrics_req *q = NULL;
 	uint64_t counts[METRICS_LATENCY_NBOUNDS + 1] = { 0 };
-	struct metrics_histogram h = { metrics_latency_bounds, METRICS_LATENCY_NBOUNDS, counts, 0, 0 };
+	struct metrics_histogram h = { metrics_latency_bounds, METRICS_LATENCY_NBOUNDS, counts, 0,
+		0 };
 
 	for (size_t i = 0; i < a->nreq && q == NULL; i++)
 		if (a->req[i].status == status && strcmp(a->req[i].method, method) == 0 &&
@@ -296,7 +297,8 @@ metrics_array_literal(char *dst, size_t dstsz, const uint64_t *v, size_t n)
 		return -1;
 	dst[o++] = '{';
 	for (size_t i = 0; i < n; i++) {
-		k = snprintf(dst + o, dstsz - o, "%s%llu", i > 0 ? "," : "", (unsigned long long)v[i]);
+		k = snprintf(
+		    dst + o, dstsz - o, "%s%llu", i > 0 ? "," : "", (unsigned long long)v[i]);
 		if (k < 0 || (size_t)k >= dstsz - o)
 			return -1;
 		o += (size_t)k;

@@ -86,7 +86,7 @@ struct metrics_req {
 	const char *method, *route;
 	int status;
 	uint64_t count;
-	double sum; /* seconds */
+	double sum;                                    /* seconds */
 	uint64_t buckets[METRICS_LATENCY_NBOUNDS + 1]; /* per bucket, the last one +Inf */
 };
 

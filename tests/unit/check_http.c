@@ -993,9 +993,8 @@ START_TEST(test_rid_from_nginx)
 	struct resp_view v;
 	char *out = run_rid("/t/ok", "", "0123456789abcdef0123456789abcdef");
 
-	ck_assert_msg(
-	    strstr(out, "\r\nX-Request-Id: 0123456789abcdef0123456789abcdef\r\n") != NULL, "%s",
-	    out);
+	ck_assert_msg(strstr(out, "\r\nX-Request-Id: 0123456789abcdef0123456789abcdef\r\n") != NULL,
+	    "%s", out);
 	free(out);
 	/* Malformed or absent: a fresh 16-hex-digit id, as parse_resp insists. */
 	for (size_t i = 0; i < NELEM(bad); i++) {
@@ -1055,7 +1054,8 @@ START_TEST(test_request_log)
 	ck_assert_ptr_null(strstr(log, "a@b.co"));
 	ck_assert_ptr_null(strstr(log, "cabc123"));
 	ck_assert_ptr_nonnull(j = cJSON_Parse(log));
-	ck_assert_str_eq(cJSON_GetObjectItem(j, "rid")->valuestring, "feedfacefeedfacefeedfacefeedface");
+	ck_assert_str_eq(
+	    cJSON_GetObjectItem(j, "rid")->valuestring, "feedfacefeedfacefeedfacefeedface");
 	ck_assert_str_eq(cJSON_GetObjectItem(j, "method")->valuestring, "GET");
 	ck_assert_str_eq(cJSON_GetObjectItem(j, "route")->valuestring, "/t/items/:id");
 	ck_assert_int_eq(cJSON_GetObjectItem(j, "status")->valueint, 200);
@@ -1068,7 +1068,8 @@ START_TEST(test_request_log)
 	log_set_level(LOG_LVL_INFO);
 	log = run_captured("/t/nowhere", "", "feedfacefeedfacefeedfacefeedface");
 	log_set_level(LOG_LVL_WARN);
-	ck_assert_msg(strncmp(log, "INFO http feedfacefeedfacefeedfacefeedface: GET - 404 ", 54) == 0 &&
+	ck_assert_msg(
+	    strncmp(log, "INFO http feedfacefeedfacefeedfacefeedface: GET - 404 ", 54) == 0 &&
 		strspn(log + 54, "0123456789") > 0 &&
 		strcmp(log + 54 + strspn(log + 54, "0123456789"), "ms user=-\n") == 0,
 	    "%s", log);
@@ -1085,7 +1086,8 @@ START_TEST(test_text_body)
 	mem_set(&m, "PATH_INFO", "/t/text");
 	http_handle(&test_app, &io, mem, db);
 	arena_reset(mem);
-	ck_assert_ptr_nonnull(strstr(m.out, "\r\nContent-Type: text/plain; version=0.0.4; charset=utf-8\r\n"));
+	ck_assert_ptr_nonnull(
+	    strstr(m.out, "\r\nContent-Type: text/plain; version=0.0.4; charset=utf-8\r\n"));
 	ck_assert_ptr_null(strstr(m.out, "application/json"));
 	ck_assert_ptr_nonnull(strstr(m.out, "\r\nContent-Length: 4\r\n"));
 	ck_assert_str_eq(strstr(m.out, "\r\n\r\n") + 4, "a 1\n");
