@@ -16,6 +16,10 @@
  * Mail not configured (no SMTP_HOST or EMAIL_FROM): one WARN per pass, rows
  * stay PENDING.
  *
+ * Heartbeat: each pass, and each batch of a long pass, sets "WorkerHeartbeat"
+ * row 'outbox' to now() with the poll interval; /api/health/ready and
+ * /metrics report its age (a failed beat is logged, never fatal).
+ *
  * Configuration (common/cfg.c cfg_load_worker): DATABASE_URL, EMAIL_FROM,
  * SMTP_HOST, SMTP_PORT, SMTP_USER, SMTP_PASSWORD, SMTP_SECURE,
  * IZZY_WORKER_POLL_SECONDS (5), IZZY_WORKER_ONCE (one pass, then exit).
@@ -146,6 +150,16 @@ deliver(struct db *db, const struct mail_transport *t, PGresult *res, int row)
 	}
 }
 
+/* Records that the outbox loop is alive (see the heartbeat above). */
+static void
+heartbeat(struct db *db)
+{
+	char poll[32];
+
+	snprintf(poll, sizeof(poll), "%ld", cfg.worker_poll_s);
+	run_simple(db, SQL_WORKER_HEARTBEAT, "outbox", poll, NULL);
+}
+
 /* One pass over the due e-mail; -1 when the database is unreachable. */
 static int
 pass(struct db *db)
@@ -160,6 +174,7 @@ pass(struct db *db)
 	};
 	PGresult *res;
 
+	heartbeat(db);
 	if ((res = db_run(db, &worker_sql[SQL_WORKER_REQUEUE_STUCK], 0, NULL)) == NULL)
 		return -1;
 	if (strcmp(PQcmdTuples(res), "0") != 0)
@@ -183,6 +198,7 @@ pass(struct db *db)
 		PQclear(res);
 		if (n < 20)
 			break;
+		heartbeat(db);
 	}
 	return 0;
 }

@@ -41,3 +41,9 @@ WHERE id = $1 AND status = 'SENDING'
 -- A claimed row not tried because the worker is stopping: as if never claimed.
 UPDATE "Outbox" SET status = 'PENDING', attempts = greatest(attempts - 1, 0), "nextAttemptAt" = now()
 WHERE id = $1 AND status = 'SENDING'
+
+-- name: worker_heartbeat
+-- $1 = the loop ('outbox'), $2 = its poll interval in seconds; read by /api/health/ready and
+-- /metrics (schema/migrations/0016_observability.sql).
+INSERT INTO "WorkerHeartbeat" (name, "beatAt", "pollSeconds") VALUES ($1, now(), $2::int)
+ON CONFLICT (name) DO UPDATE SET "beatAt" = now(), "pollSeconds" = EXCLUDED."pollSeconds"

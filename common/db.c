@@ -23,6 +23,9 @@ struct db {
 	char sqlstate[6];
 };
 
+/* Failures of this process, for /metrics (izzy_db_errors_total). */
+static unsigned long long db_errors;
+
 struct db *
 db_new(const char *conninfo, long statement_timeout_ms)
 {
@@ -55,6 +58,7 @@ db_prepare(struct db *db, const struct db_stmt *v, size_t n)
 		PGresult *res = PQprepare(db->conn, v[i].name, v[i].sql, 0, NULL);
 		if (PQresultStatus(res) != PGRES_COMMAND_OK) {
 			log_error("db", "prepare %s: %s", v[i].name, PQresultErrorMessage(res));
+			db_errors++;
 			PQclear(res);
 			return -1;
 		}
@@ -79,11 +83,18 @@ db_register(struct db *db, const struct db_stmt *v, size_t n)
 	return 0;
 }
 
+unsigned long long
+db_error_count(void)
+{
+	return db_errors;
+}
+
 static void
 db_set_state(struct db *db, const PGresult *res)
 {
 	const char *st = res != NULL ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
 
+	db_errors++;
 	snprintf(db->sqlstate, sizeof(db->sqlstate), "%s", st != NULL ? st : "08000");
 }
 
@@ -120,6 +131,7 @@ db_connect(struct db *db)
 	if (PQstatus(db->conn) != CONNECTION_OK) {
 		log_error("db", "connect: %s", db_errmsg(db, buf, sizeof(buf)));
 		snprintf(db->sqlstate, sizeof(db->sqlstate), "08001");
+		db_errors++;
 		db_disconnect(db);
 		return -1;
 	}

@@ -52,6 +52,9 @@ void db_rollback(struct db *);
 const char *db_sqlstate(const struct db *);
 int db_http_status(const char *sqlstate);
 
+/* Failed connects and statements of this process so far (for /metrics). */
+unsigned long long db_error_count(void);
+
 /* Raw connection for izzyctl's COPY-free helpers; NULL if not connected. */
 PGconn *db_conn(struct db *);
 

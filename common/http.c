@@ -2,6 +2,7 @@
 #include "http.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,8 +17,11 @@
 #include "db.h"
 #include "id.h"
 #include "log.h"
+#include "metrics.h"
 #include "role.h"
 #include "valid.h"
+
+#include "http_metrics.sql.h"
 
 static const struct {
 	int code;
@@ -107,10 +111,10 @@ http_ok_raw(struct req *r, const char *json)
 }
 
 int
-http_ok_text(struct req *r, const char *content_type, const char *body)
+http_ok_text(struct req *r, const char *content_type, const char *text)
 {
-	http_ok_raw(r, body);
-	if (body != NULL)
+	http_ok_raw(r, text);
+	if (text != NULL && strpbrk(content_type, "\r\n") == NULL)
 		r->resp.content_type = content_type;
 	return 0;
 }
@@ -675,12 +679,28 @@ oom:
 	http_fail(r, 500, NULL, "Internal server error");
 }
 
+bool
+http_rid_ok(const char *s)
+{
+	size_t n = s != NULL ? strspn(s,
+				   "0123456789abcdefghijklmnopqrstuvwxyz"
+				   "ABCDEFGHIJKLMNOPQRSTUVWXYZ_-")
+			     : 0;
+
+	return s != NULL && s[n] == '\0' && n >= HTTP_RID_MIN && n <= HTTP_RID_MAX;
+}
+
+/* This process's request counters since their last flush (metrics.h). */
+static struct metrics_acc http_metrics;
+
 void
 http_handle(const struct http_app *app, struct http_io *io, struct arena *mem, struct db *db)
 {
 	struct req *r;
 	struct timespec t0, t1;
 	unsigned char rnd[8];
+	const char *rid;
+	long latency_us;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if ((r = arena_alloc(mem, sizeof(*r))) == NULL) {
@@ -693,9 +713,15 @@ http_handle(const struct http_app *app, struct http_io *io, struct arena *mem, s
 	r->mem = mem;
 	r->db = db;
 	r->now = (int64_t)time(NULL);
-	if (crypto_random(rnd, sizeof(rnd)) == -1)
-		memset(rnd, 0, sizeof(rnd));
-	crypto_hex(r->rid, rnd, sizeof(rnd));
+	/* nginx's $request_id, so that its access log and ours name the same request. */
+	rid = io->param(io->ctx, "IZZY_REQUEST_ID");
+	if (http_rid_ok(rid))
+		snprintf(r->rid, sizeof(r->rid), "%s", rid);
+	else {
+		if (crypto_random(rnd, sizeof(rnd)) == -1)
+			memset(rnd, 0, sizeof(rnd));
+		crypto_hex(r->rid, rnd, sizeof(rnd));
+	}
 	log_set_rid(r->rid);
 	r->remote_addr = param_or(io, "REMOTE_ADDR", "");
 	r->user_agent = param_or(io, "HTTP_USER_AGENT", "");
@@ -704,13 +730,22 @@ http_handle(const struct http_app *app, struct http_io *io, struct arena *mem, s
 
 	dispatch(app, r, io);
 
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	/* Method and path only: query strings may carry tokens. */
-	log_info("http", "%s %s %d %ldms user=%s", route_method_name(r->method),
-	    r->route != NULL ? r->route->pattern : "-", r->resp.status,
-	    (long)((t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000),
-	    r->user != NULL ? r->user->id : "-");
 	http_emit(r, io);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	latency_us = (long)((t1.tv_sec - t0.tv_sec) * 1000000 + (t1.tv_nsec - t0.tv_nsec) / 1000);
+	/* Method and route pattern only: paths carry ids, query strings tokens. */
+	struct log_request lq = {
+		.method = route_method_name(r->method),
+		.route = r->route != NULL ? r->route->pattern : NULL,
+		.status = r->resp.status,
+		.latency_ms = latency_us / 1000,
+		.user_id = r->user != NULL ? r->user->id : NULL,
+	};
+	log_request(&lq);
+	/* Unmatched paths share one series: the label set stays bounded. */
+	metrics_acc_observe(&http_metrics, route_method_name(r->method),
+	    r->route != NULL ? r->route->pattern : "unmatched", r->resp.status,
+	    (double)latency_us / 1e6);
 	log_set_rid(NULL);
 }
 
@@ -770,6 +805,132 @@ needs_session(const struct http_app *app)
 	return any_private;
 }
 
+/*
+ * Metrics flush: adds this worker's counts to PostgreSQL in one transaction
+ * and forgets them; on failure they are kept for the next try.  Only on a
+ * connection the requests already opened: liveness probes never make a
+ * worker connect (or wait on an unreachable database) for metrics' sake.
+ */
+static long metrics_flush_ms = 5000; /* IZZY_METRICS_FLUSH_SECONDS; -1: off */
+static unsigned long long metrics_db_errors_done;
+static struct timespec metrics_flushed_at;
+
+static long
+ms_since(const struct timespec *t)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (long)((now.tv_sec - t->tv_sec) * 1000 + (now.tv_nsec - t->tv_nsec) / 1000000);
+}
+
+static bool
+metrics_pending(void)
+{
+	return metrics_flush_ms >= 0 &&
+	    (http_metrics.pending > 0 || db_error_count() != metrics_db_errors_done);
+}
+
+static int
+metrics_run(struct db *db, enum http_metrics_sql which, int n, const char *const *params)
+{
+	PGresult *res = db_run(db, &http_metrics_sql[which], n, params);
+
+	if (res == NULL)
+		return -1;
+	PQclear(res);
+	return 0;
+}
+
+static void
+metrics_flush(const struct http_app *app, struct db *db)
+{
+	unsigned long long errs = db_error_count();
+	char status[16], count[32], sum[40], buckets[16 * (METRICS_LATENCY_NBOUNDS + 1) + 4];
+	char delta[32];
+	int rc = 0;
+
+	if (!metrics_pending() || db_conn(db) == NULL)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &metrics_flushed_at);
+	if (db_begin(db) == -1)
+		return;
+	for (size_t i = 0; i < http_metrics.nreq && rc == 0; i++) {
+		const struct metrics_req *q = &http_metrics.req[i];
+		const char *params[7] = { app->name, q->method, q->route, status, count, sum,
+			buckets };
+		snprintf(status, sizeof(status), "%d", q->status);
+		snprintf(count, sizeof(count), "%llu", (unsigned long long)q->count);
+		snprintf(sum, sizeof(sum), "%.9g", q->sum);
+		if (metrics_array_literal(
+			buckets, sizeof(buckets), q->buckets, METRICS_LATENCY_NBOUNDS + 1) == -1)
+			rc = -1;
+		else
+			rc = metrics_run(db, SQL_METRICS_ADD_REQUEST, 7, params);
+	}
+	if (rc == 0 && errs != metrics_db_errors_done) {
+		const char *params[3] = { app->name, "db_errors", delta };
+		snprintf(delta, sizeof(delta), "%llu", errs - metrics_db_errors_done);
+		rc = metrics_run(db, SQL_METRICS_ADD_COUNTER, 3, params);
+	}
+	if (rc == -1 || db_commit(db) == -1) {
+		db_rollback(db);
+		log_warn("http", "metrics not recorded; kept for the next flush");
+		return;
+	}
+	if (http_metrics.dropped > 0)
+		log_warn("http", "%llu request(s) not counted: more than %d series",
+		    (unsigned long long)http_metrics.dropped, METRICS_ACC_MAX);
+	http_metrics.dropped = 0;
+	metrics_acc_reset(&http_metrics);
+	metrics_db_errors_done = errs;
+}
+
+/* IZZY_METRICS_FLUSH_SECONDS: a number of seconds (0: after every request) or "off". */
+static int
+metrics_setup(void)
+{
+	const char *v = getenv("IZZY_METRICS_FLUSH_SECONDS");
+	char *end;
+	long s;
+
+	clock_gettime(CLOCK_MONOTONIC, &metrics_flushed_at);
+	if (v == NULL || *v == '\0')
+		return 0;
+	if (strcmp(v, "off") == 0) {
+		metrics_flush_ms = -1;
+		return 0;
+	}
+	errno = 0;
+	s = strtol(v, &end, 10);
+	if (errno != 0 || *end != '\0' || s < 0 || s > 3600) {
+		log_error("cfg", "IZZY_METRICS_FLUSH_SECONDS must be 0 to 3600 or off");
+		return -1;
+	}
+	metrics_flush_ms = s * 1000;
+	return 0;
+}
+
+/*
+ * Before blocking in accept: with counts waiting, wait for a connection at
+ * most until the next flush is due, and flush if none came.  (Workers share
+ * the listening socket; one woken for a connection another takes flushes
+ * after its next request.)
+ */
+static void
+metrics_idle(const struct http_app *app, struct db *db)
+{
+	struct pollfd pfd = { .fd = 0, .events = POLLIN, .revents = 0 };
+	long left;
+
+	if (!metrics_pending() || db_conn(db) == NULL)
+		return;
+	left = metrics_flush_ms - ms_since(&metrics_flushed_at);
+	if (left > 0 && poll(&pfd, 1, (int)left) != 0)
+		return;
+	metrics_flush(app, db);
+}
+
 int
 http_serve(const struct http_app *app)
 {
@@ -795,6 +956,8 @@ http_serve(const struct http_app *app)
 	}
 	if ((db = db_new(cfg.database_url, cfg.db_statement_timeout_ms)) == NULL)
 		goto out;
+	if (metrics_setup() == -1 || db_register(db, http_metrics_sql, HTTP_METRICS_SQL__MAX) == -1)
+		goto out;
 	for (const http_init_fn *f = app->inits; f != NULL && *f != NULL; f++)
 		if ((*f)(db) == -1)
 			goto out;
@@ -803,6 +966,7 @@ http_serve(const struct http_app *app)
 		struct http_io io = { cgi_param, cgi_read, cgi_write, NULL };
 		http_handle(app, &io, mem, db);
 		fflush(stdout);
+		metrics_flush(app, db);
 		rc = 0;
 	} else {
 		FCGX_Request fr;
@@ -810,12 +974,18 @@ http_serve(const struct http_app *app)
 			log_error("http", "FastCGI initialisation failed");
 			goto out;
 		}
-		while (FCGX_Accept_r(&fr) >= 0) {
+		for (;;) {
+			metrics_idle(app, db);
+			if (FCGX_Accept_r(&fr) < 0)
+				break;
 			struct http_io io = { fcgi_param, fcgi_read, fcgi_write, &fr };
 			http_handle(app, &io, mem, db);
 			FCGX_Finish_r(&fr);
 			/* No state survives a request. */
 			arena_reset(mem);
+			if (metrics_flush_ms >= 0 &&
+			    ms_since(&metrics_flushed_at) >= metrics_flush_ms)
+				metrics_flush(app, db);
 		}
 		rc = 0;
 	}

@@ -55,6 +55,13 @@ struct http_io;
 /* A request may not use more than this much arena memory. */
 #define HTTP_ARENA_CAP   (8 * 1024 * 1024)
 #define HTTP_MAX_HEADERS 8
+/*
+ * Request ids: nginx's $request_id (32 hex digits) arrives as the FastCGI
+ * parameter IZZY_REQUEST_ID (nginx/snippets/fastcgi.conf); one that is not
+ * 8 to 64 of [0-9A-Za-z_-] is ignored and 16 random hex digits are used.
+ */
+#define HTTP_RID_MIN 8
+#define HTTP_RID_MAX 64
 
 struct resp {
 	int status;
@@ -78,12 +85,12 @@ struct req {
 	struct db *db;                    /* process lifetime, not owned */
 	const struct route *route;
 	struct resp resp;
-	const char *remote_addr;   /* client IP after nginx real_ip (SR-34) */
-	const char *user_agent;    /* "" if none */
-	const char *cookie;        /* raw Cookie header or NULL */
-	const char *authorization; /* raw Authorization header or NULL */
-	int64_t now;               /* request time, seconds since the epoch */
-	char rid[17];              /* request id for logs and X-Request-Id */
+	const char *remote_addr;    /* client IP after nginx real_ip (SR-34) */
+	const char *user_agent;     /* "" if none */
+	const char *cookie;         /* raw Cookie header or NULL */
+	const char *authorization;  /* raw Authorization header or NULL */
+	int64_t now;                /* request time, seconds since the epoch */
+	char rid[HTTP_RID_MAX + 1]; /* request id for logs and X-Request-Id */
 	struct user user_buf;
 	struct http_io *io;           /* streamed body (http_body_stream routes) */
 	const char *content_type;     /* its Content-Type */
@@ -124,8 +131,11 @@ int http_ok_raw(struct req *, const char *json);
 int http_created(struct req *, cJSON *body);
 int http_created_raw(struct req *, const char *json);
 int http_no_content(struct req *);
-/* 200 with a non-JSON body (e.g. "text/csv; charset=utf-8"); body is arena text. */
-int http_ok_text(struct req *, const char *content_type, const char *body);
+/*
+ * 200 with a body that is not JSON ("text/csv; charset=utf-8", GET /metrics);
+ * content_type must be a static string, text arena memory.
+ */
+int http_ok_text(struct req *, const char *content_type, const char *text);
 /*
  * Authenticates a request on a route that is public but serves more to a
  * logged-in user: 0 with r->user set, or -1 with the 401/500 response set.
@@ -161,6 +171,9 @@ size_t http_body_read(struct req *, char *buf, size_t n);
  * with an issue on each differing field, or 500.
  */
 int http_echo_check(struct req *, const char *stored_json);
+
+/* True for a request id we accept from nginx (see HTTP_RID_MIN). */
+bool http_rid_ok(const char *);
 
 /* Cookie value by name from the request, or NULL (arena copy). */
 const char *http_cookie(struct req *, const char *name);

@@ -31,7 +31,7 @@ static const char *const format_names[LOG_FMT__MAX] = {
 
 static enum log_level cur_level = LOG_LVL_INFO;
 static enum log_format cur_format = LOG_FMT_TEXT;
-static char cur_rid[40] = "-";
+static char cur_rid[72] = "-"; /* HTTP_RID_MAX (64) fits */
 static char cur_program[32] = "izzy";
 
 void

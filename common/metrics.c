@@ -5,6 +5,7 @@
 #include "config.h"
 #include "metrics.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -240,4 +241,104 @@ metrics_histogram_observe(struct metrics_histogram *h, double v)
 	h->counts[i]++;
 	h->sum += v;
 	h->count++;
+}
+
+const double metrics_latency_bounds[METRICS_LATENCY_NBOUNDS] = { 0.005, 0.01, 0.025, 0.05, 0.1,
+	0.25, 0.5, 1, 2.5, 5, 10 };
+
+void
+metrics_acc_observe(
+    struct metrics_acc *a, const char *method, const char *route, int status, double seconds)
+{
+	struct metrics_req *q = NULL;
+	uint64_t counts[METRICS_LATENCY_NBOUNDS + 1] = { 0 };
+	struct metrics_histogram h = { metrics_latency_bounds, METRICS_LATENCY_NBOUNDS, counts, 0,
+		0 };
+
+	for (size_t i = 0; i < a->nreq && q == NULL; i++)
+		if (a->req[i].status == status && strcmp(a->req[i].method, method) == 0 &&
+		    strcmp(a->req[i].route, route) == 0)
+			q = &a->req[i];
+	if (q == NULL) {
+		if (a->nreq == METRICS_ACC_MAX) {
+			a->dropped++;
+			return;
+		}
+		q = &a->req[a->nreq++];
+		memset(q, 0, sizeof(*q));
+		q->method = method;
+		q->route = route;
+		q->status = status;
+	}
+	if (!(seconds >= 0))
+		seconds = 0;
+	metrics_histogram_observe(&h, seconds);
+	for (size_t i = 0; i <= METRICS_LATENCY_NBOUNDS; i++)
+		q->buckets[i] += counts[i];
+	q->count++;
+	q->sum += seconds;
+	a->pending++;
+}
+
+void
+metrics_acc_reset(struct metrics_acc *a)
+{
+	a->nreq = 0;
+	a->pending = 0;
+}
+
+int
+metrics_array_literal(char *dst, size_t dstsz, const uint64_t *v, size_t n)
+{
+	size_t o = 0;
+	int k;
+
+	if (dstsz < 3)
+		return -1;
+	dst[o++] = '{';
+	for (size_t i = 0; i < n; i++) {
+		k = snprintf(
+		    dst + o, dstsz - o, "%s%llu", i > 0 ? "," : "", (unsigned long long)v[i]);
+		if (k < 0 || (size_t)k >= dstsz - o)
+			return -1;
+		o += (size_t)k;
+	}
+	if (o + 2 > dstsz)
+		return -1;
+	dst[o++] = '}';
+	dst[o] = '\0';
+	return 0;
+}
+
+int
+metrics_array_add(uint64_t *v, size_t n, const char *text)
+{
+	uint64_t tmp[METRICS_LATENCY_NBOUNDS + 1];
+	const char *p = text;
+	size_t i;
+
+	if (n > sizeof(tmp) / sizeof(tmp[0]))
+		return -1;
+	for (i = 0; i < n; i++) {
+		char *end;
+		unsigned long long x;
+		if (*p < '0' || *p > '9')
+			return -1;
+		errno = 0;
+		x = strtoull(p, &end, 10);
+		if (errno != 0)
+			return -1;
+		tmp[i] = (uint64_t)x;
+		p = end;
+		if (i + 1 < n) {
+			if (*p != ',')
+				return -1;
+			p++;
+		}
+	}
+	if (*p != '\0')
+		return -1;
+	for (i = 0; i < n; i++)
+		v[i] += tmp[i];
+	return 0;
 }

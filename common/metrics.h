@@ -69,6 +69,47 @@ int metrics_histogram_write(struct metrics_buf *, const char *name,
 /* Counts v in the first bucket whose bound is >= v (Prometheus' "le"), and in sum/count. */
 void metrics_histogram_observe(struct metrics_histogram *, double v);
 
+/*
+ * Per-process request counters (common/http.c).  The FastCGI programs are
+ * prefork workers: each one counts its requests here, in memory, and
+ * http.c adds the counts to PostgreSQL ("HttpMetric", "ProgramMetric";
+ * common/metrics.sql) at most every IZZY_METRICS_FLUSH_SECONDS, then
+ * resets them; cgi-bin/metrics renders the sums.  A slot is one
+ * (method, route, status); method and route must be static strings
+ * (route_method_name(), a route table's pattern), so only pointers are kept.
+ */
+#define METRICS_LATENCY_NBOUNDS 11
+extern const double metrics_latency_bounds[METRICS_LATENCY_NBOUNDS]; /* seconds */
+#define METRICS_ACC_MAX 128
+
+struct metrics_req {
+	const char *method, *route;
+	int status;
+	uint64_t count;
+	double sum;                                    /* seconds */
+	uint64_t buckets[METRICS_LATENCY_NBOUNDS + 1]; /* per bucket, the last one +Inf */
+};
+
+struct metrics_acc {
+	struct metrics_req req[METRICS_ACC_MAX];
+	size_t nreq;
+	uint64_t pending; /* observations since the last reset */
+	uint64_t dropped; /* observations that found no free slot (more series than slots) */
+};
+
+/* Counts one answered request of the given latency. */
+void metrics_acc_observe(
+    struct metrics_acc *, const char *method, const char *route, int status, double seconds);
+/* Forgets every count (after they were added to the database). */
+void metrics_acc_reset(struct metrics_acc *);
+/* n counts as a PostgreSQL array literal "{1,0,3}"; -1 when dst is too small. */
+int metrics_array_literal(char *dst, size_t dstsz, const uint64_t *v, size_t n);
+/*
+ * Parses "1,0,3" (array_to_string of a bigint[]) into n counts, adding
+ * them to v; -1 on anything else, including a different number of values.
+ */
+int metrics_array_add(uint64_t *v, size_t n, const char *text);
+
 /* v as the format writes it: shortest text that reads back exactly, +Inf, -Inf, NaN. */
 void metrics_format_value(char *dst, size_t dstsz, double v);
 /* True for a valid metric name (labels: metrics_label_name_ok). */

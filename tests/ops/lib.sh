@@ -7,7 +7,9 @@
 #                             written under UPLOAD_DIR/<leadId>/ with their SHA-256 in the row
 #   psql_admin SQL            as the superuser, on the suite's database (plants what a foreign key
 #                             would refuse, with session_replication_role = replica)
-#   ops_fingerprint           one line per table: name, row count and an md5 of its rows
+#   ops_fingerprint           one line per table: name, row count and an md5 of its rows (not the
+#                             monitoring tables of 0016, which the running programs and worker
+#                             keep writing: request counters, heartbeats)
 #   ops_doc_sums              "<id> <sha256 of the file at storageKey>" per disk document
 
 OPS_LEAD1=copslead00000000000000001
@@ -65,7 +67,8 @@ ops_fingerprint() {
 		       (xpath('/row/n/text()', query_to_xml(format('SELECT count(*) AS n FROM %I', c.relname), false, true, '')))[1]::text AS n,
 		       (xpath('/row/h/text()', query_to_xml(format('SELECT coalesce(md5(string_agg(x::text, %L ORDER BY x::text)), %L) AS h FROM %I x', '|', '-', c.relname), false, true, '')))[1]::text AS h
 		FROM pg_class c JOIN pg_namespace s ON s.oid = c.relnamespace
-		WHERE s.nspname = 'public' AND c.relkind = 'r' AND c.relname NOT LIKE '\_izzy%') f"
+		WHERE s.nspname = 'public' AND c.relkind = 'r' AND c.relname NOT LIKE '\_izzy%'
+		  AND c.relname NOT IN ('HttpMetric', 'ProgramMetric', 'WorkerHeartbeat')) f"
 }
 
 ops_doc_sums() {

@@ -1,7 +1,8 @@
 #!/bin/sh
 # check-schema.sh DBNAME - verify that a database has exactly the Izzy CRM schema
 # that schema/migrations produce: the 23 model tables of spec/data-model.md §1
-# and the rewrite's Session, PasswordToken, Outbox, RateLimit, UserAuditLog and ConsentAuditLog; the 17 enum
+# and the rewrite's Session, PasswordToken, Outbox, RateLimit, UserAuditLog and ConsentAuditLog (and
+# 0016's WorkerHeartbeat, HttpMetric and ProgramMetric); the 17 enum
 # types with their values in database order (§2); every column's type,
 # nullability and default (all timestamps timestamptz(3)); every index, primary
 # key, unique key, foreign key (ON UPDATE CASCADE, ON DELETE per §0.5) and check
@@ -395,6 +396,19 @@ VehicleDesired|model|text|yes|-
 VehicleDesired|year|integer|yes|-
 VehicleDesired|budget|numeric(65,30)|yes|-
 VehicleDesired|preferences|jsonb|yes|-
+WorkerHeartbeat|name|text|NO|-
+WorkerHeartbeat|beatAt|timestamp(3) with time zone|NO|now()
+WorkerHeartbeat|pollSeconds|integer|NO|-
+HttpMetric|program|text|NO|-
+HttpMetric|method|text|NO|-
+HttpMetric|route|text|NO|-
+HttpMetric|status|integer|NO|-
+HttpMetric|count|bigint|NO|0
+HttpMetric|sumSeconds|double precision|NO|0
+HttpMetric|buckets|bigint[]|NO|-
+ProgramMetric|program|text|NO|-
+ProgramMetric|name|text|NO|-
+ProgramMetric|value|bigint|NO|0
 \.
 
 -- table | index | primary/unique/index | access method | key columns | predicate ("-" = none)
@@ -488,6 +502,9 @@ VehicleCurrent|VehicleCurrent_leadId_key|unique|btree|"leadId"|-
 VehicleCurrent|VehicleCurrent_pkey|primary|btree|id|-
 VehicleDesired|VehicleDesired_leadId_key|unique|btree|"leadId"|-
 VehicleDesired|VehicleDesired_pkey|primary|btree|id|-
+WorkerHeartbeat|WorkerHeartbeat_pkey|primary|btree|name|-
+HttpMetric|HttpMetric_pkey|primary|btree|program,method,route,status|-
+ProgramMetric|ProgramMetric_pkey|primary|btree|program,name|-
 \.
 
 -- table | constraint | column | referenced table | ON DELETE (ON UPDATE is always CASCADE)

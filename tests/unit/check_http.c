@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <check.h>
 #include <cjson/cJSON.h>
@@ -200,6 +201,12 @@ h_thing(struct req *r)
 }
 
 static int
+h_text(struct req *r)
+{
+	return http_ok_text(r, "text/plain; version=0.0.4; charset=utf-8", "a 1\n");
+}
+
+static int
 h_bad_stored(struct req *r)
 {
 	if (http_echo_check(r, "[not json") == -1)
@@ -225,6 +232,7 @@ static const struct route test_routes[] = {
 	{ HTTP_POST, "/t/private", h_ok, ROLES_ADMIN, NULL, NULL },
 	{ HTTP_POST, "/t/dirty", h_dirty, ROLES_PUBLIC, &echo_in, &page_q },
 	{ HTTP_GET, "/t/clean", h_clean, ROLES_PUBLIC, NULL, NULL },
+	{ HTTP_GET, "/t/text", h_text, ROLES_PUBLIC, NULL, NULL },
 };
 
 static const struct http_app test_app = { "test", test_routes, NELEM(test_routes), NULL };
@@ -933,6 +941,160 @@ START_TEST(test_builders)
 }
 END_TEST
 
+START_TEST(test_rid_ok)
+{
+	static const struct {
+		const char *rid;
+		bool ok;
+	} rows[] = {
+		{ "0123456789abcdef0123456789abcdef", true }, /* nginx's $request_id */
+		{ "01234567", true },
+		{ "550e8400-e29b-41d4-a716-446655440000", true },
+		{ "ABCdef_-12", true },
+		{ "0123456", false }, /* too short */
+		{ "0123456789012345678901234567890123456789012345678901234567890123", true },
+		{ "01234567890123456789012345678901234567890123456789012345678901234", false },
+		{ "", false },
+		{ "abcdefgh\r\nX-Evil: 1", false },
+		{ "abcdefgh ", false },
+		{ "abc\"defgh", false },
+		{ "abcdefgh/..", false },
+		{ "za\xc5\xbc\xc3\xb3\xc5\x82\xc4\x87", false },
+	};
+
+	ck_assert(!http_rid_ok(NULL));
+	for (size_t i = 0; i < NELEM(rows); i++)
+		ck_assert_msg(http_rid_ok(rows[i].rid) == rows[i].ok, "%s", rows[i].rid);
+}
+END_TEST
+
+/* Runs GET path with IZZY_REQUEST_ID=rid (or none); returns the output (caller frees). */
+static char *
+run_rid(const char *path, const char *query, const char *rid)
+{
+	struct mem_io m;
+	struct http_io io = { mem_param, mem_read, mem_write, &m };
+
+	memset(&m, 0, sizeof(m));
+	mem_set(&m, "REQUEST_METHOD", "GET");
+	mem_set(&m, "PATH_INFO", path);
+	mem_set(&m, "QUERY_STRING", query);
+	mem_set(&m, "IZZY_REQUEST_ID", rid);
+	http_handle(&test_app, &io, mem, db);
+	arena_reset(mem);
+	ck_assert_ptr_nonnull(m.out);
+	return m.out;
+}
+
+START_TEST(test_rid_from_nginx)
+{
+	static const char *const bad[] = { "short", "abcdefgh\r\nSet-Cookie: x=1",
+		"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0" };
+	struct resp_view v;
+	char *out = run_rid("/t/ok", "", "0123456789abcdef0123456789abcdef");
+
+	ck_assert_msg(strstr(out, "\r\nX-Request-Id: 0123456789abcdef0123456789abcdef\r\n") != NULL,
+	    "%s", out);
+	free(out);
+	/* Malformed or absent: a fresh 16-hex-digit id, as parse_resp insists. */
+	for (size_t i = 0; i < NELEM(bad); i++) {
+		const char *why;
+		out = run_rid("/t/ok", "", bad[i]);
+		ck_assert_msg((why = parse_resp(out, &v, false)) == NULL, "%s: %s", bad[i], why);
+		ck_assert_ptr_null(strstr(out, "Set-Cookie"));
+		free(out);
+	}
+	out = run_rid("/t/ok", "", NULL);
+	ck_assert_ptr_null(parse_resp(out, &v, false));
+	free(out);
+}
+END_TEST
+
+/* Captured stderr, as in check_log. */
+static const char *
+run_captured(const char *path, const char *query, const char *rid)
+{
+	static char buf[8192];
+	FILE *cap = tmpfile();
+	int saved;
+	size_t n;
+	char *out;
+
+	ck_assert_ptr_nonnull(cap);
+	fflush(stderr);
+	saved = dup(2);
+	ck_assert_int_ge(saved, 0);
+	ck_assert_int_eq(dup2(fileno(cap), 2), 2);
+	out = run_rid(path, query, rid);
+	fflush(stderr);
+	ck_assert_int_eq(dup2(saved, 2), 2);
+	close(saved);
+	free(out);
+	rewind(cap);
+	n = fread(buf, 1, sizeof(buf) - 1, cap);
+	buf[n] = '\0';
+	fclose(cap);
+	return buf;
+}
+
+START_TEST(test_request_log)
+{
+	const char *log;
+	cJSON *j;
+
+	log_set_level(LOG_LVL_INFO);
+	log_set_format(LOG_FMT_JSON);
+	log = run_captured("/t/items/cabc123", "token=SECRET-TOKEN&email=a@b.co",
+	    "feedfacefeedfacefeedfacefeedface");
+	log_set_format(LOG_FMT_TEXT);
+	log_set_level(LOG_LVL_WARN);
+	/* One line, one JSON object: the route pattern, never the path, the query or personal data. */
+	ck_assert_msg(strchr(log, '\n') == log + strlen(log) - 1, "%s", log);
+	ck_assert_ptr_null(strstr(log, "SECRET"));
+	ck_assert_ptr_null(strstr(log, "a@b.co"));
+	ck_assert_ptr_null(strstr(log, "cabc123"));
+	ck_assert_ptr_nonnull(j = cJSON_Parse(log));
+	ck_assert_str_eq(
+	    cJSON_GetObjectItem(j, "rid")->valuestring, "feedfacefeedfacefeedfacefeedface");
+	ck_assert_str_eq(cJSON_GetObjectItem(j, "method")->valuestring, "GET");
+	ck_assert_str_eq(cJSON_GetObjectItem(j, "route")->valuestring, "/t/items/:id");
+	ck_assert_int_eq(cJSON_GetObjectItem(j, "status")->valueint, 200);
+	ck_assert(cJSON_IsNumber(cJSON_GetObjectItem(j, "latency_ms")));
+	ck_assert(cJSON_IsNull(cJSON_GetObjectItem(j, "user")));
+	ck_assert_str_eq(cJSON_GetObjectItem(j, "module")->valuestring, "http");
+	cJSON_Delete(j);
+
+	/* The text format is the one it always was. */
+	log_set_level(LOG_LVL_INFO);
+	log = run_captured("/t/nowhere", "", "feedfacefeedfacefeedfacefeedface");
+	log_set_level(LOG_LVL_WARN);
+	ck_assert_msg(
+	    strncmp(log, "INFO http feedfacefeedfacefeedfacefeedface: GET - 404 ", 54) == 0 &&
+		strspn(log + 54, "0123456789") > 0 &&
+		strcmp(log + 54 + strspn(log + 54, "0123456789"), "ms user=-\n") == 0,
+	    "%s", log);
+}
+END_TEST
+
+START_TEST(test_text_body)
+{
+	struct mem_io m;
+	struct http_io io = { mem_param, mem_read, mem_write, &m };
+
+	memset(&m, 0, sizeof(m));
+	mem_set(&m, "REQUEST_METHOD", "GET");
+	mem_set(&m, "PATH_INFO", "/t/text");
+	http_handle(&test_app, &io, mem, db);
+	arena_reset(mem);
+	ck_assert_ptr_nonnull(
+	    strstr(m.out, "\r\nContent-Type: text/plain; version=0.0.4; charset=utf-8\r\n"));
+	ck_assert_ptr_null(strstr(m.out, "application/json"));
+	ck_assert_ptr_nonnull(strstr(m.out, "\r\nContent-Length: 4\r\n"));
+	ck_assert_str_eq(strstr(m.out, "\r\n\r\n") + 4, "a 1\n");
+	free(m.out);
+}
+END_TEST
+
 static Suite *
 http_suite(void)
 {
@@ -948,6 +1110,10 @@ http_suite(void)
 	tcase_add_test(tc, test_header);
 	tcase_add_test(tc, test_cookie);
 	tcase_add_test(tc, test_builders);
+	tcase_add_test(tc, test_rid_ok);
+	tcase_add_test(tc, test_rid_from_nginx);
+	tcase_add_test(tc, test_request_log);
+	tcase_add_test(tc, test_text_body);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -229,6 +229,80 @@ START_TEST(test_empty_histogram)
 }
 END_TEST
 
+START_TEST(test_acc)
+{
+	static struct metrics_acc a;
+	char route[METRICS_ACC_MAX + 1][16];
+	uint64_t total = 0;
+
+	metrics_acc_reset(&a);
+	metrics_acc_observe(&a, "GET", "/api/leads", 200, 0.003);
+	metrics_acc_observe(&a, "GET", "/api/leads", 200, 0.2);
+	metrics_acc_observe(&a, "GET", "/api/leads", 500, 20);
+	metrics_acc_observe(&a, "POST", "/api/leads", 200, 0.01);
+	/* A negative or NaN latency (a clock step) counts as 0, never as garbage. */
+	metrics_acc_observe(&a, "GET", "/api/leads", 200, -1);
+	metrics_acc_observe(&a, "GET", "/api/leads", 200, NAN);
+	ck_assert_uint_eq(a.nreq, 3);
+	ck_assert_uint_eq(a.pending, 6);
+	ck_assert_str_eq(a.req[0].method, "GET");
+	ck_assert_int_eq(a.req[0].status, 200);
+	ck_assert_uint_eq(a.req[0].count, 4);
+	ck_assert(fabs(a.req[0].sum - 0.203) < 1e-12);
+	ck_assert_uint_eq(a.req[0].buckets[0], 3); /* le 0.005: 0.003, -1 and NaN as 0 */
+	ck_assert_uint_eq(a.req[0].buckets[5], 1); /* le 0.25 */
+	ck_assert_int_eq(a.req[1].status, 500);
+	ck_assert_uint_eq(a.req[1].buckets[METRICS_LATENCY_NBOUNDS], 1); /* +Inf */
+	ck_assert_uint_eq(a.req[2].buckets[1], 1);                       /* le 0.01 is inclusive */
+	for (size_t i = 0; i < a.nreq; i++)
+		for (size_t b = 0; b <= METRICS_LATENCY_NBOUNDS; b++)
+			total += a.req[i].buckets[b];
+	ck_assert_uint_eq(total, 6);
+
+	/* More series than slots: counted as dropped, nothing overwritten. */
+	metrics_acc_reset(&a);
+	ck_assert_uint_eq(a.nreq, 0);
+	ck_assert_uint_eq(a.pending, 0);
+	for (int i = 0; i <= METRICS_ACC_MAX; i++) {
+		snprintf(route[i], sizeof(route[i]), "/r/%d", i);
+		metrics_acc_observe(&a, "GET", route[i], 200, 0.001);
+	}
+	ck_assert_uint_eq(a.nreq, METRICS_ACC_MAX);
+	ck_assert_uint_eq(a.dropped, 1);
+	ck_assert_str_eq(a.req[METRICS_ACC_MAX - 1].route, route[METRICS_ACC_MAX - 1]);
+}
+END_TEST
+
+START_TEST(test_array_text)
+{
+	uint64_t v[3] = { 1, 0, 18446744073709551615ULL }, sum[3] = { 0 };
+	char buf[64];
+
+	ck_assert_int_eq(metrics_array_literal(buf, sizeof(buf), v, 3), 0);
+	ck_assert_str_eq(buf, "{1,0,18446744073709551615}");
+	ck_assert_int_eq(metrics_array_literal(buf, 10, v, 3), -1);
+	ck_assert_int_eq(metrics_array_literal(buf, sizeof(buf), v, 0), 0);
+	ck_assert_str_eq(buf, "{}");
+
+	/* What array_to_string() of the stored buckets gives back, summed element by element. */
+	ck_assert_int_eq(metrics_array_add(sum, 3, "1,2,3"), 0);
+	ck_assert_int_eq(metrics_array_add(sum, 3, "10,0,7"), 0);
+	ck_assert_uint_eq(sum[0], 11);
+	ck_assert_uint_eq(sum[1], 2);
+	ck_assert_uint_eq(sum[2], 10);
+	/* Malformed or a different length: refused, and nothing added. */
+	ck_assert_int_eq(metrics_array_add(sum, 3, "1,2"), -1);
+	ck_assert_int_eq(metrics_array_add(sum, 3, "1,2,3,4"), -1);
+	ck_assert_int_eq(metrics_array_add(sum, 3, "1,-2,3"), -1);
+	ck_assert_int_eq(metrics_array_add(sum, 3, "1, 2,3"), -1);
+	ck_assert_int_eq(metrics_array_add(sum, 3, "1,2,x"), -1);
+	ck_assert_int_eq(metrics_array_add(sum, 3, "1,2,99999999999999999999999"), -1);
+	ck_assert_int_eq(metrics_array_add(sum, 3, ""), -1);
+	ck_assert_uint_eq(sum[0], 11);
+	ck_assert_uint_eq(sum[2], 10);
+}
+END_TEST
+
 static Suite *
 metrics_suite(void)
 {
@@ -241,6 +315,8 @@ metrics_suite(void)
 	tcase_add_test(tc, test_names);
 	tcase_add_test(tc, test_growth);
 	tcase_add_test(tc, test_empty_histogram);
+	tcase_add_test(tc, test_acc);
+	tcase_add_test(tc, test_array_text);
 	suite_add_tcase(s, tc);
 	return s;
 }
