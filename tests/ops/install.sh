@@ -56,6 +56,7 @@ D=$T_VAR/dest
 # --- make install ---------------------------------------------------------------------------------
 make -s -C "$top_builddir" install DESTDIR="$D" >"$T_VAR/install.log" 2>&1
 okl $? "make install DESTDIR=… succeeds" "$T_VAR/install.log" || t_bail "make install failed"
+prefix="" bindir="" cgibindir="" pkgdatadir="" systemdunitdir="" sysusersdir="" docdir=""
 while IFS='=' read -r k v; do
 	case $k in prefix | bindir | cgibindir | pkgdatadir | systemdunitdir | sysusersdir | docdir) printf -v "$k" '%s' "$v" ;; esac
 done < <(make -s -C "$top_builddir" print-install-dirs)
