@@ -245,15 +245,19 @@ env -i PATH="$PATH" DATABASE_URL="$DATABASE_URL" IZZY_ENV=test IZZY_SCHEMA_DIR="
 	"$D$bindir/izzyctl" seed >/dev/null 2>>"$T_VAR/log/seed.log" || t_bail "izzyctl seed failed"
 
 # izzy-fcgi@PROGRAM.service for every installed program.
+declare -A MAIN=()
 for p in $PROGRAMS; do
 	unit_start izzy-fcgi@.service "$p" || t_bail "izzy-fcgi@.service has no ExecStart"
+	MAIN[$p]=$LAST_PID
 	wait_socket "$T_VAR/run/$p.sock"
 	ok $? "izzy-fcgi@$p.service: its ExecStart binds \${IZZY_VAR_DIR}/run/$p.sock"
 done
 sleep 0.5 # a program that cannot start exits at once: supervise.sh would log a restart
 for p in $PROGRAMS; do
-	! grep -q 'exited with status' "$T_VAR/log/izzy-fcgi@$p.log" 2>/dev/null
-	ok $? "izzy-fcgi@$p.service: its workers keep running"
+	_stack_alive "${MAIN[$p]}" && ! grep -q 'exited with status' "$T_VAR/log/izzy-fcgi@$p.log" 2>/dev/null
+	okl $? "izzy-fcgi@$p.service: the main process (supervise.sh) and its workers keep running" "$T_VAR/log/izzy-fcgi@$p.log"
+	like "$(tr '\0' ' ' <"/proc/${MAIN[$p]}/cmdline" 2>/dev/null)" "supervise\.sh $p 2 -- $D$cgibindir/$p" \
+		"izzy-fcgi@$p.service: spawn-fcgi exec'd supervise.sh with the program"
 done
 
 # izzy-worker.service
