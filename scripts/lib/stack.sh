@@ -61,6 +61,8 @@
 #   UPLOAD_MAX_BYTES        largest uploaded file (52428800), as the programs read it
 #   IZZY_FCGI_PROGRAMS      with IZZY_FCGI_UPSTREAMS: the programs those hosts run (default: the
 #                           ones built in SRCDIR/cgi-bin); nginx routes only to these
+#   IZZY_NGINX_PROGRAMS     programs that run on VARDIR/run/NAME.sock without stack_fcgi_start
+#                           (systemd units): nginx routes to exactly these
 #   IZZY_TRUSTED_PROXIES    addresses/CIDRs whose X-Forwarded-For nginx believes ("127.0.0.1 ::1")
 #   IZZY_ALLOW_FROM         if set, only these addresses/CIDRs may use the site (staging, OR-1)
 #   IZZY_METRICS_ALLOW      addresses/CIDRs that may read /metrics ("127.0.0.1 ::1"); the client
@@ -634,6 +636,14 @@ _stack_nginx_programs() {
 		else
 			_stack_programs "$src"
 		fi
+		return 0
+	fi
+	# Programs that something else runs on VARDIR/run/NAME.sock (the systemd units of
+	# `make install`, systemd/izzy-fcgi@.service.in): route to these, running or not.
+	if [[ -n ${IZZY_NGINX_PROGRAMS:-} ]]; then
+		local own=()
+		read -ra own <<<"${IZZY_NGINX_PROGRAMS//,/ }"
+		printf '%s\n' "${own[@]}"
 		return 0
 	fi
 	for name in "${STACK_PROGRAMS[@]}"; do
