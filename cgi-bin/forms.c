@@ -146,7 +146,8 @@ static const struct field_table unlock_in = FIELD_TABLE(unlock_fields);
 
 static const struct route forms_routes[] = {
 	/* method      pattern                                              handler          roles           body         query */
-	{ HTTP_POST, "/api/leads/:id/application-form", forms_generate, ROLES_STAFF, &gen_in, NULL },
+	{ HTTP_POST, "/api/leads/:id/application-form", forms_generate, ROLES_STAFF, &gen_in,
+	    NULL },
 	{ HTTP_POST, "/api/application-forms/verify-access", forms_verify, ROLES_PUBLIC, &verify_in,
 	    NULL },
 	{ HTTP_GET, "/api/application-forms/:id(cuid)", forms_get, ROLES_PUBLIC, NULL, NULL },
@@ -283,10 +284,10 @@ send_link(struct req *r, const char *lead_id, const char *form_id, const char *l
 		hint = "Kod dostępu wyślemy w osobnej wiadomości SMS.";
 	else
 		hint = "Kod dostępu przekaże Ci Twój doradca.";
-	text = arena_printf(r->mem,
-	    "Dzień dobry,\n\n%s\n\n%s\n\n%s\nLink jest ważny do %s.\n", unlock ?
-		"Twój formularz wniosku został odblokowany. Możesz go uzupełnić i wysłać ponownie." :
-		"Prosimy o wypełnienie formularza wniosku pod adresem:",
+	text = arena_printf(r->mem, "Dzień dobry,\n\n%s\n\n%s\n\n%s\nLink jest ważny do %s.\n",
+	    unlock ? "Twój formularz wniosku został odblokowany. Możesz go uzupełnić i wysłać "
+		     "ponownie."
+		   : "Prosimy o wypełnienie formularza wniosku pod adresem:",
 	    link, hint, expires);
 	tag = arena_printf(r->mem, "%s:%s:%s", kind, form_id, expires);
 	if (text == NULL || tag == NULL)
@@ -304,17 +305,20 @@ send_link(struct req *r, const char *lead_id, const char *form_id, const char *l
 	if (phone[0] == '\0')
 		return 0;
 	if (code != NULL) {
-		const char *sms = arena_printf(r->mem, "Kod dostępu do formularza wniosku: %s", code);
+		const char *sms =
+		    arena_printf(r->mem, "Kod dostępu do formularza wniosku: %s", code);
 		return sms != NULL ? queue_sms(r, lead_id, phone, sms, "form_code",
 					 arena_printf(r->mem, "sms-code:%s", tag))
 				   : -1;
 	}
 	if (email[0] != '\0' && !unlock)
 		return 0; /* the e-mail carries the link; no second copy */
-	text = arena_printf(r->mem, "Formularz wniosku: %s %s Ważny do %s.", link, PIN_HINT, expires);
-	return text != NULL ? queue_sms(r, lead_id, phone, text, unlock ? "form_unlocked" : "form_link",
-				  arena_printf(r->mem, "sms:%s", tag))
-			    : -1;
+	text =
+	    arena_printf(r->mem, "Formularz wniosku: %s %s Ważny do %s.", link, PIN_HINT, expires);
+	return text != NULL
+	    ? queue_sms(r, lead_id, phone, text, unlock ? "form_unlocked" : "form_link",
+		  arena_printf(r->mem, "sms:%s", tag))
+	    : -1;
 }
 
 /* --- staff: link generation --------------------------------------------------------- */
@@ -336,9 +340,9 @@ forms_generate(struct req *r)
 	const char *code = json_in_nonempty(&v[GEN_CODE]), *pin = code, *email, *phone;
 	char form_id[ID_SIZE], token[TOKEN_HEX], hash[CRYPTO_SHA256_HEX], pin_hash[PASS_HASH_SIZE];
 	char last4[5], note_id[ID_SIZE];
-	const char *days = v[GEN_DAYS].present && !v[GEN_DAYS].null ?
-	    arena_printf(r->mem, "%lld", v[GEN_DAYS].i) :
-	    "7";
+	const char *days = v[GEN_DAYS].present && !v[GEN_DAYS].null
+	    ? arena_printf(r->mem, "%lld", v[GEN_DAYS].i)
+	    : "7";
 	const char *p[6], *fid, *expires, *link, *payload, *meta;
 	struct lead_ref ref;
 	PGresult *res;
@@ -370,13 +374,13 @@ forms_generate(struct req *r)
 	fid = arena_strdup(r->mem, PQgetvalue(res, 0, 0));
 	expires = arena_strdup(r->mem, PQgetvalue(res, 0, 1));
 	link = fid != NULL && expires != NULL ? link_of(r, token) : NULL;
-	payload = expires != NULL ?
-	    arena_printf(r->mem, "{\"expiresAt\":\"%s\",\"defaultPin\":%s}", expires,
-		code == NULL ? "true" : "false") :
-	    NULL;
-	meta = fid != NULL && expires != NULL ?
-	    arena_printf(r->mem, "{\"applicationFormId\":\"%s\",\"expiresAt\":\"%s\"}", fid, expires) :
-	    NULL;
+	payload = expires != NULL ? arena_printf(r->mem, "{\"expiresAt\":\"%s\",\"defaultPin\":%s}",
+					expires, code == NULL ? "true" : "false")
+				  : NULL;
+	meta = fid != NULL && expires != NULL
+	    ? arena_printf(
+		  r->mem, "{\"applicationFormId\":\"%s\",\"expiresAt\":\"%s\"}", fid, expires)
+	    : NULL;
 	if (link == NULL || payload == NULL || meta == NULL)
 		return tx_fail(r, 500, "Internal server error");
 	p[0] = fid;
@@ -384,8 +388,8 @@ forms_generate(struct req *r)
 	    add_note(r, ref.id,
 		arena_printf(r->mem, "Wygenerowano link do formularza\nWażny do: %s", expires),
 		note_id) == -1 ||
-	    email_log(r, fid, ref.id, "LINK_SENT", email[0] != '\0' ? email : NULL, payload, NULL) ==
-		-1 ||
+	    email_log(r, fid, ref.id, "LINK_SENT", email[0] != '\0' ? email : NULL, payload,
+		NULL) == -1 ||
 	    audit_log(r->db, r->mem,
 		&(struct audit_entry){ ref.id, r->user->id, "APPLICATION_FORM_CREATED", NULL, NULL,
 		    NULL, meta }) == -1 ||
@@ -395,7 +399,8 @@ forms_generate(struct req *r)
 		return http_fail_db(r);
 	explicit_bzero(token, sizeof(token));
 	log_info("forms", "lead %s: form %s link generated by %s", ref.id, fid, r->user->id);
-	if ((out = cJSON_CreateObject()) == NULL || json_add_str_null(out, "applicationFormId", fid) ||
+	if ((out = cJSON_CreateObject()) == NULL ||
+	    json_add_str_null(out, "applicationFormId", fid) ||
 	    json_add_str_null(out, "link", link) || json_add_str_null(out, "expiresAt", expires) ||
 	    json_add_str_null(out, "accessCode", code)) {
 		cJSON_Delete(out);
@@ -419,8 +424,7 @@ log_attempt(struct req *r, const char *form_id, bool success, const char *outcom
 
 /* Counts one attempt on key; sets *over and raises *retry when over the limit. */
 static int
-take(struct req *r, const char *kind, const char *value, bool *over, long *retry,
-    const char **key)
+take(struct req *r, const char *kind, const char *value, bool *over, long *retry, const char **key)
 {
 	long count = 0, after = 0;
 
@@ -446,9 +450,9 @@ give_back(struct req *r, const char *kf, const char *ki)
 static int
 set_cookie(struct req *r, const char *token)
 {
-	const char *v = arena_printf(r->mem, "%s=%s; Path=%s; Max-Age=%d; HttpOnly; SameSite=Strict%s",
-	    FORM_COOKIE, token, FORM_COOKIE_PATH, SESSION_MAX_S,
-	    cfg_get()->cookie_secure ? "; Secure" : "");
+	const char *v = arena_printf(r->mem,
+	    "%s=%s; Path=%s; Max-Age=%d; HttpOnly; SameSite=Strict%s", FORM_COOKIE, token,
+	    FORM_COOKIE_PATH, SESSION_MAX_S, cfg_get()->cookie_secure ? "; Secure" : "");
 
 	return v != NULL ? http_header(r, "Set-Cookie", v) : -1;
 }
@@ -501,12 +505,14 @@ forms_verify(struct req *r)
 	pin_hash = PQgetvalue(res, 0, 3);
 	expired = PQgetvalue(res, 0, 4)[0] == 't';
 	if (expired) {
-		if (log_attempt(r, form_id, false, "LINK_EXPIRED") == -1 || give_back(r, kf, ki) == -1)
+		if (log_attempt(r, form_id, false, "LINK_EXPIRED") == -1 ||
+		    give_back(r, kf, ki) == -1)
 			return http_fail_db(r);
 		return http_fail(r, 410, "LINK_EXPIRED", MSG_EXPIRED);
 	}
 	if (strcmp(status, "SUBMITTED") == 0 || strcmp(status, "LOCKED") == 0) {
-		if (log_attempt(r, form_id, false, "FORM_LOCKED") == -1 || give_back(r, kf, ki) == -1)
+		if (log_attempt(r, form_id, false, "FORM_LOCKED") == -1 ||
+		    give_back(r, kf, ki) == -1)
 			return http_fail_db(r);
 		return http_fail(r, 401, "INVALID_CODE", MSG_BLOCKED);
 	}
@@ -776,8 +782,8 @@ forms_submit(struct req *r)
 	if ((res = db_query(r->db, r->mem, &forms_sql[SQL_FORMS_MISSING_CONSENT], 1, p)) == NULL)
 		return tx_fail_db(r);
 	if (PQntuples(res) > 0) {
-		const char *msg =
-		    arena_printf(r->mem, "Required consent %s must be accepted", PQgetvalue(res, 0, 0));
+		const char *msg = arena_printf(
+		    r->mem, "Required consent %s must be accepted", PQgetvalue(res, 0, 0));
 		db_rollback(r->db);
 		return http_fail(r, 422, "REQUIRED_CONSENT_MISSING",
 		    msg != NULL ? msg : "Required consent missing");
@@ -901,9 +907,10 @@ forms_unlock(struct req *r)
 		return tx_fail_db(r);
 	expires = arena_strdup(r->mem, PQgetvalue(res, 0, 0));
 	link = link_of(r, token);
-	note = reason != NULL ?
-	    arena_printf(r->mem, "Formularz odblokowany\nPowód: %s\nWażny do: %s", reason, expires) :
-	    arena_printf(r->mem, "Formularz odblokowany\nWażny do: %s", expires);
+	note = reason != NULL
+	    ? arena_printf(
+		  r->mem, "Formularz odblokowany\nPowód: %s\nWażny do: %s", reason, expires)
+	    : arena_printf(r->mem, "Formularz odblokowany\nWażny do: %s", expires);
 	{
 		cJSON *m = cJSON_CreateObject();
 
@@ -919,7 +926,8 @@ forms_unlock(struct req *r)
 	if (expires == NULL || link == NULL || note == NULL || meta == NULL)
 		return tx_fail(r, 500, "Internal server error");
 	if (db_query(r->db, r->mem, &forms_sql[SQL_FORMS_SESSIONS_REVOKE], 1, p) == NULL ||
-	    add_note(r, lead_id, note, note_id) == -1 || contact(r, lead_id, &email, &phone) == -1 ||
+	    add_note(r, lead_id, note, note_id) == -1 ||
+	    contact(r, lead_id, &email, &phone) == -1 ||
 	    email_log(r, r->id, lead_id, "UNLOCKED", email[0] != '\0' ? email : NULL, payload,
 		note_id) == -1 ||
 	    audit_log(r->db, r->mem,
