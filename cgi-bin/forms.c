@@ -879,7 +879,7 @@ forms_consents(struct req *r)
  * stop working), status UNLOCKED, expiry now + 7 days, the client must
  * consent again, a history entry, a note, EmailLog, audit, the message
  * through the outbox.  200 {id, leadId, status, link, linkExpiresAt};
- * 400; 404 Application form not found.
+ * 400; 404 Application form not found; 409 Lead is anonymized.
  */
 static int
 forms_unlock(struct req *r)
@@ -897,6 +897,8 @@ forms_unlock(struct req *r)
 		return tx_fail_db(r);
 	if (PQntuples(res) != 1)
 		return tx_fail(r, 404, MSG_NOT_FOUND);
+	if (PQgetvalue(res, 0, 4)[0] == 't')
+		return tx_fail(r, 409, "Lead is anonymized");
 	lead_id = arena_strdup(r->mem, PQgetvalue(res, 0, 1));
 	if (lead_id == NULL || new_token(token, hash) == -1)
 		return tx_fail(r, 500, "Internal server error");

@@ -78,7 +78,8 @@ UPDATE "ClientSession" SET "lastSeenAt" = now() WHERE id = $1
 -- name: forms_lock
 -- The form under its row lock, for every client call and the unlock.
 SELECT f.id, f."leadId", f.status::text,
-       f."linkExpiresAt" IS NULL OR f."linkExpiresAt" <= now() OR l."anonymizedAt" IS NOT NULL
+       f."linkExpiresAt" IS NULL OR f."linkExpiresAt" <= now() OR l."anonymizedAt" IS NOT NULL,
+       l."anonymizedAt" IS NOT NULL
 FROM "ApplicationForm" f JOIN "Lead" l ON l.id = f."leadId"
 WHERE f.id = $1
 FOR UPDATE OF f

@@ -242,6 +242,10 @@ cgi_run POST "/api/application-forms/$F1/unlock" '{"reason":"Poprawka danych"}' 
 is "$STATUS" 403 "operators cannot unlock"
 cgi_run POST "/api/application-forms/cnosuchform0000000000001/unlock" '{}' "$SUP"
 is "$(msg)" "404:Application form not found" "unknown form: 404"
+psql_q "UPDATE \"Lead\" SET \"anonymizedAt\" = now() WHERE id = '$L1'" >/dev/null
+cgi_run POST "/api/application-forms/$F1/unlock" '{}' "$SUP"
+is "$(msg)" "409:Lead is anonymized" "an anonymised lead's form is not unlocked"
+psql_q "UPDATE \"Lead\" SET \"anonymizedAt\" = NULL WHERE id = '$L1'" >/dev/null
 cgi_run POST "/api/application-forms/$F1/unlock" '{"reason":"Poprawka danych"}' "$SUP"
 is "$STATUS:$(jq_body .status):$(jq_body .leadId)" "200:UNLOCKED:$L1" "a supervisor unlocks"
 T1B=$(token_of)
