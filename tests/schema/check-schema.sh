@@ -1,8 +1,8 @@
 #!/bin/sh
 # check-schema.sh DBNAME - verify that a database has exactly the Izzy CRM schema
 # that schema/migrations produce: the 23 model tables of spec/data-model.md §1
-# and the rewrite's Session, PasswordToken, Outbox, RateLimit, UserAuditLog and ConsentAuditLog (and
-# 0016's WorkerHeartbeat, HttpMetric and ProgramMetric); the 17 enum
+# and the rewrite's Session, PasswordToken, Outbox, RateLimit, UserAuditLog, ConsentAuditLog and
+# ClientSession (and 0016's WorkerHeartbeat, HttpMetric and ProgramMetric); the 17 enum
 # types with their values in database order (§2); every column's type,
 # nullability and default (all timestamps timestamptz(3)); every index, primary
 # key, unique key, foreign key (ON UPDATE CASCADE, ON DELETE per §0.5) and check
@@ -94,6 +94,7 @@ ApplicationForm|unlockHistory|jsonb|yes|-
 ApplicationForm|ipAddress|text|yes|-
 ApplicationForm|userAgent|text|yes|-
 ApplicationForm|clientActiveSince|timestamp(3) with time zone|yes|-
+ApplicationForm|consentsSince|timestamp(3) with time zone|yes|-
 ApplicationForm|createdAt|timestamp(3) with time zone|NO|now()
 ApplicationForm|updatedAt|timestamp(3) with time zone|NO|now()
 AuditLog|id|text|NO|-
@@ -105,6 +106,15 @@ AuditLog|oldValue|jsonb|yes|-
 AuditLog|newValue|jsonb|yes|-
 AuditLog|metadata|jsonb|yes|-
 AuditLog|createdAt|timestamp(3) with time zone|NO|now()
+ClientSession|id|text|NO|-
+ClientSession|applicationFormId|text|NO|-
+ClientSession|tokenHash|text|NO|-
+ClientSession|ipAddress|text|yes|-
+ClientSession|userAgent|text|yes|-
+ClientSession|createdAt|timestamp(3) with time zone|NO|now()
+ClientSession|lastSeenAt|timestamp(3) with time zone|NO|now()
+ClientSession|expiresAt|timestamp(3) with time zone|NO|-
+ClientSession|revokedAt|timestamp(3) with time zone|yes|-
 CommunicationLog|id|text|NO|-
 CommunicationLog|sessionId|text|NO|-
 CommunicationLog|channel|"CommChannel"|NO|-
@@ -422,6 +432,9 @@ ApplicationForm|ApplicationForm_pkey|primary|btree|id|-
 ApplicationForm|ApplicationForm_uniqueLink_key|unique|btree|"uniqueLink"|-
 AuditLog|AuditLog_leadId_createdAt_idx|index|btree|"leadId","createdAt"|-
 AuditLog|AuditLog_pkey|primary|btree|id|-
+ClientSession|ClientSession_applicationFormId_idx|index|btree|"applicationFormId"|-
+ClientSession|ClientSession_pkey|primary|btree|id|-
+ClientSession|ClientSession_tokenHash_key|unique|btree|"tokenHash"|-
 CommunicationLog|CommunicationLog_pkey|primary|btree|id|-
 CommunicationLog|CommunicationLog_sessionId_idx|index|btree|"sessionId"|-
 ConsentAuditLog|ConsentAuditLog_createdAt_idx|index|btree|"createdAt"|-
@@ -515,6 +528,7 @@ ApplicationForm|ApplicationForm_createdByUserId_fkey|createdByUserId|User|SET NU
 ApplicationForm|ApplicationForm_leadId_fkey|leadId|Lead|RESTRICT
 AuditLog|AuditLog_leadId_fkey|leadId|Lead|RESTRICT
 AuditLog|AuditLog_userId_fkey|userId|User|SET NULL
+ClientSession|ClientSession_applicationFormId_fkey|applicationFormId|ApplicationForm|CASCADE
 CommunicationLog|CommunicationLog_sessionId_fkey|sessionId|InsuranceOnboardingSession|RESTRICT
 ConsentRecord|ConsentRecord_applicationFormId_fkey|applicationFormId|ApplicationForm|SET NULL
 ConsentRecord|ConsentRecord_consentTemplateId_fkey|consentTemplateId|ConsentTemplate|RESTRICT

@@ -20,7 +20,7 @@
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
 extern const struct http_app health_app, auth_app, users_app, partners_app, consents_app, leads_app;
-extern const struct http_app analytics_app, metrics_app;
+extern const struct http_app analytics_app, metrics_app, forms_app;
 
 /* Every program, with what its main() runs before http_serve(), if anything. */
 static const struct {
@@ -35,6 +35,7 @@ static const struct {
 	{ &analytics_app, NULL },
 	{ &metrics_app, NULL },
 	{ &leads_app, NULL },
+	{ &forms_app, NULL },
 };
 
 static int

@@ -1,0 +1,290 @@
+#!/usr/bin/env bash
+# Per-binary tests of cgi-bin/forms: link generation by staff (spec/api.md
+# §4.6.9 with SR-17/SR-18), the server-side PIN gate with its limits and the
+# client session (§4.8.2, §7.8), the client endpoints behind that session
+# (read, autosave, heartbeat and the staff client-active guard, consents,
+# submit; §4.8, SR-20) and the supervisor's unlock (§4.8.6, FR-51).  Run as
+# plain CGI against a private PostgreSQL; fixed times are set with SQL.
+. "$top_srcdir/tests/lib/testlib.sh"
+. "$top_srcdir/tests/lib/cgi.sh"
+t_stack_db cgi-forms
+CGI_LOG=$T_VAR/log/forms-cgi.log
+mkdir -p "$T_VAR/log"
+
+msg() { printf '%s:%s' "$STATUS" "$(jq_body '.code // .message // empty')"; }
+sha() { printf '%s' "$1" | sha256sum | cut -d' ' -f1; }
+form_of() { psql_q "SELECT id FROM \"ApplicationForm\" WHERE \"leadId\" = '$1'"; }
+outbox() { psql_q "SELECT count(*) FROM \"Outbox\" WHERE \"leadId\" = '$1' AND channel = '$2'${3:+ AND $3}"; }
+# verify TOKEN CODE [IP]: the PIN gate; COOKIE holds the session cookie it set.
+verify() {
+	CGI_REMOTE_ADDR=${3:-198.51.100.7} cgi_run POST /api/application-forms/verify-access \
+		"$(jq -cn --arg t "$1" --arg c "$2" '{token:$t,code:$c}')"
+	COOKIE=$(header Set-Cookie | sed -n 's/^\(izzy_form=[0-9a-f]*\);.*/\1/p')
+}
+# client METHOD PATH [BODY]: a client call with the session cookie in SESS.
+client() { CGI_COOKIE=$SESS cgi_run "$@"; }
+token_of() { jq_body .link | sed 's/.*#//'; }
+consents_all() {
+	psql_q "SELECT json_agg(json_build_object('consentTemplateId', id, 'version', version, 'consentGiven', true) ORDER BY \"consentType\")
+		FROM \"ConsentTemplate\" WHERE \"formType\" = 'financing_application' AND id = izzy_consent_current(\"consentType\", \"formType\")"
+}
+
+mk_user csupervisor00000000000001 sup@example.com SUPERVISOR - ACTIVE
+OP_ID=$(psql_q "SELECT id FROM \"User\" WHERE email = 'operator@example.com'")
+ADMIN=$(login admin@example.com)
+OP=$(login operator@example.com 'Operator123!')
+SUP=$(login sup@example.com)
+[[ -n $ADMIN && -n $OP && -n $SUP ]] || t_bail "cannot log in the test users"
+psql_q "INSERT INTO \"Partner\" (id, name) VALUES ('other-partner', 'Other Partner')" >/dev/null
+# mk_lead ID PARTNER ASSIGNED|- PHONE|- EMAIL|-
+mk_lead() {
+	psql_q "INSERT INTO \"Lead\" (id, \"partnerId\", status, \"assignedUserId\") VALUES ('$1', '$2', 'NEW', $(sqlv "$3"));
+		INSERT INTO \"CustomerProfile\" (id, \"leadId\", \"firstName\", \"lastName\", email, phone)
+		VALUES ('cp$1', '$1', 'Jan', 'Kowalski', $(sqlv "$5"), $(sqlv "$4"))" >/dev/null
+}
+L1=cleadforms00000000000001
+L2=cleadforms00000000000002
+L3=cleadforms00000000000003
+L4=cleadforms00000000000004
+mk_lead "$L1" seed-partner "$OP_ID" '+48 600 100 234' jan1@example.com
+mk_lead "$L2" other-partner - - jan2@example.com
+mk_lead "$L3" seed-partner "$OP_ID" '600100999' -
+mk_lead "$L4" seed-partner "$OP_ID" '600100555' jan4@example.com
+
+# --- link generation (staff) ---------------------------------------------------------------
+CGI_PROG=forms
+cgi_run POST "/api/leads/$L1/application-form" '{}'
+is "$STATUS" 401 "link generation needs a login"
+cgi_run POST "/api/leads/$L2/application-form" '{}' "$OP"
+like "$STATUS" '^(403|404)$' "an operator cannot generate a link on a lead outside their scope"
+cgi_run POST "/api/leads/$L1/application-form" '{"expiresInDays":31}' "$OP"
+is "$STATUS" 400 "expiresInDays is 1-30"
+cgi_run POST "/api/leads/$L1/application-form" '{"accessCode":"12"}' "$OP"
+is "$STATUS" 400 "an explicit code has 4-32 characters"
+cgi_run POST "/api/leads/$L2/application-form" '{}' "$ADMIN"
+is "$(msg)" "422:MISSING_PHONE" "no phone and no code: the default PIN cannot be used"
+
+cgi_run POST "/api/leads/$L1/application-form" '{}' "$OP"
+is "$STATUS" 201 "an operator generates the link"
+F1=$(jq_body .applicationFormId)
+T1=$(token_of)
+LINK=$(jq_body .link)
+is "$F1" "$(form_of "$L1")" "the answer names the lead's form"
+like "$LINK" '^https?://[^#]*/client-form#[0-9a-f]{48}$' "the link carries only a 192-bit token"
+[[ $LINK != *"$F1"* && $LINK != *"$L1"* && $LINK != *0234* ]]
+ok $? "no form id, lead id or PIN in the link"
+is "$(jq_body '.accessCode')" null "the default PIN is not echoed"
+like "$(jq_body .expiresAt)" '^20[0-9-]+T[0-9:.]+Z$' "expiresAt as an ISO timestamp"
+is "$(psql_q "SELECT \"uniqueLink\" FROM \"ApplicationForm\" WHERE id = '$F1'")" "$(sha "$T1")" "the token is stored as its SHA-256"
+like "$(psql_q "SELECT \"accessCodeHash\" FROM \"ApplicationForm\" WHERE id = '$F1'")" '^\$2b\$12\$' "the PIN is stored as a bcrypt hash"
+is "$(psql_q "SELECT round(extract(epoch FROM \"linkExpiresAt\" - now()) / 86400)::int FROM \"ApplicationForm\" WHERE id = '$F1'")" 7 "7 days by default"
+is "$(outbox "$L1" EMAIL)" 1 "the link mail is queued"
+is "$(outbox "$L1" EMAIL "\"bodyText\" LIKE '%$T1%' AND \"bodyText\" LIKE '%4 ostatnie cyfry%' AND \"bodyText\" NOT LIKE '%0234%'")" 1 \
+	"the mail has the link and says the PIN is the phone's last 4 digits, not the PIN (SR-18)"
+is "$(psql_q "SELECT count(*) FROM \"EmailLog\" WHERE \"applicationFormId\" = '$F1' AND type = 'LINK_SENT' AND \"sentTo\" = 'jan1@example.com'")" 1 "EmailLog LINK_SENT"
+is "$(psql_q "SELECT count(*) FROM \"LeadNote\" WHERE \"leadId\" = '$L1' AND content LIKE 'Wygenerowano link do formularza%'")" 1 "a note on the lead"
+is "$(psql_q "SELECT count(*) FROM \"AuditLog\" WHERE \"leadId\" = '$L1' AND action = 'APPLICATION_FORM_CREATED'")" 1 "audited"
+
+# an explicit code goes by the other channel
+cgi_run POST "/api/leads/$L4/application-form" '{"accessCode":"9876","expiresInDays":3}' "$OP"
+is "$STATUS:$(jq_body .accessCode)" "201:9876" "an explicit code is returned to the operator"
+F4=$(jq_body .applicationFormId)
+T4=$(token_of)
+is "$(outbox "$L4" EMAIL "\"bodyText\" LIKE '%$T4%' AND \"bodyText\" NOT LIKE '%9876%'")" 1 "the mail has the link without the code"
+is "$(outbox "$L4" SMS "\"bodyText\" LIKE '%9876%' AND \"bodyText\" NOT LIKE '%$T4%'")" 1 "the SMS has the code without the link"
+cgi_run POST "/api/leads/$L3/application-form" '{}' "$OP"
+F3=$(jq_body .applicationFormId)
+T3=$(token_of)
+is "$(outbox "$L3" SMS "\"bodyText\" LIKE '%$T3%' AND \"bodyText\" LIKE '%4 ostatnie cyfry%'")" 1 "no e-mail: the link goes by SMS with the hint"
+
+# --- the PIN gate ----------------------------------------------------------------------------
+verify "$T1" 1111
+is "$(msg)" "401:INVALID_CODE" "a wrong PIN is refused"
+is "$COOKIE" "" "and opens no session"
+verify "0000000000000000000000000000000000000000000000ff" 0234
+is "$(msg)" "401:INVALID_CODE" "an unknown token is refused the same way"
+verify "$T1" 0234
+is "$STATUS:$(jq_body .applicationFormId)" "200:$F1" "the right PIN opens the form"
+SC=$(header Set-Cookie)
+like "$SC" 'Path=/api/application-forms;' "the cookie is limited to the form API"
+like "$SC" 'HttpOnly' "HttpOnly"
+like "$SC" 'SameSite=Strict' "SameSite=Strict"
+S1=$COOKIE
+is "$(psql_q "SELECT count(*) FROM \"ClientSession\" WHERE \"applicationFormId\" = '$F1' AND \"tokenHash\" = '$(sha "${S1#izzy_form=}")'")" 1 \
+	"the session is stored by its hash only"
+is "$(psql_q "SELECT string_agg(e->>'success' || '/' || (e->>'ipAddress') || '/' || (e->>'userAgent'), ',') FROM \"ApplicationForm\", jsonb_array_elements(\"unlockHistory\") e WHERE id = '$F1'")" \
+	"false/198.51.100.7/izzy-cgi-test,true/198.51.100.7/izzy-cgi-test" "every attempt is logged with IP and user agent"
+is "$(psql_q "SELECT count(*) FROM \"ApplicationForm\" WHERE id = '$F1' AND (\"unlockHistory\"::text LIKE '%1111%' OR \"unlockHistory\"::text LIKE '%0234%')")" 0 "never the code"
+
+# lockout: 5 failures from one address
+for i in 1 2 3 4 5; do verify "$T3" 1111 203.0.113.1; done
+is "$(msg)" "401:INVALID_CODE" "five wrong PINs are refused one by one"
+verify "$T3" 0999 203.0.113.1
+is "$(msg)" "429:TOO_MANY_ATTEMPTS" "the sixth attempt from that address is refused even with the right PIN"
+like "$(header Retry-After)" '^[1-9][0-9]*$' "with Retry-After"
+is "$COOKIE" "" "and no session"
+verify "$T4" 9876 203.0.113.1
+is "$(msg)" "429:TOO_MANY_ATTEMPTS" "the address is locked out for other forms too"
+# lockout: 5 failures for one form from five addresses
+psql_q "DELETE FROM \"RateLimit\"" >/dev/null
+for i in 1 2 3 4 5; do verify "$T3" 1111 "203.0.113.1$i"; done
+verify "$T3" 0999 203.0.113.99
+is "$(msg)" "429:TOO_MANY_ATTEMPTS" "five failures for one form from five addresses lock the form"
+verify "$T4" 9876 203.0.113.99
+is "$STATUS" 200 "a fresh address opens another form"
+S4=$COOKIE
+psql_q "DELETE FROM \"RateLimit\"" >/dev/null
+verify "$T3" 0999 203.0.113.50
+is "$STATUS" 200 "after the window the right PIN works"
+S3=$COOKIE
+
+# --- client endpoints behind the session --------------------------------------------------------
+SESS=""
+client GET "/api/application-forms/$F1"
+is "$STATUS" 401 "no session: 401"
+SESS=$S4
+client GET "/api/application-forms/$F1"
+is "$STATUS" 403 "another form's session: 403"
+client PATCH "/api/application-forms/$F1" '{"formData":{"pesel":"1"},"currentStep":2,"completionPercent":17}'
+is "$STATUS" 403 "another form's session cannot save"
+SESS=$S1
+client GET "/api/application-forms/bad"
+is "$STATUS" 400 "a form id that is no cuid: 400"
+client GET "/api/application-forms/$F1"
+is "$STATUS:$(jq_body '[.id, .status, .currentStep] | map(tostring) | join(",")')" "200:$F1,DRAFT,1" "the client reads the form"
+[[ $BODY != *accessCodeHash* && $BODY != *uniqueLink* ]]
+ok $? "without the hashes"
+
+client PATCH "/api/application-forms/$F1" '{"formData":[],"currentStep":2,"completionPercent":17}'
+is "$STATUS" 400 "formData must be an object"
+client PATCH "/api/application-forms/$F1" '{"formData":{},"currentStep":7,"completionPercent":17}'
+is "$STATUS" 400 "currentStep is 1-6"
+client PATCH "/api/application-forms/$F1" '{"formData":{},"currentStep":2,"completionPercent":"x"}'
+is "$STATUS" 400 "completionPercent is a number"
+big=$(head -c 600000 /dev/zero | tr '\0' 'a')
+client PATCH "/api/application-forms/$F1" "{\"formData\":{\"x\":\"$big\"},\"currentStep\":2,\"completionPercent\":17}"
+is "$STATUS" 400 "formData over 512 KiB is refused"
+client PATCH "/api/application-forms/$F1" '{"formData":{"firstName":"Jan","childrenCount":2},"currentStep":2,"completionPercent":17}'
+is "$STATUS" 200 "autosave"
+like "$(jq_body .lastAutoSave)" 'Z$' "answers lastAutoSave"
+is "$(psql_q "SELECT status || ',' || \"currentStep\" || ',' || \"completionPercent\" || ',' || (\"formData\"->>'firstName') FROM \"ApplicationForm\" WHERE id = '$F1'")" \
+	"IN_PROGRESS,2,17,Jan" "progress and data stored"
+
+# nothing written without a valid session
+SAVED=$(psql_q "SELECT \"lastAutoSave\" FROM \"ApplicationForm\" WHERE id = '$F1'")
+psql_q "UPDATE \"ClientSession\" SET \"lastSeenAt\" = now() - interval '31 minutes' WHERE \"applicationFormId\" = '$F1'" >/dev/null
+client PATCH "/api/application-forms/$F1" '{"formData":{},"currentStep":3,"completionPercent":33}'
+is "$STATUS" 401 "a session idle for 30 minutes is over"
+psql_q "UPDATE \"ClientSession\" SET \"lastSeenAt\" = now(), \"expiresAt\" = now() - interval '1 second' WHERE \"applicationFormId\" = '$F1'" >/dev/null
+client GET "/api/application-forms/$F1"
+is "$STATUS" 401 "so is one past its absolute cap"
+psql_q "UPDATE \"ClientSession\" SET \"expiresAt\" = now() + interval '1 hour' WHERE \"applicationFormId\" = '$F1'" >/dev/null
+psql_q "UPDATE \"ApplicationForm\" SET \"linkExpiresAt\" = now() - interval '1 minute' WHERE id = '$F1'" >/dev/null
+client PATCH "/api/application-forms/$F1" '{"formData":{},"currentStep":3,"completionPercent":33}'
+is "$(msg)" "410:LINK_EXPIRED" "an expired link: 410 LINK_EXPIRED on autosave"
+client POST "/api/application-forms/$F1/heartbeat"
+is "$(msg)" "410:LINK_EXPIRED" "and on heartbeat"
+verify "$T1" 0234
+is "$(msg)" "410:LINK_EXPIRED" "and on verify-access"
+is "$(psql_q "SELECT \"lastAutoSave\" || ',' || \"currentStep\" FROM \"ApplicationForm\" WHERE id = '$F1'")" "$SAVED,2" "nothing was written"
+psql_q "UPDATE \"ApplicationForm\" SET \"linkExpiresAt\" = now() + interval '1 day', \"isClientActive\" = false WHERE id = '$F1'" >/dev/null
+
+# heartbeat and the staff guard
+CGI_PROG=leads cgi_run POST "/api/leads/$L1/notes" '{"content":"przed"}' "$OP"
+is "$STATUS" 201 "an operator writes while the client is away"
+CGI_PROG=forms
+client POST "/api/application-forms/$F1/heartbeat"
+is "$STATUS:$(jq_body .active)" "200:true" "heartbeat"
+is "$(psql_q "SELECT \"isClientActive\" AND \"lastClientActivity\" > now() - interval '1 minute' AND \"clientActiveSince\" IS NOT NULL FROM \"ApplicationForm\" WHERE id = '$F1'")" t \
+	"the heartbeat marks the client active"
+CGI_PROG=leads cgi_run POST "/api/leads/$L1/notes" '{"content":"w trakcie"}' "$OP"
+is "$(msg)" "409:CLIENT_ACTIVE" "the operator's write gets 409 CLIENT_ACTIVE while the client is active"
+CGI_PROG=forms
+
+# consents and submit
+client POST "/api/application-forms/$F1/submit" '{}'
+is "$(msg)" "422:REQUIRED_CONSENT_MISSING" "no submit without the required consents"
+ALL=$(consents_all)
+REQ=$(psql_q "SELECT count(*) FROM \"ConsentTemplate\" WHERE \"formType\" = 'financing_application' AND \"isRequired\" AND id = izzy_consent_current(\"consentType\", \"formType\")")
+[[ $REQ -ge 1 ]] || t_bail "no required financing_application template in the seed"
+client POST "/api/application-forms/$F1/consent-records" "{\"consents\":$(jq -c 'map(.consentGiven = false)' <<<"$ALL")}"
+is "$(msg)" "422:REQUIRED_CONSENT_MISSING" "a refused required consent is refused"
+client POST "/api/application-forms/$F1/consent-records" "{\"consents\":$(jq -c 'map(del(.consentGiven))' <<<"$ALL")}"
+is "$(msg)" "422:REQUIRED_CONSENT_MISSING" "nothing is implied (no pre-ticking)"
+is "$(psql_q "SELECT count(*) FROM \"ConsentRecord\" WHERE \"applicationFormId\" = '$F1'")" 0 "and nothing was recorded"
+SESS=$S4
+client POST "/api/application-forms/$F1/consent-records" "{\"consents\":$ALL}"
+is "$STATUS" 403 "another form's session cannot record consents"
+SESS=$S1
+client POST "/api/application-forms/$F1/consent-records" "{\"consents\":$ALL}"
+is "$STATUS:$(jq_body '.records | length')" "201:$(jq length <<<"$ALL")" "the client records the consents"
+is "$(psql_q "SELECT count(*) FROM \"ConsentRecord\" WHERE \"applicationFormId\" = '$F1' AND \"consentMethod\" = 'ONLINE_FORM' AND \"ipAddress\" = '192.0.2.10' AND \"userAgent\" = 'izzy-cgi-test' AND \"clientSessionId\" IS NOT NULL AND \"recordedByUserId\" IS NULL")" \
+	"$(jq length <<<"$ALL")" "with IP, user agent and the client session"
+client POST "/api/application-forms/$F1/submit" '{"formData":{"firstName":"Jan","lastName":"Kowalski"}}'
+is "$STATUS:$(jq_body .status)" "200:SUBMITTED" "submit"
+SUBMITTED_AT=$(jq_body .submittedAt)
+is "$(psql_q "SELECT (\"formData\"->>'lastName') || ',' || \"isClientActive\" || ',' || \"submittedByClient\" FROM \"ApplicationForm\" WHERE id = '$F1'")" "Kowalski,false,true" "data stored, client inactive"
+is "$(outbox "$L1" WEBHOOK "template = 'application.ready_for_review' AND payload->>'applicationFormId' = '$F1'")" 1 "the ready-for-review event is queued"
+client POST "/api/application-forms/$F1/submit" '{"formData":{"lastName":"Inny"}}'
+is "$STATUS:$(jq_body .status):$(jq_body .submittedAt)" "200:SUBMITTED:$SUBMITTED_AT" "a second submit is a no-op"
+is "$(psql_q "SELECT \"formData\"->>'lastName' FROM \"ApplicationForm\" WHERE id = '$F1'")" Kowalski "nothing changed"
+is "$(outbox "$L1" WEBHOOK)" 1 "the event is queued once"
+client PATCH "/api/application-forms/$F1" '{"formData":{},"currentStep":3,"completionPercent":33}'
+is "$STATUS" 409 "no autosave after submit"
+client POST "/api/application-forms/$F1/heartbeat"
+is "$STATUS:$(jq_body .active)" "200:false" "the heartbeat stops after submit"
+CGI_PROG=leads cgi_run POST "/api/leads/$L1/notes" '{"content":"po"}' "$OP"
+is "$STATUS" 201 "the operator may write again"
+CGI_PROG=forms
+
+# --- unlock --------------------------------------------------------------------------------------
+cgi_run POST "/api/application-forms/$F1/unlock" '{"reason":"Poprawka danych"}' "$OP"
+is "$STATUS" 403 "operators cannot unlock"
+cgi_run POST "/api/application-forms/cnosuchform0000000000001/unlock" '{}' "$SUP"
+is "$(msg)" "404:Application form not found" "unknown form: 404"
+psql_q "UPDATE \"Lead\" SET \"anonymizedAt\" = now() WHERE id = '$L1'" >/dev/null
+cgi_run POST "/api/application-forms/$F1/unlock" '{}' "$SUP"
+is "$(msg)" "409:Lead is anonymized" "an anonymised lead's form is not unlocked"
+psql_q "UPDATE \"Lead\" SET \"anonymizedAt\" = NULL WHERE id = '$L1'" >/dev/null
+cgi_run POST "/api/application-forms/$F1/unlock" '{"reason":"Poprawka danych"}' "$SUP"
+is "$STATUS:$(jq_body .status):$(jq_body .leadId)" "200:UNLOCKED:$L1" "a supervisor unlocks"
+T1B=$(token_of)
+[[ -n $T1B && $T1B != "$T1" ]]
+ok $? "with a new token"
+is "$(psql_q "SELECT (\"unlockHistory\"->-1->>'unlockedBy') || ',' || (\"unlockHistory\"->-1->>'reason') || ',' || (\"unlockHistory\"->-1->'unlockedByUser'->>'email') FROM \"ApplicationForm\" WHERE id = '$F1'")" \
+	"csupervisor00000000000001,Poprawka danych,sup@example.com" "a history entry"
+is "$(psql_q "SELECT count(*) FROM \"LeadNote\" WHERE \"leadId\" = '$L1' AND content LIKE 'Formularz odblokowany%Powód: Poprawka danych%'")" 1 "a note"
+is "$(psql_q "SELECT count(*) FROM \"AuditLog\" WHERE \"leadId\" = '$L1' AND action = 'APPLICATION_FORM_UNLOCK'")" 1 "audited"
+is "$(outbox "$L1" EMAIL "template = 'form_unlocked' AND \"bodyText\" LIKE '%$T1B%'")" 1 "the new link is mailed"
+client GET "/api/application-forms/$F1"
+is "$STATUS" 401 "the old session is revoked"
+verify "$T1" 0234
+is "$(msg)" "401:INVALID_CODE" "the old link no longer works"
+verify "$T1B" 0234
+is "$STATUS" 200 "the new link opens with the same PIN"
+SESS=$COOKIE
+client POST "/api/application-forms/$F1/submit" '{}'
+is "$(msg)" "422:REQUIRED_CONSENT_MISSING" "after an unlock the client must consent again"
+client POST "/api/application-forms/$F1/consent-records" "{\"consents\":$ALL}"
+is "$STATUS" 201 "re-consent adds records"
+is "$(psql_q "SELECT count(*) FROM \"ConsentRecord\" WHERE \"applicationFormId\" = '$F1'")" "$(( 2 * $(jq length <<<"$ALL") ))" "append-only"
+client POST "/api/application-forms/$F1/submit" '{}'
+is "$STATUS:$(jq_body .status)" "200:SUBMITTED" "resubmitted"
+is "$(outbox "$L1" WEBHOOK)" 2 "one event per submission"
+
+# regeneration invalidates the link and sessions
+SESS=$S3
+client GET "/api/application-forms/$F3"
+is "$STATUS" 200 "form 3 is open"
+cgi_run POST "/api/leads/$L3/application-form" '{}' "$OP"
+is "$(msg)" "409:CLIENT_ACTIVE" "an operator cannot regenerate while the client is active"
+cgi_run POST "/api/leads/$L3/application-form" '{}' "$SUP"
+is "$STATUS" 201 "a supervisor regenerates the link"
+T3B=$(token_of)
+client GET "/api/application-forms/$F3"
+is "$STATUS" 401 "the old session is revoked"
+verify "$T3" 0999 203.0.113.60
+is "$(msg)" "401:INVALID_CODE" "the old link no longer works"
+verify "$T3B" 0999 203.0.113.60
+is "$STATUS" 200 "the new one does"
+t_done
