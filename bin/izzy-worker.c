@@ -294,7 +294,7 @@ deliver_sms(struct db *db, PGresult *res, int row)
 	msg = curl_easy_escape(NULL, PQgetvalue(res, row, 3), 0);
 	from = curl_easy_escape(NULL, cfg.smsapi_sender, 0);
 	n = strlen(cfg.smsapi_url) + strlen(to) + (msg != NULL ? strlen(msg) : 0) +
-		(from != NULL ? strlen(from) : 0) + 128;
+	    (from != NULL ? strlen(from) : 0) + 128;
 	if (msg == NULL || from == NULL || (url = malloc(n)) == NULL ||
 	    (h = add_bearer(NULL, cfg.smsapi_token)) == NULL) {
 		record_failure(db, id, "out of memory", false);
@@ -318,8 +318,8 @@ deliver_sms(struct db *db, PGresult *res, int row)
 	case OUTBOX_DEAD:
 		/* The provider's message may quote the number: only the status or code is logged. */
 		if (record_failure(db, id, err, oc == OUTBOX_DEAD))
-			log_error("sms", "[sms] Failed to send sms %s after %s attempts (HTTP %ld)", id,
-			    attempt, status);
+			log_error("sms", "[sms] Failed to send sms %s after %s attempts (HTTP %ld)",
+			    id, attempt, status);
 		else
 			log_warn("sms", "[sms] Attempt %s/%s failed for sms %s (HTTP %ld)", attempt,
 			    MAX_ATTEMPTS, id, status);
@@ -340,15 +340,15 @@ deliver_webhook(struct db *db, PGresult *res, int row)
 	const char *event = PQgetvalue(res, row, 5);
 	const char *attempt = PQgetvalue(res, row, 6);
 	char line[512], err[512], cerr[256] = "";
-	struct curl_slist *h = NULL, *t;
+	struct curl_slist *h = NULL;
 	struct http_answer a;
 	enum outbox_outcome oc;
 	long status;
 
 	snprintf(line, sizeof(line), "Idempotency-Key: %s", PQgetvalue(res, row, 8));
 	if ((h = curl_slist_append(NULL, "Content-Type: application/json")) == NULL ||
-	    (t = curl_slist_append(h, line)) == NULL ||
-	    (cfg.crm_webhook_token != NULL && (t = add_bearer(h, cfg.crm_webhook_token)) == NULL)) {
+	    curl_slist_append(h, line) == NULL ||
+	    (cfg.crm_webhook_token != NULL && add_bearer(h, cfg.crm_webhook_token) == NULL)) {
 		record_failure(db, id, "out of memory", false);
 		curl_slist_free_all(h);
 		return;
@@ -362,19 +362,21 @@ deliver_webhook(struct db *db, PGresult *res, int row)
 		snprintf(err, sizeof(err), "Non-200 response %ld", status);
 	switch (oc) {
 	case OUTBOX_SENT:
-		log_info("crm-webhook", "[crm-webhook] Delivered %s event %s (HTTP %ld, attempt %s)",
-		    event, id, status, attempt);
+		log_info("crm-webhook",
+		    "[crm-webhook] Delivered %s event %s (HTTP %ld, attempt %s)", event, id, status,
+		    attempt);
 		record_sent(db, "crm-webhook", id);
 		log_attempt(db, id, "SENT", NULL, NULL);
 		break;
 	case OUTBOX_RETRY:
 	case OUTBOX_DEAD:
 		if (record_failure(db, id, err, oc == OUTBOX_DEAD))
-			log_error("crm-webhook", "[crm-webhook] %s for event %s; dead letter after %s attempts",
-			    err, id, attempt);
+			log_error("crm-webhook",
+			    "[crm-webhook] %s for event %s; dead letter after %s attempts", err, id,
+			    attempt);
 		else
-			log_warn("crm-webhook", "[crm-webhook] %s for event %s (attempt %s of %s)", err,
-			    id, attempt, MAX_ATTEMPTS);
+			log_warn("crm-webhook", "[crm-webhook] %s for event %s (attempt %s of %s)",
+			    err, id, attempt, MAX_ATTEMPTS);
 		break;
 	}
 }

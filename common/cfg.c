@@ -258,8 +258,8 @@ cfg_load_worker(struct cfg *c, char *err, size_t errlen)
 	}
 	return env_long("SMTP_PORT", 587, 1, 65535, &c->smtp_port, err, errlen) ||
 		env_long("IZZY_WORKER_POLL_SECONDS", 5, 1, 3600, &c->worker_poll_s, err, errlen) ||
-		env_long("IZZY_WORKER_HTTP_TIMEOUT_SECONDS", 10, 1, 300,
-		    &c->worker_http_timeout_s, err, errlen)
+		env_long("IZZY_WORKER_HTTP_TIMEOUT_SECONDS", 10, 1, 300, &c->worker_http_timeout_s,
+		    err, errlen)
 	    ? -1
 	    : 0;
 }

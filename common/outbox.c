@@ -156,8 +156,8 @@ outbox_webhook_outcome(long http_status)
 }
 
 enum outbox_outcome
-outbox_smsapi_outcome(long http_status, const char *body, char *err, size_t errlen, char *msgid,
-    size_t msgidlen)
+outbox_smsapi_outcome(
+    long http_status, const char *body, char *err, size_t errlen, char *msgid, size_t msgidlen)
 {
 	cJSON *root = body != NULL ? cJSON_Parse(body) : NULL;
 	const cJSON *e = cJSON_GetObjectItemCaseSensitive(root, "error");
@@ -168,7 +168,8 @@ outbox_smsapi_outcome(long http_status, const char *body, char *err, size_t errl
 	if (msgidlen > 0)
 		*msgid = '\0';
 	if (http_status >= 200 && http_status < 300 && e == NULL) {
-		const cJSON *first = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(root, "list"), 0);
+		const cJSON *first =
+		    cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(root, "list"), 0);
 		const cJSON *id = cJSON_GetObjectItemCaseSensitive(first, "id");
 
 		if (cJSON_IsString(id) && msgidlen > 0)
@@ -183,7 +184,7 @@ outbox_smsapi_outcome(long http_status, const char *body, char *err, size_t errl
 
 		snprintf(err, errlen, "SMSAPI error %d: %s", code, msg);
 		rc = code == 103 || code == 201 || code == 203 || code == 999 ? OUTBOX_RETRY
-		                                                               : OUTBOX_DEAD;
+									      : OUTBOX_DEAD;
 		if (http_status >= 500 || http_status == 429)
 			rc = OUTBOX_RETRY;
 	} else if (http_status == 0) {
@@ -191,7 +192,8 @@ outbox_smsapi_outcome(long http_status, const char *body, char *err, size_t errl
 		rc = OUTBOX_RETRY;
 	} else {
 		snprintf(err, errlen, "SMSAPI error %ld: %s", http_status, msg);
-		rc = outbox_webhook_outcome(http_status) == OUTBOX_RETRY ? OUTBOX_RETRY : OUTBOX_DEAD;
+		rc = outbox_webhook_outcome(http_status) == OUTBOX_RETRY ? OUTBOX_RETRY
+									 : OUTBOX_DEAD;
 		/* A 2xx whose "error" is not a number is still an error. */
 		if (http_status >= 200 && http_status < 300)
 			rc = OUTBOX_DEAD;

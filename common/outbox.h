@@ -64,8 +64,8 @@ enum outbox_outcome { OUTBOX_SENT, OUTBOX_RETRY, OUTBOX_DEAD };
  * 4xx, ...) is permanent.  err gets "SMSAPI error <code or status>:
  * <message>" (the provider's message; never logged, kept in the row).
  */
-enum outbox_outcome outbox_smsapi_outcome(long http_status, const char *body, char *err,
-    size_t errlen, char *msgid, size_t msgidlen);
+enum outbox_outcome outbox_smsapi_outcome(
+    long http_status, const char *body, char *err, size_t errlen, char *msgid, size_t msgidlen);
 /* The CRM webhook's answer: 2xx sent; no answer, 5xx, 408, 429 retried; else dead. */
 enum outbox_outcome outbox_webhook_outcome(long http_status);
 

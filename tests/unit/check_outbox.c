@@ -48,8 +48,8 @@ START_TEST(test_smsapi)
 		enum outbox_outcome want;
 		const char *err, *msgid;
 	} rows[] = {
-		{ 200, "{\"count\":1,\"list\":[{\"id\":\"1234\",\"points\":0.16}]}", OUTBOX_SENT, "",
-		    "1234" },
+		{ 200, "{\"count\":1,\"list\":[{\"id\":\"1234\",\"points\":0.16}]}", OUTBOX_SENT,
+		    "", "1234" },
 		{ 200, "{\"count\":1,\"list\":[]}", OUTBOX_SENT, "", "" },
 		{ 200, "{\"error\":14,\"message\":\"Invalid sender field\"}", OUTBOX_DEAD,
 		    "SMSAPI error 14: Invalid sender field", "" },
@@ -62,7 +62,8 @@ START_TEST(test_smsapi)
 		    "SMSAPI error 101: Authorization failed", "" },
 		{ 500, "{\"error\":201,\"message\":\"System internal error\"}", OUTBOX_RETRY,
 		    "SMSAPI error 201: System internal error", "" },
-		{ 502, "<html>bad gateway</html>", OUTBOX_RETRY, "SMSAPI error 502: Unknown error", "" },
+		{ 502, "<html>bad gateway</html>", OUTBOX_RETRY, "SMSAPI error 502: Unknown error",
+		    "" },
 		{ 429, "", OUTBOX_RETRY, "SMSAPI error 429: Unknown error", "" },
 		{ 404, "", OUTBOX_DEAD, "SMSAPI error 404: Unknown error", "" },
 		{ 0, "", OUTBOX_RETRY, "SMSAPI error: no answer", "" },
@@ -71,8 +72,8 @@ START_TEST(test_smsapi)
 	char err[128], msgid[64];
 
 	for (size_t i = 0; i < NELEM(rows); i++) {
-		ck_assert_int_eq(outbox_smsapi_outcome(rows[i].status, rows[i].body, err, sizeof(err),
-		                     msgid, sizeof(msgid)),
+		ck_assert_int_eq(outbox_smsapi_outcome(rows[i].status, rows[i].body, err,
+				     sizeof(err), msgid, sizeof(msgid)),
 		    rows[i].want);
 		ck_assert_str_eq(err, rows[i].err);
 		ck_assert_str_eq(msgid, rows[i].msgid);
