@@ -1,9 +1,11 @@
 /*
- * izzy-worker: delivers the "Outbox" (ARCHITECTURE.md §5).  This version
- * handles the EMAIL channel only.
+ * izzy-worker: delivers the "Outbox" (ARCHITECTURE.md §5): EMAIL over SMTP,
+ * SMS through SMSAPI.pl (spec §5.6, OR-17) and the CRM webhook (§5.7, SR-29),
+ * both over HTTPS with libcurl.  Every attempt outcome is also a row of the
+ * lead's "CommunicationLog" (SENT, FAILED = retried later, DEAD = dead letter).
  *
  * Each pass: rows left SENDING by a crashed worker (lease of 10 minutes
- * expired) go back to PENDING; then due EMAIL rows are claimed 20 at a time
+ * expired) go back to PENDING; then due rows of the configured channels are claimed 20 at a time
  * with one UPDATE ... FOR UPDATE SKIP LOCKED (several workers never send the
  * same row) and sent one by one over SMTP (common/mail.c):
  *   sent     -> SENT, "sentAt" = now(), "lastError" = NULL; when that
@@ -14,7 +16,14 @@
  *               "lastError" = SMTP status text; FAILED after 8 attempts
  *   refused  -> FAILED at once (CR/LF in a header, no recipient address)
  * Mail not configured (no SMTP_HOST or EMAIL_FROM): one WARN per pass, rows
- * stay PENDING.
+ * stay PENDING; the same for SMS without SMSAPI_TOKEN and webhooks without
+ * CRM_WEBHOOK_URL.
+ * SMS: POST SMSAPI_URL?to=<digits>&message=...&format=json&encoding=utf-8
+ * &from=<SMSAPI_SENDER_NAME>[&test=1], Bearer SMSAPI_TOKEN; the answer is
+ * classified by outbox_smsapi_outcome (error 14 is a dead letter, 5xx and
+ * time-outs are retried).  Webhook: POST CRM_WEBHOOK_URL with the stored JSON,
+ * Bearer CRM_WEBHOOK_TOKEN, Idempotency-Key; 2xx sent, 5xx/time-out retried,
+ * other 4xx dead.  Time-out IZZY_WORKER_HTTP_TIMEOUT_SECONDS (10).
  *
  * Heartbeat: each pass, and each batch of a long pass, sets "WorkerHeartbeat"
  * row 'outbox' to now() with the poll interval; /api/health/ready and
@@ -29,16 +38,21 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include <curl/curl.h>
+
 #include "common/cfg.h"
 #include "common/db.h"
+#include "common/id.h"
 #include "common/log.h"
 #include "common/mail.h"
+#include "common/outbox.h"
 
 #include "izzy-worker.sql.h"
 
@@ -84,7 +98,7 @@ pause_ms(long ms)
  */
 #define STOP_GRACE_MS 20000L
 static void
-record_sent(struct db *db, const char *id)
+record_sent(struct db *db, const char *tag, const char *id)
 {
 	const char *params[1] = { id };
 	long wait_ms = 1000, waited_after_stop = 0;
@@ -94,21 +108,21 @@ record_sent(struct db *db, const char *id)
 		if ((res = db_run(db, &worker_sql[SQL_WORKER_SENT], 1, params)) != NULL) {
 			PQclear(res);
 			if (attempt > 1)
-				log_info("mail", "mail %s recorded as SENT after %d attempts", id,
+				log_info(tag, "%s %s recorded as SENT after %d attempts", tag, id,
 				    attempt);
 			return;
 		}
 		if (stopping && waited_after_stop >= STOP_GRACE_MS) {
-			log_error("mail",
-			    "mail %s was delivered but could not be recorded as SENT; "
+			log_error(tag,
+			    "%s %s was delivered but could not be recorded as SENT; "
 			    "it stays SENDING and may be sent again when its lease ends",
-			    id);
+			    tag, id);
 			return;
 		}
-		log_warn("mail",
-		    "mail %s was delivered but recording it as SENT failed (attempt %d); "
+		log_warn(tag,
+		    "%s %s was delivered but recording it as SENT failed (attempt %d); "
 		    "retrying the update in %ld ms, not the delivery",
-		    id, attempt, wait_ms);
+		    tag, id, attempt, wait_ms);
 		pause_ms(wait_ms);
 		if (stopping)
 			waited_after_stop += wait_ms;
@@ -118,9 +132,47 @@ record_sent(struct db *db, const char *id)
 	}
 }
 
-/* Sends one claimed row and records the outcome. */
+/* One row of the lead's communication log for an attempt outcome. */
 static void
-deliver(struct db *db, const struct mail_transport *t, PGresult *res, int row)
+log_attempt(struct db *db, const char *id, const char *status, const char *err, const char *msgid)
+{
+	char lid[ID_SIZE];
+	const char *params[5] = { lid, id, status, err != NULL && *err != '\0' ? err : NULL,
+		msgid != NULL && *msgid != '\0' ? msgid : NULL };
+	PGresult *res;
+
+	if (id_new(lid) == -1)
+		return;
+	if ((res = db_run(db, &worker_sql[SQL_WORKER_LOG_ATTEMPT], 5, params)) != NULL)
+		PQclear(res);
+	else
+		log_error("worker", "could not log the %s attempt of message %s", status, id);
+}
+
+/*
+ * Records a failed attempt: back to PENDING with back-off, or the dead letter
+ * (FAILED) after MAX_ATTEMPTS or at once when dead; returns true when dead.
+ */
+static bool
+record_failure(struct db *db, const char *id, const char *err, bool dead)
+{
+	const char *params[3] = { id, err, MAX_ATTEMPTS };
+	PGresult *res;
+	bool is_dead = dead;
+
+	if (dead)
+		run_simple(db, SQL_WORKER_REFUSED, id, err, NULL);
+	else if ((res = db_run(db, &worker_sql[SQL_WORKER_RETRY], 3, params)) != NULL) {
+		is_dead = PQntuples(res) == 1 && strcmp(PQgetvalue(res, 0, 0), "FAILED") == 0;
+		PQclear(res);
+	}
+	log_attempt(db, id, is_dead ? "DEAD" : "FAILED", err, NULL);
+	return is_dead;
+}
+
+/* Sends one claimed e-mail row and records the outcome. */
+static void
+deliver_mail(struct db *db, const struct mail_transport *t, PGresult *res, int row)
 {
 	const char *id = PQgetvalue(res, row, 0);
 	const char *tmpl = PQgetvalue(res, row, 5);
@@ -136,14 +188,15 @@ deliver(struct db *db, const struct mail_transport *t, PGresult *res, int row)
 	switch (rc) {
 	case MAIL_SENT:
 		log_info("mail", "sent %s mail %s", tmpl, id);
-		record_sent(db, id);
+		record_sent(db, "mail", id);
+		log_attempt(db, id, "SENT", NULL, NULL);
 		break;
 	case MAIL_REFUSED:
-		run_simple(db, SQL_WORKER_REFUSED, id, err, NULL);
+		record_failure(db, id, err, true);
 		log_error("mail", "[mail] Failed to send message %s: %s", id, err);
 		break;
 	case MAIL_RETRY:
-		run_simple(db, SQL_WORKER_RETRY, id, err, MAX_ATTEMPTS);
+		record_failure(db, id, err, false);
 		log_warn("mail", "[mail] Failed to send message %s: %s (attempt %s of %s)", id, err,
 		    PQgetvalue(res, row, 6), MAX_ATTEMPTS);
 		break;
@@ -160,7 +213,189 @@ heartbeat(struct db *db)
 	run_simple(db, SQL_WORKER_HEARTBEAT, "outbox", poll, NULL);
 }
 
-/* One pass over the due e-mail; -1 when the database is unreachable. */
+/* The answer of an HTTP call, at most 4 KB kept. */
+struct http_answer {
+	char body[4096];
+	size_t len;
+};
+
+static size_t
+on_body(char *p, size_t size, size_t n, void *arg)
+{
+	struct http_answer *a = arg;
+	size_t take = size * n;
+
+	if (take > sizeof(a->body) - 1 - a->len)
+		take = sizeof(a->body) - 1 - a->len;
+	memcpy(a->body + a->len, p, take);
+	a->len += take;
+	a->body[a->len] = '\0';
+	return size * n;
+}
+
+/*
+ * POSTs body (may be empty) to url with headers; returns the HTTP status, 0
+ * when there was no answer (curl's error text in cerr).  The transfer is not
+ * interrupted by SIGTERM: the message in hand is finished.
+ */
+static long
+http_post(const char *url, struct curl_slist *headers, const char *body, struct http_answer *a,
+    char *cerr, size_t cerrlen)
+{
+	CURL *c = curl_easy_init();
+	char ebuf[CURL_ERROR_SIZE] = "";
+	long status = 0;
+	CURLcode rc;
+
+	a->len = 0;
+	a->body[0] = '\0';
+	if (c == NULL) {
+		snprintf(cerr, cerrlen, "curl_easy_init failed");
+		return 0;
+	}
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_POST, 1L);
+	curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+	curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, cfg.worker_http_timeout_s);
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, cfg.worker_http_timeout_s);
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, a);
+	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, ebuf);
+	rc = curl_easy_perform(c);
+	if (rc == CURLE_OK)
+		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+	else
+		snprintf(cerr, cerrlen, "%s", *ebuf != '\0' ? ebuf : curl_easy_strerror(rc));
+	curl_easy_cleanup(c);
+	return status;
+}
+
+/* Appends "Authorization: Bearer <token>" to h; NULL on failure. */
+static struct curl_slist *
+add_bearer(struct curl_slist *h, const char *token)
+{
+	char line[1024];
+
+	if ((size_t)snprintf(line, sizeof(line), "Authorization: Bearer %s", token) >= sizeof(line))
+		return NULL;
+	return curl_slist_append(h, line);
+}
+
+/* Sends one claimed SMS row through SMSAPI and records the outcome. */
+static void
+deliver_sms(struct db *db, PGresult *res, int row)
+{
+	const char *id = PQgetvalue(res, row, 0);
+	const char *tmpl = PQgetvalue(res, row, 5);
+	const char *attempt = PQgetvalue(res, row, 6);
+	char to[32], err[512] = "", cerr[256] = "", msgid[128], *url = NULL;
+	char *msg = NULL, *from = NULL;
+	struct curl_slist *h = NULL;
+	struct http_answer a;
+	enum outbox_outcome oc;
+	long status;
+	size_t n;
+
+	if (outbox_phone_digits(PQgetvalue(res, row, 1), to, sizeof(to)) == -1) {
+		record_failure(db, id, "no valid phone number", true);
+		log_error("sms", "[sms] Failed to send sms %s: no valid phone number", id);
+		return;
+	}
+	msg = curl_easy_escape(NULL, PQgetvalue(res, row, 3), 0);
+	from = curl_easy_escape(NULL, cfg.smsapi_sender, 0);
+	n = strlen(cfg.smsapi_url) + strlen(to) + (msg != NULL ? strlen(msg) : 0) +
+	    (from != NULL ? strlen(from) : 0) + 128;
+	if (msg == NULL || from == NULL || (url = malloc(n)) == NULL ||
+	    (h = add_bearer(NULL, cfg.smsapi_token)) == NULL) {
+		record_failure(db, id, "out of memory", false);
+		goto out;
+	}
+	snprintf(url, n, "%s%sto=%s&message=%s&format=json&encoding=utf-8&from=%s%s",
+	    cfg.smsapi_url, strchr(cfg.smsapi_url, '?') != NULL ? "&" : "?", to, msg, from,
+	    cfg.smsapi_test ? "&test=1" : "");
+	status = http_post(url, h, "", &a, cerr, sizeof(cerr));
+	oc = outbox_smsapi_outcome(status, a.body, err, sizeof(err), msgid, sizeof(msgid));
+	if (status == 0)
+		snprintf(err, sizeof(err), "SMSAPI error: %s", cerr);
+	switch (oc) {
+	case OUTBOX_SENT:
+		log_info("sms", "[sms] Sent %s sms %s (msgId: %s, attempt: %s)", tmpl, id,
+		    *msgid != '\0' ? msgid : "n/a", attempt);
+		record_sent(db, "sms", id);
+		log_attempt(db, id, "SENT", NULL, msgid);
+		break;
+	case OUTBOX_RETRY:
+	case OUTBOX_DEAD:
+		/* The provider's message may quote the number: only the status or code is logged. */
+		if (record_failure(db, id, err, oc == OUTBOX_DEAD))
+			log_error("sms", "[sms] Failed to send sms %s after %s attempts (HTTP %ld)",
+			    id, attempt, status);
+		else
+			log_warn("sms", "[sms] Attempt %s/%s failed for sms %s (HTTP %ld)", attempt,
+			    MAX_ATTEMPTS, id, status);
+		break;
+	}
+out:
+	curl_slist_free_all(h);
+	free(url);
+	curl_free(msg);
+	curl_free(from);
+}
+
+/* Sends one claimed webhook row to the CRM and records the outcome. */
+static void
+deliver_webhook(struct db *db, PGresult *res, int row)
+{
+	const char *id = PQgetvalue(res, row, 0);
+	const char *event = PQgetvalue(res, row, 5);
+	const char *attempt = PQgetvalue(res, row, 6);
+	char line[512], err[512], cerr[256] = "";
+	struct curl_slist *h = NULL;
+	struct http_answer a;
+	enum outbox_outcome oc;
+	long status;
+
+	snprintf(line, sizeof(line), "Idempotency-Key: %s", PQgetvalue(res, row, 8));
+	if ((h = curl_slist_append(NULL, "Content-Type: application/json")) == NULL ||
+	    curl_slist_append(h, line) == NULL ||
+	    (cfg.crm_webhook_token != NULL && add_bearer(h, cfg.crm_webhook_token) == NULL)) {
+		record_failure(db, id, "out of memory", false);
+		curl_slist_free_all(h);
+		return;
+	}
+	status = http_post(cfg.crm_webhook_url, h, PQgetvalue(res, row, 3), &a, cerr, sizeof(cerr));
+	curl_slist_free_all(h);
+	oc = outbox_webhook_outcome(status);
+	if (status == 0)
+		snprintf(err, sizeof(err), "Failed to send webhook: %s", cerr);
+	else
+		snprintf(err, sizeof(err), "Non-200 response %ld", status);
+	switch (oc) {
+	case OUTBOX_SENT:
+		log_info("crm-webhook",
+		    "[crm-webhook] Delivered %s event %s (HTTP %ld, attempt %s)", event, id, status,
+		    attempt);
+		record_sent(db, "crm-webhook", id);
+		log_attempt(db, id, "SENT", NULL, NULL);
+		break;
+	case OUTBOX_RETRY:
+	case OUTBOX_DEAD:
+		if (record_failure(db, id, err, oc == OUTBOX_DEAD))
+			log_error("crm-webhook",
+			    "[crm-webhook] %s for event %s; dead letter after %s attempts", err, id,
+			    attempt);
+		else
+			log_warn("crm-webhook", "[crm-webhook] %s for event %s (attempt %s of %s)",
+			    err, id, attempt, MAX_ATTEMPTS);
+		break;
+	}
+}
+
+/* One pass over the due messages; -1 when the database is unreachable. */
 static int
 pass(struct db *db)
 {
@@ -172,27 +407,42 @@ pass(struct db *db)
 		.secure = cfg.smtp_secure,
 		.from = cfg.email_from,
 	};
+	bool mail_on = t.host != NULL && t.from != NULL;
+	char channels[64];
+	const char *params[1] = { channels };
 	PGresult *res;
 
 	heartbeat(db);
 	if ((res = db_run(db, &worker_sql[SQL_WORKER_REQUEUE_STUCK], 0, NULL)) == NULL)
 		return -1;
 	if (strcmp(PQcmdTuples(res), "0") != 0)
-		log_warn("worker", "%s e-mail(s) left SENDING by a stopped worker are due again",
+		log_warn("worker", "%s message(s) left SENDING by a stopped worker are due again",
 		    PQcmdTuples(res));
 	PQclear(res);
-	if (t.host == NULL || t.from == NULL) {
+	if (!mail_on)
 		log_warn("mail", "[mail] Transport not configured");
+	snprintf(channels, sizeof(channels), "{%s%s%s}", mail_on ? "EMAIL," : "",
+	    cfg.smsapi_token != NULL ? "SMS," : "", cfg.crm_webhook_url != NULL ? "WEBHOOK," : "");
+	if (strcmp(channels, "{}") == 0)
 		return 0;
-	}
+	channels[strlen(channels) - 2] = '}';
+	channels[strlen(channels) - 1] = '\0';
 	while (!stopping) {
 		int n, i;
 
-		if ((res = db_run(db, &worker_sql[SQL_WORKER_CLAIM_EMAIL], 0, NULL)) == NULL)
+		if ((res = db_run(db, &worker_sql[SQL_WORKER_CLAIM], 1, params)) == NULL)
 			return -1;
 		n = PQntuples(res);
-		for (i = 0; i < n && !stopping; i++)
-			deliver(db, &t, res, i);
+		for (i = 0; i < n && !stopping; i++) {
+			const char *ch = PQgetvalue(res, i, 7);
+
+			if (strcmp(ch, "SMS") == 0)
+				deliver_sms(db, res, i);
+			else if (strcmp(ch, "WEBHOOK") == 0)
+				deliver_webhook(db, res, i);
+			else
+				deliver_mail(db, &t, res, i);
+		}
 		for (; i < n; i++)
 			run_simple(db, SQL_WORKER_RELEASE, PQgetvalue(res, i, 0), NULL, NULL);
 		PQclear(res);
@@ -234,14 +484,20 @@ main(void)
 	sigaction(SIGINT, &sa, NULL);
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, NULL);
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+		log_error("worker", "curl_global_init failed");
+		return 1;
+	}
 	if ((db = db_new(cfg.database_url, cfg.db_statement_timeout_ms)) == NULL)
 		return 1;
 	if (db_register(db, worker_sql, WORKER_SQL__MAX) == -1) {
 		db_free(db);
 		return 1;
 	}
-	log_info("worker", "started (e-mail %s, poll %lds)",
-	    cfg.smtp_host != NULL && cfg.email_from != NULL ? "on" : "off", cfg.worker_poll_s);
+	log_info("worker", "started (e-mail %s, sms %s%s, crm-webhook %s, poll %lds)",
+	    cfg.smtp_host != NULL && cfg.email_from != NULL ? "on" : "off",
+	    cfg.smsapi_token != NULL ? "on" : "off", cfg.smsapi_test ? " test mode" : "",
+	    cfg.crm_webhook_url != NULL ? "on" : "off", cfg.worker_poll_s);
 	while (!stopping) {
 		if (pass(db) == -1 && cfg.worker_once)
 			rc = 1;
@@ -252,5 +508,6 @@ main(void)
 	}
 	log_info("worker", "stopped");
 	db_free(db);
+	curl_global_cleanup();
 	return rc;
 }

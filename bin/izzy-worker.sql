@@ -4,15 +4,17 @@
 
 -- name: worker_requeue_stuck
 UPDATE "Outbox" SET status = 'PENDING'
-WHERE channel = 'EMAIL' AND status = 'SENDING' AND "nextAttemptAt" <= now()
+WHERE status = 'SENDING' AND "nextAttemptAt" <= now()
 
--- name: worker_claim_email
+-- name: worker_claim
+-- $1 = the configured channels, e.g. {EMAIL,SMS}; the others wait.
 UPDATE "Outbox" SET status = 'SENDING', attempts = attempts + 1,
 	"nextAttemptAt" = now() + interval '10 minutes'
 WHERE id IN (SELECT id FROM "Outbox"
-	WHERE channel = 'EMAIL' AND status = 'PENDING' AND "nextAttemptAt" <= now()
+	WHERE channel = ANY ($1::text[]) AND status = 'PENDING' AND "nextAttemptAt" <= now()
 	ORDER BY "nextAttemptAt" LIMIT 20 FOR UPDATE SKIP LOCKED)
-RETURNING id, recipient, coalesce(subject, ''), "bodyText", "bodyHtml", coalesce(template, 'unknown'), attempts
+RETURNING id, recipient, coalesce(subject, ''), "bodyText", "bodyHtml", coalesce(template, 'unknown'),
+	attempts, channel, coalesce("dedupeKey", id)
 
 -- name: worker_sent
 UPDATE "Outbox" SET status = 'SENT', "sentAt" = now(), "lastError" = NULL
@@ -26,12 +28,14 @@ WHERE id = $1 AND status = 'SENDING'
 
 -- name: worker_retry
 -- $2 = error text, $3 = maximum attempts; back-off 30 s x 2^(attempts-1), at most 1 h.
+-- Returns the new status: FAILED = the dead letter.
 UPDATE "Outbox" SET
 	status = CASE WHEN attempts >= $3::int THEN 'FAILED' ELSE 'PENDING' END,
 	"lastError" = $2,
 	"nextAttemptAt" = now() + least(interval '30 seconds' * power(2, greatest(attempts - 1, 0)),
 		interval '1 hour')
 WHERE id = $1 AND status = 'SENDING'
+RETURNING status
 
 -- name: worker_refused
 UPDATE "Outbox" SET status = 'FAILED', "lastError" = $2
@@ -47,3 +51,14 @@ WHERE id = $1 AND status = 'SENDING'
 -- /metrics (schema/migrations/0016_observability.sql).
 INSERT INTO "WorkerHeartbeat" (name, "beatAt", "pollSeconds") VALUES ($1, now(), $2::int)
 ON CONFLICT (name) DO UPDATE SET "beatAt" = now(), "pollSeconds" = EXCLUDED."pollSeconds"
+
+-- name: worker_log_attempt
+-- One row of the lead's communication log per attempt outcome: $3 = SENT,
+-- FAILED (to be retried) or DEAD; $4 = error text, $5 = provider message id.
+-- sentTo: the address or number (shown masked by the API), never the webhook URL.
+INSERT INTO "CommunicationLog" (id, "leadId", "outboxId", channel, "templateKey", status, "sentTo",
+	direction, attempts, retries, "errorMessage", "providerMessageId", "sentAt")
+SELECT $1, o."leadId", o.id, o.channel::"CommChannel", o.template, $3::text::"CommStatus",
+	CASE WHEN o.channel <> 'WEBHOOK' THEN o.recipient END, 'OUTBOUND', o.attempts,
+	greatest(o.attempts - 1, 0), $4, $5, CASE WHEN $3 = 'SENT' THEN now() END
+FROM "Outbox" o WHERE o.id = $2

@@ -67,7 +67,8 @@ WITH RECURSIVE family AS (
 	RETURNING 1
 ), comms AS (
 	UPDATE "CommunicationLog" SET "sentTo" = NULL, payload = NULL, "errorMessage" = NULL
-	WHERE "sessionId" IN (SELECT s.id FROM "InsuranceOnboardingSession" s
+	WHERE "leadId" IN (SELECT id FROM lead)
+	   OR "sessionId" IN (SELECT s.id FROM "InsuranceOnboardingSession" s
 	                       WHERE s."leadId" IN (SELECT id FROM lead))
 	RETURNING 1
 ), slots AS (

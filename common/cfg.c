@@ -223,8 +223,43 @@ cfg_load_worker(struct cfg *c, char *err, size_t errlen)
 	c->smtp_password = env_opt("SMTP_PASSWORD");
 	c->smtp_secure = env_true("SMTP_SECURE");
 	c->worker_once = env_true("IZZY_WORKER_ONCE");
+	c->smsapi_token = env_opt("SMSAPI_TOKEN");
+	c->smsapi_url = env_opt("SMSAPI_URL");
+	if (c->smsapi_url == NULL)
+		c->smsapi_url = "https://api.smsapi.pl/sms.do";
+	c->smsapi_sender = env_opt("SMSAPI_SENDER_NAME");
+	if (c->smsapi_sender == NULL)
+		c->smsapi_sender = env_opt("SMSAPI_SENDER");
+	if (c->smsapi_sender == NULL)
+		c->smsapi_sender = "Test";
+	if (strlen(c->smsapi_sender) > 11) {
+		snprintf(err, errlen, "SMSAPI_SENDER_NAME must be at most 11 characters");
+		return -1;
+	}
+	c->smsapi_test = env_true("SMSAPI_TEST");
+	c->crm_webhook_url = env_opt("CRM_WEBHOOK_URL");
+	c->crm_webhook_token = env_opt("CRM_WEBHOOK_TOKEN");
+	if (c->crm_webhook_url != NULL) {
+		bool https = strncmp(c->crm_webhook_url, "https://", 8) == 0;
+
+		if (!https && strncmp(c->crm_webhook_url, "http://", 7) != 0) {
+			snprintf(err, errlen, "CRM_WEBHOOK_URL must be an absolute http(s) URL");
+			return -1;
+		}
+		if (!https && c->env == CFG_ENV_PRODUCTION) {
+			snprintf(err, errlen, "CRM_WEBHOOK_URL must be https:// in production");
+			return -1;
+		}
+	}
+	if (c->smsapi_url != NULL && c->env == CFG_ENV_PRODUCTION &&
+	    strncmp(c->smsapi_url, "https://", 8) != 0) {
+		snprintf(err, errlen, "SMSAPI_URL must be https:// in production");
+		return -1;
+	}
 	return env_long("SMTP_PORT", 587, 1, 65535, &c->smtp_port, err, errlen) ||
-		env_long("IZZY_WORKER_POLL_SECONDS", 5, 1, 3600, &c->worker_poll_s, err, errlen)
+		env_long("IZZY_WORKER_POLL_SECONDS", 5, 1, 3600, &c->worker_poll_s, err, errlen) ||
+		env_long("IZZY_WORKER_HTTP_TIMEOUT_SECONDS", 10, 1, 300, &c->worker_http_timeout_s,
+		    err, errlen)
 	    ? -1
 	    : 0;
 }

@@ -57,6 +57,19 @@ struct cfg {
 	bool smtp_secure;   /* SMTP_SECURE=true|1 */
 	long worker_poll_s; /* IZZY_WORKER_POLL_SECONDS, default 5 */
 	bool worker_once;   /* IZZY_WORKER_ONCE: one pass, then exit */
+	/* SMS through SMSAPI.pl (spec §5.6, OR-17), read by cfg_load_worker
+	 * only.  SMS are off (rows wait) when smsapi_token is NULL. */
+	const char *smsapi_token;  /* SMSAPI_TOKEN */
+	const char *smsapi_url;    /* SMSAPI_URL, default https://api.smsapi.pl/sms.do */
+	const char *smsapi_sender; /* SMSAPI_SENDER_NAME (or SMSAPI_SENDER), <= 11 chars */
+	bool smsapi_test;          /* SMSAPI_TEST=true|1: the provider's test mode */
+	/* The outgoing CRM webhook (spec §5.7, SR-29); off when the URL is NULL.
+	 * An http:// URL is refused with IZZY_ENV=production. */
+	const char *crm_webhook_url;   /* CRM_WEBHOOK_URL */
+	const char *crm_webhook_token; /* CRM_WEBHOOK_TOKEN */
+	/* IZZY_WORKER_HTTP_TIMEOUT_SECONDS: whole-request time-out of an SMS or
+	 * webhook call, default 10. */
+	long worker_http_timeout_s;
 };
 
 /*

@@ -139,6 +139,7 @@ ALLOW="
 	'Document.checksum', 'ConsentRecord.accessCodeHash',   -- generated paths, hashes, codes
 	'ConsentRecord.helpTextSnapshot',                -- the template's help text as shown
 	'Document.uploadedBy',                           -- a staff user's id
+	'ConsentRecord.withdrawalChannel', 'CommunicationLog.providerMessageId', -- codes, provider ids
 	'VehicleCurrent.make', 'VehicleCurrent.model', 'VehicleCurrent.ownershipStatus',
 	'VehicleDesired.make', 'VehicleDesired.model'    -- kept for statistics (FR-38): no person in a car model
 "

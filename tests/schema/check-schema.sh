@@ -56,8 +56,8 @@ ConsentMethod|ONLINE_FORM,PHONE_CALL,PARTNER_SUBMISSION
 EmailLogType|LINK_SENT,REMINDER_24H,REMINDER_5DAYS,UNLOCKED,READY_FOR_REVIEW
 EmailLogStatus|SENT,DELIVERED,FAILED,OPENED
 InsuranceOnboardingStatus|CREATED,ONBOARDING_SENT,LINK_OPENED,SLOT_SELECTED,ONBOARDING_CONFIRMED,CONSENTS_CAPTURED,COMPLETED
-CommChannel|SMS,EMAIL
-CommStatus|PENDING,SENT,DELIVERED,FAILED
+CommChannel|SMS,EMAIL,WEBHOOK
+CommStatus|PENDING,SENT,DELIVERED,FAILED,DEAD
 \.
 
 -- table | column | format_type | NO = NOT NULL | default ("-" = none)
@@ -116,7 +116,7 @@ ClientSession|lastSeenAt|timestamp(3) with time zone|NO|now()
 ClientSession|expiresAt|timestamp(3) with time zone|NO|-
 ClientSession|revokedAt|timestamp(3) with time zone|yes|-
 CommunicationLog|id|text|NO|-
-CommunicationLog|sessionId|text|NO|-
+CommunicationLog|sessionId|text|yes|-
 CommunicationLog|channel|"CommChannel"|NO|-
 CommunicationLog|templateKey|text|yes|-
 CommunicationLog|status|"CommStatus"|NO|'PENDING'::"CommStatus"
@@ -128,6 +128,10 @@ CommunicationLog|errorMessage|text|yes|-
 CommunicationLog|sentAt|timestamp(3) with time zone|yes|-
 CommunicationLog|deliveredAt|timestamp(3) with time zone|yes|-
 CommunicationLog|createdAt|timestamp(3) with time zone|NO|now()
+CommunicationLog|leadId|text|yes|-
+CommunicationLog|outboxId|text|yes|-
+CommunicationLog|direction|text|NO|'OUTBOUND'::text
+CommunicationLog|attempts|integer|NO|0
 ConsentRecord|id|text|NO|-
 ConsentRecord|consentTemplateId|text|NO|-
 ConsentRecord|consentType|"ConsentType"|NO|-
@@ -322,7 +326,7 @@ Offer|notes|text|yes|-
 Offer|createdAt|timestamp(3) with time zone|NO|now()
 Offer|updatedAt|timestamp(3) with time zone|NO|now()
 Outbox|id|text|NO|-
-Outbox|channel|text|NO|-
+Outbox|channel|text|NO|'EMAIL'::text
 Outbox|recipient|text|NO|-
 Outbox|subject|text|yes|-
 Outbox|bodyText|text|NO|-
@@ -437,6 +441,8 @@ ClientSession|ClientSession_pkey|primary|btree|id|-
 ClientSession|ClientSession_tokenHash_key|unique|btree|"tokenHash"|-
 CommunicationLog|CommunicationLog_pkey|primary|btree|id|-
 CommunicationLog|CommunicationLog_sessionId_idx|index|btree|"sessionId"|-
+CommunicationLog|CommunicationLog_leadId_createdAt_idx|index|btree|"leadId","createdAt"|-
+CommunicationLog|CommunicationLog_outboxId_idx|index|btree|"outboxId"|-
 ConsentAuditLog|ConsentAuditLog_createdAt_idx|index|btree|"createdAt"|-
 ConsentAuditLog|ConsentAuditLog_pkey|primary|btree|id|-
 ConsentRecord|ConsentRecord_applicationFormId_idx|index|btree|"applicationFormId"|-
@@ -530,6 +536,8 @@ AuditLog|AuditLog_leadId_fkey|leadId|Lead|RESTRICT
 AuditLog|AuditLog_userId_fkey|userId|User|SET NULL
 ClientSession|ClientSession_applicationFormId_fkey|applicationFormId|ApplicationForm|CASCADE
 CommunicationLog|CommunicationLog_sessionId_fkey|sessionId|InsuranceOnboardingSession|RESTRICT
+CommunicationLog|CommunicationLog_leadId_fkey|leadId|Lead|RESTRICT
+CommunicationLog|CommunicationLog_outboxId_fkey|outboxId|Outbox|SET NULL
 ConsentRecord|ConsentRecord_applicationFormId_fkey|applicationFormId|ApplicationForm|SET NULL
 ConsentRecord|ConsentRecord_consentTemplateId_fkey|consentTemplateId|ConsentTemplate|RESTRICT
 ConsentRecord|ConsentRecord_leadId_fkey|leadId|Lead|RESTRICT
@@ -576,6 +584,7 @@ VehicleDesired|VehicleDesired_leadId_fkey|leadId|Lead|RESTRICT
 -- table | constraint | definition
 CREATE TEMP TABLE want_check (tbl text, name text, def text);
 COPY want_check FROM stdin WITH (DELIMITER '|');
+CommunicationLog|CommunicationLog_direction_check|CHECK ((direction = ANY (ARRAY['OUTBOUND'::text, 'INBOUND'::text])))
 Outbox|Outbox_channel_check|CHECK ((channel = ANY (ARRAY['EMAIL'::text, 'SMS'::text, 'WEBHOOK'::text])))
 Outbox|Outbox_status_check|CHECK ((status = ANY (ARRAY['PENDING'::text, 'SENDING'::text, 'SENT'::text, 'FAILED'::text])))
 PasswordToken|PasswordToken_purpose_check|CHECK ((purpose = ANY (ARRAY['RESET'::text, 'INVITE'::text])))
