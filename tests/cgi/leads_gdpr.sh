@@ -140,6 +140,7 @@ ALLOW="
 	'ConsentRecord.helpTextSnapshot',                -- the template's help text as shown
 	'Document.uploadedBy',                           -- a staff user's id
 	'ConsentRecord.withdrawalChannel', 'CommunicationLog.providerMessageId', -- codes, provider ids
+	'CommunicationLog.direction',                    -- OUTBOUND or INBOUND (a CHECK constraint)
 	'VehicleCurrent.make', 'VehicleCurrent.model', 'VehicleCurrent.ownershipStatus',
 	'VehicleDesired.make', 'VehicleDesired.model'    -- kept for statistics (FR-38): no person in a car model
 "
