@@ -7,8 +7,9 @@
  * withdrawal records who and how (FR-37, SR-40); staff and partners record
  * consents through the shared capture core (common/consent.h, SR-37..39).
  *
- * The client's own POST /api/consent-records needs the client form session
- * of cgi-bin/forms; it calls consent_capture() the same way (issue 10).
+ * The client records consents through cgi-bin/forms at
+ * POST /api/application-forms/{id}/consent-records (its session cookie is
+ * scoped to that path), which calls consent_capture() the same way.
  */
 #include "config.h"
 
