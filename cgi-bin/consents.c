@@ -171,24 +171,13 @@ static const struct field withdraw_fields[WQ__MAX] = {
 };
 static const struct field_table withdraw_q = FIELD_TABLE(withdraw_fields);
 
-/* consentGiven is not required by the table: a missing answer is an implied
- * consent, which the capture core refuses with 422 (SR-38), not a 400. */
-enum answer_key { ANS_TEMPLATE, ANS_VERSION, ANS_GIVEN, ANS__MAX };
-static const struct field answer_fields[ANS__MAX] = {
-	[ANS_TEMPLATE] = { "consentTemplateId", FT_CUID, F_REQUIRED, 0, 0 },
-	[ANS_VERSION] = { "version", FT_INT, F_REQUIRED | F_POSITIVE, 1, VERSION_MAX },
-	[ANS_GIVEN] = { "consentGiven", FT_BOOL, 0, 0, 0 },
-};
-static const struct field_table answer_in = FIELD_TABLE(answer_fields);
-static const struct field answer_elem = { .name = "consent", .type = FT_OBJECT, .sub = &answer_in };
-
 enum capture_key { CAP_LEAD, CAP_FORM_TYPE, CAP_NOTES, CAP_CONSENTS, CAP__MAX };
 static const struct field capture_fields[CAP__MAX] = {
 	[CAP_LEAD] = { "leadId", FT_CUID, F_REQUIRED, 0, 0 },
 	[CAP_FORM_TYPE] = { "formType", FT_STRING, F_TRIM, 1, FORM_MAX },
 	[CAP_NOTES] = { "notes", FT_STRING, F_TRIM | F_MULTILINE | F_NULLABLE, 0, NOTES_MAX },
 	[CAP_CONSENTS] = { "consents", FT_ARRAY, F_REQUIRED, 1, CAPTURE_MAX, NULL, NULL,
-	    &answer_elem },
+	    &consent_answer_elem },
 };
 static const struct field_table capture_in = FIELD_TABLE(capture_fields);
 
@@ -1004,38 +993,6 @@ consents_record_withdraw(struct req *r)
 	return http_ok_raw(r, arena_strdup(r->mem, PQgetvalue(res, 0, 0)));
 }
 
-/* The answers as the capture core's items: [{consentTemplateId, version, consentGiven?}]. */
-static const char *
-answers_json(struct req *r, const struct value *consents)
-{
-	cJSON *a = cJSON_CreateArray();
-	const char *out = NULL;
-	char *s;
-
-	if (a == NULL)
-		return NULL;
-	for (size_t i = 0; i < consents->n; i++) {
-		const struct value *c = consents->arr[i].obj->v;
-		cJSON *o = cJSON_CreateObject();
-		if (o == NULL || !cJSON_AddItemToArray(a, o)) {
-			cJSON_Delete(o);
-			goto out;
-		}
-		if (cJSON_AddStringToObject(o, "consentTemplateId", c[ANS_TEMPLATE].s) == NULL ||
-		    cJSON_AddNumberToObject(o, "version", (double)c[ANS_VERSION].i) == NULL ||
-		    (has(&c[ANS_GIVEN]) &&
-			cJSON_AddBoolToObject(o, "consentGiven", c[ANS_GIVEN].b) == NULL))
-			goto out;
-	}
-	if ((s = cJSON_PrintUnformatted(a)) != NULL) {
-		out = arena_strdup(r->mem, s);
-		cJSON_free(s);
-	}
-out:
-	cJSON_Delete(a);
-	return out;
-}
-
 /*
  * POST /api/consent-records/capture — OPERATOR, SUPERVISOR, ADMIN, PARTNER,
  * PARTNER_MANAGER, PARTNER_EMPLOYEE (FR-31, SR-37..39): consents a client
@@ -1073,7 +1030,7 @@ consents_records_capture(struct req *r)
 		return http_fail(r, 409, NULL, "Lead is anonymized");
 	c.lead_id = ref.id;
 	c.form_type = opt_s(&v[CAP_FORM_TYPE]);
-	c.items = answers_json(r, &v[CAP_CONSENTS]);
+	c.items = consent_answers_json(r->mem, &v[CAP_CONSENTS]);
 	c.method = partner ? "PARTNER_SUBMISSION" : "PHONE_CALL";
 	c.recorded_by = r->user->id;
 	c.partner_id = ref.partner_id[0] != '\0' ? ref.partner_id : NULL;

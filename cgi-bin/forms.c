@@ -76,7 +76,6 @@ static int forms_unlock(struct req *);
 /* formData as stored: at most 512 KiB of JSON (SR-19 total size cap). */
 #define FORM_DATA_MAX (512 * 1024)
 #define REASON_MAX    500
-#define VERSION_MAX   1000000
 #define CAPTURE_MAX   20
 
 #define MSG_NOT_FOUND "Application form not found"
@@ -120,21 +119,10 @@ static const struct field submit_fields[SUB__MAX] = {
 };
 static const struct field_table submit_in = FIELD_TABLE(submit_fields);
 
-/* consentGiven is not required here: a missing answer is refused by the capture
- * core with 422 (nothing is implied, SR-38). */
-enum answer_key { ANS_TEMPLATE, ANS_VERSION, ANS_GIVEN, ANS__MAX };
-static const struct field answer_fields[ANS__MAX] = {
-	[ANS_TEMPLATE] = { "consentTemplateId", FT_CUID, F_REQUIRED, 0, 0 },
-	[ANS_VERSION] = { "version", FT_INT, F_REQUIRED | F_POSITIVE, 1, VERSION_MAX },
-	[ANS_GIVEN] = { "consentGiven", FT_BOOL, 0, 0, 0 },
-};
-static const struct field_table answer_in = FIELD_TABLE(answer_fields);
-static const struct field answer_elem = { .name = "consent", .type = FT_OBJECT, .sub = &answer_in };
-
 enum capture_key { CAP_CONSENTS, CAP__MAX };
 static const struct field capture_fields[CAP__MAX] = {
 	[CAP_CONSENTS] = { "consents", FT_ARRAY, F_REQUIRED, 1, CAPTURE_MAX, NULL, NULL,
-	    &answer_elem },
+	    &consent_answer_elem },
 };
 static const struct field_table capture_in = FIELD_TABLE(capture_fields);
 
@@ -804,30 +792,6 @@ forms_submit(struct req *r)
 	return http_ok_raw(r, arena_strdup(r->mem, PQgetvalue(res, 0, 0)));
 }
 
-/* The answers as the JSON array consent_capture() reads. */
-static const char *
-answers_json(struct req *r, const struct value *list)
-{
-	cJSON *a = cJSON_CreateArray();
-
-	if (a == NULL)
-		return NULL;
-	for (size_t i = 0; i < list->n; i++) {
-		const struct value *e = list->arr[i].obj->v;
-		cJSON *o = cJSON_CreateObject();
-
-		if (o == NULL || !cJSON_AddItemToArray(a, o) ||
-		    cJSON_AddStringToObject(o, "consentTemplateId", e[ANS_TEMPLATE].s) == NULL ||
-		    cJSON_AddNumberToObject(o, "version", (double)e[ANS_VERSION].i) == NULL ||
-		    (e[ANS_GIVEN].present && !e[ANS_GIVEN].null &&
-			cJSON_AddBoolToObject(o, "consentGiven", e[ANS_GIVEN].b) == NULL)) {
-			cJSON_Delete(a);
-			return NULL;
-		}
-	}
-	return json_print_take(r->mem, a);
-}
-
 /*
  * POST /api/application-forms/{id}/consent-records — the client session.
  * Body {consents:[{consentTemplateId, version, consentGiven}]} for the
@@ -851,7 +815,7 @@ forms_consents(struct req *r)
 	cc.lead_id = c.lead_id;
 	cc.form_id = r->id;
 	cc.form_type = "financing_application";
-	cc.items = answers_json(r, &r->in->v[CAP_CONSENTS]);
+	cc.items = consent_answers_json(r->mem, &r->in->v[CAP_CONSENTS]);
 	cc.method = "ONLINE_FORM";
 	cc.client_session = c.session_id;
 	cc.enforce_required = true;

@@ -8,9 +8,52 @@
 #include "arena.h"
 #include "db.h"
 #include "http.h"
+#include "json.h"
 #include "log.h"
+#include "valid.h"
 
 #include "consent.sql.h"
+
+/* Template versions are numbered from 1; the bound only keeps numbers sane. */
+#define ANSWER_VERSION_MAX 1000000
+
+enum answer_key { ANS_TEMPLATE, ANS_VERSION, ANS_GIVEN, ANS__MAX };
+static const struct field answer_fields[ANS__MAX] = {
+	[ANS_TEMPLATE] = { "consentTemplateId", FT_CUID, F_REQUIRED, 0, 0 },
+	[ANS_VERSION] = { "version", FT_INT, F_REQUIRED | F_POSITIVE, 1, ANSWER_VERSION_MAX },
+	[ANS_GIVEN] = { "consentGiven", FT_BOOL, 0, 0, 0 },
+};
+static const struct field_table answer_in = FIELD_TABLE(answer_fields);
+const struct field consent_answer_elem = {
+	.name = "consent", .type = FT_OBJECT, .sub = &answer_in
+};
+
+const char *
+consent_answers_json(struct arena *mem, const struct value *answers)
+{
+	cJSON *a = cJSON_CreateArray();
+
+	if (a == NULL)
+		return NULL;
+	for (size_t i = 0; i < answers->n; i++) {
+		const struct value *e = answers->arr[i].obj->v;
+		cJSON *o = cJSON_CreateObject();
+
+		if (o == NULL || !cJSON_AddItemToArray(a, o)) {
+			cJSON_Delete(o);
+			cJSON_Delete(a);
+			return NULL;
+		}
+		if (cJSON_AddStringToObject(o, "consentTemplateId", e[ANS_TEMPLATE].s) == NULL ||
+		    cJSON_AddNumberToObject(o, "version", (double)e[ANS_VERSION].i) == NULL ||
+		    (e[ANS_GIVEN].present && !e[ANS_GIVEN].null &&
+			cJSON_AddBoolToObject(o, "consentGiven", e[ANS_GIVEN].b) == NULL)) {
+			cJSON_Delete(a);
+			return NULL;
+		}
+	}
+	return json_print_take(mem, a);
+}
 
 int
 consent_init(struct db *db)

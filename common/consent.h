@@ -14,8 +14,26 @@
 
 #include <stdbool.h>
 
+struct arena;
 struct db;
+struct field;
 struct req;
+struct value;
+
+/*
+ * One answer as every capture path's body carries it:
+ * {"consentTemplateId", "version", "consentGiven"?}.  consentGiven is not
+ * required by the table: a missing answer is refused by the capture core
+ * with 422 (nothing is pre-ticked or implied, SR-38), not a 400.  Use it
+ * as the element of a body's FT_ARRAY field.
+ */
+extern const struct field consent_answer_elem;
+/*
+ * The validated answers (the FT_ARRAY value of consent_answer_elem
+ * elements) as the JSON array text of struct consent_capture.items, in
+ * arena memory; NULL when out of memory.
+ */
+const char *consent_answers_json(struct arena *, const struct value *answers);
 
 struct consent_capture {
 	const char *lead_id;   /* required; the caller has checked access */
