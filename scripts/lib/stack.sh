@@ -861,17 +861,25 @@ stack_nginx_start() {
 		return 1
 	fi
 	if pid=$(_stack_pid_running "$var/run/nginx.pid" nginx); then
-		# A reload is asynchronous: wait for a worker of the new generation, so that the next
-		# request sees the new configuration.
-		local old new i
+		# A reload is asynchronous: until every worker of the old generation has exited, one
+		# of them may still accept a connection and answer with the old configuration. Wait
+		# for a new worker and for the old ones to be gone, so that the next request sees the
+		# new configuration (old workers finish their requests and close idle connections).
+		local old child fresh stale i
 		old=" $(pgrep -P "$pid" | tr '\n' ' ')"
 		_stack_nginx_cmd "$var" -s reload || return 1
-		for ((i = 0; i < 50; i++)); do
-			for new in $(pgrep -P "$pid"); do
-				[[ $old == *" $new "* ]] || break 2
+		for ((i = 0; i < 300; i++)); do
+			fresh=0 stale=0
+			for child in $(pgrep -P "$pid"); do
+				if [[ $old == *" $child "* ]]; then stale=1; else fresh=1; fi
 			done
+			((fresh == 1 && stale == 0)) && break
 			sleep 0.1
 		done
+		if ((fresh == 0 || stale == 1)); then
+			_stack_err "nginx (pid $pid) did not finish its reload within 30 s"
+			return 1
+		fi
 		_stack_log "nginx (pid $pid) reloaded"
 	else
 		rm -f "$var/run/nginx.pid"
