@@ -509,7 +509,7 @@ forms_verify(struct req *r)
 			return http_fail_db(r);
 		return http_fail(r, 401, "INVALID_CODE", MSG_BAD_CODE);
 	}
-	if (id_new(sess_id) == -1 || crypto_token_hex(sess_tok, 32) == -1)
+	if (id_new(sess_id) == -1 || crypto_token_hex(sess_tok, TOKEN_BYTES) == -1)
 		return http_fail(r, 500, NULL, "Internal server error");
 	crypto_sha256_hex(sess_hash, sess_tok, strlen(sess_tok));
 	p[0] = sess_id;
