@@ -365,6 +365,30 @@ new_value(struct req *r, const char *id, const char *type, const char *path, con
 }
 
 /*
+ * Inserts the Document row (the 11 parameters of documents_insert) with its
+ * audit entry inside the transaction lead_begin() opened, and commits.
+ * Returns the row's JSON (arena), or NULL with the transaction rolled back.
+ */
+static const char *
+insert_row(struct req *r, const char *const params[11], const char *audit_new)
+{
+	PGresult *res;
+	const char *row;
+
+	if ((res = db_query(r->db, r->mem, &documents_sql[SQL_DOCUMENTS_INSERT], 11, params)) ==
+		NULL ||
+	    (row = arena_strdup(r->mem, PQgetvalue(res, 0, 0))) == NULL ||
+	    audit_log(r->db, r->mem,
+		&(struct audit_entry){ r->id, r->user->id, "document_added", "document", NULL,
+		    audit_new, NULL }) == -1 ||
+	    db_commit(r->db) == -1) {
+		db_rollback(r->db);
+		return NULL;
+	}
+	return row;
+}
+
+/*
  * POST /api/leads/{id}/documents/upload, every role but AUDITOR (scoped).
  * multipart/form-data: file (required), type (default "document"), checksum
  * (optional hex SHA-256; if given it must match).
@@ -382,7 +406,6 @@ documents_upload(struct req *r)
 	const char *type, *sha, *fp, *key, *sum, *row, *nv;
 	char id[ID_SIZE], size[24];
 	enum storage_err se;
-	PGresult *res;
 	int kind;
 
 	if (lead_access(r, r->id, LEAD_WRITE, NULL) == -1)
@@ -423,16 +446,8 @@ documents_upload(struct req *r)
 	 * anonymisation and client activity, for the insert (an unkept object is removed). */
 	if (lead_begin(r, LEAD_WRITE, NULL) == -1)
 		return 0;
-	if ((res = db_query(r->db, r->mem, &documents_sql[SQL_DOCUMENTS_INSERT], 11, params)) ==
-		NULL ||
-	    (row = arena_strdup(r->mem, PQgetvalue(res, 0, 0))) == NULL ||
-	    audit_log(r->db, r->mem,
-		&(struct audit_entry){
-		    r->id, r->user->id, "document_added", "document", NULL, nv, NULL }) == -1 ||
-	    db_commit(r->db) == -1) {
-		db_rollback(r->db);
+	if ((row = insert_row(r, params, nv)) == NULL)
 		return http_fail_db(r);
-	}
 	if (storage_commit(u.obj) == -1) {
 		const char *del[1] = { id };
 		if (db_query(r->db, r->mem, &documents_sql[SQL_DOCUMENTS_DELETE], 1, del) == NULL)
@@ -455,7 +470,6 @@ documents_attach(struct req *r)
 {
 	const char *type = r->in->v[AT_TYPE].s, *path = r->in->v[AT_PATH].s, *row, *nv;
 	char id[ID_SIZE];
-	PGresult *res;
 
 	if (id_new(id) == -1 || (nv = new_value(r, id, type, path, NULL, NULL, 0)) == NULL)
 		return http_fail(r, 500, NULL, "Internal server error");
@@ -463,16 +477,8 @@ documents_attach(struct req *r)
 		NULL };
 	if (lead_begin(r, LEAD_WRITE, NULL) == -1)
 		return 0;
-	if ((res = db_query(r->db, r->mem, &documents_sql[SQL_DOCUMENTS_INSERT], 11, params)) ==
-		NULL ||
-	    (row = arena_strdup(r->mem, PQgetvalue(res, 0, 0))) == NULL ||
-	    audit_log(r->db, r->mem,
-		&(struct audit_entry){
-		    r->id, r->user->id, "document_added", "document", NULL, nv, NULL }) == -1 ||
-	    db_commit(r->db) == -1) {
-		db_rollback(r->db);
+	if ((row = insert_row(r, params, nv)) == NULL)
 		return http_fail_db(r);
-	}
 	return http_created_raw(r, row);
 }
 
