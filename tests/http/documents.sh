@@ -153,7 +153,7 @@ for driver in disk s3; do
 		cat "$F/half" >&3
 		exec 3>&-
 	)
-	for _ in $(seq 1 100); do
+	for _ in $(seq 1 300); do # up to 30 s on a busy machine
 		(($(grep -c 'interrupted' "$T_VAR/log/documents.log" 2>/dev/null) > marks)) && break
 		sleep 0.1
 	done
