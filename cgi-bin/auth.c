@@ -295,20 +295,13 @@ auth_set_password(struct req *r)
 {
 	const char *pw = r->in->v[SETPW_PASSWORD].s, *policy;
 	char hash[PASS_HASH_SIZE];
-	cJSON *issues;
 	int rc;
 
 	/* A mangled link is just an invalid link to the user. */
 	if (!is_token(r->in->v[SETPW_TOKEN].s))
 		return http_fail(r, 400, "INVALID_TOKEN", INVALID_LINK);
 	if ((policy = pass_policy_error(pw)) != NULL) {
-		static const char *const path[] = { "password" };
-		if ((issues = cJSON_CreateArray()) == NULL ||
-		    valid_issue_custom(issues, path, 1, policy) == -1) {
-			cJSON_Delete(issues);
-			return http_fail(r, 500, NULL, "Internal server error");
-		}
-		return http_fail_issues(r, issues);
+		return http_fail_field(r, "password", policy);
 	}
 	if (pass_hash(hash, pw) == -1)
 		return http_fail(r, 500, NULL, "Internal server error");

@@ -263,8 +263,6 @@ static const char *
 clean_content(struct req *r, const char *content)
 {
 	char *clean = sanitize_html(r->mem, content);
-	static const char *const path[] = { "content" };
-	cJSON *issues;
 	const char *p;
 
 	if (clean == NULL) {
@@ -276,13 +274,7 @@ clean_content(struct req *r, const char *content)
 		;
 	if (*p != '\0')
 		return clean;
-	if ((issues = cJSON_CreateArray()) == NULL ||
-	    valid_issue_custom(issues, path, 1, "Content has no text after sanitising") == -1) {
-		cJSON_Delete(issues);
-		http_fail(r, 500, NULL, "Internal server error");
-		return NULL;
-	}
-	http_fail_issues(r, issues);
+	http_fail_field(r, "content", "Content has no text after sanitising");
 	return NULL;
 }
 

@@ -677,9 +677,7 @@ forms_heartbeat(struct req *r)
 static const char *
 form_data(struct req *r, const struct value *v)
 {
-	static const char *const path[] = { "formData" };
 	const char *text;
-	cJSON *issues;
 
 	if (!cJSON_IsObject(v->json)) {
 		text = "Expected object";
@@ -691,13 +689,7 @@ form_data(struct req *r, const struct value *v)
 	} else {
 		text = "Form data too large";
 	}
-	if ((issues = cJSON_CreateArray()) == NULL ||
-	    valid_issue_custom(issues, path, 1, text) == -1) {
-		cJSON_Delete(issues);
-		http_fail(r, 500, NULL, "Internal server error");
-		return NULL;
-	}
-	http_fail_issues(r, issues);
+	http_fail_field(r, "formData", text);
 	return NULL;
 }
 

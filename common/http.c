@@ -163,6 +163,19 @@ http_fail_issues(struct req *r, cJSON *issues)
 }
 
 int
+http_fail_field(struct req *r, const char *field, const char *message)
+{
+	const char *const path[] = { field };
+	cJSON *issues = cJSON_CreateArray();
+
+	if (issues == NULL || valid_issue_custom(issues, path, 1, message) == -1) {
+		cJSON_Delete(issues);
+		return http_fail(r, 500, NULL, "Internal server error");
+	}
+	return http_fail_issues(r, issues);
+}
+
+int
 http_fail_db(struct req *r)
 {
 	int st = db_http_status(db_sqlstate(r->db));

@@ -145,6 +145,8 @@ int http_authenticate(struct req *);
 int http_fail(struct req *, int status, const char *code, const char *message);
 /* 400 {"message":"Validation failed","issues":issues} (takes ownership). */
 int http_fail_issues(struct req *, cJSON *issues);
+/* 400 "Validation failed" with one custom issue on a top-level field. */
+int http_fail_field(struct req *, const char *field, const char *message);
 /* Maps the db's last SQLSTATE to 409/400/503/500 with a generic message. */
 int http_fail_db(struct req *);
 /* Adds a response header line "Name: value" (copied to the arena); -1 if full. */
