@@ -56,6 +56,9 @@
 
 #include "izzy-worker.sql.h"
 
+/* The lead-inbox poller (IMAP, spec §5.2). */
+#include "bin/worker_imap.h"
+
 #define MAX_ATTEMPTS "8"
 
 static volatile sig_atomic_t stopping;
@@ -494,6 +497,11 @@ main(void)
 		db_free(db);
 		return 1;
 	}
+	/* The lead inbox: IMAP_POLL_SECONDS, its own interval (bin/worker_imap.c). */
+	if (worker_imap_init(db) == -1) {
+		db_free(db);
+		return 1;
+	}
 	log_info("worker", "started (e-mail %s, sms %s%s, crm-webhook %s, poll %lds)",
 	    cfg.smtp_host != NULL && cfg.email_from != NULL ? "on" : "off",
 	    cfg.smsapi_token != NULL ? "on" : "off", cfg.smsapi_test ? " test mode" : "",
@@ -501,6 +509,7 @@ main(void)
 	while (!stopping) {
 		if (pass(db) == -1 && cfg.worker_once)
 			rc = 1;
+		worker_imap_tick(db, &stopping);
 		if (cfg.worker_once)
 			break;
 		log_debug("worker", "idle for %lds", cfg.worker_poll_s);

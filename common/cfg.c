@@ -409,3 +409,59 @@ cfg_load_upload(struct cfg_upload *u, char *err, size_t errlen)
 	}
 	return 0;
 }
+
+/* The first of the variables that is set and not empty, or NULL. */
+static const char *
+env_first(const char *a, const char *b, const char *c)
+{
+	const char *v = env_opt(a);
+
+	if (v == NULL && b != NULL)
+		v = env_opt(b);
+	if (v == NULL && c != NULL)
+		v = env_opt(c);
+	return v;
+}
+
+/* The lead inbox and the inbound webhook (spec/api.md §6.4, SR-28). */
+int
+cfg_load_inbound(struct cfg_inbound *c, char *err, size_t errlen)
+{
+	const char *sec = getenv("LEAD_IMAP_SECURE");
+	long max_mb = 0;
+
+	memset(c, 0, sizeof(*c));
+	c->imap_host = env_first("LEAD_IMAP_HOST", "LEAD_EMAIL_HOST", "SMTP_HOST");
+	c->imap_user = env_first("LEAD_EMAIL_USER", "SMTP_USER", NULL);
+	c->imap_password = env_first("LEAD_EMAIL_PASSWORD", "SMTP_PASSWORD", NULL);
+	if (c->imap_host == NULL || c->imap_user == NULL || c->imap_password == NULL)
+		c->imap_host = NULL;
+	c->imap_secure = sec == NULL || *sec == '\0' || env_true("LEAD_IMAP_SECURE");
+	c->imap_mailbox = env_opt("LEAD_IMAP_MAILBOX");
+	if (c->imap_mailbox == NULL)
+		c->imap_mailbox = "INBOX";
+	if (strpbrk(c->imap_mailbox, "/?#%\"\\ \r\n") != NULL) {
+		snprintf(err, errlen, "LEAD_IMAP_MAILBOX must be a plain mailbox name");
+		return -1;
+	}
+	c->partner_id = env_opt("LEAD_INBOX_PARTNER_ID");
+	c->webhook_secret = env_opt("INBOUND_WEBHOOK_SECRET");
+	if (c->webhook_secret != NULL && cfg_weak_secret(c->webhook_secret) &&
+	    getenv("IZZY_ENV") != NULL && strcmp(getenv("IZZY_ENV"), "production") == 0) {
+		snprintf(err, errlen, "INBOUND_WEBHOOK_SECRET is too weak for production");
+		return -1;
+	}
+	if (env_long("LEAD_IMAP_PORT", 993, 1, 65535, &c->imap_port, err, errlen) ||
+	    env_long("IMAP_POLL_SECONDS", 60, 1, 86400, &c->poll_s, err, errlen) ||
+	    env_long("IMAP_TIMEOUT_SECONDS", 30, 1, 600, &c->timeout_s, err, errlen) ||
+	    env_long("INBOUND_MAX_BYTES", 10485760, 1024, 104857600, &max_mb, err, errlen) ||
+	    env_long("INBOUND_MAX_LEADS_PER_SENDER_HOUR", 10, 0, 100000, &c->max_per_sender_hour,
+		err, errlen) ||
+	    env_long("INBOUND_MAX_LEADS_PER_HOUR", 100, 0, 1000000, &c->max_per_hour, err,
+		errlen) ||
+	    env_long("INBOUND_WEBHOOK_MAX_AGE_SECONDS", 300, 10, 3600, &c->webhook_max_age_s, err,
+		errlen))
+		return -1;
+	c->max_bytes = max_mb;
+	return 0;
+}

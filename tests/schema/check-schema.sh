@@ -2,7 +2,8 @@
 # check-schema.sh DBNAME - verify that a database has exactly the Izzy CRM schema
 # that schema/migrations produce: the 23 model tables of spec/data-model.md §1
 # and the rewrite's Session, PasswordToken, Outbox, RateLimit, UserAuditLog, ConsentAuditLog and
-# ClientSession (and 0016's WorkerHeartbeat, HttpMetric and ProgramMetric); the 17 enum
+# ClientSession (and 0016's WorkerHeartbeat, HttpMetric and ProgramMetric, 0019's
+# InboundMessage and InboundWebhookNonce); the 17 enum
 # types with their values in database order (§2); every column's type,
 # nullability and default (all timestamps timestamptz(3)); every index, primary
 # key, unique key, foreign key (ON UPDATE CASCADE, ON DELETE per §0.5) and check
@@ -413,6 +414,16 @@ VehicleDesired|preferences|jsonb|yes|-
 WorkerHeartbeat|name|text|NO|-
 WorkerHeartbeat|beatAt|timestamp(3) with time zone|NO|now()
 WorkerHeartbeat|pollSeconds|integer|NO|-
+InboundMessage|id|text|NO|-
+InboundMessage|messageId|text|NO|-
+InboundMessage|source|text|NO|-
+InboundMessage|outcome|text|NO|-
+InboundMessage|leadId|text|yes|-
+InboundMessage|noteId|text|yes|-
+InboundMessage|senderHash|text|NO|-
+InboundMessage|receivedAt|timestamp(3) with time zone|NO|now()
+InboundWebhookNonce|signature|text|NO|-
+InboundWebhookNonce|receivedAt|timestamp(3) with time zone|NO|now()
 HttpMetric|program|text|NO|-
 HttpMetric|method|text|NO|-
 HttpMetric|route|text|NO|-
@@ -524,6 +535,13 @@ VehicleDesired|VehicleDesired_pkey|primary|btree|id|-
 WorkerHeartbeat|WorkerHeartbeat_pkey|primary|btree|name|-
 HttpMetric|HttpMetric_pkey|primary|btree|program,method,route,status|-
 ProgramMetric|ProgramMetric_pkey|primary|btree|program,name|-
+InboundMessage|InboundMessage_pkey|primary|btree|id|-
+InboundMessage|InboundMessage_messageId_key|unique|btree|"messageId"|-
+InboundMessage|InboundMessage_receivedAt_idx|index|btree|"receivedAt"|-
+InboundMessage|InboundMessage_senderHash_receivedAt_idx|index|btree|"senderHash","receivedAt"|-
+InboundMessage|InboundMessage_leadId_idx|index|btree|"leadId"|-
+InboundWebhookNonce|InboundWebhookNonce_pkey|primary|btree|signature|-
+InboundWebhookNonce|InboundWebhookNonce_receivedAt_idx|index|btree|"receivedAt"|-
 \.
 
 -- table | constraint | column | referenced table | ON DELETE (ON UPDATE is always CASCADE)
@@ -579,6 +597,7 @@ UserAuditLog|UserAuditLog_actorId_fkey|actorId|User|SET NULL
 UserAuditLog|UserAuditLog_targetUserId_fkey|targetUserId|User|RESTRICT
 VehicleCurrent|VehicleCurrent_leadId_fkey|leadId|Lead|RESTRICT
 VehicleDesired|VehicleDesired_leadId_fkey|leadId|Lead|RESTRICT
+InboundMessage|InboundMessage_leadId_fkey|leadId|Lead|SET NULL
 \.
 
 -- table | constraint | definition
@@ -587,6 +606,8 @@ COPY want_check FROM stdin WITH (DELIMITER '|');
 CommunicationLog|CommunicationLog_direction_check|CHECK ((direction = ANY (ARRAY['OUTBOUND'::text, 'INBOUND'::text])))
 Outbox|Outbox_channel_check|CHECK ((channel = ANY (ARRAY['EMAIL'::text, 'SMS'::text, 'WEBHOOK'::text])))
 Outbox|Outbox_status_check|CHECK ((status = ANY (ARRAY['PENDING'::text, 'SENDING'::text, 'SENT'::text, 'FAILED'::text])))
+InboundMessage|InboundMessage_outcome_check|CHECK ((outcome = ANY (ARRAY['NOTE'::text, 'LEAD'::text, 'NO_PARTNER'::text, 'RATE_LIMITED'::text])))
+InboundMessage|InboundMessage_source_check|CHECK ((source = ANY (ARRAY['IMAP'::text, 'WEBHOOK'::text])))
 PasswordToken|PasswordToken_purpose_check|CHECK ((purpose = ANY (ARRAY['RESET'::text, 'INVITE'::text])))
 \.
 
