@@ -31,17 +31,30 @@ take(struct arena *mem, char *s)
 	return out;
 }
 
-/* Text of a part as valid UTF-8 (declared charset, else the fallbacks). */
+/*
+ * Text of a part as valid UTF-8 (declared charset, else the fallbacks), with
+ * "\n" line ends and no trailing white space.
+ */
 static char *
 part_text(GMimeTextPart *tp)
 {
-	char *s = g_mime_text_part_get_text(tp);
+	char *s = g_mime_text_part_get_text(tp), *r, *w;
+	size_t n;
 
 	if (s != NULL && !g_utf8_validate(s, -1, NULL)) {
 		char *u = g_mime_utils_decode_8bit(NULL, s, strlen(s));
 		g_free(s);
 		s = u;
 	}
+	if (s == NULL)
+		return NULL;
+	for (r = w = s; *r != '\0'; r++)
+		if (!(r[0] == '\r' && r[1] == '\n'))
+			*w++ = *r;
+	*w = '\0';
+	n = strlen(s);
+	while (n > 0 && g_ascii_isspace(s[n - 1]))
+		s[--n] = '\0';
 	return s;
 }
 
