@@ -366,6 +366,13 @@ is_json_type(const char *ct)
 }
 
 const struct field_table http_body_stream = { NULL, 0 };
+const struct field_table http_body_raw = { NULL, 0 };
+
+const char *
+http_param(struct req *r, const char *name)
+{
+	return r->src != NULL ? r->src->param(r->src->ctx, name) : NULL;
+}
 static unsigned long long stream_max = HTTP_BODY_MAX;
 
 void
@@ -522,6 +529,11 @@ read_body(struct req *r, struct http_io *io, size_t len, cJSON **out)
 		return -1;
 	}
 	buf[got] = '\0';
+	if (r->route->body == &http_body_raw) {
+		r->raw_body = buf;
+		r->raw_len = got;
+		return 0;
+	}
 	if (memchr(buf, '\0', got) != NULL || !valid_utf8(buf, got) || has_escaped_nul(buf)) {
 		http_fail(r, 400, NULL, "Request body is not valid UTF-8 text");
 		return -1;
@@ -605,6 +617,7 @@ dispatch(const struct http_app *app, struct req *r, struct http_io *io)
 		http_fail(r, 404, NULL, "Not found");
 		return;
 	}
+	r->src = io;
 	r->path = request_path(r, io);
 	r->query = param_or(io, "QUERY_STRING", "");
 	r->route = route_match(
@@ -651,7 +664,7 @@ dispatch(const struct http_app *app, struct req *r, struct http_io *io)
 		http_fail_issues(r, issues);
 		return;
 	}
-	if (body != NULL || r->route->body != NULL) {
+	if ((body != NULL || r->route->body != NULL) && r->route->body != &http_body_raw) {
 		static const char empty[] = "{}";
 		cJSON *in = body;
 		if (in == NULL) {

@@ -95,6 +95,10 @@ struct req {
 	struct http_io *io;           /* streamed body (http_body_stream routes) */
 	const char *content_type;     /* its Content-Type */
 	unsigned long long body_left; /* its bytes not read yet */
+	/* The body of an http_body_raw route (NUL-terminated), or NULL; its length. */
+	const char *raw_body;
+	size_t raw_len;
+	struct http_io *src; /* where the request came from (http_param) */
 };
 
 /* Where a request comes from: FastCGI streams or CGI stdio (and tests). */
@@ -164,6 +168,17 @@ int http_header(struct req *, const char *name, const char *value);
 extern const struct field_table http_body_stream;
 void http_stream_limit(unsigned long long max_bytes);
 size_t http_body_read(struct req *, char *buf, size_t n);
+
+/*
+ * Raw JSON bodies (the signed inbound webhook): a route whose body table is
+ * &http_body_raw gets the limits of a JSON body (411/413/415) but no parsing
+ * and no validation; the handler finds the exact bytes in r->raw_body and
+ * r->raw_len (NUL-terminated) and parses them itself, after it has checked
+ * their signature.
+ */
+extern const struct field_table http_body_raw;
+/* A request parameter as the server passed it ("HTTP_X_IZZY_SIGNATURE"), or NULL. */
+const char *http_param(struct req *, const char *name);
 
 /*
  * The echo rule (valid.h F_ECHO): compares the read-only fields the PATCH

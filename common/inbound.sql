@@ -77,13 +77,3 @@ WHERE id = $6 AND EXISTS (SELECT 1 FROM clog)
 -- The IMAP poller is alive ("WorkerHeartbeat" row 'imap', read by /api/health/ready).
 INSERT INTO "WorkerHeartbeat" (name, "beatAt", "pollSeconds") VALUES ('imap', now(), $1::int)
 ON CONFLICT (name) DO UPDATE SET "beatAt" = now(), "pollSeconds" = EXCLUDED."pollSeconds"
-
--- name: inbound_nonce
--- A webhook signature is accepted once: no row back = replay.  Old ones are
--- forgotten once they are past any accepted age ($2 seconds, doubled).
-WITH gone AS (
-	DELETE FROM "InboundWebhookNonce" WHERE "receivedAt" < now() - make_interval(secs => 2 * $2::int)
-)
-INSERT INTO "InboundWebhookNonce" (signature) VALUES ($1)
-ON CONFLICT (signature) DO NOTHING
-RETURNING signature
