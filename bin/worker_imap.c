@@ -82,8 +82,9 @@ take_one(struct db *db, struct imap *im, struct arena *mem, unsigned long uid, s
 	if (imap_size(im, uid, &size) == -1)
 		return false;
 	if (size > ic.max_bytes) {
-		log_warn("imap", "[imap] message UID %lu has %lld bytes, over the limit of %lld; skipped",
-		    uid, size, ic.max_bytes);
+		log_warn("imap",
+		    "[imap] message UID %lu has %lld bytes, over the limit of %lld; skipped", uid,
+		    size, ic.max_bytes);
 		t->skipped++;
 		if (imap_add_flags(im, uid, "\\Seen \\Flagged") == -1)
 			return false;
@@ -113,8 +114,8 @@ take_one(struct db *db, struct imap *im, struct arena *mem, unsigned long uid, s
 	switch (r) {
 	case INBOUND_ERROR:
 		t->failed++;
-		log_error("imap", "[imap] message UID %lu not processed; left unseen for the next poll",
-		    uid);
+		log_error("imap",
+		    "[imap] message UID %lu not processed; left unseen for the next poll", uid);
 		return true;
 	case INBOUND_NO_SENDER:
 		t->left++;

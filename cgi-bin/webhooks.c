@@ -63,63 +63,58 @@ str_field(const cJSON *o, const char *key, const char **out)
 	return 0;
 }
 
-/* 0 when the request carries a valid, fresh, unused signature; else the 401 is set. */
+/* The 401 of a refused call, its reason logged; returns -1. */
+static int
+refuse(struct req *r, const char *why)
+{
+	log_warn("webhooks", "[email-inbound] webhook refused: %s", why);
+	http_fail(r, 401, NULL, "Invalid signature");
+	return -1;
+}
+
+/* 0 when the request carries a valid, fresh, unused signature; else -1 with the response set. */
 static int
 check_signature(struct req *r)
 {
 	const char *ts = http_param(r, "HTTP_X_IZZY_TIMESTAMP");
 	const char *sig = http_param(r, "HTTP_X_IZZY_SIGNATURE");
 	unsigned char mac[CRYPTO_SHA256_LEN];
-	char want[CRYPTO_SHA256_HEX], *signed_text, *end;
-	const char *params[2];
-	const char *why = NULL;
+	char want[CRYPTO_SHA256_HEX], age[32], *signed_text, *end;
+	const char *params[2] = { want, age };
+	size_t tlen, n;
 	long long t;
 	PGresult *res;
 
 	if (ic.webhook_secret == NULL)
-		why = "INBOUND_WEBHOOK_SECRET is not set";
-	else if (ts == NULL || sig == NULL)
-		why = "a signature header is missing";
-	if (why == NULL) {
-		errno = 0;
-		t = strtoll(ts, &end, 10);
-		if (errno != 0 || end == ts || *end != '\0' || t < 0 ||
-		    llabs(t - (long long)r->now) > ic.webhook_max_age_s)
-			why = "the timestamp is not within the accepted age";
-	}
-	if (why == NULL) {
-		size_t n = strlen(ts) + 1 + r->raw_len;
-
-		if ((signed_text = arena_alloc(r->mem, n + 1)) == NULL)
-			return http_fail(r, 500, NULL, "Internal server error"), -1;
-		memcpy(signed_text, ts, strlen(ts));
-		signed_text[strlen(ts)] = '.';
-		if (r->raw_len > 0)
-			memcpy(signed_text + strlen(ts) + 1, r->raw_body, r->raw_len);
-		if (crypto_hmac_sha256(mac, ic.webhook_secret, strlen(ic.webhook_secret),
-			signed_text, n) == -1)
-			return http_fail(r, 500, NULL, "Internal server error"), -1;
-		crypto_hex(want, mac, sizeof(mac));
-		if (strncmp(sig, "sha256=", 7) != 0 || strlen(sig + 7) != CRYPTO_SHA256_HEX - 1 ||
-		    !crypto_equal(sig + 7, want, CRYPTO_SHA256_HEX - 1))
-			why = "the signature does not match";
-	}
-	if (why == NULL) {
-		char age[32];
-
-		snprintf(age, sizeof(age), "%ld", ic.webhook_max_age_s);
-		params[0] = want;
-		params[1] = age;
-		if ((res = db_query(r->db, r->mem, &webhooks_sql[SQL_WEBHOOKS_NONCE], 2, params)) ==
-		    NULL)
-			return http_fail_db(r), -1;
-		if (PQntuples(res) == 0)
-			why = "the signature was used before (replay)";
-	}
-	if (why == NULL)
-		return 0;
-	log_warn("webhooks", "[email-inbound] webhook refused: %s", why);
-	return http_fail(r, 401, NULL, "Invalid signature"), -1;
+		return refuse(r, "INBOUND_WEBHOOK_SECRET is not set");
+	if (ts == NULL || sig == NULL)
+		return refuse(r, "a signature header is missing");
+	errno = 0;
+	t = strtoll(ts, &end, 10);
+	if (errno != 0 || end == ts || *end != '\0' || t < 0 ||
+	    llabs(t - (long long)r->now) > ic.webhook_max_age_s)
+		return refuse(r, "the timestamp is not within the accepted age");
+	tlen = strlen(ts);
+	n = tlen + 1 + r->raw_len;
+	if ((signed_text = arena_alloc(r->mem, n + 1)) == NULL)
+		return http_fail(r, 500, NULL, "Internal server error"), -1;
+	memcpy(signed_text, ts, tlen);
+	signed_text[tlen] = '.';
+	if (r->raw_len > 0)
+		memcpy(signed_text + tlen + 1, r->raw_body, r->raw_len);
+	if (crypto_hmac_sha256(mac, ic.webhook_secret, strlen(ic.webhook_secret), signed_text, n) ==
+	    -1)
+		return http_fail(r, 500, NULL, "Internal server error"), -1;
+	crypto_hex(want, mac, sizeof(mac));
+	if (strncmp(sig, "sha256=", 7) != 0 || strlen(sig + 7) != CRYPTO_SHA256_HEX - 1 ||
+	    !crypto_equal(sig + 7, want, CRYPTO_SHA256_HEX - 1))
+		return refuse(r, "the signature does not match");
+	snprintf(age, sizeof(age), "%ld", ic.webhook_max_age_s);
+	if ((res = db_query(r->db, r->mem, &webhooks_sql[SQL_WEBHOOKS_NONCE], 2, params)) == NULL)
+		return http_fail_db(r), -1;
+	if (PQntuples(res) == 0)
+		return refuse(r, "the signature was used before (replay)");
+	return 0;
 }
 
 /* {"success":B,"message":M} with status. */

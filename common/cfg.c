@@ -427,7 +427,7 @@ env_first(const char *a, const char *b, const char *c)
 int
 cfg_load_inbound(struct cfg_inbound *c, char *err, size_t errlen)
 {
-	const char *sec = getenv("LEAD_IMAP_SECURE");
+	const char *sec = getenv("LEAD_IMAP_SECURE"), *env = getenv("IZZY_ENV");
 	long max_mb = 0;
 
 	memset(c, 0, sizeof(*c));
@@ -446,8 +446,8 @@ cfg_load_inbound(struct cfg_inbound *c, char *err, size_t errlen)
 	}
 	c->partner_id = env_opt("LEAD_INBOX_PARTNER_ID");
 	c->webhook_secret = env_opt("INBOUND_WEBHOOK_SECRET");
-	if (c->webhook_secret != NULL && cfg_weak_secret(c->webhook_secret) &&
-	    getenv("IZZY_ENV") != NULL && strcmp(getenv("IZZY_ENV"), "production") == 0) {
+	if (c->webhook_secret != NULL && cfg_weak_secret(c->webhook_secret) && env != NULL &&
+	    strcmp(env, "production") == 0) {
 		snprintf(err, errlen, "INBOUND_WEBHOOK_SECRET is too weak for production");
 		return -1;
 	}
@@ -457,8 +457,8 @@ cfg_load_inbound(struct cfg_inbound *c, char *err, size_t errlen)
 	    env_long("INBOUND_MAX_BYTES", 10485760, 1024, 104857600, &max_mb, err, errlen) ||
 	    env_long("INBOUND_MAX_LEADS_PER_SENDER_HOUR", 10, 0, 100000, &c->max_per_sender_hour,
 		err, errlen) ||
-	    env_long("INBOUND_MAX_LEADS_PER_HOUR", 100, 0, 1000000, &c->max_per_hour, err,
-		errlen) ||
+	    env_long(
+		"INBOUND_MAX_LEADS_PER_HOUR", 100, 0, 1000000, &c->max_per_hour, err, errlen) ||
 	    env_long("INBOUND_WEBHOOK_MAX_AGE_SECONDS", 300, 10, 3600, &c->webhook_max_age_s, err,
 		errlen))
 		return -1;

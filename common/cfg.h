@@ -110,18 +110,18 @@ bool cfg_weak_secret(const char *s);
  * IMAP is on when host, user and password resolve (imap_host != NULL).
  */
 struct cfg_inbound {
-	const char *imap_host;     /* LEAD_IMAP_HOST ?? LEAD_EMAIL_HOST ?? SMTP_HOST */
-	long imap_port;            /* LEAD_IMAP_PORT, default 993 */
-	bool imap_secure;          /* LEAD_IMAP_SECURE, default true (implicit TLS) */
-	const char *imap_user;     /* LEAD_EMAIL_USER ?? SMTP_USER */
-	const char *imap_password; /* LEAD_EMAIL_PASSWORD ?? SMTP_PASSWORD */
-	const char *imap_mailbox;  /* LEAD_IMAP_MAILBOX, default INBOX */
-	long poll_s;               /* IMAP_POLL_SECONDS, default 60 */
-	long timeout_s;            /* IMAP_TIMEOUT_SECONDS, default 30 */
-	const char *partner_id;    /* LEAD_INBOX_PARTNER_ID; NULL: no auto-created leads */
-	long long max_bytes;       /* INBOUND_MAX_BYTES, default 10485760 (10 MB) */
-	long max_per_sender_hour;  /* INBOUND_MAX_LEADS_PER_SENDER_HOUR, default 10 */
-	long max_per_hour;         /* INBOUND_MAX_LEADS_PER_HOUR, default 100 */
+	const char *imap_host;      /* LEAD_IMAP_HOST ?? LEAD_EMAIL_HOST ?? SMTP_HOST */
+	long imap_port;             /* LEAD_IMAP_PORT, default 993 */
+	bool imap_secure;           /* LEAD_IMAP_SECURE, default true (implicit TLS) */
+	const char *imap_user;      /* LEAD_EMAIL_USER ?? SMTP_USER */
+	const char *imap_password;  /* LEAD_EMAIL_PASSWORD ?? SMTP_PASSWORD */
+	const char *imap_mailbox;   /* LEAD_IMAP_MAILBOX, default INBOX */
+	long poll_s;                /* IMAP_POLL_SECONDS, default 60 */
+	long timeout_s;             /* IMAP_TIMEOUT_SECONDS, default 30 */
+	const char *partner_id;     /* LEAD_INBOX_PARTNER_ID; NULL: no auto-created leads */
+	long long max_bytes;        /* INBOUND_MAX_BYTES, default 10485760 (10 MB) */
+	long max_per_sender_hour;   /* INBOUND_MAX_LEADS_PER_SENDER_HOUR, default 10 */
+	long max_per_hour;          /* INBOUND_MAX_LEADS_PER_HOUR, default 100 */
 	const char *webhook_secret; /* INBOUND_WEBHOOK_SECRET; NULL: every call is 401 */
 	long webhook_max_age_s;     /* INBOUND_WEBHOOK_MAX_AGE_SECONDS, default 300 */
 };

@@ -62,8 +62,8 @@ imap_open(const struct imap_account *a)
 	if (im == NULL)
 		return NULL;
 	if ((im->c = curl_easy_init()) == NULL ||
-	    (size_t)snprintf(im->url, sizeof(im->url), "%s://%s:%ld/%s", a->secure ? "imaps" : "imap",
-		a->host, a->port, a->mailbox) >= sizeof(im->url)) {
+	    (size_t)snprintf(im->url, sizeof(im->url), "%s://%s:%ld/%s",
+		a->secure ? "imaps" : "imap", a->host, a->port, a->mailbox) >= sizeof(im->url)) {
 		imap_close(im);
 		return NULL;
 	}
@@ -117,7 +117,8 @@ command(struct imap *im, const char *cmd, size_t max)
 	rc = curl_easy_perform(im->c);
 	curl_easy_setopt(im->c, CURLOPT_ERRORBUFFER, NULL);
 	if (rc != CURLE_OK) {
-		snprintf(im->err, sizeof(im->err), "%s", *ebuf != '\0' ? ebuf : curl_easy_strerror(rc));
+		snprintf(
+		    im->err, sizeof(im->err), "%s", *ebuf != '\0' ? ebuf : curl_easy_strerror(rc));
 		return -1;
 	}
 	if (im->over) {
@@ -150,7 +151,8 @@ imap_search_unseen(struct imap *im, unsigned long **uids, size_t *n)
 			if (end == p + 1)
 				break;
 			if (*n == cap) {
-				unsigned long *v = realloc(*uids, (cap = cap * 2 + 16) * sizeof(**uids));
+				unsigned long *v =
+				    realloc(*uids, (cap = cap * 2 + 16) * sizeof(**uids));
 				if (v == NULL) {
 					free(*uids);
 					*uids = NULL;

@@ -100,11 +100,14 @@ inbound_name(struct arena *mem, const char *from, const char *sender, char **fir
 		name = trimmed(mem, from, (size_t)(lt - from));
 	if (name != NULL && (n = strlen(name)) >= 2 && name[0] == '"' && name[n - 1] == '"')
 		name = trimmed(mem, name + 1, n - 2);
-	if (name == NULL || *name == '\0') {
+	/* "<jan@x.pl>": an empty display name is Unknown Sender (the §5.3 example); only a
+	 * bare address gives its local part. */
+	if (lt == NULL) {
 		const char *at = strchr(sender, '@');
 		char *q;
 
-		name = arena_strndup(mem, sender, at != NULL ? (size_t)(at - sender) : strlen(sender));
+		name =
+		    arena_strndup(mem, sender, at != NULL ? (size_t)(at - sender) : strlen(sender));
 		if (name == NULL)
 			return -1;
 		for (p = q = name; *p != '\0'; p++)
@@ -239,11 +242,12 @@ inbound_html_text(struct arena *mem, const char *html)
 			size_t len = strcspn(t, " />");
 
 			if ((len == 2 && strncasecmp(t, "br", 2) == 0) ||
-			    (p[1] == '/' && ((len == 1 && strncasecmp(t, "p", 1) == 0) ||
-						(len == 2 && strncasecmp(t, "li", 2) == 0) ||
-						(len == 2 && tolower((unsigned char)t[0]) == 'h') ||
-						(len == 3 && strncasecmp(t, "div", 3) == 0) ||
-						(len == 10 && strncasecmp(t, "blockquote", 10) == 0))))
+			    (p[1] == '/' &&
+				((len == 1 && strncasecmp(t, "p", 1) == 0) ||
+				    (len == 2 && strncasecmp(t, "li", 2) == 0) ||
+				    (len == 2 && tolower((unsigned char)t[0]) == 'h') ||
+				    (len == 3 && strncasecmp(t, "div", 3) == 0) ||
+				    (len == 10 && strncasecmp(t, "blockquote", 10) == 0))))
 				out[k++] = '\n';
 			if (end == NULL)
 				break;
@@ -266,9 +270,10 @@ inbound_html_text(struct arena *mem, const char *html)
 					}
 				} else
 					for (size_t i = 0; i < sizeof(ents) / sizeof(ents[0]); i++)
-						if ((size_t)(semi - p - 1) == strlen(ents[i].name) &&
-						    strncmp(p + 1, ents[i].name, strlen(ents[i].name)) ==
-							0) {
+						if ((size_t)(semi - p - 1) ==
+							strlen(ents[i].name) &&
+						    strncmp(p + 1, ents[i].name,
+							strlen(ents[i].name)) == 0) {
 							out[k++] = (char)ents[i].c;
 							done = true;
 							break;
@@ -330,8 +335,8 @@ digest_id(struct arena *mem, const struct inbound_msg *m)
 
 /* The note's metadata (inbound.h); NULL when out of memory. */
 static const char *
-note_metadata(struct arena *mem, const struct inbound_msg *m, const char *sender,
-    const char *html, const char *mid, bool new_lead)
+note_metadata(struct arena *mem, const struct inbound_msg *m, const char *sender, const char *html,
+    const char *mid, bool new_lead)
 {
 	cJSON *o = cJSON_CreateObject(), *a = NULL;
 	bool bad = o == NULL;
@@ -418,8 +423,8 @@ create_lead(struct db *db, struct arena *mem, const struct cfg_inbound *ic,
 {
 	const char *body = m->text != NULL && *m->text != '\0' ? m->text : NULL;
 	const char *plain = body != NULL ? body
-	    : m->html != NULL		    ? inbound_html_text(mem, sanitize_html(mem, m->html))
-					    : NULL;
+	    : m->html != NULL            ? inbound_html_text(mem, sanitize_html(mem, m->html))
+					 : NULL;
 	char prof_id[ID_SIZE], *first, *last, *notes, *phone;
 	cJSON *meta = cJSON_CreateObject();
 	const char *meta_s, *params[9];
@@ -436,8 +441,8 @@ create_lead(struct db *db, struct arena *mem, const struct cfg_inbound *ic,
 	if ((meta_s = json_print_take(mem, meta)) == NULL ||
 	    inbound_name(mem, m->from, sender, &first, &last) == -1 || id_new(lead_id) == -1 ||
 	    id_new(prof_id) == -1 ||
-	    (notes = lead_notes(mem, m, plain != NULL && *plain != '\0' ? plain : "(No content)")) ==
-		NULL)
+	    (notes = lead_notes(
+		 mem, m, plain != NULL && *plain != '\0' ? plain : "(No content)")) == NULL)
 		return -1;
 	/* The reference looks in the text body, or in the HTML when there is no text. */
 	phone = inbound_phone(mem, body != NULL ? body : m->html);
@@ -465,9 +470,8 @@ set_outcome(struct db *db, struct arena *mem, const char *row, const char *outco
 
 /* Steps 2 and 3 of inbound.h inside the open transaction; ERROR leaves it to roll back. */
 static enum inbound_result
-decide(struct db *db, struct arena *mem, const struct cfg_inbound *ic,
-    const struct inbound_msg *m, const char *row, const char *sender, const char *mid,
-    char lead_id[ID_SIZE])
+decide(struct db *db, struct arena *mem, const struct cfg_inbound *ic, const struct inbound_msg *m,
+    const char *row, const char *sender, const char *mid, char lead_id[ID_SIZE])
 {
 	const char *params[1] = { sender };
 	PGresult *res = db_query(db, mem, &inbound_sql[SQL_INBOUND_FIND_LEAD], 1, params);
@@ -477,8 +481,9 @@ decide(struct db *db, struct arena *mem, const struct cfg_inbound *ic,
 		return INBOUND_ERROR;
 	if (PQntuples(res) == 1) {
 		snprintf(lead_id, ID_SIZE, "%s", PQgetvalue(res, 0, 0));
-		return write_note(db, mem, m, row, lead_id, sender, mid, "NOTE") == 0 ? INBOUND_NOTE
-										       : INBOUND_ERROR;
+		return write_note(db, mem, m, row, lead_id, sender, mid, "NOTE") == 0
+		    ? INBOUND_NOTE
+		    : INBOUND_ERROR;
 	}
 	if (ic->partner_id == NULL)
 		return set_outcome(db, mem, row, "NO_PARTNER") == 0 ? INBOUND_NO_PARTNER
@@ -541,8 +546,8 @@ inbound_process(struct db *db, struct arena *mem, const struct cfg_inbound *ic,
 	if (r == INBOUND_ERROR || db_commit(db) == -1) {
 		db_rollback(db);
 		lead_id[0] = '\0';
-		log_error("email-inbound", "[email-inbound] %s message %s not processed (rolled back)",
-		    m->source, row);
+		log_error("email-inbound",
+		    "[email-inbound] %s message %s not processed (rolled back)", m->source, row);
 		return INBOUND_ERROR;
 	}
 	log_info("email-inbound", "[email-inbound] %s message %s: %s%s%s", m->source, row,

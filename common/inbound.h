@@ -82,7 +82,7 @@ const char *inbound_result_name(enum inbound_result);
 /* §5.3 rules, exposed for tests.  All results are arena copies; NULL only when out of memory. */
 /* The address: between the first '<' and the last '>', else from itself, trimmed. */
 char *inbound_sender(struct arena *, const char *from);
-/* First and last name from the display name or the local part; Unknown / Sender. */
+/* First and last name from the display name, or the local part of a bare address; Unknown / Sender. */
 int inbound_name(struct arena *, const char *from, const char *sender, char **first, char **last);
 /* The first phone-like number in body, spaces removed; NULL when none (*found false). */
 char *inbound_phone(struct arena *, const char *body);

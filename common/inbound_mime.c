@@ -53,7 +53,7 @@ part_text(GMimeTextPart *tp)
 			*w++ = *r;
 	*w = '\0';
 	n = strlen(s);
-	while (n > 0 && g_ascii_isspace(s[n - 1]))
+	while (n > 0 && strchr(" \t\r\n", s[n - 1]) != NULL)
 		s[--n] = '\0';
 	return s;
 }
