@@ -2,6 +2,8 @@
 # The whole stack over real HTTP: nginx + spawn-fcgi + PostgreSQL.
 . "$top_srcdir/tests/lib/testlib.sh"
 t_stack_db http
+# The signed inbound webhook (cgi-bin/webhooks), checked at the end.
+export INBOUND_WEBHOOK_SECRET=http-inbound-webhook-secret-0123456789 LEAD_INBOX_PARTNER_ID=seed-partner
 PORT=${IZZY_TEST_HTTP_PORT:-18480}
 BASE=http://127.0.0.1:$PORT
 # One worker per program, so consecutive requests hit the same process (state-leak test).
@@ -124,5 +126,16 @@ req POST /api/auth/logout "" -H 'Content-Type: application/json'
 is "$STATUS" 204 "logout through nginx"
 req GET /api/auth/me ""
 is "$STATUS" 401 "the cookie no longer works"
+
+# --- the signed inbound webhook: its X-Izzy-* headers reach the program through nginx ----------
+HOOK='{"from":"Nginx Test <nginx.hook@example.pl>","text":"x","messageId":"http-hook-1@example.pl"}'
+TS=$(date +%s)
+SIG=sha256=$(printf '%s.%s' "$TS" "$HOOK" | openssl dgst -sha256 -hmac "$INBOUND_WEBHOOK_SECRET" -r | cut -d' ' -f1)
+req POST /api/webhooks/email/incoming "$HOOK" -H "X-Izzy-Timestamp: $TS" -H "X-Izzy-Signature: $SIG"
+is "$STATUS:$BODY" '201:{"success":true,"message":"Lead auto-created from incoming email"}' "a signed inbound webhook through nginx is 201"
+req POST /api/webhooks/email/incoming "$HOOK" -H "X-Izzy-Timestamp: $TS" -H "X-Izzy-Signature: $SIG"
+is "$STATUS" 401 "the same request replayed through nginx is 401"
+req POST /api/webhooks/email/incoming "$HOOK"
+is "$STATUS" 401 "an unsigned one is 401"
 
 t_done
