@@ -63,6 +63,8 @@
 #                           ones built in SRCDIR/cgi-bin); nginx routes only to these
 #   IZZY_NGINX_PROGRAMS     programs that run on VARDIR/run/NAME.sock without stack_fcgi_start
 #                           (systemd units): nginx routes to exactly these
+#   IZZY_FCGI_VARDIR        nginx side: the VARDIR whose programs (stack_fcgi_start there) nginx
+#                           routes to, when not nginx's own (scripts/deploy: one per release)
 #   IZZY_TRUSTED_PROXIES    addresses/CIDRs whose X-Forwarded-For nginx believes ("127.0.0.1 ::1")
 #   IZZY_ALLOW_FROM         if set, only these addresses/CIDRs may use the site (staging, OR-1)
 #   IZZY_METRICS_ALLOW      addresses/CIDRs that may read /metrics ("127.0.0.1 ::1"); the client
@@ -646,6 +648,7 @@ _stack_nginx_programs() {
 		printf '%s\n' "${own[@]}"
 		return 0
 	fi
+	var=${IZZY_FCGI_VARDIR:-$var}
 	for name in "${STACK_PROGRAMS[@]}"; do
 		_stack_pid_running "$var/run/$name.pid" supervise.sh >/dev/null || continue
 		[[ -n ${IZZY_FCGI_LISTEN:-} || -S $var/run/$name.sock ]] || continue
@@ -713,7 +716,7 @@ _stack_nginx_render() {
 	mkdir -p "$conf/snippets" "$var/nginx/logs" \
 		"$var/nginx/tmp/body" "$var/nginx/tmp/fastcgi" "$var/nginx/tmp/proxy" \
 		"$var/nginx/tmp/uwsgi" "$var/nginx/tmp/scgi" || return 1
-	rundir=$(readlink -f "$var/run")
+	rundir=$(readlink -f "${IZZY_FCGI_VARDIR:-$var}/run") || return 1
 
 	if ((EUID == 0)); then
 		user_line="user ${IZZY_NGINX_USER:-root};"
