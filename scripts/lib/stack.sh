@@ -15,6 +15,7 @@
 #   stack_nginx_start   VARDIR PORT SRCDIR          render nginx/izzy.conf.in, start (or reload) nginx;
 #                                                   routes only to the programs running then
 #                                                   (nginx/api-routes), so start them first
+#   stack_nginx_reload  VARDIR                      nginx -t, then reload as rendered (new certificates)
 #   stack_nginx_stop    VARDIR
 #   stack_s3rver_start  VARDIR PORT BUCKET          npm s3rver (tests' S3 peer) on 127.0.0.1:PORT
 #   stack_maildev_start VARDIR SMTP_PORT WEB_PORT
@@ -905,6 +906,34 @@ stack_nginx_start() {
 		return 1
 	fi
 	_stack_log "nginx listening on http://$addr:$port"
+}
+
+# stack_nginx_reload VARDIR: nginx -t on the configuration as rendered (files it names, such as
+# certificates, are read again), then reload the running nginx and wait, as stack_nginx_start
+# does, until no worker of the old generation is left. Refuses (status 1, nginx untouched) when
+# the test fails or nginx does not run.
+stack_nginx_reload() {
+	local var=${1:?usage: stack_nginx_reload VARDIR} pid old child fresh stale i
+	pid=$(_stack_pid_running "$var/run/nginx.pid" nginx) || { _stack_err "nginx of $var does not run"; return 1; }
+	if ! _stack_nginx_cmd "$var" -t -q; then
+		_stack_err "nginx -t refuses $var/nginx/conf/nginx.conf: not reloaded (nginx keeps its old configuration)"
+		return 1
+	fi
+	old=" $(pgrep -P "$pid" | tr '\n' ' ')"
+	_stack_nginx_cmd "$var" -s reload || return 1
+	for ((i = 0; i < 300; i++)); do
+		fresh=0 stale=0
+		for child in $(pgrep -P "$pid"); do
+			if [[ $old == *" $child "* ]]; then stale=1; else fresh=1; fi
+		done
+		((fresh == 1 && stale == 0)) && break
+		sleep 0.1
+	done
+	if ((fresh == 0 || stale == 1)); then
+		_stack_err "nginx (pid $pid) did not finish its reload within 30 s"
+		return 1
+	fi
+	_stack_log "nginx (pid $pid) reloaded"
 }
 
 # stack_nginx_stop VARDIR: graceful stop (QUIT: finish the requests in progress).
