@@ -251,7 +251,8 @@ auth_me(struct req *r)
 static int
 auth_features(struct req *r)
 {
-	cJSON *o = cJSON_CreateObject(), *f = o != NULL ? cJSON_AddObjectToObject(o, "features") : NULL;
+	cJSON *o = cJSON_CreateObject(),
+	      *f = o != NULL ? cJSON_AddObjectToObject(o, "features") : NULL;
 	const char *name;
 
 	if (f == NULL) {

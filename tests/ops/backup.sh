@@ -162,10 +162,12 @@ RPORT=${IZZY_TEST_RESTORE_PORT:-$((${IZZY_TEST_HTTP_PORT:-18480} + 20))}
 (cd "$T_VAR/www" && exec python3 -m http.server "$RPORT" --bind 127.0.0.1 >/dev/null 2>&1) &
 web=$!
 _stack_wait_tcp 127.0.0.1 "$RPORT" 10 || t_bail "python3 -m http.server did not start"
+run "$BACKUP" --dir "$T_VAR/backups-sd"
+B_SD=$OUT
 stack_fcgi_start "$T_VAR" "$top_builddir" 1 2>/dev/null
 sup=$(cat "$T_VAR/run/health.pid" 2>/dev/null)
 run env IZZY_SYSTEMCTL="$T_VAR/systemctl" IZZY_READY_URL="http://127.0.0.1:$RPORT/api/health/ready" \
-	"$RESTORE" --yes --systemd "$B1"
+	"$RESTORE" --yes --systemd "$B_SD"
 kill "$web" 2>/dev/null
 is "$RC" 0 "restore --systemd: exit 0"
 ((RC == 0)) || printf '%s\n' "$ERR" | sed 's/^/# /'
