@@ -15,7 +15,8 @@ RUN scripts/build /src/build \
       if [ -f "$f" ] && [ -x "$f" ]; then cp "$f" "/out/${f#build/}" && strip "/out/${f#build/}"; fi; \
     done \
  && cp -r schema nginx /out/ \
- && mkdir -p /out/scripts && cp -r scripts/lib scripts/container-entrypoint scripts/backup scripts/restore /out/scripts/
+ && mkdir -p /out/scripts && cp -r scripts/lib scripts/container-entrypoint scripts/backup scripts/restore /out/scripts/ \
+ && cp scripts/tls-reload scripts/staging-snapshot /out/scripts/ && cp cgi-bin/leads_gdpr.sql /out/scripts/lib/
 
 # --- www: the static frontend with its pinned libraries (www/package-lock.json) ---------------------
 FROM debian:12-slim AS www

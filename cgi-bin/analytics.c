@@ -370,6 +370,7 @@ analytics_init(struct db *db)
 {
 	const struct cfg *c = cfg_get();
 
+	http_set_feature("analytics"); /* IZZY_FEATURES=-analytics switches it off */
 	if (atexit(analytics_free) != 0) {
 		log_error("analytics", "atexit failed");
 		return -1;

@@ -33,6 +33,7 @@
 static int auth_login(struct req *);
 static int auth_logout(struct req *);
 static int auth_me(struct req *);
+static int auth_features(struct req *);
 static int auth_reset_password(struct req *);
 static int auth_set_password(struct req *);
 
@@ -49,6 +50,7 @@ static const struct route auth_routes[] = {
 	{ HTTP_POST, "/api/auth/reset-password", auth_reset_password, ROLES_PUBLIC, &reset_in,
 	    NULL },
 	{ HTTP_POST, "/api/auth/set-password", auth_set_password, ROLES_PUBLIC, &setpw_in, NULL },
+	{ HTTP_GET, "/api/auth/features", auth_features, ROLES_ANY_USER, NULL, NULL },
 };
 
 enum login_key { LOGIN_EMAIL, LOGIN_PASSWORD, LOGIN__MAX };
@@ -239,6 +241,30 @@ auth_me(struct req *r)
 	if (PQntuples(res) != 1)
 		return http_fail(r, 401, NULL, "Invalid or expired token");
 	return http_ok_raw(r, arena_strdup(r->mem, PQgetvalue(res, 0, 0)));
+}
+
+/*
+ * GET /api/auth/features, any user: 200 {"features":{"analytics":true,...}},
+ * every optional feature and whether IZZY_FEATURES has it on (the UI hides
+ * what is off; its endpoints answer 404).
+ */
+static int
+auth_features(struct req *r)
+{
+	cJSON *o = cJSON_CreateObject(),
+	      *f = o != NULL ? cJSON_AddObjectToObject(o, "features") : NULL;
+	const char *name;
+
+	if (f == NULL) {
+		cJSON_Delete(o);
+		return http_fail(r, 500, NULL, "Internal server error");
+	}
+	for (size_t i = 0; (name = feature_name(i)) != NULL; i++)
+		if (cJSON_AddBoolToObject(f, name, feature_enabled(name)) == NULL) {
+			cJSON_Delete(o);
+			return http_fail(r, 500, NULL, "Internal server error");
+		}
+	return http_ok(r, o);
 }
 
 /*

@@ -142,6 +142,93 @@ env_opt(const char *name)
 	return v != NULL && *v != '\0' ? v : NULL;
 }
 
+/* The optional features and whether each is on when IZZY_FEATURES does not
+ * name it (docs/operations.md, "Feature flags"). */
+static const struct {
+	const char *name;
+	bool on_by_default;
+} known_features[] = {
+	{ "analytics", true },
+};
+#define NFEATURES (sizeof(known_features) / sizeof(known_features[0]))
+
+/* The next comma-separated item of *p, blanks trimmed, "-" prefix taken off
+ * into *off; 0 at the end of the list. */
+static int
+feature_item(const char **p, const char **s, size_t *len, bool *off)
+{
+	while (**p != '\0') {
+		const char *start = *p, *end = strchr(start, ',');
+		size_t l = end != NULL ? (size_t)(end - start) : strlen(start);
+
+		*p = end != NULL ? end + 1 : start + l;
+		while (l > 0 && isspace((unsigned char)*start)) {
+			start++;
+			l--;
+		}
+		while (l > 0 && isspace((unsigned char)start[l - 1]))
+			l--;
+		if (l == 0)
+			continue;
+		*off = *start == '-';
+		*s = *off ? start + 1 : start;
+		*len = *off ? l - 1 : l;
+		return 1;
+	}
+	return 0;
+}
+
+static int
+feature_index(const char *s, size_t len)
+{
+	for (size_t i = 0; i < NFEATURES; i++)
+		if (strlen(known_features[i].name) == len &&
+		    memcmp(known_features[i].name, s, len) == 0)
+			return (int)i;
+	return -1;
+}
+
+bool
+feature_enabled(const char *name)
+{
+	const struct cfg *c = cfg_get();
+	const char *p = c != NULL && c->features != NULL ? c->features : "", *s;
+	size_t len;
+	bool off, on;
+	int i = feature_index(name, strlen(name));
+
+	if (i < 0)
+		return false;
+	on = known_features[i].on_by_default;
+	while (feature_item(&p, &s, &len, &off))
+		if (feature_index(s, len) == i)
+			on = !off;
+	return on;
+}
+
+const char *
+feature_name(size_t i)
+{
+	return i < NFEATURES ? known_features[i].name : NULL;
+}
+
+/* IZZY_FEATURES names only known features. */
+static int
+features_check(const char *list, char *err, size_t errlen)
+{
+	const char *p = list != NULL ? list : "", *s;
+	size_t len;
+	bool off;
+
+	while (feature_item(&p, &s, &len, &off))
+		if (feature_index(s, len) < 0) {
+			snprintf(err, errlen, "IZZY_FEATURES: unknown feature \"%.*s\"",
+			    len > 40 ? 40 : (int)len, s);
+			return -1;
+		}
+	return 0;
+}
+
 static int
 cfg_load_env(struct cfg *c, char *err, size_t errlen)
 {
@@ -172,6 +259,9 @@ cfg_load_env(struct cfg *c, char *err, size_t errlen)
 	c->seed_operator_email = env_opt("SEED_OPERATOR_EMAIL");
 	c->seed_operator_password = env_opt("SEED_OPERATOR_PASSWORD");
 	c->schema_dir = env_opt("IZZY_SCHEMA_DIR");
+	c->features = env_opt("IZZY_FEATURES");
+	if (features_check(c->features, err, errlen) == -1)
+		return -1;
 	c->database_read_url = env_opt("DATABASE_READ_URL");
 	c->app_timezone = env_opt("APP_TIMEZONE");
 	if (c->app_timezone == NULL)

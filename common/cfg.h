@@ -70,6 +70,9 @@ struct cfg {
 	/* IZZY_WORKER_HTTP_TIMEOUT_SECONDS: whole-request time-out of an SMS or
 	 * webhook call, default 10. */
 	long worker_http_timeout_s;
+	/* IZZY_FEATURES: the optional features switched on ("board,inbound_mail")
+	 * or off ("-analytics"); NULL when unset.  Read through feature_enabled(). */
+	const char *features;
 };
 
 /*
@@ -84,6 +87,16 @@ int cfg_load_worker(struct cfg *out, char *err, size_t errlen);
 /* The configuration loaded by http_serve()/programs; NULL before cfg_set(). */
 const struct cfg *cfg_get(void);
 void cfg_set(const struct cfg *);
+
+/*
+ * Feature flags.  feature_enabled(name): whether the optional feature name is
+ * on — named in IZZY_FEATURES ("name" on, "-name" off; the last mention wins),
+ * else its default (a new feature ships off, one that existed before its flag
+ * on).  An unknown name is off.  cfg_load refuses an IZZY_FEATURES entry that
+ * names no feature.  feature_name(i): the i-th known feature, NULL past the end.
+ */
+bool feature_enabled(const char *name);
+const char *feature_name(size_t i);
 
 /* Upload storage (spec/api.md §6.2); strings point into the environment. */
 struct cfg_upload {

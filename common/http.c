@@ -605,6 +605,15 @@ check_caps(struct req *r, cJSON *issues)
 	return cJSON_GetArraySize(issues) > 0 ? -1 : 0;
 }
 
+/* http_set_feature(): the feature flag the program belongs to, or NULL. */
+static const char *program_feature;
+
+void
+http_set_feature(const char *name)
+{
+	program_feature = name;
+}
+
 static void
 dispatch(const struct http_app *app, struct req *r, struct http_io *io)
 {
@@ -622,7 +631,7 @@ dispatch(const struct http_app *app, struct req *r, struct http_io *io)
 	r->query = param_or(io, "QUERY_STRING", "");
 	r->route = route_match(
 	    app->routes, app->nroutes, r->method, r->path, capbuf, sizeof(capbuf), r->caps);
-	if (r->route == NULL) {
+	if (r->route == NULL || (program_feature != NULL && !feature_enabled(program_feature))) {
 		/* Unknown path and unknown method alike (spec §2.1 QUIRK fixed). */
 		http_fail(r, 404, NULL, "Not found");
 		return;

@@ -124,6 +124,13 @@ struct http_app {
 	const http_init_fn *inits;
 };
 
+/*
+ * Called from a program's init: the whole program is the optional feature
+ * name (common/cfg.h feature_enabled); while it is off every request answers
+ * 404 {"message":"Not found"}, before authentication.
+ */
+void http_set_feature(const char *name);
+
 /* Runs the program: FastCGI loop, or one CGI request.  Returns exit status. */
 int http_serve(const struct http_app *);
 /* Handles one request from io (exposed for tests and fuzzing). */

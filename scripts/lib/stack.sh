@@ -15,6 +15,7 @@
 #   stack_nginx_start   VARDIR PORT SRCDIR          render nginx/izzy.conf.in, start (or reload) nginx;
 #                                                   routes only to the programs running then
 #                                                   (nginx/api-routes), so start them first
+#   stack_nginx_reload  VARDIR                      nginx -t, then reload as rendered (new certificates)
 #   stack_nginx_stop    VARDIR
 #   stack_s3rver_start  VARDIR PORT BUCKET          npm s3rver (tests' S3 peer) on 127.0.0.1:PORT
 #   stack_maildev_start VARDIR SMTP_PORT WEB_PORT
@@ -63,6 +64,8 @@
 #                           ones built in SRCDIR/cgi-bin); nginx routes only to these
 #   IZZY_NGINX_PROGRAMS     programs that run on VARDIR/run/NAME.sock without stack_fcgi_start
 #                           (systemd units): nginx routes to exactly these
+#   IZZY_FCGI_VARDIR        nginx side: the VARDIR whose programs (stack_fcgi_start there) nginx
+#                           routes to, when not nginx's own (scripts/deploy: one per release)
 #   IZZY_TRUSTED_PROXIES    addresses/CIDRs whose X-Forwarded-For nginx believes ("127.0.0.1 ::1")
 #   IZZY_ALLOW_FROM         if set, only these addresses/CIDRs may use the site (staging, OR-1)
 #   IZZY_METRICS_ALLOW      addresses/CIDRs that may read /metrics ("127.0.0.1 ::1"); the client
@@ -646,6 +649,7 @@ _stack_nginx_programs() {
 		printf '%s\n' "${own[@]}"
 		return 0
 	fi
+	var=${IZZY_FCGI_VARDIR:-$var}
 	for name in "${STACK_PROGRAMS[@]}"; do
 		_stack_pid_running "$var/run/$name.pid" supervise.sh >/dev/null || continue
 		[[ -n ${IZZY_FCGI_LISTEN:-} || -S $var/run/$name.sock ]] || continue
@@ -713,7 +717,7 @@ _stack_nginx_render() {
 	mkdir -p "$conf/snippets" "$var/nginx/logs" \
 		"$var/nginx/tmp/body" "$var/nginx/tmp/fastcgi" "$var/nginx/tmp/proxy" \
 		"$var/nginx/tmp/uwsgi" "$var/nginx/tmp/scgi" || return 1
-	rundir=$(readlink -f "$var/run")
+	rundir=$(readlink -f "${IZZY_FCGI_VARDIR:-$var}/run") || return 1
 
 	if ((EUID == 0)); then
 		user_line="user ${IZZY_NGINX_USER:-root};"
@@ -902,6 +906,34 @@ stack_nginx_start() {
 		return 1
 	fi
 	_stack_log "nginx listening on http://$addr:$port"
+}
+
+# stack_nginx_reload VARDIR: nginx -t on the configuration as rendered (files it names, such as
+# certificates, are read again), then reload the running nginx and wait, as stack_nginx_start
+# does, until no worker of the old generation is left. Refuses (status 1, nginx untouched) when
+# the test fails or nginx does not run.
+stack_nginx_reload() {
+	local var=${1:?usage: stack_nginx_reload VARDIR} pid old child fresh stale i
+	pid=$(_stack_pid_running "$var/run/nginx.pid" nginx) || { _stack_err "nginx of $var does not run"; return 1; }
+	if ! _stack_nginx_cmd "$var" -t -q; then
+		_stack_err "nginx -t refuses $var/nginx/conf/nginx.conf: not reloaded (nginx keeps its old configuration)"
+		return 1
+	fi
+	old=" $(pgrep -P "$pid" | tr '\n' ' ')"
+	_stack_nginx_cmd "$var" -s reload || return 1
+	for ((i = 0; i < 300; i++)); do
+		fresh=0 stale=0
+		for child in $(pgrep -P "$pid"); do
+			if [[ $old == *" $child "* ]]; then stale=1; else fresh=1; fi
+		done
+		((fresh == 1 && stale == 0)) && break
+		sleep 0.1
+	done
+	if ((fresh == 0 || stale == 1)); then
+		_stack_err "nginx (pid $pid) did not finish its reload within 30 s"
+		return 1
+	fi
+	_stack_log "nginx (pid $pid) reloaded"
 }
 
 # stack_nginx_stop VARDIR: graceful stop (QUIT: finish the requests in progress).

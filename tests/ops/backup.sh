@@ -151,4 +151,29 @@ like "$ERR" "off-site copy of izzy-.* failed \(rsync status [0-9]+\); the local 
 [[ -s $OUT && $OUT == "$DIR"/izzy-*.tar ]]
 ok $? "and the local backup is kept"
 
+# --- restore on a host with the systemd units: systemctl stops and starts them ------------------------------
+# A stand-in systemctl records its calls; a static server answers the readiness check.
+printf '#!/usr/bin/env bash\nprintf "%%s\\n" "$*" >>"${0%%/*}/systemctl.log"\n' >"$T_VAR/systemctl"
+chmod +x "$T_VAR/systemctl"
+rm -f "$T_VAR/systemctl.log"
+mkdir -p "$T_VAR/www/api/health"
+printf '{"status":"ready"}\n' >"$T_VAR/www/api/health/ready"
+RPORT=${IZZY_TEST_RESTORE_PORT:-$((${IZZY_TEST_HTTP_PORT:-18480} + 20))}
+(cd "$T_VAR/www" && exec python3 -m http.server "$RPORT" --bind 127.0.0.1 >/dev/null 2>&1) &
+web=$!
+_stack_wait_tcp 127.0.0.1 "$RPORT" 10 || t_bail "python3 -m http.server did not start"
+run "$BACKUP" --dir "$T_VAR/backups-sd"
+B_SD=$OUT
+stack_fcgi_start "$T_VAR" "$top_builddir" 1 2>/dev/null
+sup=$(cat "$T_VAR/run/health.pid" 2>/dev/null)
+run env IZZY_SYSTEMCTL="$T_VAR/systemctl" IZZY_READY_URL="http://127.0.0.1:$RPORT/api/health/ready" \
+	"$RESTORE" --yes --systemd "$B_SD"
+kill "$web" 2>/dev/null
+is "$RC" 0 "restore --systemd: exit 0"
+((RC == 0)) || printf '%s\n' "$ERR" | sed 's/^/# /'
+is "$(cat "$T_VAR/systemctl.log" 2>/dev/null)" "stop izzy-fcgi@*.service izzy-worker.service
+start izzy.target" "it stopped the units with systemctl, then started izzy.target"
+ok $([[ -n $sup && $(cat "$T_VAR/run/health.pid" 2>/dev/null) == "$sup" ]]; echo $?) "and left the stack's own programs alone"
+stack_fcgi_stop "$T_VAR" 2>/dev/null
+
 t_done

@@ -11,6 +11,7 @@
 import { html, useEffect, useState } from './lib.js';
 import { routes, WORKSPACE, LOGIN } from './routes.js';
 import { hasRole } from './roles.js';
+import { features } from './features.js';
 import { t } from './i18n.js';
 
 function snapshot() {
@@ -132,6 +133,8 @@ export function resolveRoute(location, user) {
 		if (!hasRole(user, route.roles)) {
 			return { redirect: WORKSPACE, toast: { message: t('router.forbidden'), kind: 'error' } };
 		}
+		// A switched-off feature's screen does not exist (its API answers 404).
+		if (!features.on(route.feature)) return { redirect: WORKSPACE };
 	}
 	return match;
 }

@@ -11,6 +11,8 @@
 //   shell   true: rendered inside the app shell (header + sidebar)
 //   title   catalogue key of the page title (document title, placeholder heading)
 //   nav     { key, icon }: sidebar entry; labels come from `nav.<key>` in i18n.js
+//   feature an IZZY_FEATURES flag (features.js): while it is off the row is
+//           neither in the sidebar nor reachable
 //   load    () => import(screen module); its default export is the screen
 //
 // Adding a screen = one module in screens/ + one row here.
@@ -32,7 +34,7 @@ export const routes = [
 	{ path: '/leads', access: 'user', shell: true, title: 'nav.leads.label', nav: { key: 'leads', icon: 'inbox' }, load: leads },
 	{ path: '/leads/:id', access: 'user', shell: true, title: 'nav.leads.label', load: leads },
 	{ path: '/admin/partners', access: 'user', roles: ['ADMIN'], shell: true, title: 'nav.partners.label', nav: { key: 'partners', icon: 'briefcase' }, load: () => import('./screens/partners.js') },
-	{ path: '/analytics', access: 'user', roles: LEAD_STAFF, shell: true, title: 'nav.analytics.label', nav: { key: 'analytics', icon: 'chart' }, load: () => import('./screens/analytics.js') },
+	{ path: '/analytics', access: 'user', roles: LEAD_STAFF, feature: 'analytics', shell: true, title: 'nav.analytics.label', nav: { key: 'analytics', icon: 'chart' }, load: () => import('./screens/analytics.js') },
 	{ path: '/admin/users', access: 'user', roles: ['ADMIN', 'SUPERVISOR'], shell: true, title: 'nav.users.label', nav: { key: 'users', icon: 'users' }, load: () => import('./screens/users.js') },
 	{ path: '/admin/consents', access: 'user', roles: ['ADMIN'], shell: true, title: 'nav.consents.label', nav: { key: 'consents', icon: 'shield' }, load: () => import('./screens/consent-templates.js') },
 	{ path: '/admin/consent-records', access: 'user', roles: ['ADMIN', 'SUPERVISOR', 'OPERATOR'], shell: true, title: 'nav.consentRecords.label', nav: { key: 'consentRecords', icon: 'archive' }, load: () => import('./screens/consent-archive.js') },

@@ -7,6 +7,7 @@ import { useEffect, useState } from './lib.js';
 import { api, ApiError } from './api.js';
 import { navigate } from './router.js';
 import { LOGIN } from './routes.js';
+import { loadFeatures } from './features.js';
 
 // status: 'loading' until the boot check ends, then 'ready'.
 let state = { status: 'loading', user: null };
@@ -46,6 +47,7 @@ export async function loadSession() {
 	} catch (err) {
 		if (!(err instanceof ApiError) || err.status !== 401) throw err;
 	}
+	if (user) await loadFeatures();
 	setState({ status: 'ready', user });
 	return user;
 }
@@ -63,6 +65,7 @@ export async function login(email, password) {
 	} catch {
 		// keep the login answer's profile
 	}
+	await loadFeatures();
 	setState({ status: 'ready', user });
 	return user;
 }

@@ -10,6 +10,7 @@ import { html, useEffect, useRef, useState } from '../lib.js';
 import { t, roleLabel } from '../i18n.js';
 import { routes } from '../routes.js';
 import { hasRole } from '../roles.js';
+import { features } from '../features.js';
 import { Link, matchRoute } from '../router.js';
 import { logout } from '../session.js';
 import { Icon } from '../components/icons.js';
@@ -67,7 +68,7 @@ function UserBox({ user }) {
 }
 
 function Sidebar({ user, pathname, expanded, onNavigate }) {
-	const items = routes.filter((route) => route.nav && hasRole(user, route.roles));
+	const items = routes.filter((route) => route.nav && hasRole(user, route.roles) && features.on(route.feature));
 	return html`<nav id="shell-nav" class="shell-nav" aria-label=${t('nav.label')}>
 		<ul class="shell-nav__list">
 			${items.map((route) => {
