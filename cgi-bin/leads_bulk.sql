@@ -68,10 +68,10 @@ FROM unnest($1::text[], $2::text[]) AS n(id, lead)
 -- only the leads the actor may see ($2..$4), newest first, and their number.
 SELECT count(*),
        'ID;Status;Partner;Imię;Nazwisko;E-mail;Telefon;Opiekun;Data utworzenia' || E'\r\n' ||
-       coalesce(string_agg(concat_ws(';', izzy_csv_cell(x.id), izzy_csv_cell(x.status),
-           izzy_csv_cell(x.partner), izzy_csv_cell(x."firstName"), izzy_csv_cell(x."lastName"),
-           izzy_csv_cell(x.email), izzy_csv_cell(x.phone), izzy_csv_cell(x.assignee),
-           izzy_csv_cell(x.created)) || E'\r\n', '' ORDER BY x."leadCreatedAt" DESC, x.id DESC), '')
+       coalesce(string_agg(concat_ws(';', izzy_csv_quoted(x.id), izzy_csv_quoted(x.status),
+           izzy_csv_quoted(x.partner), izzy_csv_quoted(x."firstName"), izzy_csv_quoted(x."lastName"),
+           izzy_csv_quoted(x.email), izzy_csv_quoted(x.phone), izzy_csv_quoted(x.assignee),
+           izzy_csv_quoted(x.created)) || E'\r\n', '' ORDER BY x."leadCreatedAt" DESC, x.id DESC), '')
 FROM (
 	SELECT l.id, l.status::text, pa.name AS partner, cp."firstName", cp."lastName", cp.email,
 	       cp.phone, u."fullName" AS assignee, izzy_ts(l."leadCreatedAt") AS created,

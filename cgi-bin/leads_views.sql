@@ -40,7 +40,7 @@ SELECT 1 FROM "SavedView" WHERE "userId" = $1 AND name = $3 AND id <> $2
 WITH v AS (
 	UPDATE "SavedView"
 	SET name = coalesce($3, name), state = coalesce($4::jsonb, state),
-	    shared = coalesce($5::boolean, shared), "updatedAt" = now()
+	    shared = coalesce($5::boolean, shared)
 	WHERE id = $2 AND "userId" = $1
 	RETURNING id, "userId", name, state, shared, "createdAt", "updatedAt"
 )
