@@ -14,6 +14,11 @@ import { Link, matchRoute } from '../router.js';
 import { logout } from '../session.js';
 import { Icon } from '../components/icons.js';
 import { toast } from '../components/toast.js';
+import { SavedViewsNav } from '../components/saved-views.js';
+import { Shortcuts } from '../shortcuts.js';
+
+// The staff workspace of issue 13 (saved views, shortcuts) is for these roles.
+const WORKSPACE_ROLES = ['OPERATOR', 'SUPERVISOR', 'ADMIN'];
 
 const NARROW = '(max-width: 768px)';
 
@@ -86,6 +91,7 @@ function Sidebar({ user, pathname, expanded, onNavigate }) {
 				</li>`;
 			})}
 		</ul>
+		${WORKSPACE_ROLES.includes(user.role) && html`<${SavedViewsNav} expanded=${expanded} onNavigate=${onNavigate} />`}
 	</nav>`;
 }
 
@@ -137,5 +143,6 @@ export function Shell({ user, location, children }) {
 			<${Sidebar} user=${user} pathname=${location.pathname} expanded=${expanded} onNavigate=${onNavigate} />
 			<main id="main" class="shell-main" ref=${main} tabindex="-1">${children}</main>
 		</div>
+		${WORKSPACE_ROLES.includes(user.role) && html`<${Shortcuts} />`}
 	</div>`;
 }
