@@ -33,7 +33,7 @@
 #include "leads_bulk.sql.h"
 
 /* At most this many leads per action: one transaction holds all their row locks. */
-#define BULK_MAX 1000
+#define BULK_MAX          1000
 
 #define CLIENT_ACTIVE_MSG "Klient nadal edytuje formularz. Spróbuj ponownie, gdy sesja wygaśnie."
 
@@ -329,8 +329,8 @@ plan_check(struct req *r, struct plan *p)
 			if (PQntuples(res) != 1 || strcmp(PQgetvalue(res, 0, 1), "ACTIVE") != 0)
 				return http_fail(r, 404, NULL, "User not found"), 1;
 			if (strcmp(PQgetvalue(res, 0, 0), "OPERATOR") != 0)
-				return http_fail(r, 400, NULL,
-					   "Only operators can be assigned to leads"),
+				return http_fail(
+					   r, 400, NULL, "Only operators can be assigned to leads"),
 				       1;
 		}
 		return 0;
@@ -352,7 +352,8 @@ plan_check(struct req *r, struct plan *p)
 	}
 	if (leads_reason_required(p->target) && p->reason == NULL) {
 		if (p->notes == NULL)
-			return http_fail_field(r, "reason", "Reason is required for this status"), 1;
+			return http_fail_field(r, "reason", "Reason is required for this status"),
+			       1;
 		p->reason = "OTHER";
 	}
 	if (p->reason != NULL && strcmp(p->reason, "OTHER") == 0 && p->notes == NULL)
@@ -416,8 +417,8 @@ apply(struct req *r, const struct plan *p, const char **ok, const char **olds, c
 	{
 		const char *target = domain_lead_statuses[p->target];
 		const char *mode = strcmp(target, "FIRST_CONTACT") == 0 ? "claim"
-		    : strcmp(target, "NEW") == 0			    ? "release"
-									    : "keep";
+		    : strcmp(target, "NEW") == 0                        ? "release"
+									: "keep";
 		const char *params[4] = { ids, target, mode, r->user->id };
 		if (db_query(r->db, r->mem, &leads_bulk_sql[SQL_LEADS_BULK_STATUS], 4, params) ==
 		    NULL)
@@ -467,8 +468,8 @@ apply(struct req *r, const struct plan *p, const char **ok, const char **olds, c
  */
 static int
 decide(struct req *r, const struct plan *p, PGresult *locked, const char **ids, size_t n,
-    const char **ok, const char **olds, const char **ovr, const char **prev_assignee,
-    size_t *nok, cJSON *failed)
+    const char **ok, const char **olds, const char **ovr, const char **prev_assignee, size_t *nok,
+    cJSON *failed)
 {
 	bool is_operator = r->user->role == ROLE_OPERATOR;
 	bool enforced = cfg_get()->enforce_status_transitions;
@@ -561,11 +562,10 @@ leads_bulk(struct req *r)
 	size_t n, nok;
 	cJSON *out, *failed, *updated;
 	PGresult *locked;
-	int rc;
 
 	if (p.action != BA_EXPORT && plan_check(r, &p) != 0)
 		return 0;
-	if ((rc = selection(r, &ids, &n)) != 0)
+	if (selection(r, &ids, &n) != 0)
 		return 0;
 	if ((ids_lit = pg_array(r, ids, n)) == NULL)
 		return leads_fail_500(r);

@@ -332,8 +332,9 @@ FROM (
 -- statement.  $1..$7 as leads_list_page, $8 perColumn.
 -- The totals sum the counter groups of 0010 (as the list's total); each
 -- column walks "Lead_status_leadCreatedAt_idx" (0025) and stops after $8
--- rows.  A card: id, status, partner, assignee, customer, timestamps, and
--- "sla" (null: the slot the response-time timers fill).
+-- rows.  A card, kept small (950 of them per answer): id, status, partner,
+-- assignee, the customer's name, leadCreatedAt (the age) and "sla" (null:
+-- the slot the response-time timers fill).
 WITH s AS (
 	SELECT e AS status
 	FROM unnest(coalesce($5::text[]::"LeadStatus"[], enum_range(NULL::"LeadStatus"))) e
@@ -369,15 +370,11 @@ LEFT JOIN LATERAL (
 		'assignedUser', CASE WHEN u.id IS NOT NULL THEN
 			json_build_object('id', u.id, 'fullName', u."fullName") END,
 		'customerProfile', CASE WHEN cp.id IS NOT NULL THEN
-			json_build_object('firstName', cp."firstName", 'lastName', cp."lastName",
-			    'email', cp.email, 'phone', cp.phone) END,
+			json_build_object('firstName', cp."firstName", 'lastName', cp."lastName") END,
 		'leadCreatedAt', izzy_ts(l."leadCreatedAt"),
-		'lastContactAt', izzy_ts(l."lastContactAt"),
-		'nextActionAt', izzy_ts(l."nextActionAt"),
 		'sla', NULL) ORDER BY l."leadCreatedAt" DESC, l.id DESC) AS cards
 	FROM (
-		SELECT l.id, l.status, l."partnerId", l."assignedUserId", l."leadCreatedAt",
-		       l."lastContactAt", l."nextActionAt"
+		SELECT l.id, l.status, l."partnerId", l."assignedUserId", l."leadCreatedAt"
 		FROM "Lead" l
 		WHERE l.status = s.status
 		  AND izzy_lead_visible($1, $2, $3, l."partnerId", l."assignedUserId", l."createdByUserId")
@@ -399,7 +396,6 @@ LEFT JOIN LATERAL (
 -- counted and cut per status.
 WITH f AS MATERIALIZED (
 	SELECT l.id, l.status, l."partnerId", l."assignedUserId", l."leadCreatedAt",
-	       l."lastContactAt", l."nextActionAt",
 	       row_number() OVER (PARTITION BY l.status ORDER BY l."leadCreatedAt" DESC, l.id DESC) AS rn
 	FROM "Lead" l
 	WHERE l.id = ANY (ARRAY(SELECT s."leadId" FROM "CustomerProfile" s
@@ -425,11 +421,8 @@ SELECT json_build_object('perColumn', $8::int, 'columns', json_object_agg(s.stat
 		'assignedUser', CASE WHEN u.id IS NOT NULL THEN
 			json_build_object('id', u.id, 'fullName', u."fullName") END,
 		'customerProfile', CASE WHEN cp.id IS NOT NULL THEN
-			json_build_object('firstName', cp."firstName", 'lastName', cp."lastName",
-			    'email', cp.email, 'phone', cp.phone) END,
+			json_build_object('firstName', cp."firstName", 'lastName', cp."lastName") END,
 		'leadCreatedAt', izzy_ts(f."leadCreatedAt"),
-		'lastContactAt', izzy_ts(f."lastContactAt"),
-		'nextActionAt', izzy_ts(f."nextActionAt"),
 		'sla', NULL) ORDER BY f."leadCreatedAt" DESC, f.id DESC)
 		FROM f
 		JOIN "Partner" pa ON pa.id = f."partnerId"

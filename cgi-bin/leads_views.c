@@ -163,8 +163,8 @@ leads_views_update(struct req *r)
 	p[1] = r->id;
 	p[2] = v[VW_NAME].present && !v[VW_NAME].null ? v[VW_NAME].s : NULL;
 	p[3] = state;
-	p[4] = v[VW_SHARED].present && !v[VW_SHARED].null ? (v[VW_SHARED].b ? "true" : "false")
-							    : NULL;
+	p[4] =
+	    v[VW_SHARED].present && !v[VW_SHARED].null ? (v[VW_SHARED].b ? "true" : "false") : NULL;
 	if (p[2] != NULL) {
 		if ((res = db_query(r->db, r->mem, &leads_views_sql[SQL_LEADS_VIEWS_NAME_TAKEN], 3,
 			 p)) == NULL)

@@ -247,6 +247,30 @@ like "$(printf '%s' "$BODY" | sed -n 2p)" '^"cnewa-6";"NEW";"Alfa";"'"'"'=HYPERL
 	"export: quoted cells, the formula made inert"
 is "$(printf '%s' "$BODY" | grep -c cbulkb)" 0 "export: no row of an invisible lead"
 
+# Row locks: a bulk action waits for a lead another transaction holds (a psql session keeps
+# cnewa-8 locked), then changes it; nothing is read before the lock is granted.
+coproc HOLD { psql -X -q -t -A -v ON_ERROR_STOP=1 "$DATABASE_URL" 2>&1; }
+printf '%s\n' "BEGIN; SELECT id FROM \"Lead\" WHERE id = 'cnewa-8' FOR UPDATE;" >&"${HOLD[1]}"
+read -r -t 30 held <&"${HOLD[0]}"
+is "$held" cnewa-8 "lock: the other session holds the lead"
+( cgi_run POST /api/leads/bulk "$(jq -cn --arg u "$OPX_ID" '{action:"assign",ids:["cnewa-9","cnewa-8"],userId:$u}')" "$SUP"
+  printf '%s|%s' "$STATUS" "$(jq_body '[.updated[]] | join(",")')" >"$T_VAR/bulk-locked.out" ) &
+bulk_pid=$!
+waiting=0
+for _ in $(seq 1 300); do
+	waiting=$(psql_q "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%FOR UPDATE OF l%'")
+	[[ $waiting == 1 ]] && break
+	sleep 0.1
+done
+is "$waiting" 1 "lock: the bulk action waits for the held row"
+is "$(psql_q "SELECT coalesce(\"assignedUserId\", '-') FROM \"Lead\" WHERE id = 'cnewa-9'")" - \
+	"lock: nothing changed while it waits"
+printf '%s\n' "COMMIT;" >&"${HOLD[1]}"
+wait "$bulk_pid"
+is "$(cat "$T_VAR/bulk-locked.out")" "200|cnewa-8,cnewa-9" "lock: after the release both leads change"
+exec {HOLD[1]}>&-
+wait "$HOLD_PID" 2>/dev/null
+
 # Filter over the cap: 400 before anything changes.
 mk_leads cmany 1000 "$PB" NEW -
 cgi_run POST /api/leads/bulk '{"action":"assign","filter":{},"userId":null}' "$ADMIN"
