@@ -95,6 +95,7 @@ export async function shortcutsAndPalette({ page, baseURL }) {
 	await page.keyboard.press('g');
 	await page.keyboard.press('b');
 	await waitForPath(page, '/leads/board');
+	await page.waitForFunction(() => document.activeElement && document.activeElement.id === 'main');
 	await page.keyboard.press('g');
 	await page.keyboard.press('l');
 	await waitForPath(page, '/leads');

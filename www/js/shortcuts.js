@@ -147,7 +147,8 @@ function Sheet({ onClose }) {
 /** Rendered once by the shell for staff users. */
 export function Shortcuts() {
 	const [open, setOpen] = useState(null); // 'palette' | 'sheet'
-	const pendingG = useRef(0);
+	// "g" waits for the next key (l or b), whenever it comes: no timer to race.
+	const pendingG = useRef(false);
 
 	useEffect(() => {
 		function onKeyDown(event) {
@@ -160,11 +161,11 @@ export function Shortcuts() {
 			if (event.ctrlKey || event.metaKey || typing(event.target)) return;
 			const detail = DETAIL.test(window.location.pathname);
 			if (document.querySelector('[aria-modal="true"]') && !(detail && (event.key === 'j' || event.key === 'k'))) return;
-			const g = Date.now() - pendingG.current < 1000;
-			pendingG.current = 0;
+			const g = pendingG.current;
+			pendingG.current = false;
 			if (g && event.key === 'l') navigate('/leads' + listQuery());
 			else if (g && event.key === 'b') navigate('/leads/board' + listQuery());
-			else if (event.key === 'g') pendingG.current = Date.now();
+			else if (event.key === 'g') pendingG.current = true;
 			else if (event.key === '/') {
 				const search = document.querySelector('main input[name="search"]');
 				if (!search) return;
