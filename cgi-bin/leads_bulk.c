@@ -247,6 +247,8 @@ selection(struct req *r, const char ***ids, size_t *n)
 			leads_fail_500(r);
 			return -1;
 		}
+		/* The database's collation may order them otherwise; decide() searches them. */
+		qsort(*ids, *n, sizeof(**ids), cmp_str);
 		return 0;
 	}
 	http_fail_field(r, "ids", "Required");
