@@ -280,9 +280,10 @@ export default function LeadsScreen({ params, location, user }) {
 				</${Field}>`}
 				<details class="column-chooser">
 					<summary class="btn btn--ghost">${t('leads.columns')}</summary>
-					<div class="column-chooser__menu">
-						${allColumns.map((c) => html`<label key=${c.key}><input type="checkbox" name=${'col-' + c.key}
-							checked=${visible.includes(c.key)} onChange=${() => toggleColumn(c.key)} /> ${c.label}</label>`)}
+					<div class="column-chooser__menu" role="menu" aria-label=${t('leads.columns')}>
+						${allColumns.map((c) => html`<button key=${c.key} type="button" role="menuitemcheckbox" class="column-chooser__item"
+							data-column=${c.key} aria-checked=${visible.includes(c.key) ? 'true' : 'false'}
+							onClick=${() => toggleColumn(c.key)}><span class="column-chooser__mark" aria-hidden="true">${visible.includes(c.key) ? '✓' : ''}</span>${c.label}</button>`)}
 					</div>
 				</details>
 				<div class="toolbar__end">
