@@ -67,7 +67,7 @@ export function SavedViewsNav({ expanded, onNavigate }) {
 		}
 	}
 
-	return html`<div class="shell-views" data-testid="saved-views">
+	return html`<nav class="shell-views" data-testid="saved-views" aria-label=${t('views.title')}>
 		<p class=${'shell-views__title' + (expanded ? '' : ' visually-hidden')}>${t('views.title')}</p>
 		<ul class="shell-nav__list">
 			${list.map((view) => html`<li key=${view.id} class="shell-views__item">
@@ -81,5 +81,5 @@ export function SavedViewsNav({ expanded, onNavigate }) {
 					onClick=${() => remove(view)}><${Icon} name="trash" size=${16} /></button>`}
 			</li>`)}
 		</ul>
-	</div>`;
+	</nav>`;
 }

@@ -73,7 +73,8 @@ function UserBox({ user }) {
 
 function Sidebar({ user, pathname, expanded, onNavigate }) {
 	const items = routes.filter((route) => route.nav && hasRole(user, route.roles));
-	return html`<nav id="shell-nav" class="shell-nav" aria-label=${t('nav.label')}>
+	// The saved views are a landmark of their own beside the main navigation.
+	return html`<div id="shell-nav" class="shell-nav"><nav aria-label=${t('nav.label')}>
 		<ul class="shell-nav__list">
 			${items.map((route) => {
 				const label = t(`nav.${route.nav.key}.label`);
@@ -90,9 +91,9 @@ function Sidebar({ user, pathname, expanded, onNavigate }) {
 					</${Link}>
 				</li>`;
 			})}
-		</ul>
+		</ul></nav>
 		${WORKSPACE_ROLES.includes(user.role) && html`<${SavedViewsNav} expanded=${expanded} onNavigate=${onNavigate} />`}
-	</nav>`;
+	</div>`;
 }
 
 export function Shell({ user, location, children }) {
