@@ -253,7 +253,8 @@ coproc HOLD { psql -X -q -t -A -v ON_ERROR_STOP=1 "$DATABASE_URL" 2>&1; }
 printf '%s\n' "BEGIN; SELECT id FROM \"Lead\" WHERE id = 'cnewa-8' FOR UPDATE;" >&"${HOLD[1]}"
 read -r -t 30 held <&"${HOLD[0]}"
 is "$held" cnewa-8 "lock: the other session holds the lead"
-( cgi_run POST /api/leads/bulk "$(jq -cn --arg u "$OPX_ID" '{action:"assign",ids:["cnewa-9","cnewa-8"],userId:$u}')" "$SUP"
+# A statement timeout far above the wait: the test releases the lock once it sees the wait.
+( CGI_ENV="IZZY_DB_STATEMENT_TIMEOUT_MS=120000" cgi_run POST /api/leads/bulk "$(jq -cn --arg u "$OPX_ID" '{action:"assign",ids:["cnewa-9","cnewa-8"],userId:$u}')" "$SUP"
   printf '%s|%s' "$STATUS" "$(jq_body '[.updated[]] | join(",")')" >"$T_VAR/bulk-locked.out" ) &
 bulk_pid=$!
 waiting=0
