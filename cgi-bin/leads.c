@@ -2,7 +2,7 @@
  * leads: /api/leads and its sub-resources (spec/api.md §4.5-§4.7, §7.3,
  * §7.10).  The whole route table is here; the handlers live in the files
  * listed in leads.h, split by concern.  Literal paths (offer-link/verify,
- * status-policy, duplicates) come before the :id patterns they resemble.
+ * status-policy, duplicates, board, bulk) come before the :id patterns they resemble.
  */
 #include "config.h"
 
@@ -32,6 +32,14 @@ static const struct route leads_routes[] = {
 	    &leads_verify_q },
 	{ HTTP_GET, "/api/leads/status-policy", leads_status_policy, ROLES_STAFF, NULL, NULL },
 	{ HTTP_GET, "/api/leads/duplicates", leads_duplicates, ROLES_LEADS, NULL, &leads_dup_q },
+	{ HTTP_GET, "/api/leads/board", leads_board, ROLES_LEADS, NULL, &leads_board_q },
+	{ HTTP_POST, "/api/leads/bulk", leads_bulk, ROLES_STAFF, &leads_bulk_in, NULL },
+	{ HTTP_GET, "/api/saved-views", leads_views_list, ROLES_STAFF, NULL, NULL },
+	{ HTTP_POST, "/api/saved-views", leads_views_create, ROLES_STAFF, &leads_views_create_in,
+	    NULL },
+	{ HTTP_PATCH, "/api/saved-views/:id", leads_views_update, ROLES_STAFF,
+	    &leads_views_update_in, NULL },
+	{ HTTP_DELETE, "/api/saved-views/:id", leads_views_delete, ROLES_STAFF, NULL, NULL },
 	{ HTTP_POST, "/api/leads", leads_create, ROLES_LEADS, &leads_create_in, NULL },
 	{ HTTP_GET, "/api/leads", leads_list, ROLES_LEADS, NULL, &leads_list_q },
 	{ HTTP_GET, "/api/leads/:id", leads_get, ROLES_LEADS, NULL, NULL },
@@ -62,7 +70,7 @@ leads_init(struct db *db)
 		leads_read_init(db) == -1 || leads_create_init(db) == -1 ||
 		leads_status_init(db) == -1 || leads_profile_init(db) == -1 ||
 		leads_notes_init(db) == -1 || leads_email_init(db) == -1 ||
-		leads_gdpr_init(db) == -1
+		leads_gdpr_init(db) == -1 || leads_bulk_init(db) == -1 || leads_views_init(db) == -1
 	    ? -1
 	    : 0;
 }

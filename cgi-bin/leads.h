@@ -10,6 +10,9 @@
  *   leads_email.c    e-mail to the customer
  *   leads_offer.c    signed offer links
  *   leads_gdpr.c     anonymisation and merge
+ *   leads_read.c     also the pipeline board
+ *   leads_bulk.c     one action on many leads (assign, status, export)
+ *   leads_views.c    saved views of the list (/api/saved-views)
  * Every lead write starts with lead_begin() (common/leadaccess.h): the
  * transaction, the lead row lock and the re-checks under it.
  */
@@ -69,6 +72,24 @@ int leads_offer_link(struct req *);
 int leads_offer_verify(struct req *);
 extern const struct field_table leads_offer_in, leads_verify_q;
 
+/* The status policy of leads_status.c, for bulk changes: statuses are domain_lead_statuses indexes. */
+bool leads_transition_recommended(int from, int to);
+bool leads_reason_required(int status);
+/* The predefined reason codes, NULL-terminated; "OTHER" needs notes. */
+const char *const *leads_reason_codes(void);
+
+int leads_board(struct req *);
+extern const struct field_table leads_board_q;
+
+int leads_bulk(struct req *);
+extern const struct field_table leads_bulk_in;
+
+int leads_views_list(struct req *);
+int leads_views_create(struct req *);
+int leads_views_update(struct req *);
+int leads_views_delete(struct req *);
+extern const struct field_table leads_views_create_in, leads_views_update_in;
+
 int leads_anonymize(struct req *);
 int leads_merge(struct req *);
 extern const struct field_table leads_merge_in;
@@ -81,6 +102,8 @@ int leads_profile_init(struct db *);
 int leads_notes_init(struct db *);
 int leads_email_init(struct db *);
 int leads_gdpr_init(struct db *);
+int leads_bulk_init(struct db *);
+int leads_views_init(struct db *);
 
 /* --- shared helpers (leads.c) ---------------------------------------------- */
 

@@ -347,3 +347,65 @@ leads_get(struct req *r)
 	/* The result lives until the arena reset, after the response is sent. */
 	return http_ok_raw(r, PQgetvalue(res, 0, 0));
 }
+
+/* --- board --------------------------------------------------------------------- */
+
+/* GET /api/leads/board query: the list's filters (status by parse_status()) and perColumn. */
+enum board_key { BO_PARTNER, BO_ASSIGNED_USER, BO_ASSIGNED, BO_SEARCH, BO_PER_COLUMN, BO__MAX };
+static const struct field board_fields[BO__MAX] = {
+	[BO_PARTNER] = { "partnerId", FT_STRING, 0, 0, 64 },
+	[BO_ASSIGNED_USER] = { "assignedUserId", FT_STRING, 0, 0, 64 },
+	[BO_ASSIGNED] = { "assigned", FT_ENUM, 0, 0, 0, assigned_values },
+	[BO_SEARCH] = { "search", FT_STRING, F_TRIM, 0, 200 },
+	/* A column shows 50 cards at first (issue 13); more come from the list. */
+	[BO_PER_COLUMN] = { "perColumn", FT_INT, 0, 1, 100 },
+};
+const struct field_table leads_board_q = FIELD_TABLE(board_fields);
+
+/*
+ * GET /api/leads/board — the six lead roles (issue 13), the list's scope
+ * and filters (partnerId, assignedUserId, assigned, search, status).
+ * 200 {"perColumn": n, "columns": {"<STATUS>": {"total": leads the actor
+ *     may see in that status under the filters, "leads": [the first n
+ *     cards, newest first]}}}: one column per status (per filtered status
+ *     when status is given); the UI orders them by the status policy.
+ * 400 validation; 403 as GET /api/leads (partner context).
+ */
+int
+leads_board(struct req *r)
+{
+	const struct user *u = r->user;
+	const struct value *q = r->q->v;
+	const char *partner = json_in_nonempty(&q[BO_PARTNER]),
+		   *search = json_in_nonempty(&q[BO_SEARCH]);
+	const char *statuses, *params[9];
+	long long per = has(&q[BO_PER_COLUMN]) ? q[BO_PER_COLUMN].i : 50;
+	PGresult *res;
+	int rc;
+
+	if (is_partner_scoped(u->role) && actor_partner(r) == NULL)
+		return http_fail(r, 403, NULL, "Partner context is missing");
+	if ((is_partner_scoped(u->role) ||
+		(u->role == ROLE_OPERATOR && actor_partner(r) != NULL)) &&
+	    partner != NULL && strcmp(partner, u->partner_id) != 0)
+		return http_fail(r, 403, NULL, "Cannot view leads for other partners");
+	if ((rc = parse_status(r, &statuses)) != 0)
+		return rc == 1 ? 0 : http_fail(r, 500, NULL, "Internal server error");
+	params[0] = role_name(u->role);
+	params[1] = u->id;
+	params[2] = actor_partner(r);
+	params[3] = partner;
+	params[4] = statuses;
+	params[5] = has(&q[BO_ASSIGNED]) ? "true" : "false";
+	params[6] = json_in_nonempty(&q[BO_ASSIGNED_USER]);
+	params[7] = arena_printf(r->mem, "%lld", per);
+	params[8] = search != NULL ? like_pattern(r, search) : NULL;
+	if (params[7] == NULL || (search != NULL && params[8] == NULL))
+		return http_fail(r, 500, NULL, "Internal server error");
+	res = db_query(r->db, r->mem,
+	    &leads_read_sql[search != NULL ? SQL_LEADS_BOARD_SEARCH : SQL_LEADS_BOARD],
+	    search != NULL ? 9 : 8, params);
+	if (res == NULL)
+		return http_fail_db(r);
+	return http_ok_raw(r, PQgetvalue(res, 0, 0));
+}

@@ -324,3 +324,109 @@ FROM (
 	ORDER BY l."leadCreatedAt" DESC, l.id DESC
 	LIMIT 20
 ) d
+
+-- name: leads_board
+-- The pipeline board (issue 13): per status, the number of leads the actor
+-- may see under the list's filters and the first $8 of them, newest first
+-- (the list's order, so "more" is GET /api/leads?status=X&page=N), in one
+-- statement.  $1..$7 as leads_list_page, $8 perColumn.
+-- The totals sum the counter groups of 0010 (as the list's total); each
+-- column walks "Lead_status_leadCreatedAt_idx" (0025) and stops after $8
+-- rows.  A card, kept small (950 of them per answer): id, status, partner,
+-- assignee, the customer's name, leadCreatedAt (the age) and "sla" (null:
+-- the slot the response-time timers fill).
+WITH s AS (
+	SELECT e AS status
+	FROM unnest(coalesce($5::text[]::"LeadStatus"[], enum_range(NULL::"LeadStatus"))) e
+), k AS (
+	SELECT k.status, sum(k.n) AS n FROM "LeadCount" k
+	WHERE $1 <> 'PARTNER_EMPLOYEE'
+	  AND izzy_lead_visible($1, $2, $3, k."partnerId", k."assignedUserId", NULL)
+	  AND ($4::text IS NULL OR k."partnerId" = $4::text)
+	  AND (CASE WHEN $6::boolean THEN k."assignedUserId" = ''
+	            WHEN $7::text IS NOT NULL THEN k."assignedUserId" = $7::text
+	            ELSE true END)
+	GROUP BY k.status
+	UNION ALL
+	SELECT k.status, sum(k.n) FROM "LeadCountByCreator" k
+	WHERE $1 = 'PARTNER_EMPLOYEE'
+	  AND izzy_lead_visible($1, $2, $3, k."partnerId", k."assignedUserId", k."createdByUserId")
+	  AND ($4::text IS NULL OR k."partnerId" = $4::text)
+	  AND (CASE WHEN $6::boolean THEN k."assignedUserId" = ''
+	            WHEN $7::text IS NOT NULL THEN k."assignedUserId" = $7::text
+	            ELSE true END)
+	GROUP BY k.status
+)
+SELECT json_build_object('perColumn', $8::int, 'columns', json_object_agg(s.status, json_build_object(
+	'total', coalesce((SELECT sum(k.n) FROM k WHERE k.status = s.status), 0),
+	'leads', coalesce(c.cards, '[]'::json))))::text
+FROM s
+LEFT JOIN LATERAL (
+	SELECT json_agg(json_build_object(
+		'id', l.id,
+		'status', l.status,
+		'partnerId', l."partnerId",
+		'partner', json_build_object('id', pa.id, 'name', pa.name),
+		'assignedUser', CASE WHEN u.id IS NOT NULL THEN
+			json_build_object('id', u.id, 'fullName', u."fullName") END,
+		'customerProfile', CASE WHEN cp.id IS NOT NULL THEN
+			json_build_object('firstName', cp."firstName", 'lastName', cp."lastName") END,
+		'leadCreatedAt', izzy_ts(l."leadCreatedAt"),
+		'sla', NULL) ORDER BY l."leadCreatedAt" DESC, l.id DESC) AS cards
+	FROM (
+		SELECT l.id, l.status, l."partnerId", l."assignedUserId", l."leadCreatedAt"
+		FROM "Lead" l
+		WHERE l.status = s.status
+		  AND izzy_lead_visible($1, $2, $3, l."partnerId", l."assignedUserId", l."createdByUserId")
+		  AND ($4::text IS NULL OR l."partnerId" = $4::text)
+		  AND (CASE WHEN $6::boolean THEN l."assignedUserId" IS NULL
+		            WHEN $7::text IS NOT NULL THEN l."assignedUserId" = $7::text
+		            ELSE true END)
+		ORDER BY l."leadCreatedAt" DESC, l.id DESC
+		LIMIT $8::int
+	) l
+	JOIN "Partner" pa ON pa.id = l."partnerId"
+	LEFT JOIN "User" u ON u.id = l."assignedUserId"
+	LEFT JOIN "CustomerProfile" cp ON cp."leadId" = l.id
+) c ON true
+
+-- name: leads_board_search
+-- leads_board with the list's search ($9, an ILIKE pattern as in
+-- leads_list_search_page): the few matching leads are collected once, then
+-- counted and cut per status.
+WITH f AS MATERIALIZED (
+	SELECT l.id, l.status, l."partnerId", l."assignedUserId", l."leadCreatedAt",
+	       row_number() OVER (PARTITION BY l.status ORDER BY l."leadCreatedAt" DESC, l.id DESC) AS rn
+	FROM "Lead" l
+	WHERE l.id = ANY (ARRAY(SELECT s."leadId" FROM "CustomerProfile" s
+		WHERE s."firstName" ILIKE (SELECT $9::text) OR s."lastName" ILIKE (SELECT $9::text)
+		   OR s.email ILIKE (SELECT $9::text) OR s.phone ILIKE (SELECT $9::text)))
+	  AND izzy_lead_visible($1, $2, $3, l."partnerId", l."assignedUserId", l."createdByUserId")
+	  AND ($4::text IS NULL OR l."partnerId" = $4::text)
+	  AND ($5::text[] IS NULL OR l.status = ANY ($5::text[]::"LeadStatus"[]))
+	  AND (CASE WHEN $6::boolean THEN l."assignedUserId" IS NULL
+	            WHEN $7::text IS NOT NULL THEN l."assignedUserId" = $7::text
+	            ELSE true END)
+), s AS (
+	SELECT e AS status
+	FROM unnest(coalesce($5::text[]::"LeadStatus"[], enum_range(NULL::"LeadStatus"))) e
+)
+SELECT json_build_object('perColumn', $8::int, 'columns', json_object_agg(s.status, json_build_object(
+	'total', (SELECT count(*) FROM f WHERE f.status = s.status),
+	'leads', coalesce((SELECT json_agg(json_build_object(
+		'id', f.id,
+		'status', f.status,
+		'partnerId', f."partnerId",
+		'partner', json_build_object('id', pa.id, 'name', pa.name),
+		'assignedUser', CASE WHEN u.id IS NOT NULL THEN
+			json_build_object('id', u.id, 'fullName', u."fullName") END,
+		'customerProfile', CASE WHEN cp.id IS NOT NULL THEN
+			json_build_object('firstName', cp."firstName", 'lastName', cp."lastName") END,
+		'leadCreatedAt', izzy_ts(f."leadCreatedAt"),
+		'sla', NULL) ORDER BY f."leadCreatedAt" DESC, f.id DESC)
+		FROM f
+		JOIN "Partner" pa ON pa.id = f."partnerId"
+		LEFT JOIN "User" u ON u.id = f."assignedUserId"
+		LEFT JOIN "CustomerProfile" cp ON cp."leadId" = f.id
+		WHERE f.status = s.status AND f.rn <= $8::int), '[]'::json))))::text
+FROM s

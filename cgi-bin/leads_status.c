@@ -485,6 +485,27 @@ oom:
 	return leads_fail_500(r);
 }
 
+/* --- the policy, for bulk changes (leads_bulk.c) ---------------------------- */
+
+bool
+leads_transition_recommended(int from, int to)
+{
+	return from >= 0 && from < ST__MAX && to >= 0 && to < ST__MAX &&
+	    (transitions[from] & S(to)) != 0;
+}
+
+bool
+leads_reason_required(int status)
+{
+	return status >= 0 && status < ST__MAX && (NEEDS_REASON & S(status)) != 0;
+}
+
+const char *const *
+leads_reason_codes(void)
+{
+	return reason_codes;
+}
+
 int
 leads_status_init(struct db *db)
 {

@@ -24,7 +24,7 @@ export async function adminLogsInAndOut({ page }) {
 	const nav = page.getByRole('navigation', { name: 'Nawigacja główna' });
 	const labels = await nav.getByRole('link').evaluateAll((links) =>
 		links.map((a) => a.querySelector('.shell-nav__label').textContent));
-	assert.deepEqual(labels, ['Leady', 'Partnerzy', 'Analityka', 'Użytkownicy', 'Zarządzanie zgodami', 'Archiwum zgód']);
+	assert.deepEqual(labels, ['Leady', 'Tablica', 'Partnerzy', 'Analityka', 'Użytkownicy', 'Zarządzanie zgodami', 'Archiwum zgód']);
 
 	// Another screen opens inside the shell.
 	await nav.getByRole('link', { name: 'Analityka' }).click();
@@ -131,7 +131,7 @@ export async function forbiddenRouteRedirectsToWorkspaceWithToast({ page }) {
 	const nav = page.getByRole('navigation', { name: 'Nawigacja główna' });
 	const labels = await nav.getByRole('link').evaluateAll((links) =>
 		links.map((a) => a.querySelector('.shell-nav__label').textContent));
-	assert.deepEqual(labels, ['Leady', 'Analityka', 'Archiwum zgód']);
+	assert.deepEqual(labels, ['Leady', 'Tablica', 'Analityka', 'Archiwum zgód']);
 
 	await page.goto('/admin/partners');
 	await waitForPath(page, '/leads');

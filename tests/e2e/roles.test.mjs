@@ -82,7 +82,7 @@ export async function supervisorMayOverrideWithJustification({ page, baseURL }) 
 	await login(page, { email, password: 'Kierownik-Haslo-42!' });
 	const nav = page.getByRole('navigation', { name: 'Nawigacja główna' });
 	const labels = await nav.getByRole('link').evaluateAll((links) => links.map((a) => a.querySelector('.shell-nav__label').textContent));
-	assert.deepEqual(labels, ['Leady', 'Analityka', 'Użytkownicy', 'Archiwum zgód']);
+	assert.deepEqual(labels, ['Leady', 'Tablica', 'Analityka', 'Użytkownicy', 'Archiwum zgód']);
 
 	await page.goto(`/leads/${lead.id}`);
 	const dialog = page.getByRole('dialog');

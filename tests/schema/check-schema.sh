@@ -3,7 +3,7 @@
 # that schema/migrations produce: the 23 model tables of spec/data-model.md §1
 # and the rewrite's Session, PasswordToken, Outbox, RateLimit, UserAuditLog, ConsentAuditLog and
 # ClientSession (and 0016's WorkerHeartbeat, HttpMetric and ProgramMetric, 0019's
-# InboundMessage and InboundWebhookNonce); the 17 enum
+# InboundMessage and InboundWebhookNonce, 0025's SavedView); the 17 enum
 # types with their values in database order (§2); every column's type,
 # nullability and default (all timestamps timestamptz(3)); every index, primary
 # key, unique key, foreign key (ON UPDATE CASCADE, ON DELETE per §0.5) and check
@@ -116,6 +116,13 @@ ClientSession|createdAt|timestamp(3) with time zone|NO|now()
 ClientSession|lastSeenAt|timestamp(3) with time zone|NO|now()
 ClientSession|expiresAt|timestamp(3) with time zone|NO|-
 ClientSession|revokedAt|timestamp(3) with time zone|yes|-
+SavedView|id|text|NO|-
+SavedView|userId|text|NO|-
+SavedView|name|text|NO|-
+SavedView|state|jsonb|NO|'{}'::jsonb
+SavedView|shared|boolean|NO|false
+SavedView|createdAt|timestamp(3) with time zone|NO|now()
+SavedView|updatedAt|timestamp(3) with time zone|NO|now()
 CommunicationLog|id|text|NO|-
 CommunicationLog|sessionId|text|yes|-
 CommunicationLog|channel|"CommChannel"|NO|-
@@ -450,6 +457,9 @@ AuditLog|AuditLog_pkey|primary|btree|id|-
 ClientSession|ClientSession_applicationFormId_idx|index|btree|"applicationFormId"|-
 ClientSession|ClientSession_pkey|primary|btree|id|-
 ClientSession|ClientSession_tokenHash_key|unique|btree|"tokenHash"|-
+SavedView|SavedView_pkey|primary|btree|id|-
+SavedView|SavedView_shared_idx|index|btree|shared|shared
+SavedView|SavedView_userId_name_key|unique|btree|"userId",name|-
 CommunicationLog|CommunicationLog_pkey|primary|btree|id|-
 CommunicationLog|CommunicationLog_sessionId_idx|index|btree|"sessionId"|-
 CommunicationLog|CommunicationLog_leadId_createdAt_idx|index|btree|"leadId","createdAt"|-
@@ -500,6 +510,7 @@ Lead|Lead_leadCreatedAt_idx|index|btree|"leadCreatedAt"|-
 Lead|Lead_partnerId_idx|index|btree|"partnerId"|-
 Lead|Lead_pkey|primary|btree|id|-
 Lead|Lead_status_idx|index|btree|status|-
+Lead|Lead_status_leadCreatedAt_idx|index|btree|status,"leadCreatedAt",id|-
 MessageDraft|MessageDraft_leadId_userId_key|unique|btree|"leadId","userId"|-
 MessageDraft|MessageDraft_pkey|primary|btree|id|-
 MessageTemplate|MessageTemplate_key_key|unique|btree|key|-
@@ -553,6 +564,7 @@ ApplicationForm|ApplicationForm_leadId_fkey|leadId|Lead|RESTRICT
 AuditLog|AuditLog_leadId_fkey|leadId|Lead|RESTRICT
 AuditLog|AuditLog_userId_fkey|userId|User|SET NULL
 ClientSession|ClientSession_applicationFormId_fkey|applicationFormId|ApplicationForm|CASCADE
+SavedView|SavedView_userId_fkey|userId|User|CASCADE
 CommunicationLog|CommunicationLog_sessionId_fkey|sessionId|InsuranceOnboardingSession|RESTRICT
 CommunicationLog|CommunicationLog_leadId_fkey|leadId|Lead|RESTRICT
 CommunicationLog|CommunicationLog_outboxId_fkey|outboxId|Outbox|SET NULL
@@ -806,6 +818,16 @@ SELECT CASE WHEN izzy_csv_cell('abc') = 'abc' AND izzy_csv_cell(NULL) = ''
             ELSE 'FAIL function izzy_csv_cell' END;
 \else
 SELECT 'FAIL function izzy_csv_cell(text) missing';
+\endif
+SELECT to_regprocedure('izzy_csv_quoted(text)') IS NOT NULL AS have_csvq \gset
+\if :have_csvq
+SELECT CASE WHEN izzy_csv_quoted('abc') = '"abc"' AND izzy_csv_quoted(NULL) = '""'
+             AND izzy_csv_quoted('a;"b"') = '"a;""b"""' AND izzy_csv_quoted('=SUM(A1)') = '"''=SUM(A1)"'
+             AND izzy_csv_quoted('-1') = '"''-1"'
+            THEN 'ok function izzy_csv_quoted'
+            ELSE 'FAIL function izzy_csv_quoted' END;
+\else
+SELECT 'FAIL function izzy_csv_quoted(text) missing';
 \endif
 \if :have_capture
 SELECT 'ok functions izzy_consent_capture, izzy_consent_records_page, izzy_consent_current';

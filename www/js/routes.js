@@ -32,6 +32,8 @@ export const routes = [
 	{ path: '/set-password', access: 'public', title: 'setPassword.title', load: () => import('./screens/set-password.js') },
 
 	{ path: '/leads', access: 'user', shell: true, title: 'nav.leads.label', nav: { key: 'leads', icon: 'inbox' }, load: leads },
+	// Issue 13: the pipeline board (before /leads/:id, which would take "board" for an id).
+	{ path: '/leads/board', access: 'user', roles: ['OPERATOR', 'SUPERVISOR', 'ADMIN'], shell: true, title: 'nav.board.label', nav: { key: 'board', icon: 'columns' }, load: () => import('./screens/board.js') },
 	{ path: '/leads/:id', access: 'user', shell: true, title: 'nav.leads.label', load: leads },
 	{ path: '/admin/partners', access: 'user', roles: ['ADMIN'], shell: true, title: 'nav.partners.label', nav: { key: 'partners', icon: 'briefcase' }, load: () => import('./screens/partners.js') },
 	{ path: '/analytics', access: 'user', roles: LEAD_STAFF, feature: 'analytics', shell: true, title: 'nav.analytics.label', nav: { key: 'analytics', icon: 'chart' }, load: () => import('./screens/analytics.js') },

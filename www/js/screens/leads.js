@@ -8,6 +8,13 @@
 // &assigned=unassigned&search → { data: [lead summary], meta }.
 // Filters shown by role: partner and operator lists need GET /api/partners
 // and GET /api/users, which only SUPERVISOR/ADMIN may call.
+//
+// Issue 13: rows can be selected (a click on the check box, Shift+click for a
+// range, or "all matching the filter") for the bulk actions of
+// components/bulk.js; the visible columns are in the URL too (cols), and the
+// filters, order and columns can be saved as a named view
+// (components/saved-views.js) listed in the sidebar. The same filters drive
+// the board (/leads/board, screens/board.js).
 import { html, useEffect, useMemo, useRef, useState } from '../lib.js';
 import {
 	t, tn, formatDateTime, statusInfo, consentStatusInfo, personName, LEAD_STATUS_OPTIONS,
@@ -25,6 +32,8 @@ import { toast } from '../components/toast.js';
 import { Icon } from '../components/icons.js';
 import LeadCreateModal from './lead-create.js';
 import LeadDetailModal from './lead-detail.js';
+import { BulkBar } from '../components/bulk.js';
+import { SaveViewButton } from '../components/saved-views.js';
 
 const PER_PAGE = 25;
 const MANAGERS = ['SUPERVISOR', 'ADMIN'];
@@ -39,7 +48,8 @@ function statusQuery(value) {
 	return value || undefined;
 }
 
-function readFilters(query) {
+/** The list's filters in the URL query (shared with the board). */
+export function readFilters(query) {
 	const page = Math.max(1, parseInt(query.get('page') || '1', 10) || 1);
 	return {
 		page,
@@ -47,10 +57,11 @@ function readFilters(query) {
 		partnerId: query.get('partnerId') || '',
 		assignee: query.get('assignee') || '',
 		search: query.get('search') || '',
+		cols: query.get('cols') || '',
 	};
 }
 
-function filtersToSearch(filters) {
+export function filtersToSearch(filters) {
 	const params = new URLSearchParams();
 	for (const [key, value] of Object.entries(filters)) {
 		if (key === 'page' ? value > 1 : value) params.set(key, String(value));
@@ -59,7 +70,7 @@ function filtersToSearch(filters) {
 	return text ? '?' + text : '';
 }
 
-function apiQuery(filters, user) {
+export function apiQuery(filters, user) {
 	const query = { page: filters.page, perPage: PER_PAGE, status: statusQuery(filters.status), search: filters.search.trim() || undefined };
 	if (filters.partnerId) query.partnerId = filters.partnerId;
 	if (filters.assignee === 'unassigned') query.assigned = 'unassigned';
@@ -113,6 +124,9 @@ export default function LeadsScreen({ params, location, user }) {
 	const [denied, setDenied] = useState(null); // { id, kind: 'denied' | 'notFound' }
 	const options = useFilterOptions(user);
 	const staff = STAFF.includes(user.role);
+	const [selected, setSelected] = useState(() => new Set());
+	const [allMatching, setAllMatching] = useState(false);
+	const lastToggled = useRef(null);
 
 	// Typing in the search box updates the URL (page 1) once it settles.
 	useEffect(() => {
@@ -126,6 +140,9 @@ export default function LeadsScreen({ params, location, user }) {
 	const query = apiQuery(filters, user);
 	const queryKey = JSON.stringify(query);
 	const list = useAsync((signal) => api.get('/api/leads', { query, signal }), [queryKey]);
+	// Another filter is another selection.
+	const filterKey = JSON.stringify({ ...query, page: undefined });
+	useEffect(() => { setSelected(new Set()); setAllMatching(false); }, [filterKey]);
 
 	/**
 	 * Changes filters in the URL (page 1 unless the page is changed). Reads the
@@ -171,7 +188,27 @@ export default function LeadsScreen({ params, location, user }) {
 	const name = user.fullName || user.email;
 	const partnerName = user.partner ? user.partner.name : user.partnerId;
 
-	const columns = useMemo(() => [
+	function toggleRow(lead, shift) {
+		setAllMatching(false);
+		setSelected((current) => {
+			const next = new Set(current);
+			const ids = rows.map((r) => r.id);
+			if (shift && lastToggled.current && ids.includes(lastToggled.current)) {
+				const [a, b] = [ids.indexOf(lastToggled.current), ids.indexOf(lead.id)].sort((x, y) => x - y);
+				for (const id of ids.slice(a, b + 1)) next.add(id);
+			} else if (next.has(lead.id)) next.delete(lead.id);
+			else next.add(lead.id);
+			lastToggled.current = lead.id;
+			return next;
+		});
+	}
+	const pageSelected = rows.length > 0 && rows.every((r) => selected.has(r.id));
+	function togglePage() {
+		setAllMatching(false);
+		setSelected(pageSelected ? new Set() : new Set(rows.map((r) => r.id)));
+	}
+
+	const allColumns = useMemo(() => [
 		{ key: 'client', label: t('leads.col.client'), render: (lead) => html`<${ClientCell} lead=${lead} />` },
 		{ key: 'status', label: t('leads.col.status'), render: (lead) => html`<${Badge} info=${statusInfo('lead', lead.status)} />` },
 		{ key: 'consents', label: t('leads.col.consents'), render: (lead) => html`<${Badge} info=${lead.consentStatus ? consentStatusInfo(lead.consentStatus) : null} />` },
@@ -181,6 +218,23 @@ export default function LeadsScreen({ params, location, user }) {
 		{ key: 'partner', label: t('leads.col.partner'), render: (lead) => (lead.partner ? lead.partner.name : lead.partnerId) },
 		{ key: 'created', label: t('leads.col.created'), nowrap: true, render: (lead) => formatDateTime(lead.leadCreatedAt) },
 	], []);
+	const visible = filters.cols ? filters.cols.split(',') : allColumns.map((c) => c.key);
+	const selectColumn = {
+		key: 'select', label: html`<input type="checkbox" checked=${pageSelected} aria-label=${t('bulk.selectPage')} onClick=${togglePage} />`,
+		render: (lead) => html`<input type="checkbox" checked=${allMatching || selected.has(lead.id)}
+			aria-label=${t('bulk.selectRow', { name: personName(lead.customerProfile) || lead.id })}
+			onClick=${(e) => { e.stopPropagation(); toggleRow(lead, e.shiftKey); }} />`,
+	};
+	const columns = [...(staff ? [selectColumn] : []), ...allColumns.filter((c) => visible.includes(c.key))];
+	function toggleColumn(key) {
+		const next = visible.includes(key) ? visible.filter((k) => k !== key) : allColumns.map((c) => c.key).filter((k) => k === key || visible.includes(k));
+		if (next.length === 0) return;
+		setFilters({ cols: next.length === allColumns.length ? '' : next.join(','), page: filters.page }, true);
+	}
+	const bulkFilter = {
+		status: query.status ? query.status.split(',') : undefined,
+		partnerId: query.partnerId, assignedUserId: query.assignedUserId, assigned: query.assigned, search: query.search,
+	};
 
 	if (params.id && denied && denied.id === params.id) return html`<${ErrorPage} kind=${denied.kind} />`;
 
@@ -193,7 +247,9 @@ export default function LeadsScreen({ params, location, user }) {
 	return html`<${PageHeader} title=${t('leads.title')}
 			subtitle=${[partnerName ? t('leads.subtitlePartner', { name, partner: partnerName }) : t('leads.subtitle', { name }),
 				meta.total != null ? tn('leads.total', meta.total) : null].filter(Boolean).join(' · ')}>
-			${user.role !== 'AUDITOR' && html`<button type="button" class="btn btn--success" onClick=${() => setCreating(true)}>${t('leads.add')}</button>`}
+			${staff && html`<${Link} href=${'/leads/board' + window.location.search} class="btn btn--ghost" data-shortcut="board">${t('board.open')}</${Link}>`}
+			${staff && html`<${SaveViewButton} state=${{ query: window.location.search, sort: 'leadCreatedAt:desc', columns: visible }} />`}
+			${user.role !== 'AUDITOR' && html`<button type="button" class="btn btn--success" data-shortcut="new-lead" onClick=${() => setCreating(true)}>${t('leads.add')}</button>`}
 		</${PageHeader}>
 		<${ErrorBanner} message=${list.error ? (list.error.message || t('leads.loadFailed')) : null} onRetry=${list.reload} />
 		<section class="card list-card">
@@ -222,6 +278,14 @@ export default function LeadsScreen({ params, location, user }) {
 						${options.operators.filter((o) => o.id !== user.id).map((o) => html`<option key=${o.id} value=${o.id}>${o.fullName || o.email}</option>`)}
 					</optgroup>`}
 				</${Field}>`}
+				<details class="column-chooser">
+					<summary class="btn btn--ghost">${t('leads.columns')}</summary>
+					<div class="column-chooser__menu" role="menu" aria-label=${t('leads.columns')}>
+						${allColumns.map((c) => html`<button key=${c.key} type="button" role="menuitemcheckbox" class="column-chooser__item"
+							data-column=${c.key} aria-checked=${visible.includes(c.key) ? 'true' : 'false'}
+							onClick=${() => toggleColumn(c.key)}><span class="column-chooser__mark" aria-hidden="true">${visible.includes(c.key) ? '✓' : ''}</span>${c.label}</button>`)}
+					</div>
+				</details>
 				<div class="toolbar__end">
 					<button type="button" class="btn btn--ghost" onClick=${list.reload} disabled=${list.loading}>
 						<${Icon} name="refresh" size=${18} /><span>${t('leads.refresh')}</span>
@@ -229,6 +293,15 @@ export default function LeadsScreen({ params, location, user }) {
 					<span class="toolbar__count" aria-live="polite">${meta.total != null ? t('leads.results', { n: meta.total }) : ''}</span>
 				</div>
 			</form>
+			${staff && (selected.size > 0 || allMatching) && html`<div class="bulk-select">
+				${!allMatching && pageSelected && meta.total > rows.length && html`<button type="button" class="btn btn--link"
+					onClick=${() => setAllMatching(true)}>${t('bulk.selectAll', { n: meta.total })}</button>`}
+				${allMatching && html`<span>${t('bulk.allSelected', { n: meta.total })}</span>`}
+			</div>`}
+			${staff && (selected.size > 0 || allMatching) && html`<${BulkBar} user=${user}
+				ids=${[...selected]} filter=${allMatching ? bulkFilter : null} count=${allMatching ? meta.total : selected.size}
+				onDone=${() => { setSelected(new Set()); setAllMatching(false); list.reload(); }}
+				onClear=${() => { setSelected(new Set()); setAllMatching(false); }} />`}
 			<${DataTable} caption=${t('leads.caption')} captionHidden columns=${columns} rows=${rows}
 				loading=${list.loading} loadingText=${t('leads.loading')}
 				emptyText=${filtered ? t('leads.emptyFiltered') : t('leads.empty')}

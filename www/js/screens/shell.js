@@ -15,6 +15,11 @@ import { Link, matchRoute } from '../router.js';
 import { logout } from '../session.js';
 import { Icon } from '../components/icons.js';
 import { toast } from '../components/toast.js';
+import { SavedViewsNav } from '../components/saved-views.js';
+import { Shortcuts } from '../shortcuts.js';
+
+// The staff workspace of issue 13 (saved views, shortcuts) is for these roles.
+const WORKSPACE_ROLES = ['OPERATOR', 'SUPERVISOR', 'ADMIN'];
 
 const NARROW = '(max-width: 768px)';
 
@@ -69,7 +74,8 @@ function UserBox({ user }) {
 
 function Sidebar({ user, pathname, expanded, onNavigate }) {
 	const items = routes.filter((route) => route.nav && hasRole(user, route.roles) && features.on(route.feature));
-	return html`<nav id="shell-nav" class="shell-nav" aria-label=${t('nav.label')}>
+	// The saved views are a landmark of their own beside the main navigation.
+	return html`<div id="shell-nav" class="shell-nav"><nav aria-label=${t('nav.label')}>
 		<ul class="shell-nav__list">
 			${items.map((route) => {
 				const label = t(`nav.${route.nav.key}.label`);
@@ -86,8 +92,9 @@ function Sidebar({ user, pathname, expanded, onNavigate }) {
 					</${Link}>
 				</li>`;
 			})}
-		</ul>
-	</nav>`;
+		</ul></nav>
+		${WORKSPACE_ROLES.includes(user.role) && html`<${SavedViewsNav} expanded=${expanded} onNavigate=${onNavigate} />`}
+	</div>`;
 }
 
 export function Shell({ user, location, children }) {
@@ -138,5 +145,6 @@ export function Shell({ user, location, children }) {
 			<${Sidebar} user=${user} pathname=${location.pathname} expanded=${expanded} onNavigate=${onNavigate} />
 			<main id="main" class="shell-main" ref=${main} tabindex="-1">${children}</main>
 		</div>
+		${WORKSPACE_ROLES.includes(user.role) && html`<${Shortcuts} />`}
 	</div>`;
 }

@@ -1,0 +1,85 @@
+-- Statements of cgi-bin/leads_bulk.c: one action on many leads (issue 13).
+-- Parameters are text; arrays are text[] literals built by the handler.
+
+-- name: leads_bulk_filter_ids
+-- The ids of the leads the actor may see under the list's filters
+-- (leads_list_page's $1..$7), with the list's search as $8 (ILIKE pattern or
+-- NULL), at most $9 of them: the handler asks for one more than its cap.
+SELECT coalesce(array_agg(id), '{}')::text, count(*) FROM (
+	SELECT l.id FROM "Lead" l
+	WHERE izzy_lead_visible($1, $2, $3, l."partnerId", l."assignedUserId", l."createdByUserId")
+	  AND ($4::text IS NULL OR l."partnerId" = $4::text)
+	  AND ($5::text[] IS NULL OR l.status = ANY ($5::text[]::"LeadStatus"[]))
+	  AND (CASE WHEN $6::boolean THEN l."assignedUserId" IS NULL
+	            WHEN $7::text IS NOT NULL THEN l."assignedUserId" = $7::text
+	            ELSE true END)
+	  AND ($8::text IS NULL OR l.id = ANY (ARRAY(SELECT s."leadId" FROM "CustomerProfile" s
+		WHERE s."firstName" ILIKE $8::text OR s."lastName" ILIKE $8::text
+		   OR s.email ILIKE $8::text OR s.phone ILIKE $8::text)))
+	ORDER BY l.id
+	LIMIT $9::int) p
+
+-- name: leads_bulk_lock
+-- The selected leads under their row locks, taken in id order so that two
+-- bulk actions over overlapping selections queue instead of deadlocking;
+-- with what the per-lead checks need: status, visibility to the actor
+-- ($2..$4), anonymised, assignee ('' for none), and whether the client is
+-- editing the form right now (the operator guard of FR-46).
+SELECT l.id, l.status::text,
+       izzy_lead_visible($2, $3, $4, l."partnerId", l."assignedUserId", l."createdByUserId"),
+       l."anonymizedAt" IS NOT NULL, coalesce(l."assignedUserId", ''),
+       EXISTS (SELECT 1 FROM "ApplicationForm" f WHERE f."leadId" = l.id AND f."isClientActive"
+               AND f."lastClientActivity" >= now() - interval '5 minutes')
+FROM "Lead" l
+WHERE l.id = ANY ($1::text[])
+ORDER BY l.id
+FOR UPDATE OF l
+
+-- name: leads_bulk_assign
+UPDATE "Lead" SET "assignedUserId" = $2::text WHERE id = ANY ($1::text[])
+
+-- name: leads_bulk_status
+-- leads_status_update for many leads: $3 'claim' (FIRST_CONTACT: assignee
+-- $4, claimedAt now), 'release' (NEW: no assignee, no claimedAt), else keep.
+UPDATE "Lead"
+SET status = $2::"LeadStatus",
+    "assignedUserId" = CASE $3::text WHEN 'claim' THEN $4::text WHEN 'release' THEN NULL
+                           ELSE "assignedUserId" END,
+    "claimedAt" = CASE $3::text WHEN 'claim' THEN now() WHEN 'release' THEN NULL ELSE "claimedAt" END
+WHERE id = ANY ($1::text[])
+
+-- name: leads_bulk_history
+-- One LeadStatusHistory row per lead: $1 ids, $2 lead ids, $3 old statuses,
+-- $4 override flags (arrays of one length); $5 new status, $6 actor, $7
+-- notes, $8 reason code.
+INSERT INTO "LeadStatusHistory" (id, "leadId", "oldStatus", "newStatus", "changedById", reason,
+    "reasonCode", override)
+SELECT h.id, h.lead, h.old::"LeadStatus", $5::"LeadStatus", $6, $7, $8, h.ovr
+FROM unnest($1::text[], $2::text[], $3::text[], $4::boolean[]) AS h(id, lead, old, ovr)
+
+-- name: leads_bulk_notes
+-- The status change's notes as a manual note on each lead: $1 ids, $2 lead ids, $3 author, $4 text.
+INSERT INTO "LeadNote" (id, "leadId", "authorId", content, link, type)
+SELECT n.id, n.lead, $3, $4, NULL, 'MANUAL'
+FROM unnest($1::text[], $2::text[]) AS n(id, lead)
+
+-- name: leads_bulk_export
+-- The selection ($1) as CSV lines (';' between cells, CRLF, a Polish header),
+-- only the leads the actor may see ($2..$4), newest first, and their number.
+SELECT count(*),
+       'ID;Status;Partner;Imię;Nazwisko;E-mail;Telefon;Opiekun;Data utworzenia' || E'\r\n' ||
+       coalesce(string_agg(concat_ws(';', izzy_csv_quoted(x.id), izzy_csv_quoted(x.status),
+           izzy_csv_quoted(x.partner), izzy_csv_quoted(x."firstName"), izzy_csv_quoted(x."lastName"),
+           izzy_csv_quoted(x.email), izzy_csv_quoted(x.phone), izzy_csv_quoted(x.assignee),
+           izzy_csv_quoted(x.created)) || E'\r\n', '' ORDER BY x."leadCreatedAt" DESC, x.id DESC), '')
+FROM (
+	SELECT l.id, l.status::text, pa.name AS partner, cp."firstName", cp."lastName", cp.email,
+	       cp.phone, u."fullName" AS assignee, izzy_ts(l."leadCreatedAt") AS created,
+	       l."leadCreatedAt"
+	FROM "Lead" l
+	JOIN "Partner" pa ON pa.id = l."partnerId"
+	LEFT JOIN "User" u ON u.id = l."assignedUserId"
+	LEFT JOIN "CustomerProfile" cp ON cp."leadId" = l.id
+	WHERE l.id = ANY ($1::text[])
+	  AND izzy_lead_visible($2, $3, $4, l."partnerId", l."assignedUserId", l."createdByUserId")
+) x
