@@ -10,6 +10,8 @@
  *   leads_email.c    e-mail to the customer
  *   leads_offer.c    signed offer links
  *   leads_gdpr.c     anonymisation and merge
+ *   leads_export.c   the data subject's export (Art. 15)
+ *   leads_retention.c the retention whitelist
  * Every lead write starts with lead_begin() (common/leadaccess.h): the
  * transaction, the lead row lock and the re-checks under it.
  */
@@ -73,6 +75,13 @@ int leads_anonymize(struct req *);
 int leads_merge(struct req *);
 extern const struct field_table leads_merge_in;
 
+int leads_data_export(struct req *);
+extern const struct field_table leads_export_q;
+
+int leads_retention_get(struct req *);
+int leads_retention_put(struct req *);
+extern const struct field_table leads_retention_in;
+
 /* Statement registration, per file with a .sql. */
 int leads_read_init(struct db *);
 int leads_create_init(struct db *);
@@ -81,6 +90,8 @@ int leads_profile_init(struct db *);
 int leads_notes_init(struct db *);
 int leads_email_init(struct db *);
 int leads_gdpr_init(struct db *);
+int leads_export_init(struct db *);
+int leads_retention_init(struct db *);
 
 /* --- shared helpers (leads.c) ---------------------------------------------- */
 

@@ -270,6 +270,8 @@ Lead|updatedAt|timestamp(3) with time zone|NO|now()
 Lead|anonymizedAt|timestamp(3) with time zone|yes|-
 Lead|anonymizedById|text|yes|-
 Lead|mergedIntoId|text|yes|-
+Lead|retentionExempt|boolean|NO|false
+Lead|retentionNoticeAt|timestamp(3) with time zone|yes|-
 LeadCount|partnerId|text|NO|-
 LeadCount|assignedUserId|text|NO|-
 LeadCount|status|"LeadStatus"|NO|-
@@ -423,6 +425,11 @@ HttpMetric|buckets|bigint[]|NO|-
 ProgramMetric|program|text|NO|-
 ProgramMetric|name|text|NO|-
 ProgramMetric|value|bigint|NO|0
+RetentionRun|id|text|NO|-
+RetentionRun|trigger|text|NO|-
+RetentionRun|startedAt|timestamp(3) with time zone|NO|-
+RetentionRun|finishedAt|timestamp(3) with time zone|NO|now()
+RetentionRun|counts|jsonb|NO|-
 \.
 
 -- table | index | primary/unique/index | access method | key columns | predicate ("-" = none)
@@ -524,6 +531,7 @@ VehicleDesired|VehicleDesired_pkey|primary|btree|id|-
 WorkerHeartbeat|WorkerHeartbeat_pkey|primary|btree|name|-
 HttpMetric|HttpMetric_pkey|primary|btree|program,method,route,status|-
 ProgramMetric|ProgramMetric_pkey|primary|btree|program,name|-
+RetentionRun|RetentionRun_pkey|primary|btree|id|-
 \.
 
 -- table | constraint | column | referenced table | ON DELETE (ON UPDATE is always CASCADE)
