@@ -239,8 +239,8 @@ leads_data_export(struct req *r)
 	}
 	if ((meta = json_print_take(r->mem, m)) == NULL ||
 	    audit_log(r->db, r->mem,
-		&(struct audit_entry){ r->id, r->user->id, "data_exported", NULL, NULL, NULL, meta }) ==
-		-1 ||
+		&(struct audit_entry){
+		    r->id, r->user->id, "data_exported", NULL, NULL, NULL, meta }) == -1 ||
 	    db_commit(r->db) == -1)
 		return tx_fail_db(r);
 	body = html ? export_html(r->mem, doc) : doc;
@@ -258,8 +258,8 @@ leads_data_export(struct req *r)
 	    html ? "html" : "json");
 	if (body == NULL || disp == NULL || http_header(r, "Content-Disposition", disp) == -1)
 		return leads_fail_500(r);
-	log_info("leads", "lead %s data export (%s) by %s", r->id, html ? "html" : "json",
-	    r->user->id);
+	log_info(
+	    "leads", "lead %s data export (%s) by %s", r->id, html ? "html" : "json", r->user->id);
 	return html ? http_ok_text(r, "text/html; charset=utf-8", body) : http_ok_raw(r, body);
 }
 

@@ -109,7 +109,7 @@ recipients(struct run *u, const char **to, int max)
 		if (list == NULL)
 			return -1;
 		for (char *t = strtok_r(list, ", ", &save); t != NULL && n < max;
-		    t = strtok_r(NULL, ", ", &save))
+		     t = strtok_r(NULL, ", ", &save))
 			to[n++] = t;
 		return n;
 	}
@@ -171,15 +171,16 @@ notice_batch(struct run *u, char *after, size_t after_size)
 		return -1;
 	if (nto == 0) {
 		/* No notice, no anonymisation: the leads stay unmarked for the next run. */
-		log_error("retention", "no recipient for the retention notice (no ACTIVE ADMIN, "
-				       "RETENTION_NOTIFY_EMAILS unset); %d lead(s) not announced",
+		log_error("retention",
+		    "no recipient for the retention notice (no ACTIVE ADMIN, "
+		    "RETENTION_NOTIFY_EMAILS unset); %d lead(s) not announced",
 		    n);
 		return n;
 	}
 	if ((ids = id_array(u->mem, due)) == NULL || db_begin(u->db) == -1)
 		return -1;
-	if ((marked = db_query(u->db, u->mem, &retention_sql[SQL_RETENTION_NOTICE_MARK], 1, &ids)) ==
-		NULL ||
+	if ((marked = db_query(
+		 u->db, u->mem, &retention_sql[SQL_RETENTION_NOTICE_MARK], 1, &ids)) == NULL ||
 	    (text = notice_text(u, due, marked)) == NULL)
 		goto fail;
 	if (PQntuples(marked) > 0)
@@ -242,7 +243,8 @@ anonymise_batch(struct run *u, char *after, size_t after_size)
 		int rc;
 
 		/* Check, lock, check again: a lead touched since the list stays. */
-		if (db_query(u->db, u->mem, &retention_sql[SQL_RETENTION_LOCK_LEAD], 1, &id) == NULL ||
+		if (db_query(u->db, u->mem, &retention_sql[SQL_RETENTION_LOCK_LEAD], 1, &id) ==
+			NULL ||
 		    (again = due_list(u, "anonymise", "", id, 1)) == NULL)
 			goto fail;
 		if (PQntuples(again) != 1) {
@@ -257,8 +259,8 @@ anonymise_batch(struct run *u, char *after, size_t after_size)
 		}
 		if ((meta = auto_meta(u, a.at, PQgetvalue(again, 0, 1))) == NULL ||
 		    audit_log(u->db, u->mem,
-			&(struct audit_entry){
-			    id, NULL, "auto_anonymization_executed", NULL, NULL, NULL, meta }) == -1)
+			&(struct audit_entry){ id, NULL, "auto_anonymization_executed", NULL, NULL,
+			    NULL, meta }) == -1)
 			goto fail;
 		if (u->report != NULL)
 			fprintf(u->report, "anonymise %s %s %s\n", id, PQgetvalue(again, 0, 1),
@@ -320,7 +322,7 @@ record_run(struct run *u, const char *trigger, time_t started)
 	p[2] = at;
 	p[3] = counts;
 	return db_query(u->db, u->mem, &retention_sql[SQL_RETENTION_RUN_INSERT], 4, p) == NULL ? -1
-												: 0;
+											       : 0;
 }
 
 static int
@@ -348,8 +350,8 @@ run_passes(struct run *u, const char *trigger)
 }
 
 int
-retention_run(struct db *db, const struct cfg *c, bool dry_run, const char *trigger,
-    FILE *report, struct retention_counts *out)
+retention_run(struct db *db, const struct cfg *c, bool dry_run, const char *trigger, FILE *report,
+    struct retention_counts *out)
 {
 	struct run u = { db, NULL, c, dry_run, report, out, "", "", "", "" };
 	PGresult *res;
@@ -379,7 +381,7 @@ retention_run(struct db *db, const struct cfg *c, bool dry_run, const char *trig
 	if (rc == 0)
 		log_info("retention",
 		    "%s run: %ld noticed, %ld anonymised, %ld exempt, %ld skipped, %ld mail(s)",
-		    dry_run ? "dry" : "real", out->noticed, out->anonymised, out->exempt, out->skipped,
-		    out->mails);
+		    dry_run ? "dry" : "real", out->noticed, out->anonymised, out->exempt,
+		    out->skipped, out->mails);
 	return rc;
 }

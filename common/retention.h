@@ -48,7 +48,7 @@ int retention_init(struct db *);
  * (nothing done), -1 (logged) on failure: the batch in progress is rolled
  * back, the batches before it stay.
  */
-int retention_run(struct db *, const struct cfg *c, bool dry_run, const char *trigger,
-    FILE *report, struct retention_counts *out);
+int retention_run(struct db *, const struct cfg *c, bool dry_run, const char *trigger, FILE *report,
+    struct retention_counts *out);
 
 #endif
