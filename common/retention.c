@@ -23,6 +23,7 @@
 #include "common/json.h"
 #include "common/log.h"
 #include "common/outbox.h"
+#include "common/valid.h"
 
 #include "common/retention.sql.h"
 
@@ -109,8 +110,15 @@ recipients(struct run *u, const char **to, int max)
 		if (list == NULL)
 			return -1;
 		for (char *t = strtok_r(list, ", ", &save); t != NULL && n < max;
-		     t = strtok_r(NULL, ", ", &save))
+		     t = strtok_r(NULL, ", ", &save)) {
+			if (!valid_email(t)) {
+				log_error("retention",
+				    "RETENTION_NOTIFY_EMAILS: an entry is not an "
+				    "e-mail address; skipped");
+				continue;
+			}
 			to[n++] = t;
+		}
 		return n;
 	}
 	PGresult *res = db_query(u->db, u->mem, &retention_sql[SQL_RETENTION_ADMINS], 0, NULL);
