@@ -7,7 +7,7 @@
 -- (to_jsonb of the row): Art. 15 gives the person every stored datum, and a
 -- column added later is exported without touching this file.  Removed are
 -- only secrets and storage internals that say nothing about the person
--- (PIN and link hashes, tokens, storage keys and paths, the keyed PESEL
+-- (PIN and link hashes, tokens and their hashes, storage keys and paths, the keyed PESEL
 -- hash, the outbox's dedupe key).  Consents carry the text exactly as shown
 -- ("consentText", the snapshot taken when the consent was given) next to the
 -- template's title and version.  No row when the lead does not exist.
@@ -38,6 +38,15 @@ SELECT json_build_object(
 	'applicationForms', (SELECT coalesce(json_agg(
 		to_jsonb(f) - ARRAY['uniqueLink', 'accessCodeHash'] ORDER BY f."createdAt"), '[]')
 		FROM "ApplicationForm" f WHERE f."leadId" = l.id),
+	'clientSessions', (SELECT coalesce(json_agg(
+		to_jsonb(cs) - 'tokenHash' ORDER BY cs."createdAt"), '[]')
+		FROM "ClientSession" cs JOIN "ApplicationForm" f ON f.id = cs."applicationFormId"
+		WHERE f."leadId" = l.id),
+	'onboarding', (SELECT coalesce(json_agg(
+		to_jsonb(s) - 'token' ORDER BY s."createdAt"), '[]')
+		FROM "InsuranceOnboardingSession" s WHERE s."leadId" = l.id),
+	'contactSchedule', (SELECT coalesce(json_agg(to_jsonb(cs) ORDER BY cs."preferredDate"), '[]')
+		FROM "ContactSchedule" cs WHERE cs."leadId" = l.id),
 	'consents', (SELECT coalesce(json_agg(json_build_object(
 		'id', cr.id, 'consentType', cr."consentType", 'templateTitle', ct.title,
 		'templateVersion', cr.version, 'consentText', cr."consentText",

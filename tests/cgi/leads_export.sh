@@ -36,6 +36,10 @@ INSERT INTO \"Document\" (id, \"leadId\", type, \"filePath\", \"uploadedBy\", \"
 	VALUES ('cdocexport000000000000001', '$L', 'id_card', '/uploads/$L/x.pdf', '$OP_ID', 'dowod-osobisty.pdf', 'storage-key-secret');
 INSERT INTO \"ApplicationForm\" (id, \"leadId\", \"uniqueLink\", \"accessCodeHash\", \"formData\")
 	VALUES ('cformexport00000000000001', '$L', 'link-hash-secret', 'pin-hash-secret', '{\"pesel\":\"44051401359\"}');
+INSERT INTO \"InsuranceOnboardingSession\" (id, \"leadId\", token, \"tokenExpiresAt\", \"ipAddress\")
+	VALUES ('conbexport000000000000001', '$L', 'onboarding-token-secret', now() + interval '1 day', '198.51.100.9');
+INSERT INTO \"ContactSchedule\" (id, \"sessionId\", \"leadId\", \"preferredDate\", \"preferredSlot\")
+	VALUES ('cslotexport00000000000001', 'conbexport000000000000001', '$L', now(), '10:00-11:00');
 " >/dev/null || t_bail "fixture rows"
 # The template's text changes later: the export must still show the text as given.
 psql_q "UPDATE \"ConsentTemplate\" SET content = 'tekst-nowszy-v2' WHERE id = '$TPL'" >/dev/null
@@ -66,8 +70,10 @@ is "$(jq_body '.documents[0] | .originalName + "|" + .type')" "dowod-osobisty.pd
 is "$(jq_body '.applicationForms[0].formData.pesel')" "44051401359" "json: the form's answers"
 is "$(jq_body '[.auditTrail[].action] | index("status_change") != null')" true "json: the lead's audit trail"
 is "$(jq_body '.statusHistory[0].newStatus')" FOLLOW_UP "json: the status history"
+is "$(jq_body '.onboarding[0].ipAddress + "|" + .contactSchedule[0].preferredSlot')" "198.51.100.9|10:00-11:00" \
+	"json: the onboarding session and the chosen contact slot"
 like "$(jq_body .rightsNotice)" 'art. 15 RODO' "json: a notice of the person's rights"
-for secret in pin-hash-secret link-hash-secret storage-key-secret dedupe-secret-key; do
+for secret in pin-hash-secret link-hash-secret storage-key-secret dedupe-secret-key onboarding-token-secret; do
 	[[ $BODY != *"$secret"* ]]
 	ok $? "json: no secret in the export ($secret)"
 done
