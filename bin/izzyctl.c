@@ -14,9 +14,13 @@
  *                                     or the first line of stdin
  *   izzyctl check-integrity           run schema/checks/NN_*.sql in one read-only
  *                                     snapshot; report every finding, exit 1 if any
+ *   izzyctl retention run [--dry-run] automatic retention (FR-39, common/retention.c):
+ *                                     one line per lead ("notice|anonymise|exempt
+ *                                     ID RULE DUE"), then the counts; --dry-run
+ *                                     lists the same and changes nothing
  *
  * Configuration from the environment (DATABASE_URL, IZZY_SCHEMA_DIR,
- * SEED_*).  Exit status 0 on success, 1 on failure, 2 on bad usage.
+ * SEED_*, RETENTION_*).  Exit status 0 on success, 1 on failure, 2 on bad usage.
  */
 #include "config.h"
 
@@ -30,12 +34,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/audit.h"
 #include "common/cfg.h"
 #include "common/crypto.h"
 #include "common/db.h"
 #include "common/id.h"
 #include "common/log.h"
+#include "common/outbox.h"
 #include "common/pass.h"
+#include "common/retention.h"
 #include "common/role.h"
 
 #include "izzyctl.sql.h"
@@ -64,7 +71,8 @@ usage(void)
 	    "       izzyctl seed\n"
 	    "       izzyctl db execute FILE\n"
 	    "       izzyctl user create EMAIL ROLE \"FULL NAME\" [PARTNER_ID]\n"
-	    "       izzyctl check-integrity\n");
+	    "       izzyctl check-integrity\n"
+	    "       izzyctl retention run [--dry-run]\n");
 }
 
 /* IZZY_SCHEMA_DIR, else <exe>/../schema (a build tree), else the installed dir. */
@@ -576,6 +584,28 @@ out:
 	return rc;
 }
 
+/* izzyctl retention run [--dry-run]: exit 0 done, 1 failed or another run busy. */
+static int
+retention(struct db *db, bool dry_run)
+{
+	struct retention_counts n;
+	int rc;
+
+	if (audit_init(db) == -1 || outbox_init(db) == -1 || retention_init(db) == -1)
+		return 1;
+	if ((rc = retention_run(db, &cfg, dry_run, "izzyctl", stdout, &n)) == -1)
+		return 1;
+	if (rc == 1) {
+		log_error("izzyctl", "another retention run is in progress");
+		return 1;
+	}
+	printf("%s: %ld noticed, %ld anonymised, %ld exempt, %ld skipped, %ld batch(es), "
+	       "%ld mail(s)\n",
+	    dry_run ? "dry run (nothing changed)" : "retention run", n.noticed, n.anonymised,
+	    n.exempt, n.skipped, n.batches, n.mails);
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -612,6 +642,9 @@ main(int argc, char **argv)
 		rc = user_create(db, argc - 3, argv + 3);
 	else if (strcmp(argv[1], "check-integrity") == 0 && argc == 2)
 		rc = check_integrity(db);
+	else if (strcmp(argv[1], "retention") == 0 && argc >= 3 && argc <= 4 &&
+	    strcmp(argv[2], "run") == 0 && (argc == 3 || strcmp(argv[3], "--dry-run") == 0))
+		rc = retention(db, argc == 4);
 	else
 		usage();
 	db_free(db);

@@ -61,6 +61,11 @@ static const struct route leads_routes[] = {
 	    NULL },
 	{ HTTP_POST, "/api/leads/:id/anonymize", leads_anonymize, ROLES_ADMIN, NULL, NULL },
 	{ HTTP_POST, "/api/leads/:id/merge", leads_merge, ROLES_MANAGERS, &leads_merge_in, NULL },
+	{ HTTP_GET, "/api/leads/:id/data-export", leads_data_export, ROLES_ADMIN, NULL,
+	    &leads_export_q },
+	{ HTTP_GET, "/api/leads/:id/retention", leads_retention_get, ROLES_ADMIN, NULL, NULL },
+	{ HTTP_PUT, "/api/leads/:id/retention", leads_retention_put, ROLES_ADMIN,
+	    &leads_retention_in, NULL },
 };
 
 static int
@@ -70,7 +75,8 @@ leads_init(struct db *db)
 		leads_read_init(db) == -1 || leads_create_init(db) == -1 ||
 		leads_status_init(db) == -1 || leads_profile_init(db) == -1 ||
 		leads_notes_init(db) == -1 || leads_email_init(db) == -1 ||
-		leads_gdpr_init(db) == -1 || leads_bulk_init(db) == -1 || leads_views_init(db) == -1
+		leads_gdpr_init(db) == -1 || leads_bulk_init(db) == -1 || leads_views_init(db) == -1 ||
+		leads_export_init(db) == -1 || leads_retention_init(db) == -1
 	    ? -1
 	    : 0;
 }

@@ -13,6 +13,8 @@
  *   leads_read.c     also the pipeline board
  *   leads_bulk.c     one action on many leads (assign, status, export)
  *   leads_views.c    saved views of the list (/api/saved-views)
+ *   leads_export.c   the data subject's export (Art. 15)
+ *   leads_retention.c the retention whitelist
  * Every lead write starts with lead_begin() (common/leadaccess.h): the
  * transaction, the lead row lock and the re-checks under it.
  */
@@ -94,6 +96,13 @@ int leads_anonymize(struct req *);
 int leads_merge(struct req *);
 extern const struct field_table leads_merge_in;
 
+int leads_data_export(struct req *);
+extern const struct field_table leads_export_q;
+
+int leads_retention_get(struct req *);
+int leads_retention_put(struct req *);
+extern const struct field_table leads_retention_in;
+
 /* Statement registration, per file with a .sql. */
 int leads_read_init(struct db *);
 int leads_create_init(struct db *);
@@ -104,6 +113,8 @@ int leads_email_init(struct db *);
 int leads_gdpr_init(struct db *);
 int leads_bulk_init(struct db *);
 int leads_views_init(struct db *);
+int leads_export_init(struct db *);
+int leads_retention_init(struct db *);
 
 /* --- shared helpers (leads.c) ---------------------------------------------- */
 

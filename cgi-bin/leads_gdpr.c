@@ -10,6 +10,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "common/anonymise.h"
 #include "common/arena.h"
 #include "common/audit.h"
 #include "common/db.h"
@@ -36,7 +37,7 @@ const struct field_table leads_merge_in = FIELD_TABLE(merge_fields);
 /*
  * POST /api/leads/:id/anonymize, ADMIN (FR-38, SR-42).  No body.
  * Erases, in one transaction, every personal datum of the client wherever
- * the system copied it (see leads_gdpr_anonymize in leads_gdpr.sql), also
+ * the system copied it (common/anonymise.c, shared with retention), also
  * in the duplicates merged into the lead, and sets anonymizedAt and
  * anonymizedById; AuditLog LEAD_ANONYMIZED {anonymizedAt} on the lead.
  * Stored document files are flagged (Document.erasureRequestedAt) for the
@@ -47,22 +48,19 @@ const struct field_table leads_merge_in = FIELD_TABLE(merge_fields);
 int
 leads_anonymize(struct req *r)
 {
-	const char *p[2] = { r->id, r->user->id }, *at, *meta, *docs, *dups;
+	struct anonymise_result a;
+	const char *meta;
 	cJSON *m, *o;
-	PGresult *res;
+	int rc;
 
 	if (lead_begin(r, LEAD_ANONYMIZE, NULL) == -1)
 		return 0;
-	if ((res = db_query(r->db, r->mem, &leads_gdpr_sql[SQL_LEADS_GDPR_ANONYMIZE], 2, p)) ==
-	    NULL)
+	if ((rc = anonymise_lead(r->db, r->mem, r->id, r->user->id, &a)) == -1)
 		return tx_fail_db(r);
-	if (PQntuples(res) != 1)
+	if (rc == 0)
 		return tx_fail(r, 409, "Lead already anonymized");
-	at = leads_cell(r, res, 0);
-	docs = leads_cell(r, res, 1);
-	dups = leads_cell(r, res, 2);
-	if ((m = cJSON_CreateObject()) == NULL || at == NULL ||
-	    cJSON_AddStringToObject(m, "anonymizedAt", at) == NULL) {
+	if ((m = cJSON_CreateObject()) == NULL ||
+	    cJSON_AddStringToObject(m, "anonymizedAt", a.at) == NULL) {
 		cJSON_Delete(m);
 		db_rollback(r->db);
 		return leads_fail_500(r);
@@ -73,8 +71,8 @@ leads_anonymize(struct req *r)
 		    r->id, r->user->id, "LEAD_ANONYMIZED", NULL, NULL, NULL, meta }) == -1 ||
 	    db_commit(r->db) == -1)
 		return tx_fail_db(r);
-	log_info("leads", "lead %s anonymized by %s (+%s merged); %s file(s) to erase", r->id,
-	    r->user->id, dups != NULL ? dups : "0", docs != NULL ? docs : "0");
+	log_info("leads", "lead %s anonymized by %s (+%ld merged); %ld file(s) to erase", r->id,
+	    r->user->id, a.merged, a.files);
 	if ((o = cJSON_CreateObject()) == NULL ||
 	    cJSON_AddStringToObject(o, "message", "Lead anonymized successfully") == NULL) {
 		cJSON_Delete(o);
@@ -188,5 +186,5 @@ leads_merge(struct req *r)
 int
 leads_gdpr_init(struct db *db)
 {
-	return db_register(db, leads_gdpr_sql, LEADS_GDPR_SQL__MAX);
+	return anonymise_init(db) == -1 ? -1 : db_register(db, leads_gdpr_sql, LEADS_GDPR_SQL__MAX);
 }

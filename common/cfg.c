@@ -280,6 +280,15 @@ cfg_load_env(struct cfg *c, char *err, size_t errlen)
 			return -1;
 		}
 	}
+	c->retention_notify_emails = env_opt("RETENTION_NOTIFY_EMAILS");
+	if (env_long("RETENTION_MONTHS", 36, 1, 1200, &c->retention_months, err, errlen) == -1 ||
+	    env_long("RETENTION_INACTIVE_MONTHS", 12, 0, 1200, &c->retention_inactive_months, err,
+		errlen) == -1 ||
+	    env_long("RETENTION_WITHDRAWN_DAYS", 30, 0, 3650, &c->retention_withdrawn_days, err,
+		errlen) == -1 ||
+	    env_long("RETENTION_NOTICE_DAYS", 30, 0, 365, &c->retention_notice_days, err, errlen) ==
+		-1)
+		return -1;
 	return env_long("IZZY_DB_STATEMENT_TIMEOUT_MS", 5000, 100, 3600000,
 		   &c->db_statement_timeout_ms, err, errlen) ||
 		env_long(

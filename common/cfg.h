@@ -51,6 +51,14 @@ struct cfg {
 	const char *seed_admin_email, *seed_admin_password;
 	const char *seed_operator_email, *seed_operator_password;
 	const char *schema_dir; /* IZZY_SCHEMA_DIR; NULL when unset */
+	/* Automatic retention (FR-39, SR-41; common/retention.c), read by every
+	 * loader: RETENTION_MONTHS from creation (36), RETENTION_INACTIVE_MONTHS
+	 * without activity (12), RETENTION_WITHDRAWN_DAYS after the last consent
+	 * was withdrawn (30), RETENTION_NOTICE_DAYS of notice to the admins (30),
+	 * RETENTION_NOTIFY_EMAILS (comma-separated; NULL: every ACTIVE ADMIN). */
+	long retention_months, retention_inactive_months;
+	long retention_withdrawn_days, retention_notice_days;
+	const char *retention_notify_emails;
 	/* Outbound e-mail (spec §6.3), read by cfg_load_worker only; NULL when unset. */
 	const char *email_from, *smtp_host, *smtp_user, *smtp_password;
 	long smtp_port;     /* SMTP_PORT, default 587 */

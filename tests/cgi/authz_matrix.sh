@@ -39,6 +39,9 @@ ROUTES=(
 	"GET|/api/leads/:id/email/draft||$STAFF|200"
 	"POST|/api/leads/:id/email|{\"message\":\"matrix\"}|$STAFF|200"
 	"POST|/api/leads/:id/offer-link|{\"baseUrl\":\"https://x.pl/o\",\"discountPln\":1}|$STAFF|200"
+	"GET|/api/leads/:id/data-export||ADMIN|200"
+	"GET|/api/leads/:id/retention||ADMIN|200"
+	"PUT|/api/leads/:id/retention|{\"retentionExempt\":false}|ADMIN|200"
 	"POST|/api/leads/:id/merge|{\"targetLeadId\":\"@TARGET@\"}|SUPERVISOR ADMIN|200"
 	"POST|/api/leads/:id/anonymize||ADMIN|200"
 )

@@ -278,6 +278,8 @@ Lead|updatedAt|timestamp(3) with time zone|NO|now()
 Lead|anonymizedAt|timestamp(3) with time zone|yes|-
 Lead|anonymizedById|text|yes|-
 Lead|mergedIntoId|text|yes|-
+Lead|retentionExempt|boolean|NO|false
+Lead|retentionNoticeAt|timestamp(3) with time zone|yes|-
 LeadCount|partnerId|text|NO|-
 LeadCount|assignedUserId|text|NO|-
 LeadCount|status|"LeadStatus"|NO|-
@@ -441,6 +443,11 @@ HttpMetric|buckets|bigint[]|NO|-
 ProgramMetric|program|text|NO|-
 ProgramMetric|name|text|NO|-
 ProgramMetric|value|bigint|NO|0
+RetentionRun|id|text|NO|-
+RetentionRun|trigger|text|NO|-
+RetentionRun|startedAt|timestamp(3) with time zone|NO|-
+RetentionRun|finishedAt|timestamp(3) with time zone|NO|now()
+RetentionRun|counts|jsonb|NO|-
 \.
 
 -- table | index | primary/unique/index | access method | key columns | predicate ("-" = none)
@@ -553,6 +560,7 @@ InboundMessage|InboundMessage_senderHash_receivedAt_idx|index|btree|"senderHash"
 InboundMessage|InboundMessage_leadId_idx|index|btree|"leadId"|-
 InboundWebhookNonce|InboundWebhookNonce_pkey|primary|btree|signature|-
 InboundWebhookNonce|InboundWebhookNonce_receivedAt_idx|index|btree|"receivedAt"|-
+RetentionRun|RetentionRun_pkey|primary|btree|id|-
 \.
 
 -- table | constraint | column | referenced table | ON DELETE (ON UPDATE is always CASCADE)

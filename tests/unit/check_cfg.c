@@ -230,6 +230,46 @@ START_TEST(test_load_tool)
 }
 END_TEST
 
+/* The retention settings (FR-39): defaults, values, and refusals naming the variable. */
+START_TEST(test_retention)
+{
+	static const struct {
+		const char *vars[4];
+		int rc;
+		const char *names;
+	} rows[] = {
+		{ { DB, "RETENTION_MONTHS=0" }, -1, "RETENTION_MONTHS" },
+		{ { DB, "RETENTION_MONTHS=36x" }, -1, "RETENTION_MONTHS" },
+		{ { DB, "RETENTION_INACTIVE_MONTHS=-1" }, -1, "RETENTION_INACTIVE_MONTHS" },
+		{ { DB, "RETENTION_WITHDRAWN_DAYS=99999" }, -1, "RETENTION_WITHDRAWN_DAYS" },
+		{ { DB, "RETENTION_NOTICE_DAYS=366" }, -1, "RETENTION_NOTICE_DAYS" },
+	};
+	struct cfg c;
+	char err[256] = "";
+
+	for (size_t i = 0; i < NELEM(rows); i++) {
+		env_apply(rows[i].vars, NELEM(rows[i].vars));
+		ck_assert_msg(
+		    cfg_load_tool(&c, err, sizeof(err)) == rows[i].rc, "row %zu: %s", i, err);
+		ck_assert_msg(strstr(err, rows[i].names) != NULL, "row %zu: \"%s\"", i, err);
+	}
+	env_apply((const char *const[]){ DB, NULL }, 2);
+	ck_assert_int_eq(cfg_load_tool(&c, err, sizeof(err)), 0);
+	ck_assert_int_eq(c.retention_months, 36);
+	ck_assert_int_eq(c.retention_inactive_months, 12);
+	ck_assert_int_eq(c.retention_withdrawn_days, 30);
+	ck_assert_int_eq(c.retention_notice_days, 30);
+	ck_assert_ptr_null(c.retention_notify_emails);
+	env_apply((const char *const[]){ DB, "RETENTION_MONTHS=24", "RETENTION_NOTICE_DAYS=0",
+		      "RETENTION_NOTIFY_EMAILS=dpo@example.com" },
+	    4);
+	ck_assert_int_eq(cfg_load_tool(&c, err, sizeof(err)), 0);
+	ck_assert_int_eq(c.retention_months, 24);
+	ck_assert_int_eq(c.retention_notice_days, 0);
+	ck_assert_str_eq(c.retention_notify_emails, "dpo@example.com");
+}
+END_TEST
+
 START_TEST(test_duration)
 {
 	static const struct {
@@ -325,6 +365,7 @@ cfg_suite(void)
 	tcase_add_test(tc, test_duration);
 	tcase_add_test(tc, test_weak_secret);
 	tcase_add_test(tc, test_get_set);
+	tcase_add_test(tc, test_retention);
 	suite_add_tcase(s, tc);
 	return s;
 }

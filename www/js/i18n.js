@@ -612,6 +612,18 @@ const catalogue = {
 			failed: 'Nie udało się zanonimizować danych.',
 			mismatch: 'Wpisany tekst nie zgadza się z „ANONIMIZUJ”.',
 		},
+		gdpr: {
+			title: 'RODO: eksport i retencja',
+			export: 'Eksport danych (Art. 15)',
+			exportJson: 'Eksport JSON',
+			exportHint: 'Pełny eksport danych klienta (art. 15 RODO) do wydruku lub w formacie JSON. Każdy eksport jest odnotowywany w dzienniku zdarzeń.',
+			exempt: 'Wyłącz z automatycznej anonimizacji',
+			exemptHint: 'Lead nie zostanie zanonimizowany automatycznie po upływie okresu retencji.',
+			noticed: 'Administratorzy zostali powiadomieni o planowanej anonimizacji: {date}.',
+			exemptOn: 'Lead wyłączony z automatycznej anonimizacji.',
+			exemptOff: 'Lead objęty automatyczną retencją.',
+			exemptFailed: 'Nie udało się zmienić ustawienia retencji.',
+		},
 		form: {
 			title: 'Formularz klienta',
 			status: 'Status formularza',

@@ -30,6 +30,7 @@ import {
 import EmailComposer from './lead-email.js';
 import { ConsentTimeline } from '../components/consent.js';
 import { DocumentsSection } from './lead-documents.js';
+import { GdprSection } from './lead-gdpr.js';
 
 const STAFF = ['OPERATOR', 'SUPERVISOR', 'ADMIN'];
 
@@ -276,6 +277,7 @@ function DetailBody({ lead, user, blocked, mutate, onSaved, onMerged }) {
 		<${ConsentTimeline} lead=${lead} role=${role} onSaved=${onSaved} />
 		<${ActivitySection} lead=${lead} />
 		${(role === 'SUPERVISOR' || role === 'ADMIN') && !merged && html`<${MergeSection} lead=${lead} onMerged=${onMerged} />`}
+		${role === 'ADMIN' && html`<${GdprSection} lead=${lead} />`}
 		${role === 'ADMIN' && html`<${AdminSection} lead=${lead} onSaved=${onSaved} />`}
 	</div>`;
 }
