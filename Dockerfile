@@ -16,7 +16,7 @@ RUN scripts/build /src/build \
     done \
  && cp -r schema nginx /out/ \
  && mkdir -p /out/scripts && cp -r scripts/lib scripts/container-entrypoint scripts/backup scripts/restore /out/scripts/ \
- && cp scripts/tls-reload scripts/staging-snapshot /out/scripts/ && cp cgi-bin/leads_gdpr.sql /out/scripts/lib/
+ && cp scripts/tls-reload scripts/staging-snapshot /out/scripts/ && cp common/anonymise.sql /out/scripts/lib/
 
 # --- www: the static frontend with its pinned libraries (www/package-lock.json) ---------------------
 FROM debian:12-slim AS www
