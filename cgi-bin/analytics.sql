@@ -74,7 +74,7 @@ WITH clock AS MATERIALIZED (
 	-- templates as template bits, the consent-type bits, whether any given
 	-- record exists, and whether a financing-form record makes that form
 	-- relevant (7.5 step 1).  A lead without a row has no records.
-	SELECT lc."leadId",
+	SELECT lc.id AS "leadId",
 	       coalesce((SELECT bit_or(tp.bit) FROM tpl tp WHERE tp.id = ANY (lc.given)), 0) AS given,
 	       lc.types, cardinality(lc.given) > 0 AS any_given, lc.financing AS fin
 	FROM "LeadConsent" lc

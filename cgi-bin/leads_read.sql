@@ -116,7 +116,7 @@ LEFT JOIN "CustomerProfile" cp ON cp."leadId" = l.id
 LEFT JOIN "ApplicationForm" af ON af."leadId" = l.id
 LEFT JOIN "InsuranceOnboardingSession" io ON io."leadId" = l.id
 CROSS JOIN tpl t
-LEFT JOIN "LeadConsent" c ON c."leadId" = l.id
+LEFT JOIN "LeadConsent" c ON c.id = l.id
 
 -- name: leads_detail
 -- The whole detail (spec/api.md section 4.5.3) in one statement, with the stale
@@ -287,7 +287,7 @@ LEFT JOIN "CustomerProfile" cp ON cp."leadId" = l.id
 LEFT JOIN "ApplicationForm" af ON af."leadId" = l.id
 CROSS JOIN tpl t
 CROSS JOIN cons c
-LEFT JOIN "LeadConsent" lc ON lc."leadId" = l.id
+LEFT JOIN "LeadConsent" lc ON lc.id = l.id
 WHERE l.id = $1
 
 -- name: leads_duplicates

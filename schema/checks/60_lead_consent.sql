@@ -22,6 +22,6 @@ SELECT 'LeadConsent (' || w.id || ')' AS ref,
        || '; from the records: given ' || w.given::text || ' financing ' || w.financing
        || ' records ' || w.n AS detail
 FROM want w
-LEFT JOIN "LeadConsent" s ON s."leadId" = w.id
+LEFT JOIN "LeadConsent" s ON s.id = w.id
 WHERE coalesce(s.given, '{}') <> w.given OR coalesce(s.financing, false) <> w.financing
    OR coalesce(json_array_length(s.records), 0) <> w.n

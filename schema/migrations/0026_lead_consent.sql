@@ -2,7 +2,9 @@
 -- so that the lead list, the detail and the analytics compliance block read one
 -- row per lead instead of aggregating "ConsentRecord" per lead at every request.
 --
---   "LeadConsent"                     one row per lead that has, or had, consent records:
+--   "LeadConsent"                     one row per lead that has, or had, consent records,
+--                                     keyed by the lead's id ("id", as 1:1 rows are named
+--                                     by the checks of schema/checks):
 --     "given"                         the templates with a given, not withdrawn record
 --                                     (sorted, distinct)
 --     "financing"                     a not withdrawn record on a financing_application
@@ -41,16 +43,19 @@
 SET LOCAL client_min_messages = warning;
 
 CREATE TABLE IF NOT EXISTS "LeadConsent" (
-	"leadId"    text NOT NULL,
+	"id"        text NOT NULL,
 	"given"     text[] NOT NULL DEFAULT '{}',
 	"financing" boolean NOT NULL DEFAULT false,
 	"types"     bigint NOT NULL DEFAULT 0,
 	"records"   json NOT NULL DEFAULT '[]',
 	"updatedAt" timestamptz(3) NOT NULL DEFAULT now(),
-	CONSTRAINT "LeadConsent_pkey" PRIMARY KEY ("leadId"),
-	CONSTRAINT "LeadConsent_leadId_fkey" FOREIGN KEY ("leadId")
+	CONSTRAINT "LeadConsent_pkey" PRIMARY KEY ("id"),
+	CONSTRAINT "LeadConsent_id_fkey" FOREIGN KEY ("id")
 		REFERENCES "Lead" ("id") ON DELETE CASCADE ON UPDATE CASCADE
 );
+DROP TRIGGER IF EXISTS "LeadConsent_set_updatedAt" ON "LeadConsent";
+CREATE TRIGGER "LeadConsent_set_updatedAt" BEFORE UPDATE ON "LeadConsent"
+	FOR EACH ROW EXECUTE FUNCTION izzy_set_updated_at();
 
 -- The consent-type bit of 0026 (the analytics compliance block counts leads per type).
 CREATE OR REPLACE FUNCTION izzy_consent_type_bit(t "ConsentType")
@@ -69,14 +74,14 @@ BEGIN
 		RETURN;
 	END IF;
 	-- Every lead still there gets a row, then the rows are locked in id order.
-	INSERT INTO "LeadConsent" ("leadId")
+	INSERT INTO "LeadConsent" (id)
 	SELECT l.id FROM "Lead" l WHERE l.id = ANY (lead_ids) ORDER BY l.id
-	ON CONFLICT ("leadId") DO NOTHING;
-	PERFORM 1 FROM "LeadConsent" s WHERE s."leadId" = ANY (lead_ids) ORDER BY s."leadId" FOR UPDATE;
+	ON CONFLICT (id) DO NOTHING;
+	PERFORM 1 FROM "LeadConsent" s WHERE s.id = ANY (lead_ids) ORDER BY s.id FOR UPDATE;
 	-- A new statement, a new snapshot: records committed by a writer we waited for count.
 	UPDATE "LeadConsent" s
 	SET "given" = x.given, "financing" = x.financing, "types" = x.types,
-	    "records" = x.records, "updatedAt" = now()
+	    "records" = x.records
 	FROM (
 		SELECT l.id,
 		       coalesce(c.given, '{}') AS given, coalesce(c.financing, false) AS financing,
@@ -100,7 +105,7 @@ BEGIN
 		) c ON true
 		WHERE l.id = ANY (lead_ids)
 	) x
-	WHERE s."leadId" = x.id;
+	WHERE s.id = x.id;
 END
 $$;
 
