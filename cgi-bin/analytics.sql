@@ -70,19 +70,14 @@ WITH clock AS MATERIALIZED (
 	       coalesce(bit_or(bit) FILTER (WHERE NOT req AND fin), 0) AS opt_fin
 	FROM tpl
 ), cons AS (
-	-- Per lead: the given, not withdrawn records as template bits and as
-	-- consent-type bits (enum position), whether any such record exists, and
-	-- whether a financing-form record makes that form relevant (7.5 step 1).
-	SELECT r."leadId",
-	       coalesce(bit_or(tp.bit) FILTER (WHERE r."consentGiven" AND r."withdrawnAt" IS NULL), 0) AS given,
-	       coalesce(bit_or(1 << array_position(enum_range(NULL::"ConsentType"), r."consentType"))
-		FILTER (WHERE r."consentGiven" AND r."withdrawnAt" IS NULL), 0) AS types,
-	       coalesce(bool_or(r."consentGiven" AND r."withdrawnAt" IS NULL), false) AS any_given,
-	       coalesce(bool_or(ct."formType" = 'financing_application' AND r."withdrawnAt" IS NULL), false) AS fin
-	FROM "ConsentRecord" r
-	JOIN "ConsentTemplate" ct ON ct.id = r."consentTemplateId"
-	LEFT JOIN tpl tp ON tp.id = r."consentTemplateId"
-	GROUP BY r."leadId"
+	-- Per lead, from its "LeadConsent" row (0026): the given, not withdrawn
+	-- templates as template bits, the consent-type bits, whether any given
+	-- record exists, and whether a financing-form record makes that form
+	-- relevant (7.5 step 1).  A lead without a row has no records.
+	SELECT lc.id AS "leadId",
+	       coalesce((SELECT bit_or(tp.bit) FROM tpl tp WHERE tp.id = ANY (lc.given)), 0) AS given,
+	       lc.types, cardinality(lc.given) > 0 AS any_given, lc.financing AS fin
+	FROM "LeadConsent" lc
 ), cs AS MATERIALIZED (
 	-- izzy_consent_status (0010) on bit masks: R required, O optional, G given.
 	SELECT x.source, x."leadCreatedAt", x.types,

@@ -73,7 +73,8 @@ SELECT (SELECT count(*) FROM f),
 -- name: leads_list_rows
 -- The lead summaries (spec/api.md section 4.5 "Lead summary") of the ids in
 -- $1 (text[] literal), in that order, with consentStatus (section 7.5): the
--- active templates once, each lead's records in one lateral aggregate.
+-- active templates once, each lead's records and given templates from its
+-- "LeadConsent" row (0026; no row: no records).
 WITH tpl AS (
 	SELECT coalesce(array_agg(id) FILTER (WHERE "isRequired" AND "formType" = 'lead_creation'), '{}') AS req_lead,
 	       coalesce(array_agg(id) FILTER (WHERE "isRequired" AND "formType" = 'financing_application'), '{}') AS req_fin,
@@ -104,8 +105,8 @@ SELECT coalesce(json_agg(json_build_object(
 	'insuranceOnboarding', CASE WHEN io.id IS NOT NULL THEN
 		json_build_object('status', io.status) END,
 	'consentStatus', izzy_consent_status(
-		CASE WHEN af.id IS NOT NULL OR c.fin THEN t.req_lead || t.req_fin ELSE t.req_lead END,
-		CASE WHEN af.id IS NOT NULL OR c.fin THEN t.opt_lead || t.opt_fin ELSE t.opt_lead END,
+		CASE WHEN af.id IS NOT NULL OR c.financing THEN t.req_lead || t.req_fin ELSE t.req_lead END,
+		CASE WHEN af.id IS NOT NULL OR c.financing THEN t.opt_lead || t.opt_fin ELSE t.opt_lead END,
 		c.given)) ORDER BY p.n), '[]')::text
 FROM unnest($1::text[]) WITH ORDINALITY AS p(id, n)
 JOIN "Lead" l ON l.id = p.id
@@ -115,18 +116,7 @@ LEFT JOIN "CustomerProfile" cp ON cp."leadId" = l.id
 LEFT JOIN "ApplicationForm" af ON af."leadId" = l.id
 LEFT JOIN "InsuranceOnboardingSession" io ON io."leadId" = l.id
 CROSS JOIN tpl t
-LEFT JOIN LATERAL (
-	SELECT json_agg(json_build_object(
-		'consentTemplateId', r."consentTemplateId",
-		'consentGiven', r."consentGiven",
-		'consentTemplate', json_build_object('isRequired', ct."isRequired", 'formType', ct."formType"))
-		ORDER BY r."recordedAt" DESC, r.id) AS records,
-	       array_agg(r."consentTemplateId") FILTER (WHERE r."consentGiven" AND r."withdrawnAt" IS NULL) AS given,
-	       coalesce(bool_or(ct."formType" = 'financing_application' AND r."withdrawnAt" IS NULL), false) AS fin
-	FROM "ConsentRecord" r
-	JOIN "ConsentTemplate" ct ON ct.id = r."consentTemplateId"
-	WHERE r."leadId" = l.id
-) c ON true
+LEFT JOIN "LeadConsent" c ON c.id = l.id
 
 -- name: leads_detail
 -- The whole detail (spec/api.md section 4.5.3) in one statement, with the stale
@@ -149,9 +139,7 @@ WITH stale AS (
 	WHERE "isActive" AND "formType" IN ('lead_creation', 'financing_application')
 	  AND "validFrom" <= now() AND ("validTo" IS NULL OR "validTo" > now())
 ), cons AS (
-	SELECT array_agg(r."consentTemplateId") FILTER (WHERE r."consentGiven" AND r."withdrawnAt" IS NULL) AS given,
-	       coalesce(bool_or(ct."formType" = 'financing_application' AND r."withdrawnAt" IS NULL), false) AS fin,
-	       json_agg(json_build_object(
+	SELECT json_agg(json_build_object(
 		'id', r.id,
 		'consentTemplateId', r."consentTemplateId",
 		'consentType', r."consentType",
@@ -288,9 +276,9 @@ SELECT json_build_object(
 		FROM "LeadStatusHistory" h LEFT JOIN "User" hu ON hu.id = h."changedById"
 		WHERE h."leadId" = l.id), '[]'),
 	'consentStatus', izzy_consent_status(
-		CASE WHEN af.id IS NOT NULL OR c.fin THEN t.req_lead || t.req_fin ELSE t.req_lead END,
-		CASE WHEN af.id IS NOT NULL OR c.fin THEN t.opt_lead || t.opt_fin ELSE t.opt_lead END,
-		c.given)
+		CASE WHEN af.id IS NOT NULL OR lc.financing THEN t.req_lead || t.req_fin ELSE t.req_lead END,
+		CASE WHEN af.id IS NOT NULL OR lc.financing THEN t.opt_lead || t.opt_fin ELSE t.opt_lead END,
+		lc.given)
 )::text
 FROM "Lead" l
 JOIN "Partner" pa ON pa.id = l."partnerId"
@@ -299,6 +287,7 @@ LEFT JOIN "CustomerProfile" cp ON cp."leadId" = l.id
 LEFT JOIN "ApplicationForm" af ON af."leadId" = l.id
 CROSS JOIN tpl t
 CROSS JOIN cons c
+LEFT JOIN "LeadConsent" lc ON lc.id = l.id
 WHERE l.id = $1
 
 -- name: leads_duplicates

@@ -17,7 +17,7 @@ check() {
 
 check
 is "$RC" 0 "consistent data: check-integrity exits 0"
-like "$OUT" "check-integrity: 6 checks, 0 with findings \(0 findings\), 0 could not run" "and says every check is clean"
+like "$OUT" "check-integrity: 7 checks, 0 with findings \(0 findings\), 0 could not run" "and says every check is clean"
 like "$OUT" "ok +10_orphans: " "each check is named in the report"
 
 # --- orphans: rows whose parent is missing (loaded past the foreign keys) -----------------------
@@ -31,7 +31,7 @@ like "$OUT" "FAIL +10_orphans: [^
 ]*: 2 findings" "orphans: both are counted"
 like "$OUT" "Reminder copsorphan0000000000000001: leadId -> missing Lead cnosuchlead00000000000001" "an orphan of a foreign key is named with its missing parent"
 like "$OUT" "Document copsorphan0000000000000002: uploadedBy -> missing User cnosuchuser00000000000001" "an orphan of an id column without foreign key (Document.uploadedBy) too"
-like "$OUT" "check-integrity: 6 checks, 1 with findings \(2 findings\)" "the summary counts them"
+like "$OUT" "check-integrity: 7 checks, 1 with findings \(2 findings\)" "the summary counts them"
 psql_q "DELETE FROM \"Reminder\" WHERE id = 'copsorphan0000000000000001'; DELETE FROM \"Document\" WHERE id = 'copsorphan0000000000000002'" >/dev/null
 
 # --- a terminal status without history --------------------------------------------------------------
@@ -101,6 +101,6 @@ RC=$?
 is "$RC" 1 "a check that cannot run: exit 1"
 like "$OUT" "ERROR +15_broken: broken: could not run" "it is reported"
 like "$OUT" "ok +50_lead_counters" "and the checks after it still run"
-like "$OUT" "7 checks, 0 with findings \(0 findings\), 1 could not run" "the summary says so"
+like "$OUT" "8 checks, 0 with findings \(0 findings\), 1 could not run" "the summary says so"
 
 t_done

@@ -3,7 +3,8 @@
 # that schema/migrations produce: the 23 model tables of spec/data-model.md §1
 # and the rewrite's Session, PasswordToken, Outbox, RateLimit, UserAuditLog, ConsentAuditLog and
 # ClientSession (and 0016's WorkerHeartbeat, HttpMetric and ProgramMetric, 0019's
-# InboundMessage and InboundWebhookNonce, 0025's SavedView); the 17 enum
+# InboundMessage and InboundWebhookNonce, 0023's RetentionRun, 0025's SavedView, 0026's
+# LeadConsent); the 17 enum
 # types with their values in database order (§2); every column's type,
 # nullability and default (all timestamps timestamptz(3)); every index, primary
 # key, unique key, foreign key (ON UPDATE CASCADE, ON DELETE per §0.5) and check
@@ -448,6 +449,12 @@ RetentionRun|trigger|text|NO|-
 RetentionRun|startedAt|timestamp(3) with time zone|NO|-
 RetentionRun|finishedAt|timestamp(3) with time zone|NO|now()
 RetentionRun|counts|jsonb|NO|-
+LeadConsent|id|text|NO|-
+LeadConsent|given|text[]|NO|'{}'::text[]
+LeadConsent|financing|boolean|NO|false
+LeadConsent|types|bigint|NO|0
+LeadConsent|records|json|NO|'[]'::json
+LeadConsent|updatedAt|timestamp(3) with time zone|NO|now()
 \.
 
 -- table | index | primary/unique/index | access method | key columns | predicate ("-" = none)
@@ -561,6 +568,7 @@ InboundMessage|InboundMessage_leadId_idx|index|btree|"leadId"|-
 InboundWebhookNonce|InboundWebhookNonce_pkey|primary|btree|signature|-
 InboundWebhookNonce|InboundWebhookNonce_receivedAt_idx|index|btree|"receivedAt"|-
 RetentionRun|RetentionRun_pkey|primary|btree|id|-
+LeadConsent|LeadConsent_pkey|primary|btree|id|-
 \.
 
 -- table | constraint | column | referenced table | ON DELETE (ON UPDATE is always CASCADE)
@@ -618,6 +626,7 @@ UserAuditLog|UserAuditLog_targetUserId_fkey|targetUserId|User|RESTRICT
 VehicleCurrent|VehicleCurrent_leadId_fkey|leadId|Lead|RESTRICT
 VehicleDesired|VehicleDesired_leadId_fkey|leadId|Lead|RESTRICT
 InboundMessage|InboundMessage_leadId_fkey|leadId|Lead|SET NULL
+LeadConsent|LeadConsent_id_fkey|id|Lead|CASCADE
 \.
 
 -- table | constraint | definition
@@ -782,6 +791,15 @@ WITH have AS (
 	UNION ALL
 	-- 0015: partner-declared consents need the client's confirmation (SR-39); BEFORE INSERT FOR EACH ROW (1|2|4)
 	SELECT 'ConsentRecord', 'ConsentRecord_partner_flag', 'izzy_consent_partner_flag', 7, 'BEFORE INSERT FOR EACH ROW'
+	UNION ALL
+	-- 0026: "LeadConsent" kept by AFTER ... FOR EACH STATEMENT triggers (transition tables)
+	SELECT 'ConsentRecord', 'ConsentRecord_lead_consent_ins', 'izzy_lead_consent_trigger', 4, 'AFTER INSERT FOR EACH STATEMENT'
+	UNION ALL
+	SELECT 'ConsentRecord', 'ConsentRecord_lead_consent_upd', 'izzy_lead_consent_trigger', 16, 'AFTER UPDATE FOR EACH STATEMENT'
+	UNION ALL
+	SELECT 'ConsentRecord', 'ConsentRecord_lead_consent_del', 'izzy_lead_consent_trigger', 8, 'AFTER DELETE FOR EACH STATEMENT'
+	UNION ALL
+	SELECT 'ConsentRecord', 'ConsentRecord_lead_consent_trunc', 'izzy_lead_consent_trigger', 32, 'AFTER TRUNCATE FOR EACH STATEMENT'
 )
 SELECT CASE WHEN h.name IS NULL THEN 'FAIL trigger ' || w.name || ' missing'
             WHEN w.name IS NULL THEN 'FAIL trigger ' || h.name || ' on ' || h.tbl || ' unexpected'
