@@ -30,6 +30,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include <cjson/cJSON.h>
 
@@ -52,6 +53,7 @@
 #include "common/valid.h"
 
 #include "forms.sql.h"
+#include "forms_steps.h"
 
 static int forms_generate(struct req *);
 static int forms_verify(struct req *);
@@ -694,11 +696,43 @@ form_data(struct req *r, const struct value *v)
 }
 
 /*
+ * The six steps' rules (cgi-bin/forms_steps) on data, within the client's
+ * transaction: 0 when valid; else -1, rolled back, with the 400 and its
+ * Polish issues set.  complete: every required field (submit).
+ */
+static int
+check_steps(struct req *r, const cJSON *data, bool complete)
+{
+	char today[16];
+	time_t now = time(NULL);
+	struct tm tm;
+	cJSON *issues;
+
+	if (gmtime_r(&now, &tm) == NULL || strftime(today, sizeof(today), "%Y-%m-%d", &tm) == 0 ||
+	    (issues = cJSON_CreateArray()) == NULL) {
+		tx_fail(r, 500, "Internal server error");
+		return -1;
+	}
+	if (forms_steps_check(data, complete, today, issues) == 0) {
+		cJSON_Delete(issues);
+		return 0;
+	}
+	db_rollback(r->db);
+	if (cJSON_GetArraySize(issues) == 0) {
+		cJSON_Delete(issues);
+		http_fail(r, 500, NULL, "Internal server error");
+		return -1;
+	}
+	http_fail_issues(r, issues);
+	return -1;
+}
+
+/*
  * PATCH /api/application-forms/{id} — autosave; the client session.
  * Body {formData (object, ≤ 512 KiB), currentStep (1–6), completionPercent
- * (0–100)}.  200 {id, lastAutoSave}; 400 validation; 401; 403; 409 for a
- * SUBMITTED or LOCKED form; 410.  Field-level rules of the six steps
- * (SR-19) are not checked yet.
+ * (0–100)}.  200 {id, lastAutoSave}; 400 validation (the six steps' rules
+ * on what is present, SR-19: issues on ["formData", key]); 401; 403; 409
+ * for a SUBMITTED or LOCKED form; 410.
  */
 static int
 forms_autosave(struct req *r)
@@ -714,6 +748,8 @@ forms_autosave(struct req *r)
 		return 0;
 	if (closed(&c))
 		return tx_fail(r, 409, MSG_LOCKED);
+	if (check_steps(r, v[SAVE_DATA].json, false) == -1)
+		return 0;
 	p[0] = r->id;
 	p[1] = data;
 	p[2] = arena_printf(r->mem, "%lld", v[SAVE_STEP].i);
@@ -730,7 +766,8 @@ forms_autosave(struct req *r)
  * POST /api/application-forms/{id}/submit — the client session; one
  * transaction (SR-20).  Body {formData?} (replaces the stored data).
  * 200 {id, status:"SUBMITTED", submittedAt}, also for a second submit
- * (nothing changes); 400; 401; 403; 409 LOCKED form; 410 LINK_EXPIRED;
+ * (nothing changes); 400 validation: the given or else the stored data must
+ * pass every rule of the six steps with every required field (SR-19); 401; 403; 409 LOCKED form; 410 LINK_EXPIRED;
  * 422 REQUIRED_CONSENT_MISSING when a current required consent of
  * financing_application was not accepted for this form (since its unlock).
  * Queues the application.ready_for_review event once (Outbox WEBHOOK row).
@@ -759,6 +796,22 @@ forms_submit(struct req *r)
 	if (strcmp(c.status, "LOCKED") == 0)
 		return tx_fail(r, 409, MSG_LOCKED);
 	p[0] = r->id;
+	if (data != NULL) {
+		if (check_steps(r, v[SUB_DATA].json, true) == -1)
+			return 0;
+	} else {
+		cJSON *stored;
+		int rc;
+
+		if ((res = db_query(r->db, r->mem, &forms_sql[SQL_FORMS_DATA], 1, p)) == NULL)
+			return tx_fail_db(r);
+		if ((stored = cJSON_Parse(PQgetvalue(res, 0, 0))) == NULL)
+			return tx_fail(r, 500, "Internal server error");
+		rc = check_steps(r, stored, true);
+		cJSON_Delete(stored);
+		if (rc == -1)
+			return 0;
+	}
 	if ((res = db_query(r->db, r->mem, &forms_sql[SQL_FORMS_MISSING_CONSENT], 1, p)) == NULL)
 		return tx_fail_db(r);
 	if (PQntuples(res) > 0) {

@@ -112,6 +112,10 @@ UPDATE "ApplicationForm" SET "formData" = $2::jsonb, "currentStep" = $3::int,
 WHERE id = $1
 RETURNING json_build_object('id', id, 'lastAutoSave', izzy_ts("lastAutoSave"))::text
 
+-- name: forms_data
+-- The stored answers, for the completeness check of a submit without formData.
+SELECT coalesce("formData", '{}'::jsonb)::text FROM "ApplicationForm" WHERE id = $1
+
 -- name: forms_missing_consent
 -- A current required financing_application template the client has not
 -- accepted for this form since its consentsSince (SR-20), or no row.
