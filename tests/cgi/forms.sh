@@ -355,4 +355,43 @@ verify "$T3" 0999 203.0.113.60
 is "$(msg)" "401:INVALID_CODE" "the old link no longer works"
 verify "$T3B" 0999 203.0.113.60
 is "$STATUS" 200 "the new one does"
+# --- repeated lockouts invalidate the link and alert staff (SR-17) ------------------------------
+L5=cleadforms00000000000005
+mk_lead "$L5" seed-partner "$OP_ID" '600100777' jan5@example.com
+cgi_run POST "/api/leads/$L5/application-form" '{}' "$OP"
+F5=$(jq_body .applicationFormId)
+T5=$(token_of)
+alerts() { psql_q "SELECT coalesce(string_agg(recipient, ',' ORDER BY recipient), '') FROM \"Outbox\" WHERE \"leadId\" = '$L5' AND template = 'form_lockout_alert'"; }
+for round in 1 2 3; do
+	psql_q "DELETE FROM \"RateLimit\"" >/dev/null
+	if [[ $round == 3 ]]; then
+		verify "$T5" 0777 203.0.113.200
+		is "$STATUS" 200 "after two lockouts the right PIN still opens the form"
+		SESS=$COOKIE
+		psql_q "DELETE FROM \"RateLimit\"" >/dev/null
+	fi
+	for i in 1 2 3 4 5; do verify "$T5" 1111 "203.0.113.$((100 + round * 10 + i))"; done
+	if [[ $round == 2 ]]; then
+		verify "$T5" 1111 203.0.113.199
+		is "$(msg):$(alerts)" "429:TOO_MANY_ATTEMPTS:" "a second lockout: no alert yet"
+	fi
+done
+is "$(msg)" "401:INVALID_CODE" "the 15th wrong PIN is refused"
+is "$(alerts)" "operator@example.com,sup@example.com" "the third lockout alerts the assignee and the supervisors"
+is "$(psql_q "SELECT count(*) FROM \"Outbox\" WHERE \"leadId\" = '$L5' AND template = 'form_lockout_alert' AND \"bodyText\" LIKE '%$L5%' AND \"bodyText\" NOT LIKE '%$T5%'")" 2 \
+	"the alert names the lead, not the link"
+is "$(psql_q "SELECT \"unlockHistory\"->-1->>'type' || ',' || (\"linkExpiresAt\" <= now()) FROM \"ApplicationForm\" WHERE id = '$F5'")" "LINK_REVOKED,true" \
+	"the link is expired, with a history entry"
+client GET "/api/application-forms/$F5"
+is "$STATUS" 401 "its open session is revoked"
+psql_q "DELETE FROM \"RateLimit\"" >/dev/null
+verify "$T5" 0777 203.0.113.201
+is "$(msg)" "410:LINK_EXPIRED" "the right PIN no longer opens it"
+verify "$T5" 1111 203.0.113.202
+is "$(msg):$(alerts)" "410:LINK_EXPIRED:operator@example.com,sup@example.com" "and nothing is alerted twice"
+is "$(psql_q "SELECT count(*) FROM \"ApplicationForm\", jsonb_array_elements(\"unlockHistory\") e WHERE id = '$F5' AND e->>'type' = 'CLIENT_ATTEMPT' AND e->>'ipAddress' LIKE '203.0.113.%' AND e->>'userAgent' = 'izzy-cgi-test'")" 19 \
+	"every attempt is logged with IP and user agent"
+cgi_run POST "/api/leads/$L5/application-form" '{}' "$OP"
+verify "$(token_of)" 0777 203.0.113.203
+is "$STATUS" 200 "a new link works again"
 t_done
