@@ -333,9 +333,37 @@ is "$STATUS" 200 "the new link opens with the same PIN"
 SESS=$COOKIE
 client POST "/api/application-forms/$F1/submit" '{}'
 is "$(msg)" "422:REQUIRED_CONSENT_MISSING" "after an unlock the client must consent again"
+# an outdated template version: 409 with the current one, then success after a re-fetch
+REQ1=$(jq -r '.[0].consentTemplateId' <<<"$ALL")
+CGI_PROG=consents cgi_run PUT "/api/consent-templates/$REQ1" '{"content":"Nowa treść zgody, wersja 2."}' "$ADMIN"
+is "$STATUS" 200 "the admin publishes a new version of a consent"
+CGI_PROG=forms
+client POST "/api/application-forms/$F1/consent-records" "{\"consents\":$ALL}"
+is "$(msg):$(header Retry-After)" "409:TEMPLATE_OUTDATED:0" "answers to the old version: 409 TEMPLATE_OUTDATED"
+is "$(psql_q "SELECT count(*) FROM \"ConsentRecord\" WHERE \"applicationFormId\" = '$F1'")" "$(jq length <<<"$ALL")" "nothing recorded"
+# a forged snapshot text: refused, the stored text is always the template's
+client POST "/api/application-forms/$F1/consent-records" "{\"consents\":$(jq -c 'map(.consentText = "Zgadzam się na wszystko")' <<<"$(consents_all)")}"
+is "$STATUS" 400 "a client-supplied consent text is refused"
+ALL=$(consents_all)
 client POST "/api/application-forms/$F1/consent-records" "{\"consents\":$ALL}"
 is "$STATUS" 201 "re-consent adds records"
+is "$(psql_q "SELECT count(*) FROM \"ConsentRecord\" r JOIN \"ConsentTemplate\" t ON t.id = r.\"consentTemplateId\" JOIN \"ApplicationForm\" f ON f.id = r.\"applicationFormId\" WHERE f.id = '$F1' AND r.\"recordedAt\" >= f.\"consentsSince\" AND r.\"consentText\" = t.content AND r.\"consentText\" NOT LIKE '%wszystko%' AND r.\"ipAddress\" = '192.0.2.10' AND r.\"userAgent\" = 'izzy-cgi-test'")" \
+	"$(jq length <<<"$ALL")" "with the current version's text, the IP and the user agent (evidence)"
 is "$(psql_q "SELECT count(*) FROM \"ConsentRecord\" WHERE \"applicationFormId\" = '$F1'")" "$(( 2 * $(jq length <<<"$ALL") ))" "append-only"
+# a locked form and an expired link refuse every write
+psql_q "UPDATE \"ApplicationForm\" SET status = 'LOCKED' WHERE id = '$F1'" >/dev/null
+client POST "/api/application-forms/$F1/consent-records" "{\"consents\":$ALL}"
+is "$STATUS" 409 "a locked form takes no consents"
+client POST "/api/application-forms/$F1/submit" '{}'
+is "$STATUS" 409 "a locked form cannot be submitted"
+save "$FULL"
+is "$STATUS" 409 "a locked form is not saved"
+psql_q "UPDATE \"ApplicationForm\" SET status = 'UNLOCKED', \"linkExpiresAt\" = now() - interval '1 minute' WHERE id = '$F1'" >/dev/null
+client POST "/api/application-forms/$F1/submit" '{}'
+is "$(msg)" "410:LINK_EXPIRED" "an expired link cannot be submitted"
+client POST "/api/application-forms/$F1/consent-records" "{\"consents\":$ALL}"
+is "$(msg)" "410:LINK_EXPIRED" "nor take consents"
+psql_q "UPDATE \"ApplicationForm\" SET \"linkExpiresAt\" = now() + interval '1 day' WHERE id = '$F1'" >/dev/null
 client POST "/api/application-forms/$F1/submit" '{}'
 is "$STATUS:$(jq_body .status)" "200:SUBMITTED" "resubmitted"
 is "$(outbox "$L1" WEBHOOK)" 2 "one event per submission"
