@@ -498,8 +498,8 @@ lockout(struct req *r, const char *form_id)
 			NULL) == -1)
 			return -1;
 	}
-	log_warn("forms", "form %s: link invalidated after %d wrong PINs", form_id,
-	    LOCKOUT_FAILURES);
+	log_warn(
+	    "forms", "form %s: link invalidated after %d wrong PINs", form_id, LOCKOUT_FAILURES);
 	return 0;
 }
 

@@ -118,11 +118,11 @@ static const struct step_field steps[] = {
 	/* 6: the consent answers as shown (the records are what counts, SR-20) */
 	{ "consents", 6, K_CONSENTS, R_NO, NULL, NULL },
 };
-#define NSTEPS (sizeof(steps) / sizeof(steps[0]))
+#define NSTEPS        (sizeof(steps) / sizeof(steps[0]))
 
-#define MONEY_MAX    1e9
-#define CHILDREN_MAX 30
-#define CONSENTS_MAX 20
+#define MONEY_MAX     1e9
+#define CHILDREN_MAX  30
+#define CONSENTS_MAX  20
 
 #define MSG_UNKNOWN   "Nieznane pole formularza"
 #define MSG_TYPE      "Nieprawidłowy typ wartości"
@@ -281,7 +281,8 @@ check_value(const struct step_field *f, const cJSON *it, const cJSON *data, cons
 		if (!amount_of(it, &d))
 			return f->kind == K_COUNT ? "Podaj liczbę" : MSG_AMOUNT;
 		if (d < 0)
-			return f->kind == K_COUNT ? "Liczba dzieci nie może być ujemna" : MSG_NEGATIVE;
+			return f->kind == K_COUNT ? "Liczba dzieci nie może być ujemna"
+						  : MSG_NEGATIVE;
 		if (f->kind == K_COUNT)
 			return d == floor(d) && d <= CHILDREN_MAX ? NULL : "Podaj liczbę";
 		if (d > MONEY_MAX)
@@ -301,7 +302,7 @@ check_value(const struct step_field *f, const cJSON *it, const cJSON *data, cons
 		return NULL;
 	switch (f->kind) {
 	case K_PESEL:
-		return strlen(s) != 11 ? MSG_PESEL_LEN
+		return strlen(s) != 11                  ? MSG_PESEL_LEN
 		    : valid_pesel(s, today, NULL, NULL) ? NULL
 							: MSG_PESEL;
 	case K_SEX:

@@ -964,10 +964,10 @@ START_TEST(test_polish_ids)
 	ck_assert_int_eq(sex, 'K');
 	ck_assert(valid_pesel("02810100006", NULL, birth, NULL));
 	ck_assert_str_eq(birth, "1802-01-01");
-	ck_assert(valid_pesel("04022900001", NULL, NULL, NULL));    /* 1904 was a leap year */
-	ck_assert(!valid_pesel("99022900007", NULL, NULL, NULL));   /* 1999-02-29 */
-	ck_assert(!valid_pesel("44051401358", NULL, NULL, NULL));   /* checksum */
-	ck_assert(!valid_pesel("4405140135", NULL, NULL, NULL));    /* length */
+	ck_assert(valid_pesel("04022900001", NULL, NULL, NULL));  /* 1904 was a leap year */
+	ck_assert(!valid_pesel("99022900007", NULL, NULL, NULL)); /* 1999-02-29 */
+	ck_assert(!valid_pesel("44051401358", NULL, NULL, NULL)); /* checksum */
+	ck_assert(!valid_pesel("4405140135", NULL, NULL, NULL));  /* length */
 	ck_assert(!valid_pesel("4405140135a", NULL, NULL, NULL));
 	ck_assert(!valid_pesel("99210100008", "2026-01-01", NULL, NULL)); /* 2099: future */
 	ck_assert(valid_pesel("99210100008", NULL, NULL, NULL));
