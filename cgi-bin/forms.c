@@ -9,7 +9,9 @@
  *     as a bcrypt hash (common/pass) in "accessCodeHash";
  *   - verify-access checks the PIN on the server, 5 attempts per 15 minutes
  *     per form and per client address (common/ratelimit), logs every attempt
- *     with IP and user agent in the form's unlockHistory, and opens a client
+ *     with IP and user agent in the form's unlockHistory; the third lockout
+ *     (15 wrong PINs for one link) invalidates the link, revokes its sessions
+ *     and alerts the assignee and the supervisors by e-mail; it opens a client
  *     session (table "ClientSession", schema 0016) carried by a cookie scoped
  *     to /api/application-forms: HttpOnly, SameSite=Strict, 30 minutes idle,
  *     2 hours at most;
@@ -30,6 +32,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include <cjson/cJSON.h>
 
@@ -52,6 +55,7 @@
 #include "common/valid.h"
 
 #include "forms.sql.h"
+#include "forms_steps.h"
 
 static int forms_generate(struct req *);
 static int forms_verify(struct req *);
@@ -70,6 +74,8 @@ static int forms_unlock(struct req *);
 /* 5 failed PIN attempts per 15 minutes per form and per address (SR-17). */
 #define PIN_LIMIT    5
 #define PIN_WINDOW_S (15 * 60)
+/* The 3rd lockout of a link (15 wrong PINs) invalidates it and alerts staff. */
+#define LOCKOUT_FAILURES (3 * PIN_LIMIT)
 /* 24 random bytes: 192 bits, 48 hex characters. */
 #define TOKEN_BYTES 24
 #define TOKEN_HEX   (TOKEN_BYTES * 2 + 1)
@@ -446,13 +452,67 @@ set_cookie(struct req *r, const char *token)
 }
 
 /*
+ * After a wrong PIN, inside the caller's transaction: when it is the one that
+ * makes the link's third lockout, the link is expired (forms_lockout), its
+ * sessions revoked, and an alert queued to the lead's assignee and every
+ * active supervisor (once per link).  0, also when nothing happened; -1 on a
+ * database error.
+ */
+static int
+lockout(struct req *r, const char *form_id)
+{
+	char n[16];
+	const char *p[2] = { form_id, n }, *lead_id, *generated, *text;
+	PGresult *res, *sup;
+
+	(void)snprintf(n, sizeof(n), "%d", LOCKOUT_FAILURES);
+	if ((res = db_query(r->db, r->mem, &forms_sql[SQL_FORMS_LOCKOUT], 2, p)) == NULL)
+		return -1;
+	if (PQntuples(res) != 1)
+		return 0;
+	lead_id = arena_strdup(r->mem, PQgetvalue(res, 0, 0));
+	generated = arena_strdup(r->mem, PQgetvalue(res, 0, 1));
+	text = arena_printf(r->mem,
+	    "Dzień dobry,\n\nlink do formularza wniosku klienta (lead %s) został unieważniony po "
+	    "%d nieudanych próbach podania kodu dostępu (trzy blokady).\n\nJeśli klient nadal "
+	    "chce wypełnić formularz, wygeneruj nowy link w szczegółach leada.\n",
+	    lead_id != NULL ? lead_id : "", LOCKOUT_FAILURES);
+	if (lead_id == NULL || generated == NULL || text == NULL ||
+	    db_query(r->db, r->mem, &forms_sql[SQL_FORMS_SESSIONS_REVOKE], 1, p) == NULL ||
+	    (sup = db_query(r->db, r->mem, &forms_sql[SQL_FORMS_SUPERVISORS], 0, NULL)) == NULL)
+		return -1;
+	for (int i = -1; i < PQntuples(sup); i++) {
+		const char *to;
+
+		if (i == -1 && PQgetisnull(res, 0, 2))
+			continue;
+		to = i == -1 ? PQgetvalue(res, 0, 2) : PQgetvalue(sup, i, 0);
+		if (outbox_mail(r->db, r->mem,
+			&(struct outbox_mail){ .to = to,
+			    .subject = "Link do formularza unieważniony po blokadach",
+			    .text = text,
+			    .template = "form_lockout_alert",
+			    .lead_id = lead_id,
+			    .dedupe_key = arena_printf(
+				r->mem, "form-lockout:%s:%s:%s", form_id, generated, to) },
+			NULL) == -1)
+			return -1;
+	}
+	log_warn(
+	    "forms", "form %s: link invalidated after %d wrong PINs", form_id, LOCKOUT_FAILURES);
+	return 0;
+}
+
+/*
  * POST /api/application-forms/verify-access — public.  Body {token, code}.
  * 200 {"ok":true,"applicationFormId"} and the client session cookie;
  * 400 validation; 401 INVALID_CODE for an unknown link, a wrong code, or a
  * SUBMITTED/LOCKED form ("Formularz jest zablokowany"); 410 LINK_EXPIRED;
  * 429 TOO_MANY_ATTEMPTS with Retry-After after 5 attempts within 15 minutes
- * for the form or from the address (a success gives its attempt back).
- * Every attempt on a known form is logged in its unlockHistory.
+ * for the form or from the address (a success gives its attempt back); the
+ * 15th wrong PIN since the link was generated expires it (then 410) and
+ * alerts staff.  Every attempt on a known form is logged in its
+ * unlockHistory with IP and user agent.
  */
 static int
 forms_verify(struct req *r)
@@ -505,8 +565,11 @@ forms_verify(struct req *r)
 		return http_fail(r, 401, "INVALID_CODE", MSG_BLOCKED);
 	}
 	if (!pass_verify(v[VER_CODE].s, pin_hash)) {
-		if (log_attempt(r, form_id, false, "INVALID_CODE") == -1)
+		if (db_begin(r->db) == -1)
 			return http_fail_db(r);
+		if (log_attempt(r, form_id, false, "INVALID_CODE") == -1 ||
+		    lockout(r, form_id) == -1 || db_commit(r->db) == -1)
+			return tx_fail_db(r);
 		return http_fail(r, 401, "INVALID_CODE", MSG_BAD_CODE);
 	}
 	if (id_new(sess_id) == -1 || crypto_token_hex(sess_tok, TOKEN_BYTES) == -1)
@@ -694,11 +757,43 @@ form_data(struct req *r, const struct value *v)
 }
 
 /*
+ * The six steps' rules (cgi-bin/forms_steps) on data, within the client's
+ * transaction: 0 when valid; else -1, rolled back, with the 400 and its
+ * Polish issues set.  complete: every required field (submit).
+ */
+static int
+check_steps(struct req *r, const cJSON *data, bool complete)
+{
+	char today[16];
+	time_t now = time(NULL);
+	struct tm tm;
+	cJSON *issues;
+
+	if (gmtime_r(&now, &tm) == NULL || strftime(today, sizeof(today), "%Y-%m-%d", &tm) == 0 ||
+	    (issues = cJSON_CreateArray()) == NULL) {
+		tx_fail(r, 500, "Internal server error");
+		return -1;
+	}
+	if (forms_steps_check(data, complete, today, issues) == 0) {
+		cJSON_Delete(issues);
+		return 0;
+	}
+	db_rollback(r->db);
+	if (cJSON_GetArraySize(issues) == 0) {
+		cJSON_Delete(issues);
+		http_fail(r, 500, NULL, "Internal server error");
+		return -1;
+	}
+	http_fail_issues(r, issues);
+	return -1;
+}
+
+/*
  * PATCH /api/application-forms/{id} — autosave; the client session.
  * Body {formData (object, ≤ 512 KiB), currentStep (1–6), completionPercent
- * (0–100)}.  200 {id, lastAutoSave}; 400 validation; 401; 403; 409 for a
- * SUBMITTED or LOCKED form; 410.  Field-level rules of the six steps
- * (SR-19) are not checked yet.
+ * (0–100)}.  200 {id, lastAutoSave}; 400 validation (the six steps' rules
+ * on what is present, SR-19: issues on ["formData", key]); 401; 403; 409
+ * for a SUBMITTED or LOCKED form; 410.
  */
 static int
 forms_autosave(struct req *r)
@@ -714,6 +809,8 @@ forms_autosave(struct req *r)
 		return 0;
 	if (closed(&c))
 		return tx_fail(r, 409, MSG_LOCKED);
+	if (check_steps(r, v[SAVE_DATA].json, false) == -1)
+		return 0;
 	p[0] = r->id;
 	p[1] = data;
 	p[2] = arena_printf(r->mem, "%lld", v[SAVE_STEP].i);
@@ -730,7 +827,8 @@ forms_autosave(struct req *r)
  * POST /api/application-forms/{id}/submit — the client session; one
  * transaction (SR-20).  Body {formData?} (replaces the stored data).
  * 200 {id, status:"SUBMITTED", submittedAt}, also for a second submit
- * (nothing changes); 400; 401; 403; 409 LOCKED form; 410 LINK_EXPIRED;
+ * (nothing changes); 400 validation: the given or else the stored data must
+ * pass every rule of the six steps with every required field (SR-19); 401; 403; 409 LOCKED form; 410 LINK_EXPIRED;
  * 422 REQUIRED_CONSENT_MISSING when a current required consent of
  * financing_application was not accepted for this form (since its unlock).
  * Queues the application.ready_for_review event once (Outbox WEBHOOK row).
@@ -759,6 +857,22 @@ forms_submit(struct req *r)
 	if (strcmp(c.status, "LOCKED") == 0)
 		return tx_fail(r, 409, MSG_LOCKED);
 	p[0] = r->id;
+	if (data != NULL) {
+		if (check_steps(r, v[SUB_DATA].json, true) == -1)
+			return 0;
+	} else {
+		cJSON *stored;
+		int rc;
+
+		if ((res = db_query(r->db, r->mem, &forms_sql[SQL_FORMS_DATA], 1, p)) == NULL)
+			return tx_fail_db(r);
+		if ((stored = cJSON_Parse(PQgetvalue(res, 0, 0))) == NULL)
+			return tx_fail(r, 500, "Internal server error");
+		rc = check_steps(r, stored, true);
+		cJSON_Delete(stored);
+		if (rc == -1)
+			return 0;
+	}
 	if ((res = db_query(r->db, r->mem, &forms_sql[SQL_FORMS_MISSING_CONSENT], 1, p)) == NULL)
 		return tx_fail_db(r);
 	if (PQntuples(res) > 0) {

@@ -61,6 +61,28 @@ UPDATE "ApplicationForm" SET "unlockHistory" = (CASE
 		'success', $2::boolean, 'outcome', $3::text, 'ipAddress', $4::text, 'userAgent', $5::text))
 WHERE id = $1
 
+-- name: forms_lockout
+-- Repeated lockouts invalidate the link (SR-17): once $2 wrong PINs were logged
+-- since the link was generated (a lockout every 5), the link expires now and the
+-- history says why.  Under the row lock with the condition re-checked, so only
+-- the attempt that crosses the line gets a row: the lead, its assignee's e-mail
+-- and the link's generation time (the alert's dedupe key).
+UPDATE "ApplicationForm" f SET "linkExpiresAt" = now(), "updatedAt" = now(),
+	"isClientActive" = false,
+	"unlockHistory" = f."unlockHistory" || jsonb_build_array(jsonb_build_object(
+		'type', 'LINK_REVOKED', 'timestamp', izzy_ts(now()), 'reason', 'TOO_MANY_LOCKOUTS'))
+WHERE f.id = $1 AND f."linkExpiresAt" > now() AND jsonb_typeof(f."unlockHistory") = 'array'
+  AND (SELECT count(*) FROM jsonb_array_elements(f."unlockHistory") e
+	WHERE e->>'type' = 'CLIENT_ATTEMPT' AND e->>'outcome' = 'INVALID_CODE'
+	  AND (e->>'timestamp')::timestamptz >= f."linkGeneratedAt") >= $2::int
+RETURNING f."leadId", izzy_ts(f."linkGeneratedAt"),
+	(SELECT u.email FROM "Lead" l JOIN "User" u ON u.id = l."assignedUserId"
+	 WHERE l.id = f."leadId" AND u.status = 'ACTIVE')
+
+-- name: forms_supervisors
+-- Who else hears of an invalidated link: the active supervisors.
+SELECT u.email FROM "User" u WHERE u.role = 'SUPERVISOR' AND u.status = 'ACTIVE' ORDER BY u.email
+
 -- name: forms_session_create
 INSERT INTO "ClientSession" (id, "applicationFormId", "tokenHash", "ipAddress", "userAgent",
 	"expiresAt")
@@ -111,6 +133,10 @@ UPDATE "ApplicationForm" SET "formData" = $2::jsonb, "currentStep" = $3::int,
 	"lastClientActivity" = now(), "lastAutoSave" = now(), "updatedAt" = now()
 WHERE id = $1
 RETURNING json_build_object('id', id, 'lastAutoSave', izzy_ts("lastAutoSave"))::text
+
+-- name: forms_data
+-- The stored answers, for the completeness check of a submit without formData.
+SELECT coalesce("formData", '{}'::jsonb)::text FROM "ApplicationForm" WHERE id = $1
 
 -- name: forms_missing_consent
 -- A current required financing_application template the client has not

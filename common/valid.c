@@ -936,3 +936,175 @@ valid_query(struct arena *mem, const struct field_table *t, const char *query,
 out:
 	return rc;
 }
+
+/* --- Polish identifiers of the application form (FR-48, SR-19) ----------------------- */
+
+static bool
+all_digits(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+	return s[n] == '\0';
+}
+
+static int
+days_in_month(int y, int m)
+{
+	static const int d[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+
+	return m == 2 && leap ? 29 : d[m - 1];
+}
+
+static int
+digits_at(const char *s, size_t n)
+{
+	int v = 0;
+
+	for (size_t i = 0; i < n; i++)
+		v = v * 10 + (s[i] - '0');
+	return v;
+}
+
+bool
+valid_ymd(const char *s)
+{
+	int y, m, d;
+
+	if (s == NULL || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+		return false;
+	for (size_t i = 0; i < 10; i++)
+		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
+			return false;
+	y = digits_at(s, 4);
+	m = digits_at(s + 5, 2);
+	d = digits_at(s + 8, 2);
+	return y >= 1800 && m >= 1 && m <= 12 && d >= 1 && d <= days_in_month(y, m);
+}
+
+bool
+valid_ym(const char *s)
+{
+	int m;
+
+	if (s == NULL || strlen(s) != 7 || s[4] != '-')
+		return false;
+	for (size_t i = 0; i < 7; i++)
+		if (i != 4 && (s[i] < '0' || s[i] > '9'))
+			return false;
+	m = digits_at(s + 5, 2);
+	return digits_at(s, 4) >= 1800 && m >= 1 && m <= 12;
+}
+
+bool
+valid_pesel(const char *s, const char *today_ymd, char birth[11], char *sex)
+{
+	static const int w[10] = { 1, 3, 7, 9, 1, 3, 7, 9, 1, 3 };
+	static const int century[5] = { 1900, 2000, 2100, 2200, 1800 };
+	char date[11];
+	int sum = 0, m, y;
+
+	if (s == NULL || !all_digits(s, 11))
+		return false;
+	for (int i = 0; i < 10; i++)
+		sum += w[i] * (s[i] - '0');
+	if ((10 - sum % 10) % 10 != s[10] - '0')
+		return false;
+	m = digits_at(s + 2, 2);
+	y = century[m / 20] + digits_at(s, 2);
+	m %= 20;
+	date[0] = (char)('0' + y / 1000);
+	date[1] = (char)('0' + y / 100 % 10);
+	date[2] = s[0];
+	date[3] = s[1];
+	date[4] = '-';
+	date[5] = (char)('0' + m / 10);
+	date[6] = (char)('0' + m % 10);
+	date[7] = '-';
+	date[8] = s[4];
+	date[9] = s[5];
+	date[10] = '\0';
+	if (!valid_ymd(date) || (today_ymd != NULL && strcmp(date, today_ymd) > 0))
+		return false;
+	if (birth != NULL)
+		memcpy(birth, date, sizeof(date));
+	if (sex != NULL)
+		*sex = (s[9] - '0') % 2 == 1 ? 'M' : 'K';
+	return true;
+}
+
+bool
+valid_nip(const char *s)
+{
+	static const int w[9] = { 6, 5, 7, 2, 3, 4, 5, 6, 7 };
+	char d[11];
+	size_t n = 0;
+	int sum = 0;
+
+	if (s == NULL)
+		return false;
+	if (strlen(s) == 13) {
+		/* XXX-XXX-XX-XX */
+		for (size_t i = 0; i < 13; i++) {
+			bool dash = i == 3 || i == 7 || i == 10;
+
+			if (dash ? s[i] != '-' : s[i] < '0' || s[i] > '9')
+				return false;
+			if (!dash)
+				d[n++] = s[i];
+		}
+		d[n] = '\0';
+	} else if (all_digits(s, 10)) {
+		memcpy(d, s, 11);
+	} else {
+		return false;
+	}
+	for (int i = 0; i < 9; i++)
+		sum += w[i] * (d[i] - '0');
+	return sum % 11 != 10 && sum % 11 == d[9] - '0';
+}
+
+bool
+valid_regon(const char *s)
+{
+	static const int w9[8] = { 8, 9, 2, 3, 4, 5, 6, 7 };
+	static const int w14[13] = { 2, 4, 8, 5, 0, 9, 7, 3, 6, 1, 2, 4, 8 };
+	const int *w;
+	size_t n;
+	int sum = 0;
+
+	if (s == NULL)
+		return false;
+	n = strlen(s);
+	if (n == 9 && all_digits(s, 9))
+		w = w9;
+	else if (n == 14 && all_digits(s, 14))
+		w = w14;
+	else
+		return false;
+	for (size_t i = 0; i + 1 < n; i++)
+		sum += w[i] * (s[i] - '0');
+	return sum % 11 % 10 == s[n - 1] - '0';
+}
+
+bool
+valid_phone(const char *s)
+{
+	size_t len, digits = 0;
+
+	if (s == NULL)
+		return false;
+	if (*s == '+')
+		s++;
+	len = strlen(s);
+	if (len < 9 || len > 15)
+		return false;
+	for (const char *p = s; *p != '\0'; p++) {
+		if (*p >= '0' && *p <= '9')
+			digits++;
+		else if (*p != ' ' && *p != '-')
+			return false;
+	}
+	return digits >= 9;
+}

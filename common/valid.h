@@ -141,6 +141,25 @@ int valid_echo_check(const struct field_table *t, const struct valid_out *in,
 bool valid_email(const char *);
 bool valid_http_url(const char *);
 bool valid_utf8(const char *, size_t);
+/*
+ * Polish identifiers and formats of the client's application form (FR-48,
+ * SR-19).  Each returns false for NULL.
+ *   valid_pesel: 11 digits, the weighted checksum, a real birth date (the
+ *     month encodes the century) not after today_ymd ("YYYY-MM-DD", NULL =
+ *     no limit); on success birth ("YYYY-MM-DD") and *sex ('M' for an odd
+ *     10th digit, 'K' for an even one) when not NULL.
+ *   valid_nip: 10 digits, plain or XXX-XXX-XX-XX, with the mod-11 checksum.
+ *   valid_regon: 9 or 14 digits with the mod-11 checksum.
+ *   valid_phone: an optional "+" then 9-15 digits, spaces or hyphens, with at
+ *     least 9 digits.
+ *   valid_ymd / valid_ym: a real calendar date "YYYY-MM-DD" / month "YYYY-MM".
+ */
+bool valid_pesel(const char *s, const char *today_ymd, char birth[11], char *sex);
+bool valid_nip(const char *);
+bool valid_regon(const char *);
+bool valid_phone(const char *);
+bool valid_ymd(const char *);
+bool valid_ym(const char *);
 /* Parses a coerced date into UTC epoch milliseconds; false if unparseable. */
 bool valid_parse_date(const char *, long long *ms);
 /* Formats epoch milliseconds as "YYYY-MM-DDTHH:MM:SS.mmmZ" (25 bytes). */

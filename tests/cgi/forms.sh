@@ -24,6 +24,17 @@ verify() {
 # client METHOD PATH [BODY]: a client call with the session cookie in SESS.
 client() { CGI_COOKIE=$SESS cgi_run "$@"; }
 token_of() { jq_body .link | sed 's/.*#//'; }
+# A complete, valid formData of the six steps (spec/frontend.md §8.3–8.5).
+FULL='{"pesel":"44051401359","gender":"M","firstName":"Jan","lastName":"Kowalski","mobilePhone":"+48 600 100 234","email":"jan1@example.com","birthDate":"1944-05-14","birthPlace":"Kraków","countryOfBirth":"Polska","citizenship":"polskie","nationality":"polska","maidenName":"Kowalski","mothersMaidenName":"Nowak","maritalStatus":"married","childrenCount":"2","isTaxResident":true,"documentType":"id_card","documentNumber":"ABC123456","issueDate":"2020-01-15","expiryDate":"2099-01-15","education":"higher","registeredStreet":"Długa 1/2","registeredPostalCode":"30-001","registeredCity":"Kraków","registeredPostOffice":"Kraków","isResidentialSameAsRegistered":true,"residentialStreet":"Długa 1/2","residentialPostalCode":"30-001","residentialCity":"Kraków","residentialPostOffice":"Kraków","addressFrom":"2010-05","incomeSource":"umowa o pracę","employmentSince":"2015-03","profession":"inżynier","position":"kierownik","employmentSector":"prywatny","totalWorkExperience":"20 lat","workplaceType":"spółka","employerName":"ACME sp. z o.o.","employerPhone":"12 345 67 89","employerStreet":"Krótka 5","employerPostalCode":"31-002","employerCity":"Kraków","employerPostOffice":"Kraków","employerNip":"526-104-08-28","employerRegon":"123456785","mainIncome":"8000","otherIncome":"","housingFees":"900","otherLivingCosts":"1500","loanInstallments":"0","cardLimits":"0","otherFinancialLiabilities":"0","consents":[]}'
+# save DATA [STEP]: an autosave of DATA (a JSON object) with the session in SESS.
+save() { client PATCH "/api/application-forms/$F1" "{\"formData\":$1,\"currentStep\":${2:-2},\"completionPercent\":17}"; }
+# issue KEY: the message of the issue on formData.KEY in the last answer.
+issue() { jq_body "[.issues[]? | select(.path == [\"formData\",\"$1\"]) | .message][0] // empty"; }
+# rejects KEY JSON-VALUE MESSAGE-REGEX: a step rule refuses the value on autosave.
+rejects() {
+	save "$(jq -c --arg k "$1" --argjson v "$2" '{($k): $v}' <<<'{}')"
+	like "$STATUS:$(issue "$1")" "^400:$3" "$1 = $2 is refused: $3"
+}
 consents_all() {
 	psql_q "SELECT json_agg(json_build_object('consentTemplateId', id, 'version', version, 'consentGiven', true) ORDER BY \"consentType\")
 		FROM \"ConsentTemplate\" WHERE \"formType\" = 'financing_application' AND id = izzy_consent_current(\"consentType\", \"formType\")"
@@ -170,6 +181,56 @@ like "$(jq_body .lastAutoSave)" 'Z$' "answers lastAutoSave"
 is "$(psql_q "SELECT status || ',' || \"currentStep\" || ',' || \"completionPercent\" || ',' || (\"formData\"->>'firstName') FROM \"ApplicationForm\" WHERE id = '$F1'")" \
 	"IN_PROGRESS,2,17,Jan" "progress and data stored"
 
+
+# --- the six steps' rules on the server (FR-48, SR-19) ---------------------------------------
+BEFORE=$(psql_q "SELECT \"lastAutoSave\" || ',' || \"formData\"::text FROM \"ApplicationForm\" WHERE id = '$F1'")
+rejects pesel '"4405140135"' 'PESEL musi mieć 11 cyfr'
+rejects pesel '"44051401358"' 'Nieprawidłowy numer PESEL'
+rejects pesel '"99022900007"' 'Nieprawidłowy numer PESEL'
+rejects pesel '"99210100008"' 'Nieprawidłowy numer PESEL'
+rejects gender '"X"' 'Płeć musi mieć wartość M lub K'
+save '{"pesel":"44051401359","birthDate":"1944-05-15","gender":"K"}' 1
+is "$STATUS:$(issue birthDate):$(issue gender)" "400:Data urodzenia nie zgadza się z numerem PESEL:Płeć nie zgadza się z numerem PESEL" \
+	"birth date and sex must agree with the PESEL"
+rejects mobilePhone '"12-34"' 'Wpisz poprawny numer telefonu'
+rejects email '"jan@"' 'Nieprawidłowy format email'
+rejects maritalStatus '"complicated"' 'Wybierz jedną z dostępnych wartości'
+rejects childrenCount '"-1"' 'Liczba dzieci nie może być ujemna'
+rejects isTaxResident '"tak"' 'Nieprawidłowy typ wartości'
+rejects firstName "\"$(printf 'a%.0s' {1..201})\"" 'Wartość jest za długa'
+rejects lastName '"Kowal\u0001ski"' 'Wartość zawiera niedozwolone znaki'
+rejects documentType '"driving_licence"' 'Wybierz jedną z dostępnych wartości'
+save '{"documentType":"passport","documentNumber":"ABC123456"}' 2
+like "$STATUS:$(issue documentNumber)" '^400:Nieprawidłowy numer dokumentu' "the document number follows its type"
+rejects issueDate '"2024-02-30"' 'Nieprawidłowa data'
+rejects issueDate '"2999-01-01"' 'Data nie może być z przyszłości'
+rejects expiryDate '"2001-01-01"' 'Dokument stracił ważność'
+save '{"issueDate":"2020-05-01","expiryDate":"2019-05-01"}' 2
+like "$STATUS:$(issue expiryDate)" '^400:(Dokument stracił ważność|Data ważności musi być późniejsza)' "expiry before issue is refused"
+save '{"issueDate":"2020-05-01","expiryDate":"2020-04-01"}' 2
+is "$STATUS" 400 "expiry before issue is refused"
+save '{"issueDate":"2030-05-01","expiryDate":"2029-05-01"}' 2
+like "$(issue expiryDate)" 'Data ważności musi być późniejsza niż data wydania' "the expiry must follow the issue date"
+rejects education '"phd"' 'Wybierz jedną z dostępnych wartości'
+rejects registeredPostalCode '"30001"' 'Nieprawidłowy kod pocztowy'
+rejects residentialPostalCode '"3-0001"' 'Nieprawidłowy kod pocztowy'
+rejects addressFrom '"2999-01"' 'Data nie może być z przyszłości'
+rejects employmentSince '"2015-13"' 'Nieprawidłowy miesiąc'
+rejects employmentSince '"2999-01"' 'Data nie może być z przyszłości'
+rejects employerNip '"526-104-08-27"' 'Nieprawidłowy NIP'
+rejects employerRegon '"123456784"' 'Nieprawidłowy REGON'
+rejects employerPostalCode '"31 002"' 'Nieprawidłowy kod pocztowy'
+rejects mainIncome '"0"' 'Główne dochody są wymagane'
+rejects housingFees '"-5"' 'Wartość nie może być ujemna'
+rejects cardLimits '"dużo"' 'Podaj kwotę'
+rejects consents '[{"templateId":"x","version":1,"given":"yes"}]' 'Nieprawidłowy zapis zgód'
+rejects accessCodeHash '"x"' 'Nieznane pole formularza'
+is "$(psql_q "SELECT \"lastAutoSave\" || ',' || \"formData\"::text FROM \"ApplicationForm\" WHERE id = '$F1'")" "$BEFORE" "no refused autosave wrote anything"
+save '{"pesel":"44051401359","birthDate":"1944-05-14","gender":"M","registeredPostalCode":"30-001","employerNip":"5261040828","mainIncome":"4500,50","childrenCount":0}' 1
+is "$STATUS" 200 "a partial autosave checks only what is present"
+save "$FULL" 2
+is "$STATUS" 200 "the complete form saves"
+
 # nothing written without a valid session
 SAVED=$(psql_q "SELECT \"lastAutoSave\" FROM \"ApplicationForm\" WHERE id = '$F1'")
 psql_q "UPDATE \"ClientSession\" SET \"lastSeenAt\" = now() - interval '31 minutes' WHERE \"applicationFormId\" = '$F1'" >/dev/null
@@ -221,6 +282,13 @@ is "$STATUS:$(jq_body '.records | length')" "201:$(jq length <<<"$ALL")" "the cl
 is "$(psql_q "SELECT count(*) FROM \"ConsentRecord\" WHERE \"applicationFormId\" = '$F1' AND \"consentMethod\" = 'ONLINE_FORM' AND \"ipAddress\" = '192.0.2.10' AND \"userAgent\" = 'izzy-cgi-test' AND \"clientSessionId\" IS NOT NULL AND \"recordedByUserId\" IS NULL")" \
 	"$(jq length <<<"$ALL")" "with IP, user agent and the client session"
 client POST "/api/application-forms/$F1/submit" '{"formData":{"firstName":"Jan","lastName":"Kowalski"}}'
+is "$STATUS:$(issue pesel):$(issue employerName):$(issue mainIncome)" "400:PESEL jest wymagany:Nazwa pracodawcy jest wymagana:Główne dochody są wymagane" \
+	"submit requires every required field of the six steps"
+is "$(issue employerNip)" "" "but not the optional ones"
+client POST "/api/application-forms/$F1/submit" "{\"formData\":$(jq -c '.isResidentialSameAsRegistered = false | del(.residentialStreet)' <<<"$FULL")}"
+is "$STATUS:$(issue residentialStreet)" "400:Ulica zamieszkania jest wymagana" "a different residential address must be given"
+is "$(psql_q "SELECT status FROM \"ApplicationForm\" WHERE id = '$F1'")" IN_PROGRESS "an incomplete submit changes nothing"
+client POST "/api/application-forms/$F1/submit" "{\"formData\":$(jq -c '.lastName = "Kowalski"' <<<"$FULL")}"
 is "$STATUS:$(jq_body .status)" "200:SUBMITTED" "submit"
 SUBMITTED_AT=$(jq_body .submittedAt)
 is "$(psql_q "SELECT (\"formData\"->>'lastName') || ',' || \"isClientActive\" || ',' || \"submittedByClient\" FROM \"ApplicationForm\" WHERE id = '$F1'")" "Kowalski,false,true" "data stored, client inactive"
@@ -265,9 +333,37 @@ is "$STATUS" 200 "the new link opens with the same PIN"
 SESS=$COOKIE
 client POST "/api/application-forms/$F1/submit" '{}'
 is "$(msg)" "422:REQUIRED_CONSENT_MISSING" "after an unlock the client must consent again"
+# an outdated template version: 409 with the current one, then success after a re-fetch
+REQ1=$(jq -r '.[0].consentTemplateId' <<<"$ALL")
+CGI_PROG=consents cgi_run PUT "/api/consent-templates/$REQ1" '{"content":"Nowa treść zgody, wersja 2."}' "$ADMIN"
+is "$STATUS" 200 "the admin publishes a new version of a consent"
+CGI_PROG=forms
+client POST "/api/application-forms/$F1/consent-records" "{\"consents\":$ALL}"
+is "$(msg):$(header Retry-After)" "409:TEMPLATE_OUTDATED:0" "answers to the old version: 409 TEMPLATE_OUTDATED"
+is "$(psql_q "SELECT count(*) FROM \"ConsentRecord\" WHERE \"applicationFormId\" = '$F1'")" "$(jq length <<<"$ALL")" "nothing recorded"
+# a forged snapshot text: refused, the stored text is always the template's
+client POST "/api/application-forms/$F1/consent-records" "{\"consents\":$(jq -c 'map(.consentText = "Zgadzam się na wszystko")' <<<"$(consents_all)")}"
+is "$STATUS" 400 "a client-supplied consent text is refused"
+ALL=$(consents_all)
 client POST "/api/application-forms/$F1/consent-records" "{\"consents\":$ALL}"
 is "$STATUS" 201 "re-consent adds records"
+is "$(psql_q "SELECT count(*) FROM \"ConsentRecord\" r JOIN \"ConsentTemplate\" t ON t.id = r.\"consentTemplateId\" JOIN \"ApplicationForm\" f ON f.id = r.\"applicationFormId\" WHERE f.id = '$F1' AND r.\"recordedAt\" >= f.\"consentsSince\" AND r.\"consentText\" = t.content AND r.\"consentText\" NOT LIKE '%wszystko%' AND r.\"ipAddress\" = '192.0.2.10' AND r.\"userAgent\" = 'izzy-cgi-test'")" \
+	"$(jq length <<<"$ALL")" "with the current version's text, the IP and the user agent (evidence)"
 is "$(psql_q "SELECT count(*) FROM \"ConsentRecord\" WHERE \"applicationFormId\" = '$F1'")" "$(( 2 * $(jq length <<<"$ALL") ))" "append-only"
+# a locked form and an expired link refuse every write
+psql_q "UPDATE \"ApplicationForm\" SET status = 'LOCKED' WHERE id = '$F1'" >/dev/null
+client POST "/api/application-forms/$F1/consent-records" "{\"consents\":$ALL}"
+is "$STATUS" 409 "a locked form takes no consents"
+client POST "/api/application-forms/$F1/submit" '{}'
+is "$STATUS" 409 "a locked form cannot be submitted"
+save "$FULL"
+is "$STATUS" 409 "a locked form is not saved"
+psql_q "UPDATE \"ApplicationForm\" SET status = 'UNLOCKED', \"linkExpiresAt\" = now() - interval '1 minute' WHERE id = '$F1'" >/dev/null
+client POST "/api/application-forms/$F1/submit" '{}'
+is "$(msg)" "410:LINK_EXPIRED" "an expired link cannot be submitted"
+client POST "/api/application-forms/$F1/consent-records" "{\"consents\":$ALL}"
+is "$(msg)" "410:LINK_EXPIRED" "nor take consents"
+psql_q "UPDATE \"ApplicationForm\" SET \"linkExpiresAt\" = now() + interval '1 day' WHERE id = '$F1'" >/dev/null
 client POST "/api/application-forms/$F1/submit" '{}'
 is "$STATUS:$(jq_body .status)" "200:SUBMITTED" "resubmitted"
 is "$(outbox "$L1" WEBHOOK)" 2 "one event per submission"
@@ -287,4 +383,43 @@ verify "$T3" 0999 203.0.113.60
 is "$(msg)" "401:INVALID_CODE" "the old link no longer works"
 verify "$T3B" 0999 203.0.113.60
 is "$STATUS" 200 "the new one does"
+# --- repeated lockouts invalidate the link and alert staff (SR-17) ------------------------------
+L5=cleadforms00000000000005
+mk_lead "$L5" seed-partner "$OP_ID" '600100777' jan5@example.com
+cgi_run POST "/api/leads/$L5/application-form" '{}' "$OP"
+F5=$(jq_body .applicationFormId)
+T5=$(token_of)
+alerts() { psql_q "SELECT coalesce(string_agg(recipient, ',' ORDER BY recipient), '') FROM \"Outbox\" WHERE \"leadId\" = '$L5' AND template = 'form_lockout_alert'"; }
+for round in 1 2 3; do
+	psql_q "DELETE FROM \"RateLimit\"" >/dev/null
+	if [[ $round == 3 ]]; then
+		verify "$T5" 0777 203.0.113.200
+		is "$STATUS" 200 "after two lockouts the right PIN still opens the form"
+		SESS=$COOKIE
+		psql_q "DELETE FROM \"RateLimit\"" >/dev/null
+	fi
+	for i in 1 2 3 4 5; do verify "$T5" 1111 "203.0.113.$((100 + round * 10 + i))"; done
+	if [[ $round == 2 ]]; then
+		verify "$T5" 1111 203.0.113.199
+		is "$(msg):$(alerts)" "429:TOO_MANY_ATTEMPTS:" "a second lockout: no alert yet"
+	fi
+done
+is "$(msg)" "401:INVALID_CODE" "the 15th wrong PIN is refused"
+is "$(alerts)" "operator@example.com,sup@example.com" "the third lockout alerts the assignee and the supervisors"
+is "$(psql_q "SELECT count(*) FROM \"Outbox\" WHERE \"leadId\" = '$L5' AND template = 'form_lockout_alert' AND \"bodyText\" LIKE '%$L5%' AND \"bodyText\" NOT LIKE '%$T5%'")" 2 \
+	"the alert names the lead, not the link"
+is "$(psql_q "SELECT \"unlockHistory\"->-1->>'type' || ',' || (\"linkExpiresAt\" <= now()) FROM \"ApplicationForm\" WHERE id = '$F5'")" "LINK_REVOKED,true" \
+	"the link is expired, with a history entry"
+client GET "/api/application-forms/$F5"
+is "$STATUS" 401 "its open session is revoked"
+psql_q "DELETE FROM \"RateLimit\"" >/dev/null
+verify "$T5" 0777 203.0.113.201
+is "$(msg)" "410:LINK_EXPIRED" "the right PIN no longer opens it"
+verify "$T5" 1111 203.0.113.202
+is "$(msg):$(alerts)" "410:LINK_EXPIRED:operator@example.com,sup@example.com" "and nothing is alerted twice"
+is "$(psql_q "SELECT count(*) FROM \"ApplicationForm\", jsonb_array_elements(\"unlockHistory\") e WHERE id = '$F5' AND e->>'type' = 'CLIENT_ATTEMPT' AND e->>'ipAddress' LIKE '203.0.113.%' AND e->>'userAgent' = 'izzy-cgi-test'")" 19 \
+	"every attempt is logged with IP and user agent"
+cgi_run POST "/api/leads/$L5/application-form" '{}' "$OP"
+verify "$(token_of)" 0777 203.0.113.203
+is "$STATUS" 200 "a new link works again"
 t_done

@@ -951,6 +951,57 @@ START_TEST(test_utf8_url)
 }
 END_TEST
 
+START_TEST(test_polish_ids)
+{
+	char birth[11] = "";
+	char sex = '?';
+
+	ck_assert(valid_pesel("44051401359", "2026-01-01", birth, &sex));
+	ck_assert_str_eq(birth, "1944-05-14");
+	ck_assert_int_eq(sex, 'M');
+	ck_assert(valid_pesel("02270803624", "2026-01-01", birth, &sex));
+	ck_assert_str_eq(birth, "2002-07-08");
+	ck_assert_int_eq(sex, 'K');
+	ck_assert(valid_pesel("02810100006", NULL, birth, NULL));
+	ck_assert_str_eq(birth, "1802-01-01");
+	ck_assert(valid_pesel("04022900001", NULL, NULL, NULL));  /* 1904 was a leap year */
+	ck_assert(!valid_pesel("99022900007", NULL, NULL, NULL)); /* 1999-02-29 */
+	ck_assert(!valid_pesel("44051401358", NULL, NULL, NULL)); /* checksum */
+	ck_assert(!valid_pesel("4405140135", NULL, NULL, NULL));  /* length */
+	ck_assert(!valid_pesel("4405140135a", NULL, NULL, NULL));
+	ck_assert(!valid_pesel("99210100008", "2026-01-01", NULL, NULL)); /* 2099: future */
+	ck_assert(valid_pesel("99210100008", NULL, NULL, NULL));
+	ck_assert(!valid_pesel(NULL, NULL, NULL, NULL));
+
+	ck_assert(valid_nip("5261040828"));
+	ck_assert(valid_nip("526-104-08-28"));
+	ck_assert(!valid_nip("5261040827"));
+	ck_assert(!valid_nip("52-6104-0828"));
+	ck_assert(!valid_nip("526104082"));
+	ck_assert(valid_regon("123456785"));
+	ck_assert(!valid_regon("123456784"));
+	ck_assert(valid_regon("12345678512347"));
+	ck_assert(!valid_regon("12345678512346"));
+	ck_assert(!valid_regon("1234567851"));
+
+	ck_assert(valid_phone("+48 600 100 200"));
+	ck_assert(valid_phone("600-100-200"));
+	ck_assert(valid_phone("600100200"));
+	ck_assert(!valid_phone("60010020"));
+	ck_assert(!valid_phone("+48 600 1OO 200"));
+	ck_assert(!valid_phone("         "));
+	ck_assert(!valid_phone("6001002001234567"));
+
+	ck_assert(valid_ymd("2024-02-29"));
+	ck_assert(!valid_ymd("2023-02-29"));
+	ck_assert(!valid_ymd("2024-13-01"));
+	ck_assert(!valid_ymd("2024-1-01"));
+	ck_assert(valid_ym("2024-12"));
+	ck_assert(!valid_ym("2024-00"));
+	ck_assert(!valid_ym("2024/12"));
+}
+END_TEST
+
 static Suite *
 valid_suite(void)
 {
@@ -969,6 +1020,7 @@ valid_suite(void)
 	tcase_add_test(tc, test_urldecode);
 	tcase_add_test(tc, test_date_functions);
 	tcase_add_test(tc, test_utf8_url);
+	tcase_add_test(tc, test_polish_ids);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -40,5 +40,7 @@ export const routes = [
 	{ path: '/admin/users', access: 'user', roles: ['ADMIN', 'SUPERVISOR'], shell: true, title: 'nav.users.label', nav: { key: 'users', icon: 'users' }, load: () => import('./screens/users.js') },
 	{ path: '/admin/consents', access: 'user', roles: ['ADMIN'], shell: true, title: 'nav.consents.label', nav: { key: 'consents', icon: 'shield' }, load: () => import('./screens/consent-templates.js') },
 	{ path: '/admin/consent-records', access: 'user', roles: ['ADMIN', 'SUPERVISOR', 'OPERATOR'], shell: true, title: 'nav.consentRecords.label', nav: { key: 'consentRecords', icon: 'archive' }, load: () => import('./screens/consent-archive.js') },
+	{ path: '/client-form', access: 'public', title: 'clientForm.title', load: () => import('./screens/client-form.js') },
+	{ path: '/thank-you', access: 'public', title: 'clientForm.thanksTitle', load: () => import('./screens/client-form.js') },
 	{ path: '/application-form', access: 'user', shell: true, title: 'nav.applicationForm.label', load: placeholder },
 ];
