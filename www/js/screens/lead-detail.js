@@ -30,6 +30,7 @@ import {
 import EmailComposer from './lead-email.js';
 import { ConsentTimeline } from '../components/consent.js';
 import { DocumentsSection } from './lead-documents.js';
+import { OnboardingSection } from './lead-onboarding.js';
 
 const STAFF = ['OPERATOR', 'SUPERVISOR', 'ADMIN'];
 
@@ -273,6 +274,7 @@ function DetailBody({ lead, user, blocked, mutate, onSaved, onMerged }) {
 		<${FinancingSection} lead=${lead} canEdit=${writable} mutate=${mutate} onSaved=${onSaved} />
 		<${DocumentsSection} lead=${lead} canUpload=${role !== 'AUDITOR' && !merged && !lead.anonymizedAt} onSaved=${onSaved} />
 		<${FormBox} form=${lead.applicationForm} />
+		${staff && !merged && html`<${OnboardingSection} lead=${lead} canStart=${writable} />`}
 		<${ConsentTimeline} lead=${lead} role=${role} onSaved=${onSaved} />
 		<${ActivitySection} lead=${lead} />
 		${(role === 'SUPERVISOR' || role === 'ADMIN') && !merged && html`<${MergeSection} lead=${lead} onMerged=${onMerged} />`}
