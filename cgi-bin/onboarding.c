@@ -65,10 +65,10 @@ static int onb_template_put(struct req *);
 #define SMS_KEY        "sms_welcome_insurance"
 #define EMAIL_KEY      "email_welcome_insurance"
 
-#define MSG_INVALID  "Nieprawidłowy link lub link wygasł."
-#define MSG_EXPIRED  "Link wygasł. Poproś o nowy link."
-#define MSG_TOO_MANY "Zbyt wiele nieudanych prób. Spróbuj ponownie później."
-#define MSG_SLOT     "Wybrany termin jest niedostępny. Wybierz inny."
+#define MSG_INVALID    "Nieprawidłowy link lub link wygasł."
+#define MSG_EXPIRED    "Link wygasł. Poproś o nowy link."
+#define MSG_TOO_MANY   "Zbyt wiele nieudanych prób. Spróbuj ponownie później."
+#define MSG_SLOT       "Wybrany termin jest niedostępny. Wybierz inny."
 
 /* --- field tables ---------------------------------------------------------------- */
 
@@ -232,7 +232,8 @@ onb_start(struct req *r)
 	}
 	if (email[0] == '\0') {
 		db_rollback(r->db);
-		return http_fail(r, 422, "MISSING_EMAIL", "Lead nie ma uzupełnionego adresu email.");
+		return http_fail(
+		    r, 422, "MISSING_EMAIL", "Lead nie ma uzupełnionego adresu email.");
 	}
 	if (id_new(sess_id) == -1 || crypto_token_hex(token, TOKEN_BYTES) == -1)
 		return tx_fail(r, 500, "Internal server error");
@@ -367,7 +368,8 @@ client_find(struct req *r, const char *token, const char *expired_msg, struct cl
 	c->hash = arena_strdup(r->mem, hash);
 	p[0] = hash;
 	if (c->hash == NULL ||
-	    (res = db_query(r->db, r->mem, &onboarding_sql[SQL_ONBOARDING_BY_TOKEN], 1, p)) == NULL) {
+	    (res = db_query(r->db, r->mem, &onboarding_sql[SQL_ONBOARDING_BY_TOKEN], 1, p)) ==
+		NULL) {
 		http_fail_db(r);
 		return -1;
 	}
@@ -505,14 +507,13 @@ confirm(struct req *r, const struct client *c, const char *lead_status)
 		return -1;
 	if (PQntuples(res) == 1) {
 		const char *old_json = arena_printf(r->mem, "\"%s\"", lead_status);
-		const char *meta =
-		    arena_printf(r->mem, "{\"source\":\"insurance_onboarding\",\"sessionId\":\"%s\"}",
-			c->id);
+		const char *meta = arena_printf(
+		    r->mem, "{\"source\":\"insurance_onboarding\",\"sessionId\":\"%s\"}", c->id);
 
 		if (old_json == NULL || meta == NULL ||
 		    audit_log(r->db, r->mem,
-			&(struct audit_entry){ c->lead_id, NULL, "status_change", "status", old_json,
-			    "\"ONBOARDING_CONFIRMED\"", meta }) == -1)
+			&(struct audit_entry){ c->lead_id, NULL, "status_change", "status",
+			    old_json, "\"ONBOARDING_CONFIRMED\"", meta }) == -1)
 			return -1;
 		log_info("onboarding", "lead %s status %s -> ONBOARDING_CONFIRMED (session %s)",
 		    c->lead_id, lead_status, c->id);
@@ -528,9 +529,9 @@ confirm(struct req *r, const struct client *c, const char *lead_status)
 	slot = PQgetvalue(res, 0, 1);
 	day = PQgetvalue(res, 0, 2);
 	iso = PQgetvalue(res, 0, 3);
-	text = arena_printf(r->mem,
-	    "%s potwierdził termin kontaktu: %s, %s.\n\nLead: %s/leads/%s\n", name, slot, day,
-	    cfg_get()->app_base_url, c->lead_id);
+	text =
+	    arena_printf(r->mem, "%s potwierdził termin kontaktu: %s, %s.\n\nLead: %s/leads/%s\n",
+		name, slot, day, cfg_get()->app_base_url, c->lead_id);
 	if (text == NULL)
 		return -1;
 	for (const char *s = list; *s != '\0';) {
@@ -711,8 +712,8 @@ onb_template_put(struct req *r)
 	p[3] = v[TPL_SUBJECT].present && !v[TPL_SUBJECT].null ? v[TPL_SUBJECT].s : NULL;
 	p[4] = v[TPL_ACTIVE].present ? (v[TPL_ACTIVE].b ? "true" : "false") : NULL;
 	p[5] = r->user->id;
-	if ((res = db_query(r->db, r->mem, &onboarding_sql[SQL_ONBOARDING_TEMPLATE_UPDATE], 6, p)) ==
-	    NULL)
+	if ((res = db_query(
+		 r->db, r->mem, &onboarding_sql[SQL_ONBOARDING_TEMPLATE_UPDATE], 6, p)) == NULL)
 		return http_fail_db(r);
 	if (PQntuples(res) != 1)
 		return http_fail(r, 404, NULL, "Message template not found");

@@ -71,8 +71,8 @@ struct cfg {
 	 * webhook call, default 10. */
 	long worker_http_timeout_s;
 	/* Insurance onboarding (spec §6, FR-69, FR-70), cfg_load only. */
-	long onboarding_ttl_h;   /* ONBOARDING_LINK_TTL_HOURS, default 72 */
-	long onboarding_days;    /* ONBOARDING_CONTACT_DAYS_AHEAD, default 14 */
+	long onboarding_ttl_h;         /* ONBOARDING_LINK_TTL_HOURS, default 72 */
+	long onboarding_days;          /* ONBOARDING_CONTACT_DAYS_AHEAD, default 14 */
 	const char *onboarding_notify; /* ONBOARDING_NOTIFY_EMAILS: comma-separated; NULL = none */
 };
 
