@@ -459,6 +459,10 @@ cfg_load(struct cfg *c, char *err, size_t errlen)
 	    env_long("IZZY_LOGIN_MAX_PER_IP", 30, 1, 100000, &c->login_max_per_ip, err, errlen) ||
 	    env_long("IZZY_LOGIN_WINDOW_SECONDS", 900, 1, 86400, &c->login_window_s, err, errlen))
 		return -1;
+	c->onboarding_notify = env_opt("ONBOARDING_NOTIFY_EMAILS");
+	if (env_long("ONBOARDING_LINK_TTL_HOURS", 72, 1, 720, &c->onboarding_ttl_h, err, errlen) ||
+	    env_long("ONBOARDING_CONTACT_DAYS_AHEAD", 14, 1, 60, &c->onboarding_days, err, errlen))
+		return -1;
 	return 0;
 }
 

@@ -81,6 +81,10 @@ struct cfg {
 	/* IZZY_FEATURES: the optional features switched on ("board,inbound_mail")
 	 * or off ("-analytics"); NULL when unset.  Read through feature_enabled(). */
 	const char *features;
+	/* Insurance onboarding (spec §6, FR-69, FR-70), cfg_load only. */
+	long onboarding_ttl_h;         /* ONBOARDING_LINK_TTL_HOURS, default 72 */
+	long onboarding_days;          /* ONBOARDING_CONTACT_DAYS_AHEAD, default 14 */
+	const char *onboarding_notify; /* ONBOARDING_NOTIFY_EMAILS: comma-separated; NULL = none */
 };
 
 /*

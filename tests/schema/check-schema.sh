@@ -860,6 +860,18 @@ SELECT 'ok functions izzy_consent_capture, izzy_consent_records_page, izzy_conse
 \else
 SELECT 'FAIL function izzy_consent_capture, izzy_consent_records_page or izzy_consent_current missing';
 \endif
+-- 0022: the onboarding calendar (Friday 17:30 in Warsaw: no slot left today; the
+-- next day offered is Monday, with all nine slots)
+SELECT to_regprocedure('izzy_onboarding_slots(timestamptz,integer,text)') IS NOT NULL AS have_slots \gset
+\if :have_slots
+SELECT CASE WHEN (SELECT min("day")::text || ' ' || count(*)
+                    FROM izzy_onboarding_slots('2026-03-27 16:30+00', 1, 'Europe/Warsaw'))
+                 = '2026-03-30 9'
+            THEN 'ok function izzy_onboarding_slots'
+            ELSE 'FAIL function izzy_onboarding_slots' END;
+\else
+SELECT 'FAIL function izzy_onboarding_slots(timestamptz, integer, text) missing';
+\endif
 SELECT to_regprocedure('izzy_ts(timestamptz)') IS NOT NULL AS have_ts,
        to_regprocedure('izzy_money(numeric)') IS NOT NULL AS have_money \gset
 \if :have_ts

@@ -21,6 +21,7 @@
 
 extern const struct http_app health_app, auth_app, users_app, partners_app, consents_app, leads_app;
 extern const struct http_app analytics_app, metrics_app, forms_app;
+extern const struct http_app onboarding_app;
 
 /* Every program, with what its main() runs before http_serve(), if anything. */
 static const struct {
@@ -36,6 +37,7 @@ static const struct {
 	{ &metrics_app, NULL },
 	{ &leads_app, NULL },
 	{ &forms_app, NULL },
+	{ &onboarding_app, NULL },
 };
 
 static int

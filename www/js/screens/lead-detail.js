@@ -31,6 +31,7 @@ import EmailComposer from './lead-email.js';
 import { ConsentTimeline } from '../components/consent.js';
 import { DocumentsSection } from './lead-documents.js';
 import { GdprSection } from './lead-gdpr.js';
+import { OnboardingSection } from './lead-onboarding.js';
 
 const STAFF = ['OPERATOR', 'SUPERVISOR', 'ADMIN'];
 
@@ -274,6 +275,7 @@ function DetailBody({ lead, user, blocked, mutate, onSaved, onMerged }) {
 		<${FinancingSection} lead=${lead} canEdit=${writable} mutate=${mutate} onSaved=${onSaved} />
 		<${DocumentsSection} lead=${lead} canUpload=${role !== 'AUDITOR' && !merged && !lead.anonymizedAt} onSaved=${onSaved} />
 		<${FormBox} form=${lead.applicationForm} />
+		${staff && !merged && html`<${OnboardingSection} lead=${lead} canStart=${writable} />`}
 		<${ConsentTimeline} lead=${lead} role=${role} onSaved=${onSaved} />
 		<${ActivitySection} lead=${lead} />
 		${(role === 'SUPERVISOR' || role === 'ADMIN') && !merged && html`<${MergeSection} lead=${lead} onMerged=${onMerged} />`}
