@@ -27,6 +27,8 @@ WITH notes AS (
 	UPDATE "AuditLog" SET "leadId" = $2 WHERE "leadId" = $1 RETURNING 1
 ), history AS (
 	UPDATE "LeadStatusHistory" SET "leadId" = $2 WHERE "leadId" = $1 RETURNING 1
+), inbound AS (
+	UPDATE "InboundMessage" SET "leadId" = $2 WHERE "leadId" = $1 RETURNING 1
 ), form AS (
 	UPDATE "ApplicationForm" SET "leadId" = $2
 	WHERE "leadId" = $1 AND NOT EXISTS (SELECT 1 FROM "ApplicationForm" WHERE "leadId" = $2)

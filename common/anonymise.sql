@@ -151,6 +151,12 @@ WITH RECURSIVE family AS (
 ), agreement AS (
 	UPDATE "Agreement" SET notes = NULL WHERE "leadId" IN (SELECT id FROM lead)
 	RETURNING 1
+), inbound AS (
+	-- The sender's address survives only as a hash (the per-sender cap); a hash of an
+	-- address is still personal data, so it goes too.  The Message-ID stays (exactly once).
+	UPDATE "InboundMessage" SET "senderHash" = 'anonymised'
+	WHERE "leadId" IN (SELECT id FROM lead)
+	RETURNING 1
 ), reminders AS (
 	UPDATE "Reminder" SET description = '[zanonimizowano]' WHERE "leadId" IN (SELECT id FROM lead)
 	RETURNING 1
