@@ -34,6 +34,10 @@
  * IZZY_WORKER_POLL_SECONDS (5), IZZY_WORKER_ONCE (one pass, then exit).
  * SIGTERM/SIGINT: the row being sent is finished, the rest of the claimed
  * batch is released, exit 0.  Logs carry ids and template keys only.
+ *
+ * Scheduled jobs (bin/worker_jobs.c, OR-12) run after each pass when due.
+ * `izzy-worker --run-job NAME` runs one job now and exits (0 done, 1 failed,
+ * 2 unknown job, 3 running elsewhere); `--list-jobs` lists them.
  */
 #include "config.h"
 
@@ -55,6 +59,7 @@
 #include "common/outbox.h"
 
 #include "izzy-worker.sql.h"
+#include "worker_jobs.h"
 
 #define MAX_ATTEMPTS "8"
 
@@ -464,14 +469,25 @@ nap(long s)
 }
 
 int
-main(void)
+main(int argc, char **argv)
 {
 	char err[256];
 	struct db *db;
 	struct sigaction sa;
 	int rc = 0;
+	const char *run_job = NULL;
 
 	log_init("izzy-worker");
+	if (argc == 2 && strcmp(argv[1], "--list-jobs") == 0) {
+		jobs_list();
+		return 0;
+	}
+	if (argc == 3 && strcmp(argv[1], "--run-job") == 0)
+		run_job = argv[2];
+	else if (argc != 1) {
+		fprintf(stderr, "usage: izzy-worker [--run-job NAME | --list-jobs]\n");
+		return 2;
+	}
 	if (cfg_load_worker(&cfg, err, sizeof(err)) == -1) {
 		log_error("worker", "%s", err);
 		return 1;
@@ -490,9 +506,15 @@ main(void)
 	}
 	if ((db = db_new(cfg.database_url, cfg.db_statement_timeout_ms)) == NULL)
 		return 1;
-	if (db_register(db, worker_sql, WORKER_SQL__MAX) == -1) {
+	if (db_register(db, worker_sql, WORKER_SQL__MAX) == -1 || jobs_init(db) == -1) {
 		db_free(db);
 		return 1;
+	}
+	if (run_job != NULL) {
+		rc = jobs_run_now(db, cfg.app_timezone, run_job);
+		db_free(db);
+		curl_global_cleanup();
+		return rc;
 	}
 	log_info("worker", "started (e-mail %s, sms %s%s, crm-webhook %s, poll %lds)",
 	    cfg.smtp_host != NULL && cfg.email_from != NULL ? "on" : "off",
@@ -500,6 +522,8 @@ main(void)
 	    cfg.crm_webhook_url != NULL ? "on" : "off", cfg.worker_poll_s);
 	while (!stopping) {
 		if (pass(db) == -1 && cfg.worker_once)
+			rc = 1;
+		if (!stopping && jobs_run_due(db, cfg.app_timezone) == -1 && cfg.worker_once)
 			rc = 1;
 		if (cfg.worker_once)
 			break;
