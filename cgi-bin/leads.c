@@ -53,6 +53,9 @@ static const struct route leads_routes[] = {
 	    NULL },
 	{ HTTP_POST, "/api/leads/:id/anonymize", leads_anonymize, ROLES_ADMIN, NULL, NULL },
 	{ HTTP_POST, "/api/leads/:id/merge", leads_merge, ROLES_MANAGERS, &leads_merge_in, NULL },
+	{ HTTP_GET, "/api/leads/:id/communications", leads_communications, ROLES_STAFF, NULL, NULL },
+	{ HTTP_POST, "/api/leads/:id/communications/:outboxId/retry", leads_comms_retry,
+	    ROLES_MANAGERS, NULL, NULL },
 };
 
 static int
@@ -62,7 +65,7 @@ leads_init(struct db *db)
 		leads_read_init(db) == -1 || leads_create_init(db) == -1 ||
 		leads_status_init(db) == -1 || leads_profile_init(db) == -1 ||
 		leads_notes_init(db) == -1 || leads_email_init(db) == -1 ||
-		leads_gdpr_init(db) == -1
+		leads_gdpr_init(db) == -1 || leads_comms_init(db) == -1
 	    ? -1
 	    : 0;
 }

@@ -10,6 +10,7 @@
  *   leads_email.c    e-mail to the customer
  *   leads_offer.c    signed offer links
  *   leads_gdpr.c     anonymisation and merge
+ *   leads_comms.c    the communication log and the dead-letter re-queue
  * Every lead write starts with lead_begin() (common/leadaccess.h): the
  * transaction, the lead row lock and the re-checks under it.
  */
@@ -73,6 +74,9 @@ int leads_anonymize(struct req *);
 int leads_merge(struct req *);
 extern const struct field_table leads_merge_in;
 
+int leads_communications(struct req *);
+int leads_comms_retry(struct req *);
+
 /* Statement registration, per file with a .sql. */
 int leads_read_init(struct db *);
 int leads_create_init(struct db *);
@@ -81,6 +85,7 @@ int leads_profile_init(struct db *);
 int leads_notes_init(struct db *);
 int leads_email_init(struct db *);
 int leads_gdpr_init(struct db *);
+int leads_comms_init(struct db *);
 
 /* --- shared helpers (leads.c) ---------------------------------------------- */
 

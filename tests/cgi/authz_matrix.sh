@@ -39,6 +39,8 @@ ROUTES=(
 	"GET|/api/leads/:id/email/draft||$STAFF|200"
 	"POST|/api/leads/:id/email|{\"message\":\"matrix\"}|$STAFF|200"
 	"POST|/api/leads/:id/offer-link|{\"baseUrl\":\"https://x.pl/o\",\"discountPln\":1}|$STAFF|200"
+	"GET|/api/leads/:id/communications||$STAFF|200"
+	"POST|/api/leads/:id/communications/:outboxId/retry||SUPERVISOR ADMIN|404"
 	"POST|/api/leads/:id/merge|{\"targetLeadId\":\"@TARGET@\"}|SUPERVISOR ADMIN|200"
 	"POST|/api/leads/:id/anonymize||ADMIN|200"
 )
