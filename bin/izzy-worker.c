@@ -94,7 +94,8 @@ pause_ms(long ms)
 }
 
 /*
- * Marks a delivered row SENT.  The message is already with the recipient's
+ * Marks a delivered row SENT, with its SENT row in the lead's communication
+ * log in the same statement (worker_sent).  The message is already with the recipient's
  * server, so sending it again would duplicate it: on failure the UPDATE is
  * retried (db_run reconnects), backing off from 1 s to 30 s, and the row's
  * SENDING lease is renewed each time so that no worker takes it up again.
@@ -103,14 +104,16 @@ pause_ms(long ms)
  */
 #define STOP_GRACE_MS 20000L
 static void
-record_sent(struct db *db, const char *tag, const char *id)
+record_sent(struct db *db, const char *tag, const char *id, const char *msgid)
 {
-	const char *params[1] = { id };
+	char lid[ID_SIZE] = "";
+	const char *params[3] = { id, lid, msgid != NULL && *msgid != '\0' ? msgid : NULL };
 	long wait_ms = 1000, waited_after_stop = 0;
 	PGresult *res;
 
 	for (int attempt = 1;; attempt++) {
-		if ((res = db_run(db, &worker_sql[SQL_WORKER_SENT], 1, params)) != NULL) {
+		if ((*lid != '\0' || id_new(lid) == 0) &&
+		    (res = db_run(db, &worker_sql[SQL_WORKER_SENT], 3, params)) != NULL) {
 			PQclear(res);
 			if (attempt > 1)
 				log_info(tag, "%s %s recorded as SENT after %d attempts", tag, id,
@@ -193,8 +196,7 @@ deliver_mail(struct db *db, const struct mail_transport *t, PGresult *res, int r
 	switch (rc) {
 	case MAIL_SENT:
 		log_info("mail", "sent %s mail %s", tmpl, id);
-		record_sent(db, "mail", id);
-		log_attempt(db, id, "SENT", NULL, NULL);
+		record_sent(db, "mail", id, NULL);
 		break;
 	case MAIL_REFUSED:
 		record_failure(db, id, err, true);
@@ -330,8 +332,7 @@ deliver_sms(struct db *db, PGresult *res, int row)
 	case OUTBOX_SENT:
 		log_info("sms", "[sms] Sent %s sms %s (msgId: %s, attempt: %s)", tmpl, id,
 		    *msgid != '\0' ? msgid : "n/a", attempt);
-		record_sent(db, "sms", id);
-		log_attempt(db, id, "SENT", NULL, msgid);
+		record_sent(db, "sms", id, msgid);
 		break;
 	case OUTBOX_RETRY:
 	case OUTBOX_DEAD:
@@ -384,8 +385,7 @@ deliver_webhook(struct db *db, PGresult *res, int row)
 		log_info("crm-webhook",
 		    "[crm-webhook] Delivered %s event %s (HTTP %ld, attempt %s)", event, id, status,
 		    attempt);
-		record_sent(db, "crm-webhook", id);
-		log_attempt(db, id, "SENT", NULL, NULL);
+		record_sent(db, "crm-webhook", id, NULL);
 		break;
 	case OUTBOX_RETRY:
 	case OUTBOX_DEAD:
