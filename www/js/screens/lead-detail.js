@@ -30,6 +30,7 @@ import {
 import EmailComposer from './lead-email.js';
 import { ConsentTimeline } from '../components/consent.js';
 import { DocumentsSection } from './lead-documents.js';
+import { CommunicationsSection } from './lead-communications.js';
 
 const STAFF = ['OPERATOR', 'SUPERVISOR', 'ADMIN'];
 
@@ -270,6 +271,7 @@ function DetailBody({ lead, user, blocked, mutate, onSaved, onMerged }) {
 		</${Section}>`}
 		<${StatusHistory} lead=${lead} />
 		<${NotesSection} lead=${lead} canAdd=${writable} mutate=${mutate} onSaved=${onSaved} />
+		${role !== 'AUDITOR' && !/^PARTNER/.test(role) && html`<${CommunicationsSection} lead=${lead} role=${role} onSaved=${onSaved} />`}
 		<${FinancingSection} lead=${lead} canEdit=${writable} mutate=${mutate} onSaved=${onSaved} />
 		<${DocumentsSection} lead=${lead} canUpload=${role !== 'AUDITOR' && !merged && !lead.anonymizedAt} onSaved=${onSaved} />
 		<${FormBox} form=${lead.applicationForm} />
