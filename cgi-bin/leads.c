@@ -53,7 +53,8 @@ static const struct route leads_routes[] = {
 	    NULL },
 	{ HTTP_POST, "/api/leads/:id/anonymize", leads_anonymize, ROLES_ADMIN, NULL, NULL },
 	{ HTTP_POST, "/api/leads/:id/merge", leads_merge, ROLES_MANAGERS, &leads_merge_in, NULL },
-	{ HTTP_GET, "/api/leads/:id/communications", leads_communications, ROLES_STAFF, NULL, NULL },
+	{ HTTP_GET, "/api/leads/:id/communications", leads_communications, ROLES_STAFF, NULL,
+	    NULL },
 	{ HTTP_POST, "/api/leads/:id/communications/:outboxId/retry", leads_comms_retry,
 	    ROLES_MANAGERS, NULL, NULL },
 };

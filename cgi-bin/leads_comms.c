@@ -119,7 +119,8 @@ leads_comms_retry(struct req *r)
 		return tx_fail(r, 500, "Internal server error");
 	{
 		const char *p[1] = { oid };
-		if (db_query(r->db, r->mem, &leads_comms_sql[SQL_LEADS_COMMS_REQUEUE], 1, p) == NULL)
+		if (db_query(r->db, r->mem, &leads_comms_sql[SQL_LEADS_COMMS_REQUEUE], 1, p) ==
+		    NULL)
 			return tx_fail_db(r);
 	}
 	{
@@ -133,8 +134,8 @@ leads_comms_retry(struct req *r)
 		    old_json, "{\"status\":\"queued\"}", meta }) == -1 ||
 	    db_commit(r->db) == -1)
 		return tx_fail_db(r);
-	log_info("leads", "lead %s message %s (%s) re-queued by %s", r->id, oid, channel,
-	    r->user->id);
+	log_info(
+	    "leads", "lead %s message %s (%s) re-queued by %s", r->id, oid, channel, r->user->id);
 	return http_ok_raw(r, answer);
 }
 

@@ -363,7 +363,8 @@ on_event(smtp_session_t session, int event, void *arg, ...)
 		    X509_verify_cert_error_string(vfy));
 		break;
 	case SMTP_EV_WRONG_PEER_CERTIFICATE:
-		snprintf(n->err, n->errlen, "STARTTLS: the certificate does not name the SMTP host");
+		snprintf(
+		    n->err, n->errlen, "STARTTLS: the certificate does not name the SMTP host");
 		break;
 	case SMTP_EV_NO_PEER_CERTIFICATE:
 		snprintf(n->err, n->errlen, "STARTTLS: no server certificate");
