@@ -358,7 +358,7 @@ on_event(smtp_session_t session, int event, void *arg, ...)
 	va_start(ap, arg);
 	switch (event) {
 	case SMTP_EV_INVALID_PEER_CERTIFICATE:
-		vfy = va_arg(ap, long);
+		vfy = va_arg(ap, long); // NOLINT(clang-analyzer-valist.Uninitialized)
 		snprintf(n->err, n->errlen, "STARTTLS: untrusted server certificate (%s)",
 		    X509_verify_cert_error_string(vfy));
 		break;
