@@ -126,8 +126,8 @@ def serve(conn):
 def handle(conn):
     try:
         serve(conn)
-    except (OSError, ssl.SSLError):
-        pass
+    except (OSError, ssl.SSLError) as e:
+        print("E: %r" % (e,), file=sys.stderr, flush=True)
     finally:
         try:
             conn.close()

@@ -7,6 +7,8 @@
 # goes out over TLS with the login; without it (an untrusted certificate)
 # and SMTP_SECURE=true nothing is sent, and a wrong password is retried
 # later, never delivered.
+# Not in TESTS yet: about one run in three a session ends right after
+# STARTTLS ("SMTP server dropped connection"); see smtp-tls.err (not diagnosed).
 . "$top_srcdir/tests/lib/testlib.sh"
 . "$top_srcdir/tests/lib/cgi.sh"
 t_stack_db worker-smtp-tls
@@ -16,6 +18,7 @@ SLOG=$T_VAR/smtp-tls.jsonl
 mkdir -p "$T_VAR/log" "$T_VAR/tls"
 : >"$WLOG"
 : >"$SLOG"
+: >"$T_VAR/smtp-tls.err"
 
 # A self-signed certificate for 127.0.0.1, trusted through a private HOME.
 openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost \
