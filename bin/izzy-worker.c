@@ -34,6 +34,10 @@
  * IZZY_WORKER_POLL_SECONDS (5), IZZY_WORKER_ONCE (one pass, then exit).
  * SIGTERM/SIGINT: the row being sent is finished, the rest of the claimed
  * batch is released, exit 0.  Logs carry ids and template keys only.
+ *
+ * Scheduled jobs (bin/worker_jobs.c, OR-12) run after each pass when due.
+ * `izzy-worker --run-job NAME` runs one job now and exits (0 done, 1 failed,
+ * 2 unknown job, 3 running elsewhere); `--list-jobs` lists them.
  */
 #include "config.h"
 
@@ -55,6 +59,7 @@
 #include "common/outbox.h"
 
 #include "izzy-worker.sql.h"
+#include "worker_jobs.h"
 
 /* The lead-inbox poller (IMAP, spec §5.2). */
 #include "bin/worker_imap.h"
@@ -92,7 +97,8 @@ pause_ms(long ms)
 }
 
 /*
- * Marks a delivered row SENT.  The message is already with the recipient's
+ * Marks a delivered row SENT, with its SENT row in the lead's communication
+ * log in the same statement (worker_sent).  The message is already with the recipient's
  * server, so sending it again would duplicate it: on failure the UPDATE is
  * retried (db_run reconnects), backing off from 1 s to 30 s, and the row's
  * SENDING lease is renewed each time so that no worker takes it up again.
@@ -101,14 +107,16 @@ pause_ms(long ms)
  */
 #define STOP_GRACE_MS 20000L
 static void
-record_sent(struct db *db, const char *tag, const char *id)
+record_sent(struct db *db, const char *tag, const char *id, const char *msgid)
 {
-	const char *params[1] = { id };
+	char lid[ID_SIZE] = "";
+	const char *params[3] = { id, lid, msgid != NULL && *msgid != '\0' ? msgid : NULL };
 	long wait_ms = 1000, waited_after_stop = 0;
 	PGresult *res;
 
 	for (int attempt = 1;; attempt++) {
-		if ((res = db_run(db, &worker_sql[SQL_WORKER_SENT], 1, params)) != NULL) {
+		if ((*lid != '\0' || id_new(lid) == 0) &&
+		    (res = db_run(db, &worker_sql[SQL_WORKER_SENT], 3, params)) != NULL) {
 			PQclear(res);
 			if (attempt > 1)
 				log_info(tag, "%s %s recorded as SENT after %d attempts", tag, id,
@@ -191,8 +199,7 @@ deliver_mail(struct db *db, const struct mail_transport *t, PGresult *res, int r
 	switch (rc) {
 	case MAIL_SENT:
 		log_info("mail", "sent %s mail %s", tmpl, id);
-		record_sent(db, "mail", id);
-		log_attempt(db, id, "SENT", NULL, NULL);
+		record_sent(db, "mail", id, NULL);
 		break;
 	case MAIL_REFUSED:
 		record_failure(db, id, err, true);
@@ -328,8 +335,7 @@ deliver_sms(struct db *db, PGresult *res, int row)
 	case OUTBOX_SENT:
 		log_info("sms", "[sms] Sent %s sms %s (msgId: %s, attempt: %s)", tmpl, id,
 		    *msgid != '\0' ? msgid : "n/a", attempt);
-		record_sent(db, "sms", id);
-		log_attempt(db, id, "SENT", NULL, msgid);
+		record_sent(db, "sms", id, msgid);
 		break;
 	case OUTBOX_RETRY:
 	case OUTBOX_DEAD:
@@ -382,8 +388,7 @@ deliver_webhook(struct db *db, PGresult *res, int row)
 		log_info("crm-webhook",
 		    "[crm-webhook] Delivered %s event %s (HTTP %ld, attempt %s)", event, id, status,
 		    attempt);
-		record_sent(db, "crm-webhook", id);
-		log_attempt(db, id, "SENT", NULL, NULL);
+		record_sent(db, "crm-webhook", id, NULL);
 		break;
 	case OUTBOX_RETRY:
 	case OUTBOX_DEAD:
@@ -467,14 +472,25 @@ nap(long s)
 }
 
 int
-main(void)
+main(int argc, char **argv)
 {
 	char err[256];
 	struct db *db;
 	struct sigaction sa;
 	int rc = 0;
+	const char *run_job = NULL;
 
 	log_init("izzy-worker");
+	if (argc == 2 && strcmp(argv[1], "--list-jobs") == 0) {
+		jobs_list();
+		return 0;
+	}
+	if (argc == 3 && strcmp(argv[1], "--run-job") == 0)
+		run_job = argv[2];
+	else if (argc != 1) {
+		fprintf(stderr, "usage: izzy-worker [--run-job NAME | --list-jobs]\n");
+		return 2;
+	}
 	if (cfg_load_worker(&cfg, err, sizeof(err)) == -1) {
 		log_error("worker", "%s", err);
 		return 1;
@@ -493,9 +509,15 @@ main(void)
 	}
 	if ((db = db_new(cfg.database_url, cfg.db_statement_timeout_ms)) == NULL)
 		return 1;
-	if (db_register(db, worker_sql, WORKER_SQL__MAX) == -1) {
+	if (db_register(db, worker_sql, WORKER_SQL__MAX) == -1 || jobs_init(db) == -1) {
 		db_free(db);
 		return 1;
+	}
+	if (run_job != NULL) {
+		rc = jobs_run_now(db, cfg.app_timezone, run_job);
+		db_free(db);
+		curl_global_cleanup();
+		return rc;
 	}
 	/* The lead inbox: IMAP_POLL_SECONDS, its own interval (bin/worker_imap.c). */
 	if (worker_imap_init(db) == -1) {
@@ -510,6 +532,8 @@ main(void)
 		if (pass(db) == -1 && cfg.worker_once)
 			rc = 1;
 		worker_imap_tick(db, &stopping);
+		if (!stopping && jobs_run_due(db, cfg.app_timezone) == -1 && cfg.worker_once)
+			rc = 1;
 		if (cfg.worker_once)
 			break;
 		log_debug("worker", "idle for %lds", cfg.worker_poll_s);

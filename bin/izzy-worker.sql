@@ -17,8 +17,20 @@ RETURNING id, recipient, coalesce(subject, ''), "bodyText", "bodyHtml", coalesce
 	attempts, channel, coalesce("dedupeKey", id)
 
 -- name: worker_sent
-UPDATE "Outbox" SET status = 'SENT', "sentAt" = now(), "lastError" = NULL
-WHERE id = $1 AND status = 'SENDING'
+-- The row SENT and its SENT row in the lead's communication log, in one
+-- statement: a worker killed at any point leaves both or neither.
+-- $2 = the log row's id, $3 = the provider's message id or NULL.
+WITH s AS (
+	UPDATE "Outbox" SET status = 'SENT', "sentAt" = now(), "lastError" = NULL
+	WHERE id = $1 AND status = 'SENDING'
+	RETURNING id, "leadId", channel, template, recipient, attempts
+)
+INSERT INTO "CommunicationLog" (id, "leadId", "outboxId", channel, "templateKey", status, "sentTo",
+	direction, attempts, retries, "providerMessageId", "sentAt")
+SELECT $2, s."leadId", s.id, s.channel::"CommChannel", s.template, 'SENT',
+	CASE WHEN s.channel <> 'WEBHOOK' THEN s.recipient END, 'OUTBOUND', s.attempts,
+	greatest(s.attempts - 1, 0), $3, now()
+FROM s
 
 -- name: worker_hold
 -- Renews the lease of a delivered row whose SENT update failed, so that

@@ -66,6 +66,10 @@ static const struct route leads_routes[] = {
 	{ HTTP_GET, "/api/leads/:id/retention", leads_retention_get, ROLES_ADMIN, NULL, NULL },
 	{ HTTP_PUT, "/api/leads/:id/retention", leads_retention_put, ROLES_ADMIN,
 	    &leads_retention_in, NULL },
+	{ HTTP_GET, "/api/leads/:id/communications", leads_communications, ROLES_STAFF, NULL,
+	    NULL },
+	{ HTTP_POST, "/api/leads/:id/communications/:outboxId/retry", leads_comms_retry,
+	    ROLES_MANAGERS, NULL, NULL },
 };
 
 static int
@@ -76,7 +80,8 @@ leads_init(struct db *db)
 		leads_status_init(db) == -1 || leads_profile_init(db) == -1 ||
 		leads_notes_init(db) == -1 || leads_email_init(db) == -1 ||
 		leads_gdpr_init(db) == -1 || leads_bulk_init(db) == -1 || leads_views_init(db) == -1 ||
-		leads_export_init(db) == -1 || leads_retention_init(db) == -1
+		leads_export_init(db) == -1 || leads_retention_init(db) == -1 ||
+		leads_comms_init(db) == -1
 	    ? -1
 	    : 0;
 }

@@ -15,6 +15,7 @@
  *   leads_views.c    saved views of the list (/api/saved-views)
  *   leads_export.c   the data subject's export (Art. 15)
  *   leads_retention.c the retention whitelist
+ *   leads_comms.c    the communication log and the dead-letter re-queue
  * Every lead write starts with lead_begin() (common/leadaccess.h): the
  * transaction, the lead row lock and the re-checks under it.
  */
@@ -102,6 +103,8 @@ extern const struct field_table leads_export_q;
 int leads_retention_get(struct req *);
 int leads_retention_put(struct req *);
 extern const struct field_table leads_retention_in;
+int leads_communications(struct req *);
+int leads_comms_retry(struct req *);
 
 /* Statement registration, per file with a .sql. */
 int leads_read_init(struct db *);
@@ -115,6 +118,7 @@ int leads_bulk_init(struct db *);
 int leads_views_init(struct db *);
 int leads_export_init(struct db *);
 int leads_retention_init(struct db *);
+int leads_comms_init(struct db *);
 
 /* --- shared helpers (leads.c) ---------------------------------------------- */
 

@@ -10,6 +10,7 @@
 
 #include <auth-client.h>
 #include <libesmtp.h>
+#include <openssl/x509.h>
 
 #include "crypto.h"
 
@@ -335,6 +336,54 @@ auth_interact(auth_client_request_t req, char **result, int fields, void *arg)
 	return 1;
 }
 
+/* Where on_event writes why libesmtp refused the TLS session. */
+struct tls_note {
+	char *err;
+	size_t errlen;
+};
+
+/*
+ * libesmtp's events: the certificate checks of STARTTLS are refused (ok
+ * stays 0), and the reason goes to the caller's error text, so that
+ * "lastError" says why nothing was sent instead of "No Error".
+ */
+static void
+on_event(smtp_session_t session, int event, void *arg, ...)
+{
+	struct tls_note *n = arg;
+	va_list ap;
+	long vfy;
+
+	(void)session;
+	va_start(ap, arg);
+	switch (event) {
+	case SMTP_EV_INVALID_PEER_CERTIFICATE:
+		vfy = va_arg(ap, long); // NOLINT(clang-analyzer-valist.Uninitialized)
+		snprintf(n->err, n->errlen, "STARTTLS: untrusted server certificate (%s)",
+		    X509_verify_cert_error_string(vfy));
+		break;
+	case SMTP_EV_WRONG_PEER_CERTIFICATE:
+		snprintf(
+		    n->err, n->errlen, "STARTTLS: the certificate does not name the SMTP host");
+		break;
+	case SMTP_EV_NO_PEER_CERTIFICATE:
+		snprintf(n->err, n->errlen, "STARTTLS: no server certificate");
+		break;
+	case SMTP_EV_WEAK_CIPHER:
+		snprintf(n->err, n->errlen, "STARTTLS: cipher too weak");
+		break;
+	case SMTP_EV_UNUSABLE_CA_LIST:
+		snprintf(n->err, n->errlen, "STARTTLS: unusable CA list");
+		break;
+	case SMTP_EV_EXTNA_STARTTLS:
+		snprintf(n->err, n->errlen, "STARTTLS required but not offered by the server");
+		break;
+	default:
+		break;
+	}
+	va_end(ap);
+}
+
 enum mail_result
 mail_send(const struct mail_transport *t, const struct mail_message *m, char *err, size_t errlen)
 {
@@ -347,6 +396,7 @@ mail_send(const struct mail_transport *t, const struct mail_message *m, char *er
 	enum mail_result rc = MAIL_RETRY;
 	int nrcpt = 0;
 	static int auth_ready;
+	struct tls_note note = { err, errlen };
 
 	*err = '\0';
 	if ((body = mail_render(m, t->from, err, errlen)) == NULL)
@@ -366,6 +416,7 @@ mail_send(const struct mail_transport *t, const struct mail_message *m, char *er
 	 * STARTTLS mandatory instead; otherwise it is used when offered.
 	 */
 	smtp_starttls_enable(session, t->secure ? Starttls_REQUIRED : Starttls_ENABLED);
+	smtp_set_eventcb(session, on_event, &note);
 	smtp_option_require_all_recipients(session, 1);
 	if ((list = strdup(m->to)) == NULL) {
 		snprintf(err, errlen, "out of memory");
@@ -423,7 +474,7 @@ mail_send(const struct mail_transport *t, const struct mail_message *m, char *er
 	st = smtp_message_transfer_status(msg);
 	if (st->code != 0)
 		status_text(err, errlen, "DATA", st);
-	else
+	else if (*err == '\0') /* else on_event has said why */
 		session_error(err, errlen);
 out:
 	if (session != NULL)

@@ -3,8 +3,8 @@
 # that schema/migrations produce: the 23 model tables of spec/data-model.md §1
 # and the rewrite's Session, PasswordToken, Outbox, RateLimit, UserAuditLog, ConsentAuditLog and
 # ClientSession (and 0016's WorkerHeartbeat, HttpMetric and ProgramMetric, 0019's
-# InboundMessage and InboundWebhookNonce, 0023's RetentionRun, 0025's SavedView, 0026's
-# LeadConsent); the 17 enum
+# InboundMessage and InboundWebhookNonce, 0020's ScheduledJobRun, 0023's RetentionRun, 0025's
+# SavedView, 0026's LeadConsent); the 17 enum
 # types with their values in database order (§2); every column's type,
 # nullability and default (all timestamps timestamptz(3)); every index, primary
 # key, unique key, foreign key (ON UPDATE CASCADE, ON DELETE per §0.5) and check
@@ -434,6 +434,14 @@ InboundMessage|senderHash|text|NO|-
 InboundMessage|receivedAt|timestamp(3) with time zone|NO|now()
 InboundWebhookNonce|signature|text|NO|-
 InboundWebhookNonce|receivedAt|timestamp(3) with time zone|NO|now()
+ScheduledJobRun|name|text|NO|-
+ScheduledJobRun|startedAt|timestamp(3) with time zone|yes|-
+ScheduledJobRun|endedAt|timestamp(3) with time zone|yes|-
+ScheduledJobRun|ok|boolean|yes|-
+ScheduledJobRun|counts|jsonb|yes|-
+ScheduledJobRun|lastError|text|yes|-
+ScheduledJobRun|runs|integer|NO|0
+ScheduledJobRun|nextRunAt|timestamp(3) with time zone|NO|now()
 HttpMetric|program|text|NO|-
 HttpMetric|method|text|NO|-
 HttpMetric|route|text|NO|-
@@ -558,6 +566,7 @@ VehicleCurrent|VehicleCurrent_pkey|primary|btree|id|-
 VehicleDesired|VehicleDesired_leadId_key|unique|btree|"leadId"|-
 VehicleDesired|VehicleDesired_pkey|primary|btree|id|-
 WorkerHeartbeat|WorkerHeartbeat_pkey|primary|btree|name|-
+ScheduledJobRun|ScheduledJobRun_pkey|primary|btree|name|-
 HttpMetric|HttpMetric_pkey|primary|btree|program,method,route,status|-
 ProgramMetric|ProgramMetric_pkey|primary|btree|program,name|-
 InboundMessage|InboundMessage_pkey|primary|btree|id|-

@@ -32,6 +32,7 @@ import { ConsentTimeline } from '../components/consent.js';
 import { DocumentsSection } from './lead-documents.js';
 import { GdprSection } from './lead-gdpr.js';
 import { OnboardingSection } from './lead-onboarding.js';
+import { CommunicationsSection } from './lead-communications.js';
 
 const STAFF = ['OPERATOR', 'SUPERVISOR', 'ADMIN'];
 
@@ -272,6 +273,7 @@ function DetailBody({ lead, user, blocked, mutate, onSaved, onMerged }) {
 		</${Section}>`}
 		<${StatusHistory} lead=${lead} />
 		<${NotesSection} lead=${lead} canAdd=${writable} mutate=${mutate} onSaved=${onSaved} />
+		${role !== 'AUDITOR' && !/^PARTNER/.test(role) && html`<${CommunicationsSection} lead=${lead} role=${role} onSaved=${onSaved} />`}
 		<${FinancingSection} lead=${lead} canEdit=${writable} mutate=${mutate} onSaved=${onSaved} />
 		<${DocumentsSection} lead=${lead} canUpload=${role !== 'AUDITOR' && !merged && !lead.anonymizedAt} onSaved=${onSaved} />
 		<${FormBox} form=${lead.applicationForm} />

@@ -1,0 +1,225 @@
+/*
+ * worker_jobs: scheduled jobs in bin/izzy-worker (issue 9, OR-12).
+ *
+ * A job is one row of the table below and one function.  The worker calls
+ * jobs_run_due() after each outbox pass; a job runs when its
+ * "ScheduledJobRun"."nextRunAt" (schema 0020) has passed:
+ *   1. pg_try_advisory_lock('izzy-job:<name>') -- busy: another worker runs
+ *      it, skipped (one instance across workers; the lock dies with the
+ *      connection, so a killed worker never blocks it);
+ *   2. under the lock, "startedAt" = now() if still due (jobs_start);
+ *   3. the job's function, in one transaction; it fills counts (a JSON
+ *      object of what it changed);
+ *   4. "endedAt", ok, counts, "lastError" and the next run: the next
+ *      daily_at local time (Europe/Warsaw, APP_TIMEZONE) or now + every_min;
+ *   5. the lock is released.
+ * Start and end are logged with the local time and the counts (tag "jobs").
+ * Jobs are idempotent (set-based UPDATE/DELETE on conditions that no longer
+ * hold once done), so running one twice, or again after a crash, is safe.
+ * Tests run a job at once with `izzy-worker --run-job NAME`.
+ */
+#include "config.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "common/db.h"
+#include "common/log.h"
+
+#include "worker_jobs.h"
+#include "worker_jobs.sql.h"
+
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+
+struct job_counts {
+	char json[512];
+	size_t len;
+};
+
+typedef int (*job_fn)(struct db *, struct job_counts *);
+
+struct job {
+	const char *name;
+	const char *daily_at; /* "HH:MM" local time, or NULL */
+	int every_min;        /* when daily_at is NULL: minutes between runs */
+	job_fn run;
+	const char *what; /* one line for --list-jobs and the log */
+};
+
+static int job_expire_links(struct db *, struct job_counts *);
+static int job_cleanup(struct db *, struct job_counts *);
+
+/* The jobs: add a row and its function (docs/DEVELOPING.md). */
+static const struct job jobs[] = {
+	/* name, daily_at, every_min, function, what */
+	{ "expire_links", "02:30", 0, job_expire_links,
+	    "application-form links and client sessions past their expiry" },
+	{ "cleanup", NULL, 60, job_cleanup,
+	    "expired sessions, password tokens and rate-limit rows" },
+};
+
+int
+jobs_init(struct db *db)
+{
+	return db_register(db, worker_jobs_sql, WORKER_JOBS_SQL__MAX);
+}
+
+/* Runs statement which; adds "key": <rows changed> to c.  -1 on failure. */
+static int
+count_stmt(struct db *db, struct job_counts *c, enum worker_jobs_sql which, const char *key)
+{
+	PGresult *res = db_run(db, &worker_jobs_sql[which], 0, NULL);
+	int n;
+
+	if (res == NULL)
+		return -1;
+	n = snprintf(c->json + c->len, sizeof(c->json) - c->len, "%s\"%s\":%s",
+	    c->len > 1 ? "," : "", key, *PQcmdTuples(res) != '\0' ? PQcmdTuples(res) : "0");
+	PQclear(res);
+	if (n < 0 || (size_t)n >= sizeof(c->json) - c->len)
+		return -1;
+	c->len += (size_t)n;
+	return 0;
+}
+
+/*
+ * expire_links, nightly: forms whose link has expired stop counting as
+ * "client active", and their client sessions end.  Offer links (FR-25,
+ * common/offerlink.h) carry their expiry inside the signed link and are
+ * refused by verify once expired: nothing of them is stored to expire.
+ */
+static int
+job_expire_links(struct db *db, struct job_counts *c)
+{
+	return count_stmt(db, c, SQL_JOBS_EXPIRE_FORMS, "formsDeactivated") == -1 ||
+		count_stmt(db, c, SQL_JOBS_EXPIRE_CLIENT_SESSIONS, "clientSessionsRevoked") == -1
+	    ? -1
+	    : 0;
+}
+
+/* cleanup, hourly: rows nobody can use any more. */
+static int
+job_cleanup(struct db *db, struct job_counts *c)
+{
+	return count_stmt(db, c, SQL_JOBS_CLEANUP_SESSIONS, "sessions") == -1 ||
+		count_stmt(db, c, SQL_JOBS_CLEANUP_CLIENT_SESSIONS, "clientSessions") == -1 ||
+		count_stmt(db, c, SQL_JOBS_CLEANUP_PASSWORD_TOKENS, "passwordTokens") == -1 ||
+		count_stmt(db, c, SQL_JOBS_CLEANUP_RATE_LIMITS, "rateLimits") == -1
+	    ? -1
+	    : 0;
+}
+
+static void
+unlock(struct db *db, const char *name)
+{
+	const char *p[1] = { name };
+	PGresult *res = db_run(db, &worker_jobs_sql[SQL_JOBS_UNLOCK], 1, p);
+
+	if (res != NULL)
+		PQclear(res);
+}
+
+/*
+ * One job, if due (or forced).  Returns 0 done or not due, 1 the job
+ * failed, 3 locked elsewhere, -1 the database is unreachable.
+ */
+static int
+run_job(struct db *db, const char *tz, const struct job *j, bool force)
+{
+	const char *p[7];
+	char every[16], started[32];
+	struct job_counts c = { "{", 1 };
+	PGresult *res;
+	bool ok;
+
+	p[0] = j->name;
+	if ((res = db_run(db, &worker_jobs_sql[SQL_JOBS_TRY_LOCK], 1, p)) == NULL)
+		return -1;
+	ok = PQntuples(res) == 1 && strcmp(PQgetvalue(res, 0, 0), "t") == 0;
+	PQclear(res);
+	if (!ok) {
+		log_info("jobs", "job %s is running in another worker; skipped", j->name);
+		return 3;
+	}
+	p[1] = force ? "true" : "false";
+	p[2] = tz;
+	if ((res = db_run(db, &worker_jobs_sql[SQL_JOBS_ENSURE], 1, p)) == NULL)
+		goto lost;
+	PQclear(res);
+	if ((res = db_run(db, &worker_jobs_sql[SQL_JOBS_START], 3, p)) == NULL)
+		goto lost;
+	if (PQntuples(res) != 1) { /* another worker ran it meanwhile */
+		PQclear(res);
+		unlock(db, j->name);
+		return 0;
+	}
+	snprintf(started, sizeof(started), "%s", PQgetvalue(res, 0, 0));
+	PQclear(res);
+	log_info("jobs", "job %s started at %s %s", j->name, started, tz);
+
+	ok = db_begin(db) == 0 && j->run(db, &c) == 0 && db_commit(db) == 0;
+	if (!ok) {
+		db_rollback(db);
+		snprintf(c.json, sizeof(c.json), "{}");
+	} else {
+		snprintf(c.json + c.len, sizeof(c.json) - c.len, "}");
+	}
+	snprintf(every, sizeof(every), "%d", j->every_min > 0 ? j->every_min : 60);
+	p[1] = ok ? "true" : "false";
+	p[2] = c.json;
+	p[3] = ok ? NULL : "the job failed; see the worker log";
+	p[4] = j->daily_at;
+	p[5] = every;
+	p[6] = tz;
+	if ((res = db_run(db, &worker_jobs_sql[SQL_JOBS_END], 7, p)) == NULL)
+		goto lost;
+	if (PQntuples(res) == 1) {
+		if (ok)
+			log_info("jobs", "job %s ended at %s %s: %s; next run %s", j->name,
+			    PQgetvalue(res, 0, 0), tz, c.json, PQgetvalue(res, 0, 1));
+		else
+			log_error("jobs", "job %s failed at %s %s; next run %s", j->name,
+			    PQgetvalue(res, 0, 0), tz, PQgetvalue(res, 0, 1));
+	}
+	PQclear(res);
+	unlock(db, j->name);
+	return ok ? 0 : 1;
+lost:
+	log_error("jobs", "job %s: the database is unreachable", j->name);
+	unlock(db, j->name);
+	return -1;
+}
+
+int
+jobs_run_due(struct db *db, const char *tz)
+{
+	for (size_t i = 0; i < NELEM(jobs); i++)
+		if (run_job(db, tz, &jobs[i], false) == -1)
+			return -1;
+	return 0;
+}
+
+int
+jobs_run_now(struct db *db, const char *tz, const char *name)
+{
+	for (size_t i = 0; i < NELEM(jobs); i++)
+		if (strcmp(jobs[i].name, name) == 0) {
+			int rc = run_job(db, tz, &jobs[i], true);
+			return rc == -1 ? 1 : rc;
+		}
+	log_error("jobs", "no job called %s", name);
+	return 2;
+}
+
+void
+jobs_list(void)
+{
+	for (size_t i = 0; i < NELEM(jobs); i++) {
+		if (jobs[i].daily_at != NULL)
+			printf("%s\tdaily %s\t%s\n", jobs[i].name, jobs[i].daily_at, jobs[i].what);
+		else
+			printf("%s\tevery %d min\t%s\n", jobs[i].name, jobs[i].every_min,
+			    jobs[i].what);
+	}
+}

@@ -1,0 +1,72 @@
+-- Statements of bin/worker_jobs.c: the scheduler (ScheduledJobRun, 0020)
+-- and the jobs.  Every job statement is set-based and idempotent: a second
+-- run finds nothing left to do.
+
+-- name: jobs_try_lock
+-- The job's advisory lock (session level: released by jobs_unlock, or by
+-- PostgreSQL when the worker's connection ends, e.g. after SIGKILL).
+SELECT pg_try_advisory_lock(hashtext('izzy-job:' || $1::text))
+
+-- name: jobs_unlock
+SELECT pg_advisory_unlock(hashtext('izzy-job:' || $1::text))
+
+-- name: jobs_ensure
+INSERT INTO "ScheduledJobRun" (name) VALUES ($1) ON CONFLICT (name) DO NOTHING
+
+-- name: jobs_start
+-- Under the lock: starts the run when it is due ($2 = 'true' forces it).
+-- Returns the start time in $3's time zone for the log.
+UPDATE "ScheduledJobRun" SET "startedAt" = now(), "endedAt" = NULL, ok = NULL,
+	runs = runs + 1
+WHERE name = $1 AND ("nextRunAt" <= now() OR $2::boolean)
+RETURNING to_char(now() AT TIME ZONE $3::text, 'YYYY-MM-DD HH24:MI:SS')
+
+-- name: jobs_end
+-- $2 ok, $3 counts (JSON), $4 error, $5 daily time "HH:MM" in $7's zone or
+-- NULL, $6 interval in minutes or NULL.  The next run: the next $5 local
+-- time after now, or now + $6 minutes.  Returns the end time (local) and
+-- the next run (local).
+UPDATE "ScheduledJobRun" SET "endedAt" = now(), ok = $2::boolean, counts = $3::jsonb,
+	"lastError" = $4,
+	"nextRunAt" = CASE WHEN $5::text IS NOT NULL THEN
+		((date_trunc('day', now() AT TIME ZONE $7::text) + $5::time
+		  + CASE WHEN date_trunc('day', now() AT TIME ZONE $7::text) + $5::time
+		              <= now() AT TIME ZONE $7::text
+		         THEN interval '1 day' ELSE interval '0' END) AT TIME ZONE $7::text)
+		ELSE now() + make_interval(mins => $6::int) END
+WHERE name = $1
+RETURNING to_char(now() AT TIME ZONE $7::text, 'YYYY-MM-DD HH24:MI:SS'),
+	to_char("nextRunAt" AT TIME ZONE $7::text, 'YYYY-MM-DD HH24:MI:SS')
+
+-- name: jobs_expire_forms
+-- Application-form links past "linkExpiresAt": the client is no longer
+-- "active" on the form (the operator guard of FR-46 releases the lead).
+UPDATE "ApplicationForm" SET "isClientActive" = false, "clientActiveSince" = NULL
+WHERE "linkExpiresAt" <= now() AND "isClientActive"
+
+-- name: jobs_expire_client_sessions
+-- Client sessions of forms whose link has expired, or past their own expiry,
+-- end now (revoked; deleted later by jobs_cleanup_client_sessions).
+UPDATE "ClientSession" s SET "revokedAt" = now()
+FROM "ApplicationForm" f
+WHERE f.id = s."applicationFormId" AND s."revokedAt" IS NULL
+  AND (f."linkExpiresAt" <= now() OR s."expiresAt" <= now())
+
+-- name: jobs_cleanup_sessions
+-- Staff sessions expired or revoked more than a day ago.
+DELETE FROM "Session"
+WHERE "expiresAt" < now() - interval '1 day' OR "revokedAt" < now() - interval '1 day'
+
+-- name: jobs_cleanup_client_sessions
+DELETE FROM "ClientSession"
+WHERE "expiresAt" < now() - interval '1 day' OR "revokedAt" < now() - interval '1 day'
+
+-- name: jobs_cleanup_password_tokens
+-- Set-password tokens expired or used more than a day ago.
+DELETE FROM "PasswordToken"
+WHERE "expiresAt" < now() - interval '1 day' OR "usedAt" < now() - interval '1 day'
+
+-- name: jobs_cleanup_rate_limits
+-- Rate-limit windows are at most a day long (IZZY_LOGIN_WINDOW_SECONDS <= 86400):
+-- a row whose window started over a day ago counts nothing any more.
+DELETE FROM "RateLimit" WHERE "windowStart" < now() - interval '1 day'

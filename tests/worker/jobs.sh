@@ -1,0 +1,127 @@
+#!/usr/bin/env bash
+# bin/worker_jobs.c: the worker's scheduled jobs (OR-12).  Each job is run
+# at once with `izzy-worker --run-job NAME` (no waiting for the clock):
+# what it deletes or expires and what it keeps, its counts, the
+# "ScheduledJobRun" record, the next run (Europe/Warsaw), idempotence, the
+# advisory lock (a psql session holding it makes the worker skip the job),
+# a failing job rolling back everything it did, and a due job run by a
+# normal pass but not before it is due.
+. "$top_srcdir/tests/lib/testlib.sh"
+. "$top_srcdir/tests/lib/cgi.sh"
+t_stack_db worker-jobs
+WLOG=$T_VAR/log/izzy-worker.log
+mkdir -p "$T_VAR/log"
+: >"$WLOG"
+
+# job NAME: runs the job now; its exit status in $?.
+job() { "$top_builddir/bin/izzy-worker" --run-job "$1" 2>>"$WLOG"; }
+run() { psql_q "SELECT $2 FROM \"ScheduledJobRun\" WHERE name = '$1'"; }
+ADMIN_ID=$(psql_q "SELECT id FROM \"User\" WHERE email = 'admin@example.com'")
+
+# --- the list -------------------------------------------------------------------------
+is "$("$top_builddir/bin/izzy-worker" --list-jobs | cut -f1 | paste -sd' ')" "expire_links cleanup" "--list-jobs names the jobs"
+"$top_builddir/bin/izzy-worker" --run-job nosuchjob 2>>"$WLOG"
+is "$?" 2 "an unknown job: exit 2"
+
+# --- cleanup --------------------------------------------------------------------------
+seed_cleanup() {
+	psql_q "
+	INSERT INTO \"Session\" (id, \"userId\", \"tokenHash\", \"expiresAt\", \"revokedAt\") VALUES
+		('sold$1', '$ADMIN_ID', 'h-old-$1', now() - interval '2 days', NULL),
+		('srev$1', '$ADMIN_ID', 'h-rev-$1', now() + interval '1 day', now() - interval '2 days'),
+		('sfresh$1', '$ADMIN_ID', 'h-fresh-$1', now() - interval '1 hour', NULL),
+		('slive$1', '$ADMIN_ID', 'h-live-$1', now() + interval '1 day', NULL);
+	INSERT INTO \"PasswordToken\" (id, \"userId\", \"tokenHash\", purpose, \"expiresAt\", \"usedAt\") VALUES
+		('pold$1', '$ADMIN_ID', 'p-old-$1', 'RESET', now() - interval '2 days', NULL),
+		('pused$1', '$ADMIN_ID', 'p-used-$1', 'RESET', now() + interval '1 day', now() - interval '2 days'),
+		('plive$1', '$ADMIN_ID', 'p-live-$1', 'INVITE', now() + interval '1 day', NULL);
+	INSERT INTO \"RateLimit\" (key, \"windowStart\", count) VALUES
+		('old-$1', now() - interval '25 hours', 5), ('live-$1', now() - interval '10 minutes', 2);" >/dev/null
+}
+seed_cleanup 1
+: >"$WLOG"
+job cleanup
+is "$?" 0 "cleanup: exit 0"
+is "$(psql_q "SELECT string_agg(id, ' ' ORDER BY id) FROM \"Session\" WHERE id LIKE '%1'")" "sfresh1 slive1" \
+	"sessions expired or revoked over a day ago are deleted; live and recent ones stay"
+is "$(psql_q "SELECT string_agg(id, ' ' ORDER BY id) FROM \"PasswordToken\" WHERE id LIKE '%1'")" "plive1" \
+	"used and expired password tokens are deleted"
+is "$(psql_q "SELECT string_agg(key, ' ' ORDER BY key) FROM \"RateLimit\" WHERE key LIKE '%-1'")" "live-1" \
+	"rate-limit rows of windows over a day old are deleted"
+is "$(run cleanup "ok || ' ' || runs || ' ' || (counts = '{\"sessions\":2,\"clientSessions\":0,\"passwordTokens\":2,\"rateLimits\":1}'::jsonb)")" \
+	'true 1 true' "the run is recorded with its counts"
+is "$(run cleanup "\"nextRunAt\" BETWEEN now() + interval '59 minutes' AND now() + interval '61 minutes'")" t "next run in an hour"
+like "$(cat "$WLOG")" "job cleanup started at [0-9-]{10} [0-9:]{8} Europe/Warsaw" "the start is logged in Warsaw time"
+like "$(cat "$WLOG")" 'job cleanup ended at [0-9-]{10} [0-9:]{8} Europe/Warsaw: \{"sessions":2,"clientSessions":0,"passwordTokens":2,"rateLimits":1\}; next run' \
+	"the end is logged with the counts"
+job cleanup
+is "$?:$(run cleanup "runs || ' ' || (counts->>'sessions') || (counts->>'passwordTokens') || (counts->>'rateLimits')")" "0:2 000" \
+	"a second run finds nothing to do (idempotent)"
+
+# --- the advisory lock: a job another worker runs is skipped ----------------------------
+seed_cleanup 2
+coproc HOLDER { psql -X -q -t -A -v ON_ERROR_STOP=1 "$DATABASE_URL" 2>&1; }
+printf "SELECT pg_advisory_lock(hashtext('izzy-job:cleanup'));\nSELECT 'held';\n" >&"${HOLDER[1]}"
+read -r -t 10 line <&"${HOLDER[0]}"
+read -r -t 10 line2 <&"${HOLDER[0]}"
+is "$line$line2" "held" "the test session holds the job's advisory lock"
+: >"$WLOG"
+job cleanup
+is "$?" 3 "the job is locked elsewhere: exit 3"
+grep -q "job cleanup is running in another worker; skipped" "$WLOG"
+ok $? "and says so in the log"
+is "$(psql_q "SELECT count(*) FROM \"Session\" WHERE id = 'sold2'"):$(run cleanup runs)" "1:2" "nothing was deleted, no run recorded"
+printf "SELECT pg_advisory_unlock(hashtext('izzy-job:cleanup'));\n\\q\n" >&"${HOLDER[1]}"
+wait "$HOLDER_PID" 2>/dev/null
+job cleanup
+is "$?:$(psql_q "SELECT count(*) FROM \"Session\" WHERE id = 'sold2'")" "0:0" "once the lock is free the job runs"
+
+# --- a failing job rolls back everything it did -----------------------------------------
+seed_cleanup 3
+psql -X -q -v ON_ERROR_STOP=1 "$DATABASE_URL" <<'SQL'
+CREATE FUNCTION test_refuse() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN RAISE EXCEPTION 'test: refused'; END $$;
+CREATE TRIGGER test_refuse BEFORE DELETE ON "RateLimit" FOR EACH ROW EXECUTE FUNCTION test_refuse();
+SQL
+: >"$WLOG"
+job cleanup
+is "$?" 1 "a failing job: exit 1"
+is "$(psql_q "SELECT count(*) FROM \"Session\" WHERE id = 'sold3'")" 1 "its earlier deletes are rolled back"
+is "$(run cleanup "ok || ' ' || coalesce(\"lastError\", '-')")" "false the job failed; see the worker log" "the failure is recorded"
+grep -q "ERROR.*job cleanup failed at" "$WLOG"
+ok $? "and logged as an error"
+psql_q 'DROP TRIGGER test_refuse ON "RateLimit"; DROP FUNCTION test_refuse()' >/dev/null
+
+# --- expire_links -----------------------------------------------------------------------
+psql_q "
+INSERT INTO \"Lead\" (id, \"partnerId\") VALUES ('cljobs0000000000000000001', 'seed-partner'), ('cljobs0000000000000000002', 'seed-partner');
+INSERT INTO \"ApplicationForm\" (id, \"leadId\", \"uniqueLink\", \"accessCodeHash\", \"linkExpiresAt\", \"isClientActive\", \"clientActiveSince\") VALUES
+	('cfexpired0000000000000001', 'cljobs0000000000000000001', 'l-exp', 'h', now() - interval '1 hour', true, now() - interval '2 hours'),
+	('cflive000000000000000001', 'cljobs0000000000000000002', 'l-live', 'h', now() + interval '6 days', true, now());
+INSERT INTO \"ClientSession\" (id, \"applicationFormId\", \"tokenHash\", \"expiresAt\") VALUES
+	('csexp0000000000000000001', 'cfexpired0000000000000001', 'c-exp', now() + interval '1 hour'),
+	('cslive000000000000000001', 'cflive000000000000000001', 'c-live', now() + interval '1 hour');" >/dev/null
+: >"$WLOG"
+job expire_links
+is "$?" 0 "expire_links: exit 0"
+is "$(psql_q "SELECT string_agg(id || '=' || \"isClientActive\" || '/' || (\"clientActiveSince\" IS NULL), ' ' ORDER BY id) FROM \"ApplicationForm\"")" \
+	"cfexpired0000000000000001=false/true cflive000000000000000001=true/false" "an expired form link no longer counts as client-active; a live one does"
+is "$(psql_q "SELECT string_agg(id || '=' || (\"revokedAt\" IS NOT NULL), ' ' ORDER BY id) FROM \"ClientSession\"")" \
+	"csexp0000000000000000001=true cslive000000000000000001=false" "the expired form's client session ends"
+is "$(run expire_links "counts->>'formsDeactivated' || ' ' || (counts->>'clientSessionsRevoked')")" '1 1' "counts recorded"
+is "$(run expire_links "to_char(\"nextRunAt\" AT TIME ZONE 'Europe/Warsaw', 'HH24:MI') || ' ' || (\"nextRunAt\" > now() AND \"nextRunAt\" <= now() + interval '1 day')")" \
+	"02:30 true" "next run: the next 02:30 in Warsaw"
+job expire_links
+is "$(run expire_links "runs || ' ' || (counts->>'formsDeactivated') || (counts->>'clientSessionsRevoked')")" '2 00' "a second run changes nothing"
+
+# --- a normal pass runs due jobs only -------------------------------------------------
+psql_q "UPDATE \"ScheduledJobRun\" SET \"nextRunAt\" = now() - interval '1 second' WHERE name = 'cleanup'" >/dev/null
+R0=$(run cleanup runs)
+R1=$(run expire_links runs)
+IZZY_WORKER_ONCE=1 "$top_builddir/bin/izzy-worker" 2>>"$WLOG"
+is "$?" 0 "a pass exits 0"
+is "$(run cleanup runs):$(run expire_links runs)" "$((R0 + 1)):$R1" "the pass ran the due job, not the other"
+IZZY_WORKER_ONCE=1 "$top_builddir/bin/izzy-worker" 2>>"$WLOG"
+is "$(run cleanup runs)" "$((R0 + 1))" "a job is not run again before it is due"
+
+t_done
