@@ -25,7 +25,11 @@
 #include <string.h>
 
 #include "common/db.h"
+#include "common/audit.h"
+#include "common/cfg.h"
 #include "common/log.h"
+#include "common/outbox.h"
+#include "common/retention.h"
 
 #include "worker_jobs.h"
 #include "worker_jobs.sql.h"
@@ -45,24 +49,36 @@ struct job {
 	int every_min;        /* when daily_at is NULL: minutes between runs */
 	job_fn run;
 	const char *what; /* one line for --list-jobs and the log */
+	bool own_tx;      /* the function opens and commits its own transactions */
 };
 
 static int job_expire_links(struct db *, struct job_counts *);
 static int job_cleanup(struct db *, struct job_counts *);
+static int job_retention(struct db *, struct job_counts *);
+
+/* The worker's settings, for the jobs that need them (retention). */
+static const struct cfg *jobs_cfg;
 
 /* The jobs: add a row and its function (docs/DEVELOPING.md). */
 static const struct job jobs[] = {
-	/* name, daily_at, every_min, function, what */
+	/* name, daily_at, every_min, function, what, own_tx */
 	{ "expire_links", "02:30", 0, job_expire_links,
-	    "application-form links and client sessions past their expiry" },
+	    "application-form links and client sessions past their expiry", false },
 	{ "cleanup", NULL, 60, job_cleanup,
-	    "expired sessions, password tokens and rate-limit rows" },
+	    "expired sessions, password tokens and rate-limit rows", false },
+	{ "retention", "03:30", 0, job_retention,
+	    "leads past their retention: notice to the admins, then anonymisation (RETENTION_*)",
+	    true },
 };
 
 int
-jobs_init(struct db *db)
+jobs_init(struct db *db, const struct cfg *c)
 {
-	return db_register(db, worker_jobs_sql, WORKER_JOBS_SQL__MAX);
+	jobs_cfg = c;
+	return db_register(db, worker_jobs_sql, WORKER_JOBS_SQL__MAX) == -1 || audit_init(db) == -1 ||
+		outbox_init(db) == -1 || retention_init(db) == -1
+	    ? -1
+	    : 0;
 }
 
 /* Runs statement which; adds "key": <rows changed> to c.  -1 on failure. */
@@ -108,6 +124,30 @@ job_cleanup(struct db *db, struct job_counts *c)
 		count_stmt(db, c, SQL_JOBS_CLEANUP_RATE_LIMITS, "rateLimits") == -1
 	    ? -1
 	    : 0;
+}
+
+/*
+ * retention, nightly: common/retention.c, the same run as `izzyctl retention
+ * run`; it commits batch by batch (own_tx), so a failure keeps the batches
+ * before it.  Another run holding the retention lock is not a failure.
+ */
+static int
+job_retention(struct db *db, struct job_counts *c)
+{
+	struct retention_counts rc = { 0 };
+	int r = retention_run(db, jobs_cfg, false, "worker", NULL, &rc);
+	int n;
+
+	if (r == -1)
+		return -1;
+	n = snprintf(c->json + c->len, sizeof(c->json) - c->len,
+	    "\"noticed\":%ld,\"anonymised\":%ld,\"exempt\":%ld,\"skipped\":%ld,\"mails\":%ld%s",
+	    rc.noticed, rc.anonymised, rc.exempt, rc.skipped, rc.mails,
+	    r == 1 ? ",\"lockedElsewhere\":true" : "");
+	if (n < 0 || (size_t)n >= sizeof(c->json) - c->len)
+		return -1;
+	c->len += (size_t)n;
+	return 0;
 }
 
 static void
@@ -158,9 +198,13 @@ run_job(struct db *db, const char *tz, const struct job *j, bool force)
 	PQclear(res);
 	log_info("jobs", "job %s started at %s %s", j->name, started, tz);
 
-	ok = db_begin(db) == 0 && j->run(db, &c) == 0 && db_commit(db) == 0;
+	if (j->own_tx)
+		ok = j->run(db, &c) == 0;
+	else
+		ok = db_begin(db) == 0 && j->run(db, &c) == 0 && db_commit(db) == 0;
 	if (!ok) {
-		db_rollback(db);
+		if (!j->own_tx)
+			db_rollback(db);
 		snprintf(c.json, sizeof(c.json), "{}");
 	} else {
 		snprintf(c.json + c.len, sizeof(c.json) - c.len, "}");

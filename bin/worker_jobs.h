@@ -9,8 +9,9 @@
 #include <stdbool.h>
 
 struct db;
+struct cfg;
 
-int jobs_init(struct db *);
+int jobs_init(struct db *, const struct cfg *);
 /*
  * Runs every job whose "nextRunAt" has passed (each under its advisory
  * lock; a job another worker is running is skipped).  -1 when the database

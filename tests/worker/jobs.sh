@@ -19,7 +19,7 @@ run() { psql_q "SELECT $2 FROM \"ScheduledJobRun\" WHERE name = '$1'"; }
 ADMIN_ID=$(psql_q "SELECT id FROM \"User\" WHERE email = 'admin@example.com'")
 
 # --- the list -------------------------------------------------------------------------
-is "$("$top_builddir/bin/izzy-worker" --list-jobs | cut -f1 | paste -sd' ')" "expire_links cleanup" "--list-jobs names the jobs"
+is "$("$top_builddir/bin/izzy-worker" --list-jobs | cut -f1 | paste -sd' ')" "expire_links cleanup retention" "--list-jobs names the jobs"
 "$top_builddir/bin/izzy-worker" --run-job nosuchjob 2>>"$WLOG"
 is "$?" 2 "an unknown job: exit 2"
 
@@ -123,5 +123,27 @@ is "$?" 0 "a pass exits 0"
 is "$(run cleanup runs):$(run expire_links runs)" "$((R0 + 1)):$R1" "the pass ran the due job, not the other"
 IZZY_WORKER_ONCE=1 "$top_builddir/bin/izzy-worker" 2>>"$WLOG"
 is "$(run cleanup runs)" "$((R0 + 1))" "a job is not run again before it is due"
+
+# --- retention: common/retention.c run by the worker (the same run as izzyctl) ------------
+# Two leads closed 40 months ago: one announced 31 days ago (due: anonymised), one never
+# announced (the notice goes out first, the lead stays).
+OLD="now() - interval '40 months'"
+psql_q "INSERT INTO \"Lead\" (id, \"partnerId\", status, \"createdAt\", \"leadCreatedAt\", \"retentionNoticeAt\") VALUES
+	('cjobret0announced000000001', 'seed-partner', 'CLOSED_LOST', $OLD, $OLD, now() - interval '31 days'),
+	('cjobret0fresh0000000000001', 'seed-partner', 'CLOSED_LOST', $OLD, $OLD, NULL);
+	INSERT INTO \"CustomerProfile\" (id, \"leadId\", \"firstName\", \"lastName\", email)
+	VALUES ('cpjobret01', 'cjobret0announced000000001', 'Retencja', 'Testowa', 'retencja@example.com')" >/dev/null ||
+	t_bail "retention fixture"
+: >"$WLOG"
+job retention
+is "$?" 0 "retention: exit 0"
+is "$(psql_q "SELECT concat_ws(' ', (SELECT \"anonymizedAt\" IS NOT NULL FROM \"Lead\" WHERE id = 'cjobret0announced000000001'),
+	(SELECT email IS NULL FROM \"CustomerProfile\" WHERE id = 'cpjobret01'),
+	(SELECT \"anonymizedAt\" IS NULL AND \"retentionNoticeAt\" IS NOT NULL FROM \"Lead\" WHERE id = 'cjobret0fresh0000000000001'))")" \
+	"t t t" "retention: the announced lead is anonymised, the other one announced and kept"
+is "$(run retention "ok || ' ' || (counts->>'anonymised') || ' ' || (counts->>'noticed')")" "true 1 1" \
+	"retention: the run is recorded with its counts"
+is "$(psql_q "SELECT \"trigger\" FROM \"RetentionRun\" ORDER BY \"finishedAt\" DESC LIMIT 1")" worker \
+	"retention: its RetentionRun row names the worker"
 
 t_done
