@@ -32,6 +32,7 @@ import { ConsentTimeline } from '../components/consent.js';
 import { DocumentsSection } from './lead-documents.js';
 import { GdprSection } from './lead-gdpr.js';
 import { OnboardingSection } from './lead-onboarding.js';
+import { LeadFormSection } from './lead-form.js';
 
 const STAFF = ['OPERATOR', 'SUPERVISOR', 'ADMIN'];
 
@@ -274,7 +275,9 @@ function DetailBody({ lead, user, blocked, mutate, onSaved, onMerged }) {
 		<${NotesSection} lead=${lead} canAdd=${writable} mutate=${mutate} onSaved=${onSaved} />
 		<${FinancingSection} lead=${lead} canEdit=${writable} mutate=${mutate} onSaved=${onSaved} />
 		<${DocumentsSection} lead=${lead} canUpload=${role !== 'AUDITOR' && !merged && !lead.anonymizedAt} onSaved=${onSaved} />
-		<${FormBox} form=${lead.applicationForm} />
+		${staff && !merged ? html`<${LeadFormSection} lead=${lead} canGenerate=${writable}
+			canUnlock=${role === 'SUPERVISOR' || role === 'ADMIN'} mutate=${mutate} onSaved=${onSaved} />`
+			: html`<${FormBox} form=${lead.applicationForm} />`}
 		${staff && !merged && html`<${OnboardingSection} lead=${lead} canStart=${writable} />`}
 		<${ConsentTimeline} lead=${lead} role=${role} onSaved=${onSaved} />
 		<${ActivitySection} lead=${lead} />
