@@ -1311,7 +1311,7 @@ const catalogue = {
 		noLog: 'Brak wiadomości.',
 	},
 	leadForm: {
-		title: '📝 Formularz wniosku klienta',
+		title: 'Formularz wniosku klienta',
 		loading: 'Ładowanie…',
 		none: 'Link do formularza nie został jeszcze wygenerowany.',
 		refresh: 'Odśwież',
@@ -1347,7 +1347,7 @@ const catalogue = {
 		stepOf: 'Krok {step} z 6 ({percent}%)',
 		lastAutoSave: 'Ostatni autozapis',
 		lastActivity: 'Ostatnia aktywność klienta',
-		submitted: 'Wysłano',
+		submitted: 'Przesłano przez klienta',
 		linkGenerated: 'Link wygenerowano',
 		linkExpires: 'Link ważny do',
 		expired: 'wygasł',
