@@ -65,6 +65,7 @@ static int forms_autosave(struct req *);
 static int forms_submit(struct req *);
 static int forms_consents(struct req *);
 static int forms_unlock(struct req *);
+static int forms_staff(struct req *);
 
 /* The client session cookie (SR-17). */
 #define FORM_COOKIE      "izzy_form"
@@ -97,10 +98,12 @@ static int forms_unlock(struct req *);
 
 /* --- field tables ---------------------------------------------------------------- */
 
-enum gen_key { GEN_CODE, GEN_DAYS, GEN__MAX };
+enum gen_key { GEN_CODE, GEN_DAYS, GEN_EMAIL, GEN_SMS, GEN__MAX };
 static const struct field gen_fields[GEN__MAX] = {
 	[GEN_CODE] = { "accessCode", FT_STRING, F_TRIM, 4, 32 },
 	[GEN_DAYS] = { "expiresInDays", FT_INT, F_NULLABLE, 1, 30 },
+	[GEN_EMAIL] = { "sendEmail", FT_BOOL, F_NULLABLE, 0, 0 },
+	[GEN_SMS] = { "sendSms", FT_BOOL, F_NULLABLE, 0, 0 },
 };
 static const struct field_table gen_in = FIELD_TABLE(gen_fields);
 
@@ -155,6 +158,7 @@ static const struct route forms_routes[] = {
 	    ROLES_PUBLIC, &capture_in, NULL },
 	{ HTTP_POST, "/api/application-forms/:id/unlock", forms_unlock, ROLES_MANAGERS, &unlock_in,
 	    NULL },
+	{ HTTP_GET, "/api/leads/:id/application-form", forms_staff, ROLES_STAFF, NULL, NULL },
 };
 
 /* --- helpers ------------------------------------------------------------------------ */
@@ -258,14 +262,19 @@ contact(struct req *r, const char *lead_id, const char **email, const char **pho
 	return 0;
 }
 
+/* The channels of the link with the default PIN (staff's choice). */
+#define CH_EMAIL 1
+#define CH_SMS   2
+
 /*
  * Queues the link messages (SR-18): with the default PIN, the link and the
- * hint on every channel; with an explicit code, the link by e-mail and the
+ * hint on the channels chosen (ch: CH_EMAIL, CH_SMS; the SMS also when the
+ * client has no e-mail); with an explicit code, the link by e-mail and the
  * code alone by SMS (or, with no phone, through the adviser).  -1 on error.
  */
 static int
 send_link(struct req *r, const char *lead_id, const char *form_id, const char *link,
-    const char *expires, const char *code, const char *kind)
+    const char *expires, const char *code, const char *kind, int ch)
 {
 	const char *email, *phone, *hint, *text, *tag;
 	bool unlock = strcmp(kind, "unlock") == 0;
@@ -286,6 +295,8 @@ send_link(struct req *r, const char *lead_id, const char *form_id, const char *l
 	tag = arena_printf(r->mem, "%s:%s:%s", kind, form_id, expires);
 	if (text == NULL || tag == NULL)
 		return -1;
+	if (code == NULL && !(ch & CH_EMAIL))
+		email = ""; /* SMS only */
 	if (email[0] != '\0' &&
 	    outbox_mail(r->db, r->mem,
 		&(struct outbox_mail){ .to = email,
@@ -305,7 +316,7 @@ send_link(struct req *r, const char *lead_id, const char *form_id, const char *l
 					 arena_printf(r->mem, "sms-code:%s", tag))
 				   : -1;
 	}
-	if (email[0] != '\0' && !unlock)
+	if (email[0] != '\0' && !unlock && !(ch & CH_SMS))
 		return 0; /* the e-mail carries the link; no second copy */
 	text =
 	    arena_printf(r->mem, "Formularz wniosku: %s %s Ważny do %s.", link, PIN_HINT, expires);
@@ -321,7 +332,10 @@ send_link(struct req *r, const char *lead_id, const char *form_id, const char *l
  * POST /api/leads/{id}/application-form — OPERATOR, SUPERVISOR, ADMIN with
  * access to the lead (common/leadaccess; the reference did not scope it).
  * Body: accessCode? (4–32; default: the last 4 digits of the client's
- * phone, SR-18), expiresInDays? (1–30, default 7).
+ * phone, SR-18), expiresInDays? (1–30, default 7), sendEmail? (default
+ * true), sendSms? (default false: by SMS only when there is no e-mail) — the
+ * channels of the default PIN's link (400 NO_CHANNEL when neither); an
+ * explicit code always sends the link by e-mail and the code by SMS.
  * 201 {applicationFormId, link, expiresAt, accessCode (null for the default)};
  * 400 validation; 404/403/409 from lead_begin; 422 MISSING_PHONE when no code
  * is given and the client has no phone number.  Revokes the old link and its
@@ -338,10 +352,14 @@ forms_generate(struct req *r)
 	    ? arena_printf(r->mem, "%lld", v[GEN_DAYS].i)
 	    : "7";
 	const char *p[6], *fid, *expires, *link, *payload, *meta;
+	int ch = (v[GEN_EMAIL].present && !v[GEN_EMAIL].null && !v[GEN_EMAIL].b ? 0 : CH_EMAIL) |
+	    (v[GEN_SMS].present && !v[GEN_SMS].null && v[GEN_SMS].b ? CH_SMS : 0);
 	struct lead_ref ref;
 	PGresult *res;
 	cJSON *out;
 
+	if (ch == 0)
+		return http_fail(r, 400, "NO_CHANNEL", "Wybierz kanał wysyłki: e-mail lub SMS");
 	if (lead_begin(r, LEAD_WRITE, &ref) == -1)
 		return 0;
 	if (contact(r, ref.id, &email, &phone) == -1)
@@ -387,7 +405,7 @@ forms_generate(struct req *r)
 	    audit_log(r->db, r->mem,
 		&(struct audit_entry){ ref.id, r->user->id, "APPLICATION_FORM_CREATED", NULL, NULL,
 		    NULL, meta }) == -1 ||
-	    send_link(r, ref.id, fid, link, expires, code, "link") == -1)
+	    send_link(r, ref.id, fid, link, expires, code, "link", ch) == -1)
 		return tx_fail_db(r);
 	if (db_commit(r->db) == -1)
 		return http_fail_db(r);
@@ -1005,7 +1023,7 @@ forms_unlock(struct req *r)
 	    audit_log(r->db, r->mem,
 		&(struct audit_entry){ lead_id, r->user->id, "APPLICATION_FORM_UNLOCK", NULL, NULL,
 		    NULL, meta }) == -1 ||
-	    send_link(r, lead_id, r->id, link, expires, NULL, "unlock") == -1)
+	    send_link(r, lead_id, r->id, link, expires, NULL, "unlock", CH_EMAIL | CH_SMS) == -1)
 		return tx_fail_db(r);
 	if (db_commit(r->db) == -1)
 		return http_fail_db(r);
@@ -1019,6 +1037,35 @@ forms_unlock(struct req *r)
 		return http_fail(r, 500, NULL, "Internal server error");
 	}
 	return http_ok(r, out);
+}
+
+/* --- staff: the form in the lead detail ------------------------------------------------ */
+
+/*
+ * GET /api/leads/{id}/application-form — OPERATOR, SUPERVISOR, ADMIN with
+ * access to the lead.  200 {id, leadId, status, currentStep,
+ * completionPercent, lastAutoSave, lastClientActivity, isClientActive,
+ * submittedAt, linkGeneratedAt, linkExpiresAt, linkExpired, attempts:
+ * {failedSinceLink, failedRecent, lockouts, lockedOut, lastAttemptAt},
+ * history: [unlockHistory entries, newest first]}; 404/403 from
+ * lead_access; 404 Application form not found.  Never formData or a token.
+ */
+static int
+forms_staff(struct req *r)
+{
+	char window[16], limit[16];
+	const char *p[3] = { r->id, window, limit };
+	PGresult *res;
+
+	if (lead_access(r, r->id, LEAD_READ, NULL) == -1)
+		return 0;
+	(void)snprintf(window, sizeof(window), "%d", PIN_WINDOW_S);
+	(void)snprintf(limit, sizeof(limit), "%d", PIN_LIMIT);
+	if ((res = db_query(r->db, r->mem, &forms_sql[SQL_FORMS_STAFF], 3, p)) == NULL)
+		return http_fail_db(r);
+	if (PQntuples(res) != 1)
+		return http_fail(r, 404, NULL, MSG_NOT_FOUND);
+	return http_ok_raw(r, arena_strdup(r->mem, PQgetvalue(res, 0, 0)));
 }
 
 static int

@@ -181,3 +181,37 @@ UPDATE "ApplicationForm" f SET status = 'UNLOCKED', "uniqueLink" = $2, "linkGene
 		|| jsonb_build_object('reason', $4::text))
 WHERE f.id = $1
 RETURNING izzy_ts(f."linkExpiresAt")
+
+-- name: forms_staff
+-- The staff view of lead $1's form (lead detail): progress, the link, the PIN
+-- attempts since the link was generated and within the last $2 seconds, the
+-- lockouts (one per $3 wrong PINs) and the whole history (attempts with IP and
+-- user agent, unlocks, LINK_REVOKED), newest first.  No formData, no token.
+WITH f AS (
+	SELECT f.*, CASE WHEN jsonb_typeof(f."unlockHistory") = 'array' THEN f."unlockHistory"
+		WHEN f."unlockHistory" IS NULL THEN '[]'::jsonb
+		ELSE jsonb_build_array(f."unlockHistory") END AS hist
+	FROM "ApplicationForm" f WHERE f."leadId" = $1
+), h AS (
+	SELECT e.v, e.n, (e.v->>'timestamp')::timestamptz AS at
+	FROM f CROSS JOIN LATERAL jsonb_array_elements(f.hist) WITH ORDINALITY AS e(v, n)
+), a AS (
+	SELECT count(*) FILTER (WHERE h.v->>'outcome' = 'INVALID_CODE'
+			AND h.at >= f."linkGeneratedAt") AS since_link,
+		count(*) FILTER (WHERE h.v->>'outcome' = 'INVALID_CODE'
+			AND h.at >= now() - make_interval(secs => $2::int)) AS recent,
+		max(h.at) FILTER (WHERE h.v->>'type' = 'CLIENT_ATTEMPT') AS last_at
+	FROM f LEFT JOIN h ON true GROUP BY f."linkGeneratedAt"
+)
+SELECT json_build_object('id', f.id, 'leadId', f."leadId", 'status', f.status,
+	'currentStep', f."currentStep", 'completionPercent', f."completionPercent",
+	'lastAutoSave', izzy_ts(f."lastAutoSave"), 'lastClientActivity', izzy_ts(f."lastClientActivity"),
+	'isClientActive', f."isClientActive" AND f."lastClientActivity" >= now() - interval '5 minutes',
+	'submittedAt', izzy_ts(f."submittedAt"), 'linkGeneratedAt', izzy_ts(f."linkGeneratedAt"),
+	'linkExpiresAt', izzy_ts(f."linkExpiresAt"),
+	'linkExpired', f."linkExpiresAt" IS NULL OR f."linkExpiresAt" <= now(),
+	'attempts', json_build_object('failedSinceLink', a.since_link, 'failedRecent', a.recent,
+		'lockouts', a.since_link / $3::int, 'lockedOut', a.recent >= $3::int,
+		'lastAttemptAt', izzy_ts(a.last_at)),
+	'history', coalesce((SELECT json_agg(h.v ORDER BY h.n DESC) FROM h), '[]'))::text
+FROM f CROSS JOIN a

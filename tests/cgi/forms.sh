@@ -419,7 +419,49 @@ verify "$T5" 1111 203.0.113.202
 is "$(msg):$(alerts)" "410:LINK_EXPIRED:operator@example.com,sup@example.com" "and nothing is alerted twice"
 is "$(psql_q "SELECT count(*) FROM \"ApplicationForm\", jsonb_array_elements(\"unlockHistory\") e WHERE id = '$F5' AND e->>'type' = 'CLIENT_ATTEMPT' AND e->>'ipAddress' LIKE '203.0.113.%' AND e->>'userAgent' = 'izzy-cgi-test'")" 19 \
 	"every attempt is logged with IP and user agent"
+# --- the channels of the default PIN's link (staff's choice) ------------------------------------
+L7=cleadforms00000000000007
+mk_lead "$L7" seed-partner "$OP_ID" '600100777' jan7@example.com
+cgi_run POST "/api/leads/$L7/application-form" '{"sendEmail":false,"sendSms":false}' "$OP"
+is "$(msg):$(form_of "$L7")" "400:NO_CHANNEL:" "no channel: refused, nothing written"
+cgi_run POST "/api/leads/$L7/application-form" '{"sendEmail":false,"sendSms":true}' "$OP"
+T7=$(token_of)
+is "$STATUS:$(outbox "$L7" EMAIL):$(outbox "$L7" SMS "\"bodyText\" LIKE '%$T7%' AND \"bodyText\" LIKE '%4 ostatnie cyfry%'")" "201:0:1" \
+	"SMS only: the link and the PIN hint by SMS, no e-mail"
+cgi_run POST "/api/leads/$L7/application-form" '{"sendSms":true}' "$OP"
+T7=$(token_of)
+is "$(outbox "$L7" EMAIL "\"bodyText\" LIKE '%$T7%'"):$(outbox "$L7" SMS "\"bodyText\" LIKE '%$T7%'")" "1:1" \
+	"e-mail and SMS: the new link on both"
+
+# --- the staff read of the form (lead detail: progress, attempts, history) ----------------------
+mk_user cpartnerforms00000000001 partner-forms@example.com PARTNER seed-partner ACTIVE
+PA=$(login partner-forms@example.com)
+cgi_run GET "/api/leads/$L5/application-form"
+is "$STATUS" 401 "the staff read needs a login"
+cgi_run GET "/api/leads/$L5/application-form" "" "$PA"
+is "$STATUS" 403 "partners do not read the form's attempts"
+cgi_run GET "/api/leads/$L2/application-form" "" "$OP"
+like "$STATUS" '^(403|404)$' "an operator cannot read a form outside their scope"
+mk_lead cleadforms00000000000006 seed-partner "$OP_ID" '600100666' -
+cgi_run GET "/api/leads/cleadforms00000000000006/application-form" "" "$OP"
+is "$(msg)" "404:Application form not found" "a lead without a form: 404"
+cgi_run GET "/api/leads/$L5/application-form" "" "$OP"
+is "$STATUS:$(jq_body .id):$(jq_body .status):$(jq_body .linkExpired)" "200:$F5:DRAFT:true" "an operator reads the form"
+is "$(jq_body '[.attempts.failedSinceLink, .attempts.lockouts, .attempts.lockedOut] | map(tostring) | join(",")')" "15,3,true" \
+	"15 wrong PINs since the link: 3 lockouts, locked now"
+like "$(jq_body .attempts.lastAttemptAt)" '^20[0-9-]+T' "the last attempt's time"
+is "$(jq_body '[.history[] | select(.type == "LINK_REVOKED")] | length')" 1 "the history has the LINK_REVOKED entry"
+is "$(jq_body '.history[0].outcome + "," + .history[0].ipAddress')" "LINK_EXPIRED,203.0.113.202" "newest first, with the address"
+is "$(jq_body 'has("formData")'):$(jq_body 'tostring | test("0777|izzy_form")')" "false:false" "no answers and no secrets"
+cgi_run GET "/api/leads/$L1/application-form" "" "$SUP"
+is "$(jq_body '[.status, (.currentStep | tostring), (.completionPercent | tostring)] | join(",")')" "SUBMITTED,2,17" \
+	"the progress: step and percentage"
+like "$(jq_body .lastAutoSave)" '^20[0-9-]+T' "the last autosave"
+is "$(jq_body '[.history[] | select(.unlockedBy != null) | .reason] | join(",")')" "Poprawka danych" "the unlock with its reason"
 cgi_run POST "/api/leads/$L5/application-form" '{}' "$OP"
 verify "$(token_of)" 0777 203.0.113.203
 is "$STATUS" 200 "a new link works again"
+cgi_run GET "/api/leads/$L5/application-form" "" "$OP"
+is "$(jq_body '[.attempts.failedSinceLink, .attempts.lockouts, .linkExpired] | map(tostring) | join(",")')" "0,0,false" \
+	"a new link starts the count again"
 t_done

@@ -33,6 +33,7 @@ import { DocumentsSection } from './lead-documents.js';
 import { GdprSection } from './lead-gdpr.js';
 import { OnboardingSection } from './lead-onboarding.js';
 import { CommunicationsSection } from './lead-communications.js';
+import { LeadFormSection } from './lead-form.js';
 
 const STAFF = ['OPERATOR', 'SUPERVISOR', 'ADMIN'];
 
@@ -276,7 +277,9 @@ function DetailBody({ lead, user, blocked, mutate, onSaved, onMerged }) {
 		${role !== 'AUDITOR' && !/^PARTNER/.test(role) && html`<${CommunicationsSection} lead=${lead} role=${role} onSaved=${onSaved} />`}
 		<${FinancingSection} lead=${lead} canEdit=${writable} mutate=${mutate} onSaved=${onSaved} />
 		<${DocumentsSection} lead=${lead} canUpload=${role !== 'AUDITOR' && !merged && !lead.anonymizedAt} onSaved=${onSaved} />
-		<${FormBox} form=${lead.applicationForm} />
+		${staff && !merged ? html`<${LeadFormSection} lead=${lead} canGenerate=${writable}
+			canUnlock=${role === 'SUPERVISOR' || role === 'ADMIN'} mutate=${mutate} onSaved=${onSaved} />`
+			: html`<${FormBox} form=${lead.applicationForm} />`}
 		${staff && !merged && html`<${OnboardingSection} lead=${lead} canStart=${writable} />`}
 		<${ConsentTimeline} lead=${lead} role=${role} onSaved=${onSaved} />
 		<${ActivitySection} lead=${lead} />
