@@ -8,8 +8,8 @@
 #include "arena.h"
 #include "log.h"
 
-/* Every program registers its own table plus the shared ones. */
-#define DB_MAX_TABLES 16
+/* Every program registers its own tables plus the shared ones (leads: about 20). */
+#define DB_MAX_TABLES 32
 
 struct db {
 	char *conninfo;
