@@ -86,7 +86,9 @@ host() {
 }
 host "$NS_A" "$VETH_A" 1 "$HOST_A" || t_bail "ip netns: could not build host A"
 host "$NS_B" "$VETH_B" 2 "$HOST_B" || t_bail "ip netns: could not build host B"
-# A host runs what the test needs of this build: health, auth, leads.
+# A host runs what the test needs of this build: health, auth, leads. (Logs of an earlier run go.)
+rm -rf "$T_VAR/hostA" "$T_VAR/hostB"
+: >"$T_VAR/log/nginx-access.log"
 mkdir -p "$T_VAR/app/cgi-bin"
 for p in health auth leads; do ln -sf "$top_builddir/cgi-bin/$p" "$T_VAR/app/cgi-bin/$p"; done
 export DATABASE_READ_URL=$READ_URL IZZY_FCGI_SETTLE=0.2
@@ -97,6 +99,7 @@ for h in A B; do
 		"$top_srcdir" "$T_VAR/host$h" "$T_VAR/app" 2>>"$T_VAR/stack.log" || t_bail "host $h: the programs did not start"
 	_stack_wait_tcp "${!addr}" "$(_stack_program_port leads)" 10
 	ok $? "host $h: leads listens on ${!addr}:$(_stack_program_port leads), from its namespace"
+	printf '# %ss: host %s ready\n' "$SECONDS" "$h"
 done
 [[ -z $(ip netns exec "$NS_A" ss -Htln "sport = :$(_stack_program_port leads)" | grep -v "$HOST_A:") ]]
 ok $? "host A's programs bind its private address only"
@@ -109,6 +112,7 @@ like "$(cat "$up")" "fastcgi_next_upstream error timeout;" "a failed host's requ
 [[ $(cat "$up") != *non_idempotent* ]]
 ok $? "non-idempotent requests are never retried on another host"
 
+printf '# %ss: nginx ready\n' "$SECONDS"
 JAR=$T_VAR/jar
 code=$(curl -s -o /dev/null -w '%{http_code}' -c "$JAR" -H 'Content-Type: application/json' \
 	--data-binary '{"email":"admin@example.com","password":"Admin123!"}' "$BASE/api/auth/login")
