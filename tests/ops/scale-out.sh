@@ -47,8 +47,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-ip route get "$HOST_A" 2>/dev/null | grep -q ' dev lo\| via ' && ip -4 addr | grep -q " $NET\." &&
-	t_bail "$NET.0.0/16 is in use here: set IZZY_TEST_SCALE_NET"
+ip -4 addr | grep -q "inet $NET\.[12]\." &&
+	t_bail "$NET.1.0/30 or $NET.2.0/30 is in use here (a run killed before its clean-up?): set IZZY_TEST_SCALE_NET"
 
 printf '# %ss: database ready\n' "$SECONDS"
 # --- the replica: pg_basebackup -R from the primary, on its own socket directory -----------------
@@ -94,6 +94,7 @@ for p in health auth leads; do ln -sf "$top_builddir/cgi-bin/$p" "$T_VAR/app/cgi
 export DATABASE_READ_URL=$READ_URL IZZY_FCGI_SETTLE=0.2
 for h in A B; do
 	ns=NS_$h addr=HOST_$h
+	# shellcheck disable=SC2016 # expanded by the inner bash
 	ip netns exec "${!ns}" env IZZY_FCGI_LISTEN="${!addr}" bash -c \
 		'. "$1/scripts/lib/stack.sh" && stack_fcgi_start "$2" "$3" 2' _ \
 		"$top_srcdir" "$T_VAR/host$h" "$T_VAR/app" 2>>"$T_VAR/stack.log" || t_bail "host $h: the programs did not start"
@@ -101,7 +102,7 @@ for h in A B; do
 	ok $? "host $h: leads listens on ${!addr}:$(_stack_program_port leads), from its namespace"
 	printf '# %ss: host %s ready\n' "$SECONDS" "$h"
 done
-[[ -z $(ip netns exec "$NS_A" ss -Htln "sport = :$(_stack_program_port leads)" | grep -v "$HOST_A:") ]]
+! ip netns exec "$NS_A" ss -Htln "sport = :$(_stack_program_port leads)" | grep -qv "$HOST_A:"
 ok $? "host A's programs bind its private address only"
 
 IZZY_FCGI_UPSTREAMS="$HOST_A $HOST_B" IZZY_FCGI_PROGRAMS="health auth leads" \
