@@ -69,10 +69,82 @@ static const struct field dup_fields[DU__MAX] = {
 };
 const struct field_table leads_dup_q = FIELD_TABLE(dup_fields);
 
+/*
+ * The streaming replica's connection when DATABASE_READ_URL is set (process
+ * lifetime).  Only the lead list reads there: a page a few seconds old is
+ * acceptable, and the statements write nothing.  The detail stays on the
+ * primary (SQL_LEADS_DETAIL switches a stale client-activity flag off).  A
+ * request from a client that wrote a moment ago (nginx sets the cookie
+ * READ_WROTE_COOKIE on every successful non-GET answer, nginx/snippets) reads
+ * the primary, so that a user sees their own write; and a replica that cannot
+ * be reached is skipped for the primary, never an error.
+ */
+#define READ_WROTE_COOKIE "izzy_wrote"
+static struct db *read_db;
+
+static void
+read_db_free(void)
+{
+	db_free(read_db);
+	read_db = NULL;
+}
+
 int
 leads_read_init(struct db *db)
 {
+	const struct cfg *c = cfg_get();
+
+	if (c != NULL && c->database_read_url != NULL && read_db == NULL) {
+		if ((read_db = db_new(c->database_read_url, c->db_statement_timeout_ms)) == NULL)
+			return -1;
+		if (atexit(read_db_free) != 0 ||
+		    db_register(read_db, leads_read_sql, LEADS_READ_SQL__MAX) == -1)
+			return -1;
+		log_info("leads", "the lead list reads DATABASE_READ_URL");
+	}
 	return db_register(db, leads_read_sql, LEADS_READ_SQL__MAX);
+}
+
+/* A replica that failed is left alone for this long (a connect to a host that is down may take
+ * the URL's connect_timeout each time). */
+#define READ_DB_RETRY_SECONDS 10
+static time_t read_db_down_until;
+
+/* The connection a lag-tolerant read of r uses: the replica when there is one,
+ * the request is a GET, the client wrote nothing a moment ago and the replica
+ * answers; else the primary. */
+static struct db *
+list_db(struct req *r)
+{
+	time_t now = time(NULL);
+
+	if (read_db == NULL || r->method != HTTP_GET || http_cookie(r, READ_WROTE_COOKIE) != NULL ||
+	    now < read_db_down_until)
+		return r->db;
+	if (!db_ok(read_db)) {
+		log_warn("leads", "DATABASE_READ_URL unreachable: reading the primary for %d s",
+		    READ_DB_RETRY_SECONDS);
+		read_db_down_until = now + READ_DB_RETRY_SECONDS;
+		return r->db;
+	}
+	return read_db;
+}
+
+/* db_query on *db, once more on the primary if *db is the replica and failed;
+ * *db is the primary from then on, for the request's next statements. */
+static PGresult *
+list_query(struct req *r, struct db **db, const struct db_stmt *s, int n, const char *const *p)
+{
+	PGresult *res = db_query(*db, r->mem, s, n, p);
+
+	if (res == NULL && *db != r->db) {
+		log_warn("leads", "%s failed on DATABASE_READ_URL: reading the primary", s->name);
+		if (!db_ok(*db))
+			read_db_down_until = time(NULL) + READ_DB_RETRY_SECONDS;
+		*db = r->db;
+		res = db_query(r->db, r->mem, s, n, p);
+	}
+	return res;
 }
 
 /* --- helpers ------------------------------------------------------------------ */
@@ -240,6 +312,7 @@ leads_list(struct req *r)
 	long long page = has(&q[LI_PAGE]) ? q[LI_PAGE].i : 1;
 	long long per_page = has(&q[LI_PER_PAGE]) ? q[LI_PER_PAGE].i : 20, total, pages;
 	const struct db_stmt *stmt = &leads_read_sql[SQL_LEADS_LIST_PAGE];
+	struct db *db;
 	PGresult *res;
 	int rc;
 
@@ -268,15 +341,16 @@ leads_list(struct req *r)
 	}
 	if (params[7] == NULL || params[8] == NULL || (search != NULL && params[9] == NULL))
 		return http_fail(r, 500, NULL, "Internal server error");
-	if ((res = db_query(r->db, r->mem, stmt, search != NULL ? 10 : 9, params)) == NULL)
+	db = list_db(r);
+	if ((res = list_query(r, &db, stmt, search != NULL ? 10 : 9, params)) == NULL)
 		return http_fail_db(r);
 	total = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
 	ids = PQgetvalue(res, 0, 1);
 	if (strcmp(ids, "{}") == 0)
 		data = "[]";
 	else {
-		if ((res = db_query(
-			 r->db, r->mem, &leads_read_sql[SQL_LEADS_LIST_ROWS], 1, &ids)) == NULL)
+		if ((res = list_query(r, &db, &leads_read_sql[SQL_LEADS_LIST_ROWS], 1, &ids)) ==
+		    NULL)
 			return http_fail_db(r);
 		data = PQgetvalue(res, 0, 0);
 	}

@@ -8,7 +8,7 @@
 #include "arena.h"
 #include "log.h"
 
-/* Every program registers its own table plus the shared ones. */
+/* Every program registers its own tables plus the shared ones (leads: about 20). */
 #define DB_MAX_TABLES 32
 
 struct db {
