@@ -369,16 +369,18 @@ partners_rr_get(struct req *r)
 enum rr_member_key { RM_USER, RM_WEIGHT, RM__MAX };
 static const struct field rr_member_fields[RM__MAX] = {
 	[RM_USER] = { "userId", FT_STRING, F_REQUIRED, 1, 200, NULL, NULL, NULL, NULL, NULL },
-	[RM_WEIGHT] = { "weight", FT_INT, F_REQUIRED, 0, RR_WEIGHT_MAX, NULL, NULL, NULL, NULL, NULL },
+	[RM_WEIGHT] = { "weight", FT_INT, F_REQUIRED, 0, RR_WEIGHT_MAX, NULL, NULL, NULL, NULL,
+	    NULL },
 };
 static const struct field_table rr_member = FIELD_TABLE(rr_member_fields);
-static const struct field rr_member_elem = { NULL, FT_OBJECT, 0, 0, 0, NULL, &rr_member, NULL,
-	NULL, NULL };
+static const struct field rr_member_elem = { NULL, FT_OBJECT, 0, 0, 0, NULL, &rr_member, NULL, NULL,
+	NULL };
 
 enum rr_key { RR_ENABLED, RR_TEAM, RR__MAX };
 static const struct field rr_fields[RR__MAX] = {
 	[RR_ENABLED] = { "enabled", FT_BOOL, F_REQUIRED, 0, 0, NULL, NULL, NULL, NULL, NULL },
-	[RR_TEAM] = { "team", FT_ARRAY, 0, 0, RR_TEAM_MAX, NULL, NULL, &rr_member_elem, NULL, NULL },
+	[RR_TEAM] = { "team", FT_ARRAY, 0, 0, RR_TEAM_MAX, NULL, NULL, &rr_member_elem, NULL,
+	    NULL },
 };
 static const struct field_table rr_in = FIELD_TABLE(rr_fields);
 
@@ -408,7 +410,7 @@ partners_rr_put(struct req *r)
 		return tx_fail(r, 404, MSG_NOT_FOUND);
 	params[1] = team;
 	if ((res = db_query(r->db, r->mem, &partners_sql[SQL_PARTNERS_RR_CHECK], 2, params)) ==
-		NULL)
+	    NULL)
 		return tx_fail_db(r);
 	if (strcmp(PQgetvalue(res, 0, 0), "t") != 0)
 		return tx_fail(r, 400, MSG_RR_MEMBER);

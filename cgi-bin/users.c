@@ -34,6 +34,7 @@ static int users_create(struct req *);
 static int users_update(struct req *);
 static int users_reset_password(struct req *);
 static int users_absence(struct req *);
+static int users_absence_get(struct req *);
 
 /* Body and query tables are defined below, next to what they validate. */
 static const struct field_table list_q;
@@ -49,6 +50,7 @@ static const struct route users_routes[] = {
 	{ HTTP_PATCH, "/api/users/:id", users_update, ROLES_MANAGERS, &update_in, NULL },
 	{ HTTP_POST, "/api/users/:id/reset-password", users_reset_password, ROLES_MANAGERS,
 	    &reset_in, NULL },
+	{ HTTP_GET, "/api/users/:id/absence", users_absence_get, ROLES_STAFF, NULL, NULL },
 	{ HTTP_PUT, "/api/users/:id/absence", users_absence, ROLES_STAFF, &absence_in, NULL },
 };
 
@@ -712,6 +714,33 @@ static const struct field_table absence_in = FIELD_TABLE(absence_fields);
 
 #define MSG_ABSENCE_ORDER "absentUntil must not be before absentFrom"
 
+/* Managers reach anyone's absence, other staff only their own. */
+static bool
+absence_allowed(const struct req *r)
+{
+	return (ROLE_BIT(r->user->role) & ROLES_MANAGERS) != 0 || strcmp(r->id, r->user->id) == 0;
+}
+
+/*
+ * GET /api/users/:id/absence, staff: {id, absentFrom, absentUntil} (the
+ * shape PUT answers).  200; 401; 403 someone else's without a manager role;
+ * 404 "User not found".
+ */
+static int
+users_absence_get(struct req *r)
+{
+	const char *params[1] = { r->id };
+	PGresult *res;
+
+	if (!absence_allowed(r))
+		return http_fail(r, 403, NULL, "Forbidden");
+	if ((res = db_query(r->db, r->mem, &users_sql[SQL_USERS_ABSENCE_GET], 1, params)) == NULL)
+		return http_fail_db(r);
+	if (PQntuples(res) != 1)
+		return http_fail(r, 404, NULL, MSG_NOT_FOUND);
+	return http_ok_raw(r, arena_strdup(r->mem, PQgetvalue(res, 0, 0)));
+}
+
 /*
  * PUT /api/users/:id/absence, staff: the user's absence days (inclusive,
  * Europe/Warsaw; null = open end, both null = present).  A manager sets
@@ -730,7 +759,7 @@ users_absence(struct req *r)
 	char id[ID_SIZE];
 	PGresult *res;
 
-	if ((ROLE_BIT(r->user->role) & ROLES_MANAGERS) == 0 && strcmp(r->id, r->user->id) != 0)
+	if (!absence_allowed(r))
 		return http_fail(r, 403, NULL, "Forbidden");
 	if (from != NULL && until != NULL && strcmp(until, from) < 0)
 		return http_fail(r, 400, NULL, MSG_ABSENCE_ORDER);

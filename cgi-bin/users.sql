@@ -112,3 +112,8 @@ WITH old AS (
 )
 SELECT json_build_object('id', id, 'absentFrom', "absentFrom", 'absentUntil', "absentUntil")::text
 FROM up
+
+-- name: users_absence_get
+-- GET /api/users/:id/absence (0028): the shape users_absence answers.
+SELECT json_build_object('id', id, 'absentFrom', "absentFrom", 'absentUntil', "absentUntil")::text
+FROM "User" WHERE id = $1

@@ -109,6 +109,14 @@ is "$STATUS:$BODY" "200:{\"id\" : \"$O4\", \"absentFrom\" : \"$TODAY\", \"absent
 	"an operator marks themselves absent"
 is "$(psql_q "SELECT concat_ws('|', \"actorId\", action, coalesce(\"oldValue\"->>'absentFrom', '-'), \"newValue\"->>'absentFrom', \"newValue\"->>'absentUntil') FROM \"UserAuditLog\" WHERE \"targetUserId\" = '$O4'")" \
 	"$O4|USER_ABSENCE_CHANGED|-|$TODAY|$LATER" "the absence change is audited"
+us GET /api/users/$O4/absence "" "$OP4"
+is "$STATUS:$(jq_body '[.absentFrom, .absentUntil]|join("|")')" "200:$TODAY|$LATER" "an operator reads their own absence"
+us GET /api/users/$O4/absence "" "$OP1"
+is "$(msg)" "403:Forbidden" "but not someone else's"
+us GET /api/users/$O4/absence
+is "$(msg)" "401:Missing authorization header" "reading an absence without a token is 401"
+us GET /api/users/cnouser000000000000000001/absence "" "$ADMIN"
+is "$(msg)" "404:User not found" "reading the absence of an unknown user is 404"
 us PUT /api/users/$O6/absence '{"absentFrom":"2020-01-01","absentUntil":"2020-01-31"}' "$SUP"
 is "$STATUS" 200 "a supervisor sets another user's absence"
 pa GET /api/partners/$P/round-robin "" "$ADMIN"
