@@ -117,7 +117,7 @@ WITH t AS (
 	SELECT u.id, u."roundRobinWeight" AS old, t.w
 	FROM t JOIN "User" u ON u.id = t.uid
 	WHERE u."roundRobinWeight" <> t.w
-	FOR UPDATE OF u
+	FOR NO KEY UPDATE OF u
 ), upw AS (
 	UPDATE "User" u SET "roundRobinWeight" = ow.w FROM ow WHERE u.id = ow.id
 	RETURNING u.id

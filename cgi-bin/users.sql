@@ -98,7 +98,7 @@ VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb)
 -- (YYYY-MM-DD or NULL), $4 audit row id, $5 actor.  The row is locked for the
 -- old values of the audit entry; no row = 404.
 WITH old AS (
-	SELECT id, "absentFrom" AS f, "absentUntil" AS t FROM "User" WHERE id = $1 FOR UPDATE
+	SELECT id, "absentFrom" AS f, "absentUntil" AS t FROM "User" WHERE id = $1 FOR NO KEY UPDATE
 ), up AS (
 	UPDATE "User" u SET "absentFrom" = $2::date, "absentUntil" = $3::date
 	  FROM old WHERE u.id = old.id
