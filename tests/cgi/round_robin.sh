@@ -190,6 +190,14 @@ next_expect=$(awk -v n="$N" 'BEGIN { split("1 2 1 3 2 1", s, " "); print s[n % 6
 is "$(psql_q "SELECT right(\"assignedUserId\", 1) FROM \"Lead\" WHERE id = 'clrrnext00000000000000001'")" "$next_expect" \
 	"a lead inserted without an assignee by any path (inbound's INSERT) continues the rotation"
 
+# ... and across a restart of PostgreSQL (nothing of the rotation lives in a process).
+stack_pg_stop "$T_VAR" >/dev/null 2>&1 && stack_pg_start "$T_VAR" 5432 >/dev/null 2>>"$T_VAR/stack.log"
+ok $? "PostgreSQL restarted"
+psql_q "INSERT INTO \"Lead\" (id, \"partnerId\", status) VALUES ('clrrnext00000000000000002', '$P', 'INBOUND')" >/dev/null
+next_expect=$(awk -v n="$((N + 1))" 'BEGIN { split("1 2 1 3 2 1", s, " "); print s[n % 6 + 1] }')
+is "$(psql_q "SELECT right(\"assignedUserId\", 1) FROM \"Lead\" WHERE id = 'clrrnext00000000000000002'")" "$next_expect" \
+	"after a restart the rotation goes on where it stopped"
+
 # A creation waits for the rotation's row lock held by another transaction,
 # then takes the next turn (no two creations read the same "next").
 coproc HOLD { psql -X -q -t -A "$DATABASE_URL" 2>&1; }
