@@ -24,7 +24,10 @@ WITH j AS (
 	SELECT $1::jsonb AS j
 ), lead AS (
 	INSERT INTO "Lead" (id, "partnerId", "assignedUserId", "createdByUserId", status, "sourceMetadata", notes)
-	SELECT j->>'id', j->>'partnerId', j->>'assignedUserId', j->>'actorId', 'NEW', j->'sourceMetadata', j->>'notes'
+	SELECT j->>'id', j->>'partnerId',
+	       -- round robin on (0028): the rotation's trigger assigns, not the creator
+	       CASE WHEN izzy_round_robin_on(j->>'partnerId') THEN NULL ELSE j->>'assignedUserId' END,
+	       j->>'actorId', 'NEW', j->'sourceMetadata', j->>'notes'
 	FROM j
 	RETURNING id, status, "partnerId", "leadCreatedAt"
 ), prof AS (

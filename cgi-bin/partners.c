@@ -28,11 +28,14 @@ static int partners_me(struct req *);
 static int partners_list(struct req *);
 static int partners_create(struct req *);
 static int partners_update(struct req *);
+static int partners_rr_get(struct req *);
+static int partners_rr_put(struct req *);
 
 /* Body and query tables are defined below, next to what they validate. */
 static const struct field_table list_q;
 static const struct field_table create_in;
 static const struct field_table update_in;
+static const struct field_table rr_in;
 
 static const struct route partners_routes[] = {
 	/* method      pattern                         handler           roles                 body        query */
@@ -41,6 +44,8 @@ static const struct route partners_routes[] = {
 	{ HTTP_POST, "/api/partners", partners_create, ROLES_ADMIN, &create_in, NULL },
 	/* ":id" is any sane text: partner ids need not be cuids (spec §2.12, FR-8). */
 	{ HTTP_PATCH, "/api/partners/:id", partners_update, ROLES_ADMIN, &update_in, NULL },
+	{ HTTP_GET, "/api/partners/:id/round-robin", partners_rr_get, ROLES_MANAGERS, NULL, NULL },
+	{ HTTP_PUT, "/api/partners/:id/round-robin", partners_rr_put, ROLES_ADMIN, &rr_in, NULL },
 };
 
 /* Database order of "PartnerStatus". */
@@ -335,6 +340,92 @@ partners_update(struct req *r)
 		return tx_end(r);
 	}
 	log_info("partners", "partner %s updated by %s", r->id, r->user->id);
+	return http_ok_raw(r, arena_strdup(r->mem, PQgetvalue(res, 0, 0)));
+}
+
+/*
+ * GET /api/partners/:id/round-robin, managers: the partner's rotation
+ * (migration 0028): {partnerId, enabled, lastUserId, team:[{userId, fullName,
+ * status, weight, absentFrom, absentUntil, available}]}, the team being the
+ * partner's OPERATOR users.  200; 401; 403; 404 "Partner not found".
+ */
+static int
+partners_rr_get(struct req *r)
+{
+	const char *params[1] = { r->id };
+	PGresult *res;
+
+	if ((res = db_query(r->db, r->mem, &partners_sql[SQL_PARTNERS_RR_GET], 1, params)) == NULL)
+		return http_fail_db(r);
+	if (PQntuples(res) != 1)
+		return http_fail(r, 404, NULL, MSG_NOT_FOUND);
+	return http_ok_raw(r, arena_strdup(r->mem, PQgetvalue(res, 0, 0)));
+}
+
+#define RR_TEAM_MAX   500
+#define RR_WEIGHT_MAX 100
+#define MSG_RR_MEMBER "Team members must be operators of this partner, each once"
+
+enum rr_member_key { RM_USER, RM_WEIGHT, RM__MAX };
+static const struct field rr_member_fields[RM__MAX] = {
+	[RM_USER] = { "userId", FT_STRING, F_REQUIRED, 1, 200, NULL, NULL, NULL, NULL, NULL },
+	[RM_WEIGHT] = { "weight", FT_INT, F_REQUIRED, 0, RR_WEIGHT_MAX, NULL, NULL, NULL, NULL,
+	    NULL },
+};
+static const struct field_table rr_member = FIELD_TABLE(rr_member_fields);
+static const struct field rr_member_elem = { NULL, FT_OBJECT, 0, 0, 0, NULL, &rr_member, NULL, NULL,
+	NULL };
+
+enum rr_key { RR_ENABLED, RR_TEAM, RR__MAX };
+static const struct field rr_fields[RR__MAX] = {
+	[RR_ENABLED] = { "enabled", FT_BOOL, F_REQUIRED, 0, 0, NULL, NULL, NULL, NULL, NULL },
+	[RR_TEAM] = { "team", FT_ARRAY, 0, 0, RR_TEAM_MAX, NULL, NULL, &rr_member_elem, NULL,
+	    NULL },
+};
+static const struct field_table rr_in = FIELD_TABLE(rr_fields);
+
+/*
+ * PUT /api/partners/:id/round-robin, ADMIN: {enabled, team?:[{userId,
+ * weight 0..100}]} switches the rotation and sets the listed operators'
+ * weights (0 = left out).  Every change is one RoundRobinAuditLog row.
+ * 200 the GET shape; 400 validation or a member who is not an operator of
+ * the partner (or listed twice); 401; 403; 404 "Partner not found".
+ */
+static int
+partners_rr_put(struct req *r)
+{
+	const struct value *v = r->in->v;
+	const char *params[4], *team = NULL;
+	PGresult *res;
+
+	if (v[RR_TEAM].present && !v[RR_TEAM].null &&
+	    (team = json_print(r->mem, v[RR_TEAM].json)) == NULL)
+		return http_fail(r, 500, NULL, "Internal server error");
+	if (db_begin(r->db) == -1)
+		return http_fail_db(r);
+	params[0] = r->id;
+	if ((res = db_query(r->db, r->mem, &partners_sql[SQL_PARTNERS_LOCK], 1, params)) == NULL)
+		return tx_fail_db(r);
+	if (PQntuples(res) != 1)
+		return tx_fail(r, 404, MSG_NOT_FOUND);
+	params[1] = team;
+	if ((res = db_query(r->db, r->mem, &partners_sql[SQL_PARTNERS_RR_CHECK], 2, params)) ==
+	    NULL)
+		return tx_fail_db(r);
+	if (strcmp(PQgetvalue(res, 0, 0), "t") != 0)
+		return tx_fail(r, 400, MSG_RR_MEMBER);
+	params[1] = v[RR_ENABLED].b ? "true" : "false";
+	params[2] = team;
+	params[3] = r->user->id;
+	if (db_query(r->db, r->mem, &partners_sql[SQL_PARTNERS_RR_UPDATE], 4, params) == NULL)
+		return tx_fail_db(r);
+	if ((res = db_query(r->db, r->mem, &partners_sql[SQL_PARTNERS_RR_GET], 1, params)) ==
+		NULL ||
+	    PQntuples(res) != 1)
+		return tx_fail_db(r);
+	if (db_commit(r->db) == -1)
+		return tx_fail_db(r);
+	log_info("partners", "round robin of partner %s set by %s", r->id, r->user->id);
 	return http_ok_raw(r, arena_strdup(r->mem, PQgetvalue(res, 0, 0)));
 }
 

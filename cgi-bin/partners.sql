@@ -80,3 +80,61 @@ SELECT json_build_object(
 	'slaRules', p."slaRules", 'notes', p.notes,
 	'createdAt', izzy_ts(p."createdAt"), 'updatedAt', izzy_ts(p."updatedAt"))::text
 FROM p
+
+-- name: partners_rr_get
+-- GET /api/partners/:id/round-robin (0028): the toggle and the team (the
+-- partner's OPERATOR users), "available" = would get the next leads today.
+SELECT json_build_object(
+	'partnerId', p.id, 'enabled', p."roundRobinEnabled", 'lastUserId', s."lastUserId",
+	'team', coalesce((
+		SELECT json_agg(json_build_object(
+			'userId', u.id, 'fullName', u."fullName", 'status', u.status,
+			'weight', u."roundRobinWeight", 'absentFrom', u."absentFrom",
+			'absentUntil', u."absentUntil",
+			'available', u.status = 'ACTIVE' AND u."roundRobinWeight" > 0 AND NOT izzy_user_absent(
+				u."absentFrom", u."absentUntil", (now() AT TIME ZONE 'Europe/Warsaw')::date))
+			ORDER BY u."fullName", u.id)
+		FROM "User" u WHERE u."partnerId" = p.id AND u.role = 'OPERATOR'), '[]'::json))::text
+FROM "Partner" p
+LEFT JOIN "RoundRobinState" s ON s."partnerId" = p.id
+WHERE p.id = $1
+
+-- name: partners_rr_check
+-- PUT round-robin: is every listed member an OPERATOR of partner $1, each
+-- listed once?  $2 the team array (JSON) or NULL.
+SELECT coalesce(bool_and(u.id IS NOT NULL), true)
+       AND count(*) = count(DISTINCT t.e->>'userId')
+FROM jsonb_array_elements(coalesce($2::jsonb, '[]'::jsonb)) AS t(e)
+LEFT JOIN "User" u ON u.id = t.e->>'userId' AND u."partnerId" = $1 AND u.role = 'OPERATOR'
+
+-- name: partners_rr_update
+-- PUT round-robin: the toggle $2 and the weights of $3 (JSON array or NULL),
+-- each change audited in "RoundRobinAuditLog" by actor $4.
+WITH t AS (
+	SELECT e->>'userId' AS uid, (e->>'weight')::int AS w
+	FROM jsonb_array_elements(coalesce($3::jsonb, '[]'::jsonb)) AS e
+), ow AS (
+	SELECT u.id, u."roundRobinWeight" AS old, t.w
+	FROM t JOIN "User" u ON u.id = t.uid
+	WHERE u."roundRobinWeight" <> t.w
+	FOR NO KEY UPDATE OF u
+), upw AS (
+	UPDATE "User" u SET "roundRobinWeight" = ow.w FROM ow WHERE u.id = ow.id
+	RETURNING u.id
+), op AS (
+	SELECT "roundRobinEnabled" AS old FROM "Partner" WHERE id = $1 AND "roundRobinEnabled" <> $2::boolean
+), upp AS (
+	UPDATE "Partner" SET "roundRobinEnabled" = $2::boolean WHERE id = $1 AND EXISTS (SELECT 1 FROM op)
+	RETURNING id
+), aw AS (
+	INSERT INTO "RoundRobinAuditLog" (id, "actorId", "partnerId", action, "oldValue", "newValue")
+	SELECT 'c' || replace(gen_random_uuid()::text, '-', ''), $4, $1, 'ROUND_ROBIN_WEIGHT_CHANGED',
+	       jsonb_build_object('userId', ow.id, 'weight', ow.old),
+	       jsonb_build_object('userId', ow.id, 'weight', ow.w)
+	FROM ow
+)
+INSERT INTO "RoundRobinAuditLog" (id, "actorId", "partnerId", action, "oldValue", "newValue")
+SELECT 'c' || replace(gen_random_uuid()::text, '-', ''), $4, $1,
+       CASE WHEN $2::boolean THEN 'ROUND_ROBIN_ENABLED' ELSE 'ROUND_ROBIN_DISABLED' END,
+       to_jsonb(op.old), to_jsonb($2::boolean)
+FROM op

@@ -33,12 +33,15 @@ static int users_list(struct req *);
 static int users_create(struct req *);
 static int users_update(struct req *);
 static int users_reset_password(struct req *);
+static int users_absence(struct req *);
+static int users_absence_get(struct req *);
 
 /* Body and query tables are defined below, next to what they validate. */
 static const struct field_table list_q;
 static const struct field_table create_in;
 static const struct field_table update_in;
 static const struct field_table reset_in;
+static const struct field_table absence_in;
 
 static const struct route users_routes[] = {
 	/* method      pattern                            handler               roles           body        query */
@@ -47,6 +50,8 @@ static const struct route users_routes[] = {
 	{ HTTP_PATCH, "/api/users/:id", users_update, ROLES_MANAGERS, &update_in, NULL },
 	{ HTTP_POST, "/api/users/:id/reset-password", users_reset_password, ROLES_MANAGERS,
 	    &reset_in, NULL },
+	{ HTTP_GET, "/api/users/:id/absence", users_absence_get, ROLES_STAFF, NULL, NULL },
+	{ HTTP_PUT, "/api/users/:id/absence", users_absence, ROLES_STAFF, &absence_in, NULL },
 };
 
 /* Database order of "UserRole" and "UserStatus", as the reference lists them. */
@@ -676,6 +681,101 @@ users_reset_password(struct req *r)
 	log_info("users", "password %s for user %s by %s", pw != NULL ? "set" : "link issued", t.id,
 	    r->user->id);
 	return http_no_content(r);
+}
+
+/* A calendar day "YYYY-MM-DD" (the absence dates are days, not instants). */
+static bool
+is_day(const char *s)
+{
+	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	int y, m, d;
+
+	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+		return false;
+	for (int i = 0; i < 10; i++)
+		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
+			return false;
+	y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+	m = (s[5] - '0') * 10 + (s[6] - '0');
+	d = (s[8] - '0') * 10 + (s[9] - '0');
+	if (y < 2000 || m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
+		return false;
+	return m != 2 || d < 29 || (y % 4 == 0 && (y % 100 != 0 || y % 400 == 0));
+}
+
+enum absence_key { AB_FROM, AB_UNTIL, AB__MAX };
+static const struct field absence_fields[AB__MAX] = {
+	[AB_FROM] = { "absentFrom", FT_STRING, F_REQUIRED | F_NULLABLE, 10, 10, NULL, NULL, NULL,
+	    is_day, "Invalid date (YYYY-MM-DD)" },
+	[AB_UNTIL] = { "absentUntil", FT_STRING, F_REQUIRED | F_NULLABLE, 10, 10, NULL, NULL, NULL,
+	    is_day, "Invalid date (YYYY-MM-DD)" },
+};
+static const struct field_table absence_in = FIELD_TABLE(absence_fields);
+
+#define MSG_ABSENCE_ORDER "absentUntil must not be before absentFrom"
+
+/* Managers reach anyone's absence, other staff only their own. */
+static bool
+absence_allowed(const struct req *r)
+{
+	return (ROLE_BIT(r->user->role) & ROLES_MANAGERS) != 0 || strcmp(r->id, r->user->id) == 0;
+}
+
+/*
+ * GET /api/users/:id/absence, staff: {id, absentFrom, absentUntil} (the
+ * shape PUT answers).  200; 401; 403 someone else's without a manager role;
+ * 404 "User not found".
+ */
+static int
+users_absence_get(struct req *r)
+{
+	const char *params[1] = { r->id };
+	PGresult *res;
+
+	if (!absence_allowed(r))
+		return http_fail(r, 403, NULL, "Forbidden");
+	if ((res = db_query(r->db, r->mem, &users_sql[SQL_USERS_ABSENCE_GET], 1, params)) == NULL)
+		return http_fail_db(r);
+	if (PQntuples(res) != 1)
+		return http_fail(r, 404, NULL, MSG_NOT_FOUND);
+	return http_ok_raw(r, arena_strdup(r->mem, PQgetvalue(res, 0, 0)));
+}
+
+/*
+ * PUT /api/users/:id/absence, staff: the user's absence days (inclusive,
+ * Europe/Warsaw; null = open end, both null = present).  A manager sets
+ * anyone's, an operator only their own.  Absent operators get no
+ * round-robin leads (migration 0028).  Audited USER_ABSENCE_CHANGED.
+ * 200 {id, absentFrom, absentUntil}; 400 validation or until before from;
+ * 401; 403 someone else's absence without a manager role; 404 "User not found".
+ */
+static int
+users_absence(struct req *r)
+{
+	const struct value *v = r->in->v;
+	const char *from = v[AB_FROM].null ? NULL : v[AB_FROM].s,
+		   *until = v[AB_UNTIL].null ? NULL : v[AB_UNTIL].s;
+	const char *params[5];
+	char id[ID_SIZE];
+	PGresult *res;
+
+	if (!absence_allowed(r))
+		return http_fail(r, 403, NULL, "Forbidden");
+	if (from != NULL && until != NULL && strcmp(until, from) < 0)
+		return http_fail(r, 400, NULL, MSG_ABSENCE_ORDER);
+	if (id_new(id) == -1)
+		return http_fail(r, 500, NULL, "Internal server error");
+	params[0] = r->id;
+	params[1] = from;
+	params[2] = until;
+	params[3] = id;
+	params[4] = r->user->id;
+	if ((res = db_query(r->db, r->mem, &users_sql[SQL_USERS_ABSENCE], 5, params)) == NULL)
+		return http_fail_db(r);
+	if (PQntuples(res) != 1)
+		return http_fail(r, 404, NULL, MSG_NOT_FOUND);
+	log_info("users", "absence of user %s set by %s", r->id, r->user->id);
+	return http_ok_raw(r, arena_strdup(r->mem, PQgetvalue(res, 0, 0)));
 }
 
 static int

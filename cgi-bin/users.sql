@@ -92,3 +92,28 @@ UPDATE "User" SET "hashedPassword" = $2 WHERE id = $1
 -- One UserAuditLog row (FR-80): $5/$6 are JSON texts or NULL.
 INSERT INTO "UserAuditLog" (id, "actorId", "targetUserId", action, "oldValue", "newValue")
 VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb)
+
+-- name: users_absence
+-- PUT /api/users/:id/absence (0028): $1 user, $2/$3 absentFrom/absentUntil
+-- (YYYY-MM-DD or NULL), $4 audit row id, $5 actor.  The row is locked for the
+-- old values of the audit entry; no row = 404.
+WITH old AS (
+	SELECT id, "absentFrom" AS f, "absentUntil" AS t FROM "User" WHERE id = $1 FOR NO KEY UPDATE
+), up AS (
+	UPDATE "User" u SET "absentFrom" = $2::date, "absentUntil" = $3::date
+	  FROM old WHERE u.id = old.id
+	RETURNING u.id, u."absentFrom", u."absentUntil"
+), au AS (
+	INSERT INTO "UserAuditLog" (id, "actorId", "targetUserId", action, "oldValue", "newValue")
+	SELECT $4, $5, old.id, 'USER_ABSENCE_CHANGED',
+	       jsonb_build_object('absentFrom', old.f, 'absentUntil', old.t),
+	       jsonb_build_object('absentFrom', $2::date, 'absentUntil', $3::date)
+	  FROM old
+)
+SELECT json_build_object('id', id, 'absentFrom', "absentFrom", 'absentUntil', "absentUntil")::text
+FROM up
+
+-- name: users_absence_get
+-- GET /api/users/:id/absence (0028): the shape users_absence answers.
+SELECT json_build_object('id', id, 'absentFrom', "absentFrom", 'absentUntil', "absentUntil")::text
+FROM "User" WHERE id = $1

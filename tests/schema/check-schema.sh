@@ -4,7 +4,8 @@
 # and the rewrite's Session, PasswordToken, Outbox, RateLimit, UserAuditLog, ConsentAuditLog and
 # ClientSession (and 0016's WorkerHeartbeat, HttpMetric and ProgramMetric, 0019's
 # InboundMessage and InboundWebhookNonce, 0020's ScheduledJobRun, 0023's RetentionRun, 0025's
-# SavedView, 0026's LeadConsent); the 17 enum
+# SavedView, 0026's LeadConsent, 0028's RoundRobinState, RoundRobinMember and
+# RoundRobinAuditLog); the 17 enum
 # types with their values in database order (§2); every column's type,
 # nullability and default (all timestamps timestamptz(3)); every index, primary
 # key, unique key, foreign key (ON UPDATE CASCADE, ON DELETE per §0.5) and check
@@ -124,6 +125,21 @@ SavedView|state|jsonb|NO|'{}'::jsonb
 SavedView|shared|boolean|NO|false
 SavedView|createdAt|timestamp(3) with time zone|NO|now()
 SavedView|updatedAt|timestamp(3) with time zone|NO|now()
+RoundRobinState|partnerId|text|NO|-
+RoundRobinState|lastUserId|text|yes|-
+RoundRobinState|lastLeadId|text|yes|-
+RoundRobinState|turns|bigint|NO|0
+RoundRobinState|lastAssignedAt|timestamp(3) with time zone|yes|-
+RoundRobinMember|partnerId|text|NO|-
+RoundRobinMember|userId|text|NO|-
+RoundRobinMember|current|bigint|NO|0
+RoundRobinAuditLog|id|text|NO|-
+RoundRobinAuditLog|actorId|text|yes|-
+RoundRobinAuditLog|partnerId|text|NO|-
+RoundRobinAuditLog|action|text|NO|-
+RoundRobinAuditLog|oldValue|jsonb|yes|-
+RoundRobinAuditLog|newValue|jsonb|yes|-
+RoundRobinAuditLog|createdAt|timestamp(3) with time zone|NO|now()
 CommunicationLog|id|text|NO|-
 CommunicationLog|sessionId|text|yes|-
 CommunicationLog|channel|"CommChannel"|NO|-
@@ -360,6 +376,7 @@ Partner|slaRules|jsonb|yes|-
 Partner|notes|text|yes|-
 Partner|createdAt|timestamp(3) with time zone|NO|now()
 Partner|updatedAt|timestamp(3) with time zone|NO|now()
+Partner|roundRobinEnabled|boolean|NO|false
 PasswordToken|id|text|NO|-
 PasswordToken|userId|text|NO|-
 PasswordToken|tokenHash|text|NO|-
@@ -399,6 +416,9 @@ User|status|"UserStatus"|NO|'ACTIVE'::"UserStatus"
 User|partnerId|text|yes|-
 User|createdAt|timestamp(3) with time zone|NO|now()
 User|updatedAt|timestamp(3) with time zone|NO|now()
+User|roundRobinWeight|integer|NO|1
+User|absentFrom|date|yes|-
+User|absentUntil|date|yes|-
 UserAuditLog|id|text|NO|-
 UserAuditLog|actorId|text|yes|-
 UserAuditLog|targetUserId|text|NO|-
@@ -482,6 +502,10 @@ ClientSession|ClientSession_tokenHash_key|unique|btree|"tokenHash"|-
 SavedView|SavedView_pkey|primary|btree|id|-
 SavedView|SavedView_shared_idx|index|btree|shared|shared
 SavedView|SavedView_userId_name_key|unique|btree|"userId",name|-
+RoundRobinState|RoundRobinState_pkey|primary|btree|"partnerId"|-
+RoundRobinMember|RoundRobinMember_pkey|primary|btree|"partnerId","userId"|-
+RoundRobinAuditLog|RoundRobinAuditLog_pkey|primary|btree|id|-
+RoundRobinAuditLog|RoundRobinAuditLog_partnerId_idx|index|btree|"partnerId"|-
 CommunicationLog|CommunicationLog_pkey|primary|btree|id|-
 CommunicationLog|CommunicationLog_sessionId_idx|index|btree|"sessionId"|-
 CommunicationLog|CommunicationLog_leadId_createdAt_idx|index|btree|"leadId","createdAt"|-
@@ -590,6 +614,11 @@ AuditLog|AuditLog_leadId_fkey|leadId|Lead|RESTRICT
 AuditLog|AuditLog_userId_fkey|userId|User|SET NULL
 ClientSession|ClientSession_applicationFormId_fkey|applicationFormId|ApplicationForm|CASCADE
 SavedView|SavedView_userId_fkey|userId|User|CASCADE
+RoundRobinState|RoundRobinState_partnerId_fkey|partnerId|Partner|CASCADE
+RoundRobinMember|RoundRobinMember_partnerId_fkey|partnerId|Partner|CASCADE
+RoundRobinMember|RoundRobinMember_userId_fkey|userId|User|CASCADE
+RoundRobinAuditLog|RoundRobinAuditLog_actorId_fkey|actorId|User|SET NULL
+RoundRobinAuditLog|RoundRobinAuditLog_partnerId_fkey|partnerId|Partner|CASCADE
 CommunicationLog|CommunicationLog_sessionId_fkey|sessionId|InsuranceOnboardingSession|RESTRICT
 CommunicationLog|CommunicationLog_leadId_fkey|leadId|Lead|RESTRICT
 CommunicationLog|CommunicationLog_outboxId_fkey|outboxId|Outbox|SET NULL
@@ -647,6 +676,8 @@ Outbox|Outbox_status_check|CHECK ((status = ANY (ARRAY['PENDING'::text, 'SENDING
 InboundMessage|InboundMessage_outcome_check|CHECK ((outcome = ANY (ARRAY['NOTE'::text, 'LEAD'::text, 'NO_PARTNER'::text, 'RATE_LIMITED'::text])))
 InboundMessage|InboundMessage_source_check|CHECK ((source = ANY (ARRAY['IMAP'::text, 'WEBHOOK'::text])))
 PasswordToken|PasswordToken_purpose_check|CHECK ((purpose = ANY (ARRAY['RESET'::text, 'INVITE'::text])))
+User|User_roundRobinWeight_check|CHECK ((("roundRobinWeight" >= 0) AND ("roundRobinWeight" <= 100)))
+User|User_absence_check|CHECK ((("absentFrom" IS NULL) OR ("absentUntil" IS NULL) OR ("absentFrom" <= "absentUntil")))
 \.
 
 CREATE TEMP VIEW our_rel AS
@@ -807,6 +838,11 @@ WITH have AS (
 	SELECT 'ConsentRecord', 'ConsentRecord_lead_consent_upd', 'izzy_lead_consent_trigger', 16, 'AFTER UPDATE FOR EACH STATEMENT'
 	UNION ALL
 	SELECT 'ConsentRecord', 'ConsentRecord_lead_consent_del', 'izzy_lead_consent_trigger', 8, 'AFTER DELETE FOR EACH STATEMENT'
+	UNION ALL
+	-- 0028: round-robin assignment of new leads (BEFORE INSERT ROW 1|2|4) and its audit (AFTER INSERT ROW 1|4)
+	SELECT 'Lead', 'Lead_round_robin_assign', 'izzy_round_robin_assign_trigger', 7, 'BEFORE INSERT FOR EACH ROW'
+	UNION ALL
+	SELECT 'Lead', 'Lead_round_robin_audit', 'izzy_round_robin_audit_trigger', 5, 'AFTER INSERT FOR EACH ROW'
 	UNION ALL
 	SELECT 'ConsentRecord', 'ConsentRecord_lead_consent_trunc', 'izzy_lead_consent_trigger', 32, 'AFTER TRUNCATE FOR EACH STATEMENT'
 )

@@ -20,6 +20,7 @@ import { Field, FormAlert, SubmitButton, Options, useSubmit } from '../component
 import { ErrorBanner } from '../components/states.js';
 import { Icon } from '../components/icons.js';
 import { toast } from '../components/toast.js';
+import { RoundRobinDialog } from './round-robin.js';
 
 const PER_PAGE = 20;
 const STATUS_TONE = { ACTIVE: 'success', INACTIVE: 'neutral', PENDING: 'warning' };
@@ -141,6 +142,7 @@ export default function PartnersScreen({ location }) {
 	const [searchText, setSearchText] = useState(filters.search);
 	const debounced = useDebouncedValue(searchText, 300);
 	const [dialog, setDialog] = useState(null); // { partner? }
+	const [rotation, setRotation] = useState(null); // the partner whose round robin is edited
 
 	useEffect(() => {
 		if (debounced !== filters.search) setFilters({ search: debounced }, true);
@@ -178,7 +180,9 @@ export default function PartnersScreen({ location }) {
 		{ key: 'notes', label: t('partners.col.notes'), render: (p) => (p.notes ? (p.notes.length > 80 ? p.notes.slice(0, 80) + '…' : p.notes) : t('common.emptyValue')) },
 		{ key: 'actions', label: t('partners.col.actions'), align: 'right', nowrap: true, render: (p) => html`<button type="button"
 			class="btn btn--ghost btn--small" aria-label=${t('partners.editNamed', { name: p.name })}
-			onClick=${() => setDialog({ partner: p })}>${t('partners.edit')}</button>` },
+			onClick=${() => setDialog({ partner: p })}>${t('partners.edit')}</button>
+			<button type="button" class="btn btn--ghost btn--small" aria-label=${t('roundRobin.openNamed', { name: p.name })}
+			onClick=${() => setRotation(p)}>${t('roundRobin.open')}</button>` },
 	];
 
 	return html`<${PageHeader} title=${t('partners.title')} subtitle=${t('partners.subtitle')}>
@@ -206,5 +210,6 @@ export default function PartnersScreen({ location }) {
 			<${Pagination} page=${meta.page || filters.page} totalPages=${meta.totalPages} loading=${list.loading}
 				onPage=${(page) => setFilters({ page })} />
 		</section>
-		${dialog && html`<${PartnerDialog} partner=${dialog.partner} onClose=${() => setDialog(null)} onSaved=${list.reload} />`}`;
+		${dialog && html`<${PartnerDialog} partner=${dialog.partner} onClose=${() => setDialog(null)} onSaved=${list.reload} />`}
+		${rotation && html`<${RoundRobinDialog} partner=${rotation} onClose=${() => setRotation(null)} />`}`;
 }

@@ -17,6 +17,7 @@ import { Icon } from '../components/icons.js';
 import { toast } from '../components/toast.js';
 import { SavedViewsNav } from '../components/saved-views.js';
 import { Shortcuts } from '../shortcuts.js';
+import { AbsenceDialog } from './round-robin.js';
 
 // The staff workspace of issue 13 (saved views, shortcuts) is for these roles.
 const WORKSPACE_ROLES = ['OPERATOR', 'SUPERVISOR', 'ADMIN'];
@@ -44,6 +45,7 @@ function isActive(path, pathname) {
 
 function UserBox({ user }) {
 	const [busy, setBusy] = useState(false);
+	const [absence, setAbsence] = useState(false);
 	const name = user.fullName || user.email;
 
 	async function onLogout() {
@@ -69,6 +71,9 @@ function UserBox({ user }) {
 		<button type="button" class="btn btn--on-dark" onClick=${onLogout} disabled=${busy} aria-busy=${busy ? 'true' : undefined}>
 			<${Icon} name="logout" size=${18} /><span>${busy ? t('shell.loggingOut') : t('shell.logout')}</span>
 		</button>
+		${hasRole(user, ['OPERATOR', 'SUPERVISOR', 'ADMIN']) && html`<button type="button" class="btn btn--on-dark"
+			onClick=${() => setAbsence(true)}>${t('absence.mine')}</button>`}
+		${absence && html`<${AbsenceDialog} user=${user} onClose=${() => setAbsence(false)} />`}
 	</div>`;
 }
 

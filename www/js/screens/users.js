@@ -27,6 +27,7 @@ import { ErrorBanner, InfoBanner } from '../components/states.js';
 import { Pill } from '../components/badge.js';
 import { Icon } from '../components/icons.js';
 import { toast } from '../components/toast.js';
+import { AbsenceDialog } from './round-robin.js';
 
 const PER_PAGE = 20;
 const ADMIN_ONLY = ['ADMIN', 'SUPERVISOR'];
@@ -243,6 +244,9 @@ export default function UsersScreen({ location, user }) {
 				<button type="button" class="btn btn--ghost btn--small" disabled=${!allowed || u.status === 'INACTIVE'}
 					aria-label=${t('users.resetNamed', { name })}
 					onClick=${() => setDialog({ kind: 'reset', target: u })}>${t('users.reset')}</button>
+				<button type="button" class="btn btn--ghost btn--small" disabled=${!allowed}
+					aria-label=${t('absence.openNamed', { name })}
+					onClick=${() => setDialog({ kind: 'absence', target: u })}>${t('absence.open')}</button>
 				${u.status === 'INACTIVE'
 					? html`<button type="button" class="btn btn--ghost btn--small" disabled=${!allowed}
 						aria-label=${t('users.activateNamed', { name })}
@@ -287,6 +291,7 @@ export default function UsersScreen({ location, user }) {
 		</section>
 		${dialog && (dialog.kind === 'invite' || dialog.kind === 'edit') && html`<${UserDialog} actor=${user}
 			target=${dialog.target || null} partners=${partners} onClose=${() => setDialog(null)} onSaved=${list.reload} />`}
+		${dialog && dialog.kind === 'absence' && html`<${AbsenceDialog} user=${dialog.target} onClose=${() => setDialog(null)} />`}
 		${dialog && ['reset', 'deactivate', 'activate'].includes(dialog.kind) && html`<${UserAction} action=${dialog.kind}
 			target=${dialog.target} onClose=${() => setDialog(null)} onDone=${list.reload} />`}`;
 }
