@@ -15,6 +15,7 @@
  *   leads_views.c    saved views of the list (/api/saved-views)
  *   leads_export.c   the data subject's export (Art. 15)
  *   leads_retention.c the retention whitelist
+ *   leads_tasks.c    tasks and reminders (/api/leads/:id/reminders, /api/reminders)
  * Every lead write starts with lead_begin() (common/leadaccess.h): the
  * transaction, the lead row lock and the re-checks under it.
  */
@@ -103,6 +104,13 @@ int leads_retention_get(struct req *);
 int leads_retention_put(struct req *);
 extern const struct field_table leads_retention_in;
 
+int leads_tasks_list(struct req *);
+int leads_tasks_create(struct req *);
+int leads_tasks_update(struct req *);
+int leads_tasks_mine(struct req *);
+int leads_tasks_overdue(struct req *);
+extern const struct field_table leads_tasks_create_in, leads_tasks_update_in, leads_tasks_mine_q;
+
 /* Statement registration, per file with a .sql. */
 int leads_read_init(struct db *);
 int leads_create_init(struct db *);
@@ -115,6 +123,7 @@ int leads_bulk_init(struct db *);
 int leads_views_init(struct db *);
 int leads_export_init(struct db *);
 int leads_retention_init(struct db *);
+int leads_tasks_init(struct db *);
 
 /* --- shared helpers (leads.c) ---------------------------------------------- */
 

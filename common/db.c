@@ -9,7 +9,7 @@
 #include "log.h"
 
 /* Every program registers its own table plus the shared ones. */
-#define DB_MAX_TABLES 16
+#define DB_MAX_TABLES 32
 
 struct db {
 	char *conninfo;
