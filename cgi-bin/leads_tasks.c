@@ -29,7 +29,7 @@
 #include "leads.h"
 #include "leads_tasks.sql.h"
 
-#define TASK_NOT_FOUND   "Reminder not found"
+#define TASK_NOT_FOUND    "Reminder not found"
 #define TASK_BAD_ASSIGNEE "Assignee must be an active operator, supervisor or admin"
 
 static const char *const task_statuses[] = { "OPEN", "COMPLETED", "CANCELLED", NULL };
@@ -74,8 +74,8 @@ check_assignee(struct req *r, const char *user_id)
 
 	if (user_id == NULL)
 		return 0;
-	if ((res = db_query(r->db, r->mem, &leads_tasks_sql[SQL_LEADS_TASKS_ASSIGNEE], 1, &user_id)) ==
-	    NULL)
+	if ((res = db_query(
+		 r->db, r->mem, &leads_tasks_sql[SQL_LEADS_TASKS_ASSIGNEE], 1, &user_id)) == NULL)
 		return -1;
 	if (PQntuples(res) == 1)
 		return 0;
@@ -255,7 +255,8 @@ leads_tasks_overdue(struct req *r)
 {
 	const struct user *u = r->user;
 	const char *p[3] = { u->id, role_name(u->role), u->partner_id };
-	PGresult *res = db_query(r->db, r->mem, &leads_tasks_sql[SQL_LEADS_TASKS_OVERDUE_COUNTS], 3, p);
+	PGresult *res =
+	    db_query(r->db, r->mem, &leads_tasks_sql[SQL_LEADS_TASKS_OVERDUE_COUNTS], 3, p);
 	const char *data = leads_cell(r, res, 0);
 
 	if (data == NULL)
