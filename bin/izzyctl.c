@@ -18,6 +18,9 @@
  *                                     one line per lead ("notice|anonymise|exempt
  *                                     ID RULE DUE"), then the counts; --dry-run
  *                                     lists the same and changes nothing
+ *   izzyctl tasks digest [YYYY-MM-DD] queue the daily task digest e-mails (issue 13,
+ *                                     common/tasks.c) for the day (default: today in
+ *                                     Europe/Warsaw); a second run the same day queues none
  *
  * Configuration from the environment (DATABASE_URL, IZZY_SCHEMA_DIR,
  * SEED_*, RETENTION_*).  Exit status 0 on success, 1 on failure, 2 on bad usage.
@@ -43,6 +46,7 @@
 #include "common/outbox.h"
 #include "common/pass.h"
 #include "common/retention.h"
+#include "common/tasks.h"
 #include "common/role.h"
 
 #include "izzyctl.sql.h"
@@ -72,7 +76,8 @@ usage(void)
 	    "       izzyctl db execute FILE\n"
 	    "       izzyctl user create EMAIL ROLE \"FULL NAME\" [PARTNER_ID]\n"
 	    "       izzyctl check-integrity\n"
-	    "       izzyctl retention run [--dry-run]\n");
+	    "       izzyctl retention run [--dry-run]\n"
+	    "       izzyctl tasks digest [YYYY-MM-DD]\n");
 }
 
 /* IZZY_SCHEMA_DIR, else <exe>/../schema (a build tree), else the installed dir. */
@@ -606,6 +611,19 @@ retention(struct db *db, bool dry_run)
 	return 0;
 }
 
+/* izzyctl tasks digest [YYYY-MM-DD]: exit 0 done (count printed), 1 failed. */
+static int
+tasks_digest(struct db *db, const char *day)
+{
+	long mails;
+
+	if (outbox_init(db) == -1 || tasks_init(db) == -1 ||
+	    tasks_digest_run(db, cfg.app_base_url, day, &mails) == -1)
+		return 1;
+	printf("tasks digest: %ld mail(s) queued\n", mails);
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -645,6 +663,9 @@ main(int argc, char **argv)
 	else if (strcmp(argv[1], "retention") == 0 && argc >= 3 && argc <= 4 &&
 	    strcmp(argv[2], "run") == 0 && (argc == 3 || strcmp(argv[3], "--dry-run") == 0))
 		rc = retention(db, argc == 4);
+	else if (strcmp(argv[1], "tasks") == 0 && argc >= 3 && argc <= 4 &&
+	    strcmp(argv[2], "digest") == 0)
+		rc = tasks_digest(db, argc == 4 ? argv[3] : NULL);
 	else
 		usage();
 	db_free(db);

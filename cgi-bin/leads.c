@@ -40,6 +40,11 @@ static const struct route leads_routes[] = {
 	{ HTTP_PATCH, "/api/saved-views/:id", leads_views_update, ROLES_STAFF,
 	    &leads_views_update_in, NULL },
 	{ HTTP_DELETE, "/api/saved-views/:id", leads_views_delete, ROLES_STAFF, NULL, NULL },
+	{ HTTP_GET, "/api/reminders", leads_tasks_mine, ROLES_STAFF, NULL, &leads_tasks_mine_q },
+	{ HTTP_GET, "/api/reminders/overdue-counts", leads_tasks_overdue, ROLES_MANAGERS, NULL,
+	    NULL },
+	{ HTTP_PATCH, "/api/reminders/:id", leads_tasks_update, ROLES_STAFF, &leads_tasks_update_in,
+	    NULL },
 	{ HTTP_POST, "/api/leads", leads_create, ROLES_LEADS, &leads_create_in, NULL },
 	{ HTTP_GET, "/api/leads", leads_list, ROLES_LEADS, NULL, &leads_list_q },
 	{ HTTP_GET, "/api/leads/:id", leads_get, ROLES_LEADS, NULL, NULL },
@@ -70,6 +75,9 @@ static const struct route leads_routes[] = {
 	    NULL },
 	{ HTTP_POST, "/api/leads/:id/communications/:outboxId/retry", leads_comms_retry,
 	    ROLES_MANAGERS, NULL, NULL },
+	{ HTTP_GET, "/api/leads/:id/reminders", leads_tasks_list, ROLES_STAFF, NULL, NULL },
+	{ HTTP_POST, "/api/leads/:id/reminders", leads_tasks_create, ROLES_STAFF,
+	    &leads_tasks_create_in, NULL },
 };
 
 static int
@@ -81,7 +89,7 @@ leads_init(struct db *db)
 		leads_notes_init(db) == -1 || leads_email_init(db) == -1 ||
 		leads_gdpr_init(db) == -1 || leads_bulk_init(db) == -1 || leads_views_init(db) == -1 ||
 		leads_export_init(db) == -1 || leads_retention_init(db) == -1 ||
-		leads_comms_init(db) == -1
+		leads_comms_init(db) == -1 || leads_tasks_init(db) == -1
 	    ? -1
 	    : 0;
 }

@@ -16,6 +16,7 @@
  *   leads_export.c   the data subject's export (Art. 15)
  *   leads_retention.c the retention whitelist
  *   leads_comms.c    the communication log and the dead-letter re-queue
+ *   leads_tasks.c    tasks and reminders (/api/leads/:id/reminders, /api/reminders)
  * Every lead write starts with lead_begin() (common/leadaccess.h): the
  * transaction, the lead row lock and the re-checks under it.
  */
@@ -106,6 +107,13 @@ extern const struct field_table leads_retention_in;
 int leads_communications(struct req *);
 int leads_comms_retry(struct req *);
 
+int leads_tasks_list(struct req *);
+int leads_tasks_create(struct req *);
+int leads_tasks_update(struct req *);
+int leads_tasks_mine(struct req *);
+int leads_tasks_overdue(struct req *);
+extern const struct field_table leads_tasks_create_in, leads_tasks_update_in, leads_tasks_mine_q;
+
 /* Statement registration, per file with a .sql. */
 int leads_read_init(struct db *);
 int leads_create_init(struct db *);
@@ -119,6 +127,7 @@ int leads_views_init(struct db *);
 int leads_export_init(struct db *);
 int leads_retention_init(struct db *);
 int leads_comms_init(struct db *);
+int leads_tasks_init(struct db *);
 
 /* --- shared helpers (leads.c) ---------------------------------------------- */
 

@@ -575,6 +575,8 @@ PasswordToken|PasswordToken_userId_idx|index|btree|"userId"|-
 RateLimit|RateLimit_pkey|primary|btree|key|-
 Reminder|Reminder_leadId_idx|index|btree|"leadId"|-
 Reminder|Reminder_pkey|primary|btree|id|-
+Reminder|Reminder_open_assignee_due_idx|index|btree|"assignedUserId","dueAt"|status = 'OPEN'::"ReminderStatus"
+Reminder|Reminder_open_lead_due_idx|index|btree|"leadId","dueAt"|status = 'OPEN'::"ReminderStatus"
 Session|Session_pkey|primary|btree|id|-
 Session|Session_tokenHash_key|unique|btree|"tokenHash"|-
 Session|Session_userId_idx|index|btree|"userId"|-

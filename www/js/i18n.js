@@ -1439,6 +1439,28 @@ const catalogue = {
 		loadFailed: 'Nie udało się wczytać nieobecności.',
 		errors: { order: 'Data końcowa nie może być wcześniejsza niż początkowa.' },
 	},
+	tasks: {
+		title: 'Zadania',
+		loading: 'Ładowanie…',
+		empty: 'Brak zadań.',
+		due: 'Termin',
+		description: 'Co zrobić',
+		add: 'Dodaj zadanie',
+		complete: 'Zakończ',
+		overdue: 'zaległe',
+		unassigned: 'bez przypisania',
+		nextContact: 'Następny kontakt',
+		nextContactLabel: 'Następny kontakt (zadanie)',
+		bell: 'Zadania: {count}, zaległe: {overdue}',
+		bellTitle: 'Zadania na dziś i zaległe',
+		noneDue: 'Nic na dziś.',
+		overdueByUser: 'Zaległe według osób',
+		status: { OPEN: 'Otwarte', COMPLETED: 'Zakończone', CANCELLED: 'Anulowane' },
+		errors: {
+			required: 'Podaj termin i opis zadania.',
+			failed: 'Nie udało się zapisać zadania.',
+		},
+	},
 };
 
 /** Looks a dotted key up in the catalogue, e.g. t('login.submit'). */

@@ -34,6 +34,7 @@ import { GdprSection } from './lead-gdpr.js';
 import { OnboardingSection } from './lead-onboarding.js';
 import { CommunicationsSection } from './lead-communications.js';
 import { LeadFormSection } from './lead-form.js';
+import { TasksSection, createTask } from './lead-tasks.js';
 
 const STAFF = ['OPERATOR', 'SUPERVISOR', 'ADMIN'];
 
@@ -109,6 +110,7 @@ function StatusFormBody({ lead, policy, mutate, onSaved }) {
 	const [status, setStatus] = useState('');
 	const [reason, setReason] = useState('');
 	const [notes, setNotes] = useState('');
+	const [nextContact, setNextContact] = useState('');
 	const override = Boolean(status) && !recommended.includes(status);
 	const needsReason = policy.reasonRequired.includes(status);
 	const needsNotes = reason === 'OTHER';
@@ -118,6 +120,8 @@ function StatusFormBody({ lead, policy, mutate, onSaved }) {
 		if (notes.trim()) body.notes = notes.trim();
 		if (needsReason && reason) body.reason = reason;
 		await mutate(() => api.post(`/api/leads/${encodeURIComponent(lead.id)}/status`, body));
+		if (nextContact) await createTask(lead.id, nextContact);
+		setNextContact('');
 		toast(t('lead.status.saved', { label: statusInfo('lead', status).label }), 'success');
 		setStatus('');
 		setReason('');
@@ -161,6 +165,8 @@ function StatusFormBody({ lead, policy, mutate, onSaved }) {
 		<${Field} label=${needsNotes ? t('lead.status.justification') : t('lead.status.notes')} name="notes" as="textarea"
 			rows="3" maxlength="2000" required=${needsNotes} value=${notes} error=${err.notes}
 			onInput=${(e) => setNotes(e.currentTarget.value)} />
+		<${Field} label=${t('tasks.nextContactLabel')} name="nextContact" type="datetime-local" value=${nextContact}
+			onInput=${(e) => setNextContact(e.currentTarget.value)} />
 		<${FormAlert} message=${form.error} />
 		<div class="form__actions form__actions--start">
 			<${SubmitButton} busy=${form.busy} busyLabel=${t('lead.status.submitting')}>${t('lead.status.submit')}</${SubmitButton}>
@@ -281,6 +287,7 @@ function DetailBody({ lead, user, blocked, mutate, onSaved, onMerged }) {
 			canUnlock=${role === 'SUPERVISOR' || role === 'ADMIN'} mutate=${mutate} onSaved=${onSaved} />`
 			: html`<${FormBox} form=${lead.applicationForm} />`}
 		${staff && !merged && html`<${OnboardingSection} lead=${lead} canStart=${writable} />`}
+		${staff && !merged && html`<${TasksSection} lead=${lead} canEdit=${writable} onSaved=${onSaved} />`}
 		<${ConsentTimeline} lead=${lead} role=${role} onSaved=${onSaved} />
 		<${ActivitySection} lead=${lead} />
 		${(role === 'SUPERVISOR' || role === 'ADMIN') && !merged && html`<${MergeSection} lead=${lead} onMerged=${onMerged} />`}

@@ -18,6 +18,7 @@ import { toast } from '../components/toast.js';
 import { SavedViewsNav } from '../components/saved-views.js';
 import { Shortcuts } from '../shortcuts.js';
 import { AbsenceDialog } from './round-robin.js';
+import { TaskBell } from './lead-tasks.js';
 
 // The staff workspace of issue 13 (saved views, shortcuts) is for these roles.
 const WORKSPACE_ROLES = ['OPERATOR', 'SUPERVISOR', 'ADMIN'];
@@ -144,6 +145,7 @@ export function Shell({ user, location, children }) {
 					<span class="shell-header__tagline">${t('app.tagline')}</span>
 				</div>
 			</div>
+			${WORKSPACE_ROLES.includes(user.role) && html`<${TaskBell} user=${user} />`}
 			<${UserBox} user=${user} />
 		</header>
 		<div class="shell-body">
