@@ -30,6 +30,7 @@
 #include "common/log.h"
 #include "common/outbox.h"
 #include "common/retention.h"
+#include "common/tasks.h"
 
 #include "worker_jobs.h"
 #include "worker_jobs.sql.h"
@@ -55,6 +56,7 @@ struct job {
 static int job_expire_links(struct db *, struct job_counts *);
 static int job_cleanup(struct db *, struct job_counts *);
 static int job_retention(struct db *, struct job_counts *);
+static int job_tasks_digest(struct db *, struct job_counts *);
 
 /* The worker's settings, for the jobs that need them (retention). */
 static const struct cfg *jobs_cfg;
@@ -69,6 +71,8 @@ static const struct job jobs[] = {
 	{ "retention", "03:30", 0, job_retention,
 	    "leads past their retention: notice to the admins, then anonymisation (RETENTION_*)",
 	    true },
+	{ "tasks_digest", "07:00", 0, job_tasks_digest,
+	    "the daily e-mail of each user's tasks due today or overdue (common/tasks.c)", false },
 };
 
 int
@@ -76,7 +80,7 @@ jobs_init(struct db *db, const struct cfg *c)
 {
 	jobs_cfg = c;
 	return db_register(db, worker_jobs_sql, WORKER_JOBS_SQL__MAX) == -1 || audit_init(db) == -1 ||
-		outbox_init(db) == -1 || retention_init(db) == -1
+		outbox_init(db) == -1 || retention_init(db) == -1 || tasks_init(db) == -1
 	    ? -1
 	    : 0;
 }
@@ -144,6 +148,22 @@ job_retention(struct db *db, struct job_counts *c)
 	    "\"noticed\":%ld,\"anonymised\":%ld,\"exempt\":%ld,\"skipped\":%ld,\"mails\":%ld%s",
 	    rc.noticed, rc.anonymised, rc.exempt, rc.skipped, rc.mails,
 	    r == 1 ? ",\"lockedElsewhere\":true" : "");
+	if (n < 0 || (size_t)n >= sizeof(c->json) - c->len)
+		return -1;
+	c->len += (size_t)n;
+	return 0;
+}
+
+/* tasks_digest, every morning: common/tasks.c, as `izzyctl tasks digest`. */
+static int
+job_tasks_digest(struct db *db, struct job_counts *c)
+{
+	long mails = 0;
+	int n;
+
+	if (tasks_digest_run(db, jobs_cfg->app_base_url, NULL, &mails) == -1)
+		return -1;
+	n = snprintf(c->json + c->len, sizeof(c->json) - c->len, "\"mails\":%ld", mails);
 	if (n < 0 || (size_t)n >= sizeof(c->json) - c->len)
 		return -1;
 	c->len += (size_t)n;

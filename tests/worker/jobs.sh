@@ -19,7 +19,7 @@ run() { psql_q "SELECT $2 FROM \"ScheduledJobRun\" WHERE name = '$1'"; }
 ADMIN_ID=$(psql_q "SELECT id FROM \"User\" WHERE email = 'admin@example.com'")
 
 # --- the list -------------------------------------------------------------------------
-is "$("$top_builddir/bin/izzy-worker" --list-jobs | cut -f1 | paste -sd' ')" "expire_links cleanup retention" "--list-jobs names the jobs"
+is "$("$top_builddir/bin/izzy-worker" --list-jobs | cut -f1 | paste -sd' ')" "expire_links cleanup retention tasks_digest" "--list-jobs names the jobs"
 "$top_builddir/bin/izzy-worker" --run-job nosuchjob 2>>"$WLOG"
 is "$?" 2 "an unknown job: exit 2"
 
@@ -145,5 +145,17 @@ is "$(run retention "ok || ' ' || (counts->>'anonymised') || ' ' || (counts->>'n
 	"retention: the run is recorded with its counts"
 is "$(psql_q "SELECT \"trigger\" FROM \"RetentionRun\" ORDER BY \"finishedAt\" DESC LIMIT 1")" worker \
 	"retention: its RetentionRun row names the worker"
+
+# --- tasks_digest: common/tasks.c run by the worker (the same run as izzyctl) -----------
+psql_q "INSERT INTO \"Lead\" (id, \"partnerId\", status) VALUES ('cjobtask0lead000000000001', 'seed-partner', 'NEW');
+	INSERT INTO \"Reminder\" (id, \"leadId\", \"assignedUserId\", \"dueAt\", description, status)
+	VALUES ('cjobtask0rem0000000000001', 'cjobtask0lead000000000001', '$ADMIN_ID', now() - interval '1 hour', 'Oddzwonić', 'OPEN')" >/dev/null ||
+	t_bail "tasks fixture"
+job tasks_digest
+is "$?:$(run tasks_digest "ok || ' ' || (counts->>'mails')")" "0:true 1" "tasks_digest: one mail queued, recorded"
+is "$(psql_q "SELECT count(*) FROM \"Outbox\" WHERE template = 'tasks_digest' AND \"dedupeKey\" LIKE 'tasks-digest:$ADMIN_ID:%'")" 1 \
+	"tasks_digest: the admin's digest is in the outbox"
+job tasks_digest
+is "$?:$(psql_q "SELECT count(*) FROM \"Outbox\" WHERE template = 'tasks_digest'")" "0:1" "tasks_digest: a second run the same day queues nothing"
 
 t_done
