@@ -15,6 +15,10 @@ cgi_run() {
 		"REMOTE_ADDR=${CGI_REMOTE_ADDR:-192.0.2.10}" "HTTP_USER_AGENT=izzy-cgi-test"
 		"DATABASE_URL=$DATABASE_URL" "JWT_SECRET=$JWT_SECRET" "IZZY_ENV=$IZZY_ENV"
 		"APP_BASE_URL=$APP_BASE_URL" "PATH=$PATH"
+		# The race tests hold a row lock from psql while they poll for the waiting handler;
+		# on a loaded machine that polling outlasts the programs' default 5 s statement
+		# timeout, and the handler would give up (503) before the test lets it go.
+		"IZZY_DB_STATEMENT_TIMEOUT_MS=${IZZY_TEST_STATEMENT_TIMEOUT_MS:-120000}"
 	)
 	if [[ $path == *\?* ]]; then
 		query=${path#*\?}
