@@ -20,6 +20,7 @@ import { Field, FormAlert, SubmitButton, Options, useSubmit } from '../component
 import { ErrorBanner } from '../components/states.js';
 import { Icon } from '../components/icons.js';
 import { toast } from '../components/toast.js';
+import { ApiKeysPanel } from './api-keys.js';
 
 const PER_PAGE = 20;
 const STATUS_TONE = { ACTIVE: 'success', INACTIVE: 'neutral', PENDING: 'warning' };
@@ -141,6 +142,7 @@ export default function PartnersScreen({ location }) {
 	const [searchText, setSearchText] = useState(filters.search);
 	const debounced = useDebouncedValue(searchText, 300);
 	const [dialog, setDialog] = useState(null); // { partner? }
+	const [keysFor, setKeysFor] = useState(null); // partner whose API keys are open (issue 14)
 
 	useEffect(() => {
 		if (debounced !== filters.search) setFilters({ search: debounced }, true);
@@ -178,7 +180,9 @@ export default function PartnersScreen({ location }) {
 		{ key: 'notes', label: t('partners.col.notes'), render: (p) => (p.notes ? (p.notes.length > 80 ? p.notes.slice(0, 80) + '…' : p.notes) : t('common.emptyValue')) },
 		{ key: 'actions', label: t('partners.col.actions'), align: 'right', nowrap: true, render: (p) => html`<button type="button"
 			class="btn btn--ghost btn--small" aria-label=${t('partners.editNamed', { name: p.name })}
-			onClick=${() => setDialog({ partner: p })}>${t('partners.edit')}</button>` },
+			onClick=${() => setDialog({ partner: p })}>${t('partners.edit')}</button><button type="button"
+			class="btn btn--ghost btn--small" aria-label=${t('apiKeys.openNamed', { name: p.name })}
+			onClick=${() => setKeysFor(p)}>${t('apiKeys.open')}</button>` },
 	];
 
 	return html`<${PageHeader} title=${t('partners.title')} subtitle=${t('partners.subtitle')}>
@@ -206,5 +210,8 @@ export default function PartnersScreen({ location }) {
 			<${Pagination} page=${meta.page || filters.page} totalPages=${meta.totalPages} loading=${list.loading}
 				onPage=${(page) => setFilters({ page })} />
 		</section>
-		${dialog && html`<${PartnerDialog} partner=${dialog.partner} onClose=${() => setDialog(null)} onSaved=${list.reload} />`}`;
+		${dialog && html`<${PartnerDialog} partner=${dialog.partner} onClose=${() => setDialog(null)} onSaved=${list.reload} />`}
+		${keysFor && html`<${Modal} title=${t('apiKeys.openNamed', { name: keysFor.name })} size="wide" onClose=${() => setKeysFor(null)}>
+			<${ApiKeysPanel} partnerId=${keysFor.id} />
+		</${Modal}>`}`;
 }
