@@ -40,8 +40,10 @@ static const struct route leads_routes[] = {
 	{ HTTP_PATCH, "/api/saved-views/:id", leads_views_update, ROLES_STAFF,
 	    &leads_views_update_in, NULL },
 	{ HTTP_DELETE, "/api/saved-views/:id", leads_views_delete, ROLES_STAFF, NULL, NULL },
-	{ HTTP_POST, "/api/leads", leads_create, ROLES_LEADS | ROLES_APIKEY_CREATE, &leads_create_in, NULL },
-	{ HTTP_GET, "/api/leads", leads_list, ROLES_LEADS | ROLES_APIKEY_READ, NULL, &leads_list_q },
+	{ HTTP_POST, "/api/leads", leads_create, ROLES_LEADS | ROLES_APIKEY_CREATE,
+	    &leads_create_in, NULL },
+	{ HTTP_GET, "/api/leads", leads_list, ROLES_LEADS | ROLES_APIKEY_READ, NULL,
+	    &leads_list_q },
 	{ HTTP_GET, "/api/leads/:id", leads_get, ROLES_LEADS | ROLES_APIKEY_READ, NULL, NULL },
 	{ HTTP_POST, "/api/leads/:id/status", leads_status, ROLES_STAFF, &leads_status_in, NULL },
 	{ HTTP_PATCH, "/api/leads/:id/assignment", leads_assignment, ROLES_ADMIN, &leads_assign_in,
@@ -75,8 +77,9 @@ leads_init(struct db *db)
 		leads_read_init(db) == -1 || leads_create_init(db) == -1 ||
 		leads_status_init(db) == -1 || leads_profile_init(db) == -1 ||
 		leads_notes_init(db) == -1 || leads_email_init(db) == -1 ||
-		leads_gdpr_init(db) == -1 || leads_bulk_init(db) == -1 || leads_views_init(db) == -1 ||
-		leads_export_init(db) == -1 || leads_retention_init(db) == -1
+		leads_gdpr_init(db) == -1 || leads_bulk_init(db) == -1 ||
+		leads_views_init(db) == -1 || leads_export_init(db) == -1 ||
+		leads_retention_init(db) == -1
 	    ? -1
 	    : 0;
 }

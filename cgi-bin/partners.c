@@ -55,8 +55,8 @@ static const struct route partners_routes[] = {
 	{ HTTP_GET, "/api/partners/:id/api-keys", partners_keys_list, ROLES_KEYS, NULL, NULL },
 	{ HTTP_POST, "/api/partners/:id/api-keys", partners_keys_create, ROLES_KEYS, &key_in,
 	    NULL },
-	{ HTTP_DELETE, "/api/partners/:id/api-keys/:keyId", partners_keys_revoke, ROLES_KEYS,
-	    NULL, NULL },
+	{ HTTP_DELETE, "/api/partners/:id/api-keys/:keyId", partners_keys_revoke, ROLES_KEYS, NULL,
+	    NULL },
 };
 
 /* Database order of "PartnerStatus". */
@@ -487,7 +487,8 @@ partners_keys_create(struct req *r)
 	if (PQntuples(res) != 1)
 		return http_fail(r, 404, NULL, MSG_NOT_FOUND);
 	if ((o = cJSON_Parse(PQgetvalue(res, 0, 0))) == NULL ||
-	    cJSON_AddStringToObject(o, "key", key) == NULL || (out = json_print(r->mem, o)) == NULL) {
+	    cJSON_AddStringToObject(o, "key", key) == NULL ||
+	    (out = json_print(r->mem, o)) == NULL) {
 		cJSON_Delete(o);
 		return http_fail(r, 500, NULL, "Internal server error");
 	}

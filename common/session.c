@@ -116,8 +116,8 @@ apikey_authenticate(struct req *r, const char *tok)
 	    !copy_whole(u->partner_id, sizeof(u->partner_id), res, 1) ||
 	    !copy_whole(u->id, sizeof(u->id), res, 2) ||
 	    !copy_whole(u->full_name, sizeof(u->full_name), res, 3)) {
-		log_error("session", "API key %.64s: a stored value is too long",
-		    PQgetvalue(res, 0, 0));
+		log_error(
+		    "session", "API key %.64s: a stored value is too long", PQgetvalue(res, 0, 0));
 		return SESSION_ERROR;
 	}
 	u->role = ROLE_PARTNER;

@@ -120,7 +120,6 @@ export function ApiKeysPanel({ partnerId }) {
 	];
 
 	return html`<section class="api-keys" aria-label=${t('apiKeys.title')}>
-		<h2 class="section-title">${t('apiKeys.title')}</h2>
 		<p class="muted">${t('apiKeys.intro')} <a href="/api/openapi.json" target="_blank" rel="noopener">${t('apiKeys.docs')}</a></p>
 		${created ? html`<${NewKey} created=${created} onDone=${() => setCreated(null)} />`
 			: html`<${CreateForm} partnerId=${partnerId} onCreated=${(c) => { setCreated(c); list.reload(); }} />`}
