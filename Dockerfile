@@ -31,7 +31,7 @@ COPY www/ ./
 # (nginx/snippets/locations.conf): no README, package files, scripts or node_modules.
 RUN sh scripts/vendor.sh \
  && mkdir /public \
- && cp -R index.html favicon.svg logo.svg css js vendor /public/
+ && cp -R index.html favicon.svg logo.svg css js vendor openapi.json /public/
 
 # --- runtime -----------------------------------------------------------------------------------
 FROM debian:12-slim

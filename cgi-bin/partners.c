@@ -9,17 +9,21 @@
 #include "config.h"
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include <cjson/cJSON.h>
 
 #include "common/arena.h"
+#include "common/crypto.h"
 #include "common/db.h"
 #include "common/http.h"
 #include "common/id.h"
 #include "common/json.h"
 #include "common/log.h"
 #include "common/role.h"
+#include "common/session.h"
 #include "common/valid.h"
 
 #include "partners.sql.h"
@@ -30,12 +34,19 @@ static int partners_create(struct req *);
 static int partners_update(struct req *);
 static int partners_rr_get(struct req *);
 static int partners_rr_put(struct req *);
+static int partners_keys_list(struct req *);
+static int partners_keys_create(struct req *);
+static int partners_keys_revoke(struct req *);
 
 /* Body and query tables are defined below, next to what they validate. */
 static const struct field_table list_q;
 static const struct field_table create_in;
 static const struct field_table update_in;
 static const struct field_table rr_in;
+static const struct field_table key_in;
+
+/* Partner API keys (issue 14): the partner's own manager, or an admin. */
+#define ROLES_KEYS (ROLE_BIT(ROLE_PARTNER_MANAGER) | ROLES_ADMIN)
 
 static const struct route partners_routes[] = {
 	/* method      pattern                         handler           roles                 body        query */
@@ -46,6 +57,11 @@ static const struct route partners_routes[] = {
 	{ HTTP_PATCH, "/api/partners/:id", partners_update, ROLES_ADMIN, &update_in, NULL },
 	{ HTTP_GET, "/api/partners/:id/round-robin", partners_rr_get, ROLES_MANAGERS, NULL, NULL },
 	{ HTTP_PUT, "/api/partners/:id/round-robin", partners_rr_put, ROLES_ADMIN, &rr_in, NULL },
+	{ HTTP_GET, "/api/partners/:id/api-keys", partners_keys_list, ROLES_KEYS, NULL, NULL },
+	{ HTTP_POST, "/api/partners/:id/api-keys", partners_keys_create, ROLES_KEYS, &key_in,
+	    NULL },
+	{ HTTP_DELETE, "/api/partners/:id/api-keys/:keyId", partners_keys_revoke, ROLES_KEYS, NULL,
+	    NULL },
 };
 
 /* Database order of "PartnerStatus". */
@@ -351,6 +367,48 @@ partners_update(struct req *r)
  */
 static int
 partners_rr_get(struct req *r)
+/* POST /api/partners/:id/api-keys: the new key's settings. */
+static const char *const scope_opts[] = { "leads:create", "leads:read", NULL };
+static const struct field scope_elem = { .name = "scope", .type = FT_ENUM, .options = scope_opts };
+#define KEY_NAME_MAX_CHARS 100
+#define KEY_RATE_MAX       10000
+enum key_key { K_NAME, K_SCOPES, K_EXPIRES, K_RATE, K__MAX };
+static const struct field key_fields[K__MAX] = {
+	[K_NAME] = { "name", FT_STRING, F_REQUIRED | F_TRIM, 1, KEY_NAME_MAX_CHARS },
+	[K_SCOPES] = { "scopes", FT_ARRAY, F_REQUIRED, 1, 2, NULL, NULL, &scope_elem },
+	[K_EXPIRES] = { "expiresAt", FT_DATE, F_NULLABLE, 0, 0 },
+	[K_RATE] = { "rateLimitPerMinute", FT_INT, 0, 1, KEY_RATE_MAX },
+};
+static const struct field_table key_in = FIELD_TABLE(key_fields);
+
+/* Characters of a key shown in lists: "izk_" and 8 hex digits. */
+#define KEY_PREFIX_LEN 12
+/* Random bytes of a key (256 bits; the brief asks for at least 128). */
+#define KEY_RANDOM_BYTES 32
+
+/*
+ * A partner manager reaches only their own partner; 0, or -1 with 403.
+ * Another partner's keys answer 403 whether or not that partner exists.
+ */
+static int
+keys_allowed(struct req *r)
+{
+	if (r->user->role == ROLE_ADMIN || strcmp(r->user->partner_id, r->id) == 0)
+		return 0;
+	log_info("partners", "user %s refused on the API keys of another partner", r->user->id);
+	http_fail(r, 403, NULL, "Forbidden");
+	return -1;
+}
+
+/*
+ * GET /api/partners/:id/api-keys, PARTNER_MANAGER (own partner), ADMIN.
+ * 200 [{id, name, prefix, scopes, rateLimitPerMinute, expiresAt, revokedAt,
+ *     lastUsedAt, useCount, createdByUserId, createdAt}] newest first; never
+ *     the key or its hash.
+ * 403 another partner's keys; 404 "Partner not found".
+ */
+static int
+partners_keys_list(struct req *r)
 {
 	const char *params[1] = { r->id };
 	PGresult *res;
@@ -427,6 +485,130 @@ partners_rr_put(struct req *r)
 		return tx_fail_db(r);
 	log_info("partners", "round robin of partner %s set by %s", r->id, r->user->id);
 	return http_ok_raw(r, arena_strdup(r->mem, PQgetvalue(res, 0, 0)));
+	if (keys_allowed(r) == -1)
+		return 0;
+	if ((res = db_query(r->db, r->mem, &partners_sql[SQL_PARTNERS_KEYS_LIST], 1, params)) ==
+	    NULL)
+		return http_fail_db(r);
+	if (strcmp(PQgetvalue(res, 0, 0), "t") != 0)
+		return http_fail(r, 404, NULL, MSG_NOT_FOUND);
+	return http_ok_raw(r, arena_strdup(r->mem, PQgetvalue(res, 0, 1)));
+}
+
+/* The scopes as a text[] literal; the values are scope_opts, no quoting needed. */
+static const char *
+scopes_literal(struct req *r, const struct value *v)
+{
+	const char *lit = "{";
+
+	for (size_t i = 0; i < v->n && lit != NULL; i++)
+		lit = arena_printf(r->mem, "%s%s%s", lit, i > 0 ? "," : "", v->arr[i].s);
+	return lit != NULL ? arena_printf(r->mem, "%s}", lit) : NULL;
+}
+
+/*
+ * POST /api/partners/:id/api-keys, PARTNER_MANAGER (own partner), ADMIN.
+ * Body {name, scopes: ["leads:create"|"leads:read", ...], expiresAt?,
+ * rateLimitPerMinute? (1..10000, default 60)}.
+ * 201 the key's list shape plus "key": "izk_" + 64 hex digits, shown this
+ *     once: only its SHA-256 and its first 12 characters are stored.
+ * 400 validation; expiresAt not in the future.
+ * 403 another partner's keys; 404 "Partner not found".
+ */
+static int
+partners_keys_create(struct req *r)
+{
+	const struct value *v = r->in->v;
+	char id[ID_SIZE], ev[ID_SIZE], rnd[KEY_RANDOM_BYTES * 2 + 1], hash[CRYPTO_SHA256_HEX];
+	char key[sizeof(SESSION_APIKEY_PREFIX) + sizeof(rnd)], prefix[KEY_PREFIX_LEN + 1], now[32];
+	const char *params[10], *rate = NULL, *expires = NULL, *out;
+	struct tm tm;
+	time_t t = (time_t)r->now;
+	PGresult *res;
+	cJSON *o;
+
+	if (keys_allowed(r) == -1)
+		return 0;
+	if (v[K_EXPIRES].present && !v[K_EXPIRES].null) {
+		/* Both "YYYY-MM-DDTHH:MM:SS.mmmZ": the text order is the time order. */
+		if (gmtime_r(&t, &tm) == NULL ||
+		    strftime(now, sizeof(now), "%Y-%m-%dT%H:%M:%S.999Z", &tm) == 0)
+			return http_fail(r, 500, NULL, "Internal server error");
+		expires = v[K_EXPIRES].s;
+		if (strcmp(expires, now) <= 0) {
+			cJSON *issues = cJSON_CreateArray();
+			const char *const seg[] = { "expiresAt" };
+			if (issues == NULL ||
+			    valid_issue_custom(issues, seg, 1, "Must be in the future") == -1) {
+				cJSON_Delete(issues);
+				return http_fail(r, 500, NULL, "Internal server error");
+			}
+			return http_fail_issues(r, issues);
+		}
+	}
+	if (v[K_RATE].present && (rate = arena_printf(r->mem, "%lld", v[K_RATE].i)) == NULL)
+		return http_fail(r, 500, NULL, "Internal server error");
+	if (id_new(id) == -1 || id_new(ev) == -1 || crypto_token_hex(rnd, KEY_RANDOM_BYTES) == -1)
+		return http_fail(r, 500, NULL, "Internal server error");
+	snprintf(key, sizeof(key), "%s%s", SESSION_APIKEY_PREFIX, rnd);
+	memcpy(prefix, key, KEY_PREFIX_LEN);
+	prefix[KEY_PREFIX_LEN] = '\0';
+	crypto_sha256_hex(hash, key, strlen(key));
+	params[0] = id;
+	params[1] = r->id;
+	params[2] = v[K_NAME].s;
+	params[3] = prefix;
+	params[4] = hash;
+	params[5] = scopes_literal(r, &v[K_SCOPES]);
+	params[6] = rate;
+	params[7] = expires;
+	params[8] = r->user->id;
+	params[9] = ev;
+	if (params[5] == NULL)
+		return http_fail(r, 500, NULL, "Internal server error");
+	res = db_query(r->db, r->mem, &partners_sql[SQL_PARTNERS_KEYS_INSERT], 10, params);
+	if (res == NULL)
+		return http_fail_db(r);
+	if (PQntuples(res) != 1)
+		return http_fail(r, 404, NULL, MSG_NOT_FOUND);
+	if ((o = cJSON_Parse(PQgetvalue(res, 0, 0))) == NULL ||
+	    cJSON_AddStringToObject(o, "key", key) == NULL ||
+	    (out = json_print(r->mem, o)) == NULL) {
+		cJSON_Delete(o);
+		return http_fail(r, 500, NULL, "Internal server error");
+	}
+	cJSON_Delete(o);
+	explicit_bzero(rnd, sizeof(rnd));
+	explicit_bzero(key, sizeof(key));
+	log_info("partners", "API key %s created for partner %s by %s", id, r->id, r->user->id);
+	return http_created_raw(r, out);
+}
+
+/*
+ * DELETE /api/partners/:id/api-keys/:keyId, PARTNER_MANAGER (own partner),
+ * ADMIN.  Revokes the key: its next request gets 401.
+ * 204 revoked (also when it was revoked already: nothing changes then).
+ * 403 another partner's keys; 404 "API key not found" (not this partner's).
+ */
+static int
+partners_keys_revoke(struct req *r)
+{
+	char ev[ID_SIZE];
+	const char *params[4] = { r->id, r->caps[1], r->user->id, ev };
+	PGresult *res;
+
+	if (keys_allowed(r) == -1)
+		return 0;
+	if (id_new(ev) == -1)
+		return http_fail(r, 500, NULL, "Internal server error");
+	res = db_query(r->db, r->mem, &partners_sql[SQL_PARTNERS_KEYS_REVOKE], 4, params);
+	if (res == NULL)
+		return http_fail_db(r);
+	if (PQntuples(res) != 1)
+		return http_fail(r, 404, NULL, "API key not found");
+	if (strcmp(PQgetvalue(res, 0, 0), "t") == 0)
+		log_info("partners", "API key %s revoked by %s", r->caps[1], r->user->id);
+	return http_no_content(r);
 }
 
 static int

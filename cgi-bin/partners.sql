@@ -138,3 +138,58 @@ SELECT 'c' || replace(gen_random_uuid()::text, '-', ''), $4, $1,
        CASE WHEN $2::boolean THEN 'ROUND_ROBIN_ENABLED' ELSE 'ROUND_ROBIN_DISABLED' END,
        to_jsonb(op.old), to_jsonb($2::boolean)
 FROM op
+-- The shape of one API key in GET/POST /api/partners/:id/api-keys (issue 14):
+-- never the key nor its hash.
+-- name: partners_keys_list
+-- $1 partner.  One row: whether the partner exists, and its keys newest first.
+SELECT EXISTS (SELECT 1 FROM "Partner" WHERE id = $1),
+	coalesce(json_agg(json_build_object(
+		'id', k.id, 'name', k.name, 'prefix', k.prefix, 'scopes', to_json(k.scopes),
+		'rateLimitPerMinute', k."rateLimitPerMinute", 'expiresAt', izzy_ts(k."expiresAt"),
+		'revokedAt', izzy_ts(k."revokedAt"), 'lastUsedAt', izzy_ts(k."lastUsedAt"),
+		'useCount', k."useCount", 'createdByUserId', k."createdByUserId",
+		'createdAt', izzy_ts(k."createdAt"))
+		ORDER BY k."createdAt" DESC, k.id) FILTER (WHERE k.id IS NOT NULL), '[]')::text
+FROM "PartnerApiKey" k
+WHERE k."partnerId" = $1
+
+-- name: partners_keys_insert
+-- $1 key id, $2 partner, $3 name, $4 prefix, $5 SHA-256 of the key, $6 scopes
+-- (a text[] literal of known scope names), $7 rateLimitPerMinute (NULL =
+-- default), $8 expiresAt (NULL = never), $9 actor, $10 event id.  No row when
+-- the partner does not exist.  The creation is one "PartnerApiKeyEvent".
+WITH p AS (
+	SELECT id FROM "Partner" WHERE id = $2
+), k AS (
+	INSERT INTO "PartnerApiKey" ("id", "partnerId", "name", "prefix", "keyHash", "scopes",
+		"rateLimitPerMinute", "expiresAt", "createdByUserId")
+	SELECT $1, p.id, $3, $4, $5, ARRAY(SELECT DISTINCT s FROM unnest($6::text[]) s ORDER BY s),
+		coalesce($7::int, 60), $8::timestamptz, $9
+	FROM p
+	RETURNING *
+), e AS (
+	INSERT INTO "PartnerApiKeyEvent" ("id", "keyId", "actorId", "action")
+	SELECT $10, k.id, $9, 'API_KEY_CREATED' FROM k
+)
+SELECT json_build_object(
+	'id', k.id, 'name', k.name, 'prefix', k.prefix, 'scopes', to_json(k.scopes),
+	'rateLimitPerMinute', k."rateLimitPerMinute", 'expiresAt', izzy_ts(k."expiresAt"),
+	'revokedAt', NULL, 'lastUsedAt', NULL, 'useCount', 0,
+	'createdByUserId', k."createdByUserId", 'createdAt', izzy_ts(k."createdAt"))::text
+FROM k
+
+-- name: partners_keys_revoke
+-- $1 partner, $2 key, $3 actor, $4 event id.  One row when the key of the
+-- partner exists: "revoked" true when this call revoked it (and wrote the
+-- "PartnerApiKeyEvent"), false when it was revoked already.
+WITH k AS (
+	UPDATE "PartnerApiKey" SET "revokedAt" = now()
+	WHERE id = $2 AND "partnerId" = $1 AND "revokedAt" IS NULL
+	RETURNING id
+), e AS (
+	INSERT INTO "PartnerApiKeyEvent" ("id", "keyId", "actorId", "action")
+	SELECT $4, k.id, $3, 'API_KEY_REVOKED' FROM k
+)
+SELECT EXISTS (SELECT 1 FROM k)
+FROM "PartnerApiKey" x
+WHERE x.id = $2 AND x."partnerId" = $1

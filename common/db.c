@@ -8,7 +8,7 @@
 #include "arena.h"
 #include "log.h"
 
-/* Every program registers its own tables plus the shared ones (leads: about 20). */
+/* Every program registers its own table plus the shared ones. */
 #define DB_MAX_TABLES 32
 
 struct db {
@@ -70,6 +70,10 @@ db_prepare(struct db *db, const struct db_stmt *v, size_t n)
 int
 db_register(struct db *db, const struct db_stmt *v, size_t n)
 {
+	/* Twice the same table (session_init registers ratelimit's): once. */
+	for (size_t i = 0; i < db->ntables; i++)
+		if (db->tables[i].v == v)
+			return 0;
 	if (db->ntables == DB_MAX_TABLES) {
 		log_error("db", "too many statement tables");
 		return -1;

@@ -577,6 +577,9 @@ http_authenticate(struct req *r)
 	case SESSION_UNAVAILABLE:
 		http_fail_db(r);
 		return -1;
+	case SESSION_THROTTLED:
+		http_fail(r, 429, "TOO_MANY_REQUESTS", "Too many requests");
+		return -1;
 	case SESSION_ERROR:
 		break;
 	}
@@ -647,6 +650,13 @@ dispatch(const struct http_app *app, struct req *r, struct http_io *io)
 	if (!(r->route->roles & ROLES_PUBLIC)) {
 		if (http_authenticate(r) == -1)
 			return;
+		/* A partner API key: only routes its scopes open (role.h). */
+		if (r->user->api_key_id[0] != '\0' && !(r->route->roles & r->user->api_scopes)) {
+			log_info("http", "API key %s refused on %s %s", r->user->api_key_id, m,
+			    r->route->pattern);
+			http_fail(r, 403, NULL, "Forbidden");
+			return;
+		}
 		if (!(r->route->roles & ROLE_BIT(r->user->role))) {
 			log_info("http", "user %s role %s refused on %s %s", r->user->id,
 			    role_name(r->user->role), m, r->route->pattern);

@@ -19,6 +19,15 @@ enum role {
 #define ROLE_BIT(r) (1u << (r))
 /* No token needed; any Authorization header is ignored.  Always written out. */
 #define ROLES_PUBLIC (1u << 15)
+/*
+ * Route flags, not roles: a partner API key (common/session.h) with the scope
+ * "leads:create" resp. "leads:read" may call the route.  A key's principal has
+ * role PARTNER, which the route must allow too; without a flag its scopes
+ * allow, a key gets 403.
+ */
+#define ROLES_APIKEY_CREATE (1u << 13)
+#define ROLES_APIKEY_READ   (1u << 14)
+#define ROLES_APIKEY        (ROLES_APIKEY_CREATE | ROLES_APIKEY_READ)
 #define ROLES_PARTNER_SCOPED                                                                       \
 	(ROLE_BIT(ROLE_PARTNER) | ROLE_BIT(ROLE_PARTNER_MANAGER) | ROLE_BIT(ROLE_PARTNER_EMPLOYEE))
 #define ROLES_STAFF    (ROLE_BIT(ROLE_OPERATOR) | ROLE_BIT(ROLE_SUPERVISOR) | ROLE_BIT(ROLE_ADMIN))

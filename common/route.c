@@ -76,8 +76,15 @@ route_check(const struct route *rt, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		const struct route *r = &rt[i];
 		int caps = 0;
-		if (r->roles == 0 || (r->roles & ~(ROLES_ANY_USER | ROLES_PUBLIC)) != 0 ||
-		    ((r->roles & ROLES_PUBLIC) && (r->roles & ROLES_ANY_USER))) {
+		/* API key flags only on a route partners may call (role.h). */
+		if ((r->roles & ROLES_ANY_USER) == 0 && (r->roles & ROLES_PUBLIC) == 0) {
+			log_error("route", "row %zu (%s): no role", i,
+			    r->pattern != NULL ? r->pattern : "?");
+			return -1;
+		}
+		if ((r->roles & ~(ROLES_ANY_USER | ROLES_PUBLIC | ROLES_APIKEY)) != 0 ||
+		    ((r->roles & ROLES_PUBLIC) && (r->roles & (ROLES_ANY_USER | ROLES_APIKEY))) ||
+		    ((r->roles & ROLES_APIKEY) && !(r->roles & ROLE_BIT(ROLE_PARTNER)))) {
 			log_error("route",
 			    "row %zu (%s): role set must be non-empty and either public or roles",
 			    i, r->pattern != NULL ? r->pattern : "?");

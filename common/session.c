@@ -2,6 +2,7 @@
 #include "session.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "arena.h"
@@ -11,13 +12,14 @@
 #include "http.h"
 #include "jwt.h"
 #include "log.h"
+#include "ratelimit.h"
 
 #include "session.sql.h"
 
 int
 session_init(struct db *db)
 {
-	return db_register(db, session_sql, SESSION_SQL__MAX);
+	return ratelimit_init(db) == -1 ? -1 : db_register(db, session_sql, SESSION_SQL__MAX);
 }
 
 /* The token from "Authorization: Bearer x" (exact prefix, spec §2.3) or the cookie. */
@@ -66,6 +68,76 @@ session_by_cookie(struct req *r)
 	    *c != '\0';
 }
 
+/* Scope names of "PartnerApiKey".scopes and the route flags they open. */
+static unsigned
+apikey_scopes(const char *list)
+{
+	unsigned bits = 0;
+
+	for (const char *p = list; *p != '\0';) {
+		size_t n = strcspn(p, " ");
+		if (n == strlen("leads:create") && strncmp(p, "leads:create", n) == 0)
+			bits |= ROLES_APIKEY_CREATE;
+		else if (n == strlen("leads:read") && strncmp(p, "leads:read", n) == 0)
+			bits |= ROLES_APIKEY_READ;
+		p += n;
+		p += strspn(p, " ");
+	}
+	return bits;
+}
+
+/*
+ * A partner API key: the partner-scoped principal of session.h, one audited
+ * use, and the key's per-minute rate (429 beyond, the use still recorded).
+ */
+static enum session_outcome
+apikey_authenticate(struct req *r, const char *tok)
+{
+	char hash[CRYPTO_SHA256_HEX], retry[24];
+	const char *params[4], *key;
+	struct user *u = &r->user_buf;
+	long limit, count, wait;
+	PGresult *res;
+
+	crypto_sha256_hex(hash, tok, strlen(tok));
+	params[0] = hash;
+	params[1] = route_method_name(r->method);
+	params[2] = r->route != NULL ? r->route->pattern : "";
+	params[3] = r->remote_addr != NULL ? r->remote_addr : "";
+	if ((res = db_query(r->db, r->mem, &session_sql[SQL_SESSION_APIKEY_LOOKUP], 4, params)) ==
+	    NULL)
+		return SESSION_UNAVAILABLE;
+	if (PQntuples(res) != 1) {
+		log_info("session", "API key not live");
+		return SESSION_INVALID;
+	}
+	memset(u, 0, sizeof(*u));
+	if (!copy_whole(u->api_key_id, sizeof(u->api_key_id), res, 0) ||
+	    !copy_whole(u->partner_id, sizeof(u->partner_id), res, 1) ||
+	    !copy_whole(u->id, sizeof(u->id), res, 2) ||
+	    !copy_whole(u->full_name, sizeof(u->full_name), res, 3)) {
+		log_error(
+		    "session", "API key %.64s: a stored value is too long", PQgetvalue(res, 0, 0));
+		return SESSION_ERROR;
+	}
+	u->role = ROLE_PARTNER;
+	u->api_scopes = apikey_scopes(PQgetvalue(res, 0, 5));
+	limit = strtol(PQgetvalue(res, 0, 4), NULL, 10);
+	if ((key = ratelimit_key(r->mem, "apikey", u->api_key_id)) == NULL)
+		return SESSION_ERROR;
+	if (ratelimit_take(r->db, r->mem, key, 60, &count, &wait) == -1)
+		return SESSION_UNAVAILABLE;
+	if (count > limit) {
+		log_warn("session", "API key %s over its rate (%ld/min)", u->api_key_id, limit);
+		snprintf(retry, sizeof(retry), "%ld", wait);
+		if (http_header(r, "Retry-After", retry) == -1)
+			return SESSION_ERROR;
+		return SESSION_THROTTLED;
+	}
+	r->user = u;
+	return SESSION_OK;
+}
+
 enum session_outcome
 session_authenticate(struct req *r)
 {
@@ -80,6 +152,9 @@ session_authenticate(struct req *r)
 
 	if ((tok = session_token(r, &header_bad)) == NULL || *tok == '\0')
 		return SESSION_MISSING;
+	if (r->authorization != NULL &&
+	    strncmp(tok, SESSION_APIKEY_PREFIX, strlen(SESSION_APIKEY_PREFIX)) == 0)
+		return apikey_authenticate(r, tok);
 	e = jwt_verify(tok, cfg->jwt_secret, strlen(cfg->jwt_secret), r->now, &c);
 	if (e != JWT_OK || c.sid[0] == '\0') {
 		log_info("session", "token rejected: %s",

@@ -18,6 +18,8 @@ struct db;
 
 /* The browser's cookie; HttpOnly, SameSite=Strict, Secure outside development. */
 #define SESSION_COOKIE "izzy_session"
+/* The start of every partner API key. */
+#define SESSION_APIKEY_PREFIX "izk_"
 
 /* Values that do not fit fail the request (500), never truncate. */
 struct user {
@@ -27,9 +29,18 @@ struct user {
 	enum role role;
 	char partner_id[64]; /* "" when the user has no partner */
 	char session_id[64]; /* "Session".id of this login */
+	/*
+	 * A partner API key's principal (Authorization: Bearer izk_...): the
+	 * key's id, and its scopes as route flags (role.h ROLES_APIKEY_*).
+	 * Such a user has role PARTNER and the key's partner_id; id is the
+	 * user who created the key (the acting user of what the key writes);
+	 * session_id is "".  api_key_id is "" for a login session.
+	 */
+	char api_key_id[64];
+	unsigned api_scopes;
 };
 
-/* Registers the session statements with db; -1 on failure. */
+/* Registers the session (and rate limit) statements with db; -1 on failure. */
 int session_init(struct db *);
 
 /* What session_authenticate found; http.c turns it into the response. */
@@ -39,11 +50,15 @@ enum session_outcome {
 	SESSION_INVALID,     /* 401 "Invalid or expired token" */
 	SESSION_UNAVAILABLE, /* database error: http_fail_db() */
 	SESSION_ERROR,       /* logged; 500 */
+	SESSION_THROTTLED,   /* an API key over its rate: 429, Retry-After is set */
 };
 
 /*
  * Resolves the request's credentials (Authorization: Bearer, else the
- * cookie) into r->user.  Writes no response.
+ * cookie) into r->user.  Writes no response, except the Retry-After header
+ * of SESSION_THROTTLED.  A bearer token starting "izk_" is a partner API key
+ * (migration 0029): SHA-256 looked up, each use recorded, counted against
+ * the key's rateLimitPerMinute (common/ratelimit, kind "apikey").
  */
 enum session_outcome session_authenticate(struct req *);
 /*

@@ -29,3 +29,28 @@ WHERE id = $1 AND "revokedAt" IS NULL
 -- name: session_revoke_user
 UPDATE "Session" SET "revokedAt" = now(), "revokeReason" = $2
 WHERE "userId" = $1 AND "revokedAt" IS NULL
+
+-- name: session_apikey_lookup
+-- A partner API key (Authorization: Bearer izk_...): the live key of a
+-- partner that is not INACTIVE, whose creator still exists (the acting user
+-- of what the key writes).  Every lookup that finds the key is one row of
+-- "PartnerApiKeyUse" (the audit of use, migration 0029) and bumps lastUsedAt
+-- and useCount.  $1 key hash, $2 method, $3 route pattern, $4 client address.
+WITH k AS (
+	SELECT k.id, k."partnerId", k."createdByUserId", k.name, k."rateLimitPerMinute",
+		array_to_string(k.scopes, ' ') AS scopes
+	FROM "PartnerApiKey" k
+	JOIN "Partner" p ON p.id = k."partnerId"
+	WHERE k."keyHash" = $1
+	  AND k."revokedAt" IS NULL
+	  AND (k."expiresAt" IS NULL OR k."expiresAt" > now())
+	  AND k."createdByUserId" IS NOT NULL
+	  AND p.status <> 'INACTIVE'
+), used AS (
+	INSERT INTO "PartnerApiKeyUse" ("keyId", "method", "route", "ip")
+	SELECT id, $2, $3, nullif($4, '') FROM k
+), touch AS (
+	UPDATE "PartnerApiKey" SET "lastUsedAt" = now(), "useCount" = "useCount" + 1
+	WHERE id = (SELECT id FROM k)
+)
+SELECT id, "partnerId", "createdByUserId", name, "rateLimitPerMinute", scopes FROM k

@@ -5,7 +5,7 @@
 # ClientSession (and 0016's WorkerHeartbeat, HttpMetric and ProgramMetric, 0019's
 # InboundMessage and InboundWebhookNonce, 0020's ScheduledJobRun, 0023's RetentionRun, 0025's
 # SavedView, 0026's LeadConsent, 0028's RoundRobinState, RoundRobinMember and
-# RoundRobinAuditLog); the 17 enum
+# RoundRobinAuditLog, 0029's PartnerApiKey, PartnerApiKeyUse and PartnerApiKeyEvent); the 17 enum
 # types with their values in database order (§2); every column's type,
 # nullability and default (all timestamps timestamptz(3)); every index, primary
 # key, unique key, foreign key (ON UPDATE CASCADE, ON DELETE per §0.5) and check
@@ -483,6 +483,30 @@ LeadConsent|financing|boolean|NO|false
 LeadConsent|types|bigint|NO|0
 LeadConsent|records|json|NO|'[]'::json
 LeadConsent|updatedAt|timestamp(3) with time zone|NO|now()
+PartnerApiKey|id|text|NO|-
+PartnerApiKey|partnerId|text|NO|-
+PartnerApiKey|name|text|NO|-
+PartnerApiKey|prefix|text|NO|-
+PartnerApiKey|keyHash|text|NO|-
+PartnerApiKey|scopes|text[]|NO|-
+PartnerApiKey|rateLimitPerMinute|integer|NO|60
+PartnerApiKey|expiresAt|timestamp(3) with time zone|yes|-
+PartnerApiKey|revokedAt|timestamp(3) with time zone|yes|-
+PartnerApiKey|lastUsedAt|timestamp(3) with time zone|yes|-
+PartnerApiKey|useCount|bigint|NO|0
+PartnerApiKey|createdByUserId|text|yes|-
+PartnerApiKey|createdAt|timestamp(3) with time zone|NO|now()
+PartnerApiKeyUse|id|bigint|NO|nextval('"PartnerApiKeyUse_id_seq"'::regclass)
+PartnerApiKeyUse|keyId|text|NO|-
+PartnerApiKeyUse|method|text|NO|-
+PartnerApiKeyUse|route|text|NO|-
+PartnerApiKeyUse|ip|text|yes|-
+PartnerApiKeyUse|createdAt|timestamp(3) with time zone|NO|now()
+PartnerApiKeyEvent|id|text|NO|-
+PartnerApiKeyEvent|keyId|text|NO|-
+PartnerApiKeyEvent|actorId|text|yes|-
+PartnerApiKeyEvent|action|text|NO|-
+PartnerApiKeyEvent|createdAt|timestamp(3) with time zone|NO|now()
 \.
 
 -- table | index | primary/unique/index | access method | key columns | predicate ("-" = none)
@@ -604,6 +628,13 @@ InboundWebhookNonce|InboundWebhookNonce_pkey|primary|btree|signature|-
 InboundWebhookNonce|InboundWebhookNonce_receivedAt_idx|index|btree|"receivedAt"|-
 RetentionRun|RetentionRun_pkey|primary|btree|id|-
 LeadConsent|LeadConsent_pkey|primary|btree|id|-
+PartnerApiKey|PartnerApiKey_pkey|primary|btree|id|-
+PartnerApiKey|PartnerApiKey_keyHash_key|unique|btree|"keyHash"|-
+PartnerApiKey|PartnerApiKey_partnerId_idx|index|btree|"partnerId"|-
+PartnerApiKeyUse|PartnerApiKeyUse_pkey|primary|btree|id|-
+PartnerApiKeyUse|PartnerApiKeyUse_keyId_createdAt_idx|index|btree|"keyId","createdAt"|-
+PartnerApiKeyEvent|PartnerApiKeyEvent_pkey|primary|btree|id|-
+PartnerApiKeyEvent|PartnerApiKeyEvent_keyId_idx|index|btree|"keyId"|-
 \.
 
 -- table | constraint | column | referenced table | ON DELETE (ON UPDATE is always CASCADE)
@@ -667,6 +698,11 @@ VehicleCurrent|VehicleCurrent_leadId_fkey|leadId|Lead|RESTRICT
 VehicleDesired|VehicleDesired_leadId_fkey|leadId|Lead|RESTRICT
 InboundMessage|InboundMessage_leadId_fkey|leadId|Lead|SET NULL
 LeadConsent|LeadConsent_id_fkey|id|Lead|CASCADE
+PartnerApiKey|PartnerApiKey_partnerId_fkey|partnerId|Partner|CASCADE
+PartnerApiKey|PartnerApiKey_createdByUserId_fkey|createdByUserId|User|SET NULL
+PartnerApiKeyUse|PartnerApiKeyUse_keyId_fkey|keyId|PartnerApiKey|CASCADE
+PartnerApiKeyEvent|PartnerApiKeyEvent_keyId_fkey|keyId|PartnerApiKey|CASCADE
+PartnerApiKeyEvent|PartnerApiKeyEvent_actorId_fkey|actorId|User|SET NULL
 \.
 
 -- table | constraint | definition

@@ -173,6 +173,15 @@ START_TEST(test_check_table)
 		{ "undefined role bit", { HTTP_GET, "/a", h_ok, 1u << 10, NULL, NULL }, -1 },
 		{ "undefined bit with a role",
 		    { HTTP_GET, "/a", h_ok, ROLES_ADMIN | 1u << 20, NULL, NULL }, -1 },
+		{ "API key flag with PARTNER",
+		    { HTTP_GET, "/a", h_ok, ROLE_BIT(ROLE_PARTNER) | ROLES_APIKEY_READ, NULL,
+			NULL },
+		    0 },
+		{ "API key flag without PARTNER",
+		    { HTTP_GET, "/a", h_ok, ROLES_STAFF | ROLES_APIKEY_CREATE, NULL, NULL }, -1 },
+		{ "API key flag alone", { HTTP_GET, "/a", h_ok, ROLES_APIKEY, NULL, NULL }, -1 },
+		{ "API key flag on a public route",
+		    { HTTP_GET, "/a", h_ok, ROLES_PUBLIC | ROLES_APIKEY_READ, NULL, NULL }, -1 },
 		{ "NULL handler", { HTTP_GET, "/a", NULL, ROLES_PUBLIC, NULL, NULL }, -1 },
 		{ "NULL pattern", { HTTP_GET, NULL, h_ok, ROLES_PUBLIC, NULL, NULL }, -1 },
 		{ "relative pattern", { HTTP_GET, "a/b", h_ok, ROLES_PUBLIC, NULL, NULL }, -1 },
@@ -322,7 +331,9 @@ START_TEST(test_program_tables)
 
 			ck_assert_msg(r->roles != 0, "%s row %zu (%s): empty role set", app->name,
 			    i, r->pattern);
-			ck_assert_msg(r->roles == ROLES_PUBLIC || (r->roles & ~ROLES_ANY_USER) == 0,
+			/* Roles, or public; the API key flags (role.h) only beside PARTNER. */
+			ck_assert_msg(r->roles == ROLES_PUBLIC ||
+				(r->roles & ~(ROLES_ANY_USER | ROLES_APIKEY)) == 0,
 			    "%s %s: role set 0x%x", app->name, r->pattern, r->roles);
 			/* Reachable: no earlier row shadows it. */
 			sample_path(path, sizeof(path), r->pattern);

@@ -21,6 +21,7 @@ import { ErrorBanner } from '../components/states.js';
 import { Icon } from '../components/icons.js';
 import { toast } from '../components/toast.js';
 import { RoundRobinDialog } from './round-robin.js';
+import { ApiKeysPanel } from './api-keys.js';
 
 const PER_PAGE = 20;
 const STATUS_TONE = { ACTIVE: 'success', INACTIVE: 'neutral', PENDING: 'warning' };
@@ -143,6 +144,7 @@ export default function PartnersScreen({ location }) {
 	const debounced = useDebouncedValue(searchText, 300);
 	const [dialog, setDialog] = useState(null); // { partner? }
 	const [rotation, setRotation] = useState(null); // the partner whose round robin is edited
+	const [keysFor, setKeysFor] = useState(null); // partner whose API keys are open (issue 14)
 
 	useEffect(() => {
 		if (debounced !== filters.search) setFilters({ search: debounced }, true);
@@ -182,7 +184,9 @@ export default function PartnersScreen({ location }) {
 			class="btn btn--ghost btn--small" aria-label=${t('partners.editNamed', { name: p.name })}
 			onClick=${() => setDialog({ partner: p })}>${t('partners.edit')}</button>
 			<button type="button" class="btn btn--ghost btn--small" aria-label=${t('roundRobin.openNamed', { name: p.name })}
-			onClick=${() => setRotation(p)}>${t('roundRobin.open')}</button>` },
+			onClick=${() => setRotation(p)}>${t('roundRobin.open')}</button><button type="button"
+			class="btn btn--ghost btn--small" aria-label=${t('apiKeys.openNamed', { name: p.name })}
+			onClick=${() => setKeysFor(p)}>${t('apiKeys.open')}</button>` },
 	];
 
 	return html`<${PageHeader} title=${t('partners.title')} subtitle=${t('partners.subtitle')}>
@@ -211,5 +215,8 @@ export default function PartnersScreen({ location }) {
 				onPage=${(page) => setFilters({ page })} />
 		</section>
 		${dialog && html`<${PartnerDialog} partner=${dialog.partner} onClose=${() => setDialog(null)} onSaved=${list.reload} />`}
-		${rotation && html`<${RoundRobinDialog} partner=${rotation} onClose=${() => setRotation(null)} />`}`;
+		${rotation && html`<${RoundRobinDialog} partner=${rotation} onClose=${() => setRotation(null)} />`}
+		${keysFor && html`<${Modal} title=${t('apiKeys.openNamed', { name: keysFor.name })} size="wide" onClose=${() => setKeysFor(null)}>
+			<${ApiKeysPanel} partnerId=${keysFor.id} />
+		</${Modal}>`}`;
 }
