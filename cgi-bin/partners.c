@@ -367,48 +367,6 @@ partners_update(struct req *r)
  */
 static int
 partners_rr_get(struct req *r)
-/* POST /api/partners/:id/api-keys: the new key's settings. */
-static const char *const scope_opts[] = { "leads:create", "leads:read", NULL };
-static const struct field scope_elem = { .name = "scope", .type = FT_ENUM, .options = scope_opts };
-#define KEY_NAME_MAX_CHARS 100
-#define KEY_RATE_MAX       10000
-enum key_key { K_NAME, K_SCOPES, K_EXPIRES, K_RATE, K__MAX };
-static const struct field key_fields[K__MAX] = {
-	[K_NAME] = { "name", FT_STRING, F_REQUIRED | F_TRIM, 1, KEY_NAME_MAX_CHARS },
-	[K_SCOPES] = { "scopes", FT_ARRAY, F_REQUIRED, 1, 2, NULL, NULL, &scope_elem },
-	[K_EXPIRES] = { "expiresAt", FT_DATE, F_NULLABLE, 0, 0 },
-	[K_RATE] = { "rateLimitPerMinute", FT_INT, 0, 1, KEY_RATE_MAX },
-};
-static const struct field_table key_in = FIELD_TABLE(key_fields);
-
-/* Characters of a key shown in lists: "izk_" and 8 hex digits. */
-#define KEY_PREFIX_LEN 12
-/* Random bytes of a key (256 bits; the brief asks for at least 128). */
-#define KEY_RANDOM_BYTES 32
-
-/*
- * A partner manager reaches only their own partner; 0, or -1 with 403.
- * Another partner's keys answer 403 whether or not that partner exists.
- */
-static int
-keys_allowed(struct req *r)
-{
-	if (r->user->role == ROLE_ADMIN || strcmp(r->user->partner_id, r->id) == 0)
-		return 0;
-	log_info("partners", "user %s refused on the API keys of another partner", r->user->id);
-	http_fail(r, 403, NULL, "Forbidden");
-	return -1;
-}
-
-/*
- * GET /api/partners/:id/api-keys, PARTNER_MANAGER (own partner), ADMIN.
- * 200 [{id, name, prefix, scopes, rateLimitPerMinute, expiresAt, revokedAt,
- *     lastUsedAt, useCount, createdByUserId, createdAt}] newest first; never
- *     the key or its hash.
- * 403 another partner's keys; 404 "Partner not found".
- */
-static int
-partners_keys_list(struct req *r)
 {
 	const char *params[1] = { r->id };
 	PGresult *res;
@@ -485,6 +443,54 @@ partners_rr_put(struct req *r)
 		return tx_fail_db(r);
 	log_info("partners", "round robin of partner %s set by %s", r->id, r->user->id);
 	return http_ok_raw(r, arena_strdup(r->mem, PQgetvalue(res, 0, 0)));
+}
+
+/* POST /api/partners/:id/api-keys: the new key's settings. */
+static const char *const scope_opts[] = { "leads:create", "leads:read", NULL };
+static const struct field scope_elem = { .name = "scope", .type = FT_ENUM, .options = scope_opts };
+#define KEY_NAME_MAX_CHARS 100
+#define KEY_RATE_MAX       10000
+enum key_key { K_NAME, K_SCOPES, K_EXPIRES, K_RATE, K__MAX };
+static const struct field key_fields[K__MAX] = {
+	[K_NAME] = { "name", FT_STRING, F_REQUIRED | F_TRIM, 1, KEY_NAME_MAX_CHARS },
+	[K_SCOPES] = { "scopes", FT_ARRAY, F_REQUIRED, 1, 2, NULL, NULL, &scope_elem },
+	[K_EXPIRES] = { "expiresAt", FT_DATE, F_NULLABLE, 0, 0 },
+	[K_RATE] = { "rateLimitPerMinute", FT_INT, 0, 1, KEY_RATE_MAX },
+};
+static const struct field_table key_in = FIELD_TABLE(key_fields);
+
+/* Characters of a key shown in lists: "izk_" and 8 hex digits. */
+#define KEY_PREFIX_LEN 12
+/* Random bytes of a key (256 bits; the brief asks for at least 128). */
+#define KEY_RANDOM_BYTES 32
+
+/*
+ * A partner manager reaches only their own partner; 0, or -1 with 403.
+ * Another partner's keys answer 403 whether or not that partner exists.
+ */
+static int
+keys_allowed(struct req *r)
+{
+	if (r->user->role == ROLE_ADMIN || strcmp(r->user->partner_id, r->id) == 0)
+		return 0;
+	log_info("partners", "user %s refused on the API keys of another partner", r->user->id);
+	http_fail(r, 403, NULL, "Forbidden");
+	return -1;
+}
+
+/*
+ * GET /api/partners/:id/api-keys, PARTNER_MANAGER (own partner), ADMIN.
+ * 200 [{id, name, prefix, scopes, rateLimitPerMinute, expiresAt, revokedAt,
+ *     lastUsedAt, useCount, createdByUserId, createdAt}] newest first; never
+ *     the key or its hash.
+ * 403 another partner's keys; 404 "Partner not found".
+ */
+static int
+partners_keys_list(struct req *r)
+{
+	const char *params[1] = { r->id };
+	PGresult *res;
+
 	if (keys_allowed(r) == -1)
 		return 0;
 	if ((res = db_query(r->db, r->mem, &partners_sql[SQL_PARTNERS_KEYS_LIST], 1, params)) ==

@@ -138,6 +138,7 @@ SELECT 'c' || replace(gen_random_uuid()::text, '-', ''), $4, $1,
        CASE WHEN $2::boolean THEN 'ROUND_ROBIN_ENABLED' ELSE 'ROUND_ROBIN_DISABLED' END,
        to_jsonb(op.old), to_jsonb($2::boolean)
 FROM op
+
 -- The shape of one API key in GET/POST /api/partners/:id/api-keys (issue 14):
 -- never the key nor its hash.
 -- name: partners_keys_list

@@ -110,6 +110,8 @@ INSERT INTO \"Document\" (id, \"leadId\", type, \"filePath\", \"uploadedBy\") VA
 INSERT INTO \"Reminder\" (id, \"leadId\", \"dueAt\", description) VALUES ('cremmark00000000000000001', '$X', now(), 'x');
 INSERT INTO \"Offer\" (id, \"leadId\", title) VALUES ('coffermark000000000000001', '$X', 'RAV4');
 INSERT INTO \"Agreement\" (id, \"leadId\") VALUES ('cagreemark000000000000001', '$X');
+INSERT INTO \"InboundMessage\" (id, \"messageId\", source, outcome, \"leadId\", \"senderHash\")
+	VALUES ('cinboundmark0000000000001', '<mark@example.com>', 'IMAP', 'NOTE', '$X', 'hash');
 " >/dev/null || t_bail "marker fixture rows"
 # History and audit rows come through the API, as they do in use.
 cgi_run POST /api/leads/$X/status '{"status":"FOLLOW_UP","notes":"x"}' "$ADMIN"
@@ -141,6 +143,8 @@ ALLOW="
 	'Document.uploadedBy',                           -- a staff user's id
 	'ConsentRecord.withdrawalChannel', 'CommunicationLog.providerMessageId', -- codes, provider ids
 	'CommunicationLog.direction',                    -- OUTBOUND or INBOUND (a CHECK constraint)
+	'InboundMessage.source', 'InboundMessage.outcome', -- codes (CHECK constraints)
+	'InboundMessage.messageId',                      -- the mail system's id, kept for exactly-once
 	'VehicleCurrent.make', 'VehicleCurrent.model', 'VehicleCurrent.ownershipStatus',
 	'VehicleDesired.make', 'VehicleDesired.model'    -- kept for statistics (FR-38): no person in a car model
 "
