@@ -66,8 +66,8 @@ static const struct job jobs[] = {
 	/* name, daily_at, every_min, function, what, own_tx */
 	{ "expire_links", "02:30", 0, job_expire_links,
 	    "application-form links and client sessions past their expiry", false },
-	{ "cleanup", NULL, 60, job_cleanup,
-	    "expired sessions, password tokens and rate-limit rows", false },
+	{ "cleanup", NULL, 60, job_cleanup, "expired sessions, password tokens and rate-limit rows",
+	    false },
 	{ "retention", "03:30", 0, job_retention,
 	    "leads past their retention: notice to the admins, then anonymisation (RETENTION_*)",
 	    true },
@@ -79,8 +79,9 @@ int
 jobs_init(struct db *db, const struct cfg *c)
 {
 	jobs_cfg = c;
-	return db_register(db, worker_jobs_sql, WORKER_JOBS_SQL__MAX) == -1 || audit_init(db) == -1 ||
-		outbox_init(db) == -1 || retention_init(db) == -1 || tasks_init(db) == -1
+	return db_register(db, worker_jobs_sql, WORKER_JOBS_SQL__MAX) == -1 ||
+		audit_init(db) == -1 || outbox_init(db) == -1 || retention_init(db) == -1 ||
+		tasks_init(db) == -1
 	    ? -1
 	    : 0;
 }

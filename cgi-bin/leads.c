@@ -89,9 +89,10 @@ leads_init(struct db *db)
 		leads_read_init(db) == -1 || leads_create_init(db) == -1 ||
 		leads_status_init(db) == -1 || leads_profile_init(db) == -1 ||
 		leads_notes_init(db) == -1 || leads_email_init(db) == -1 ||
-		leads_gdpr_init(db) == -1 || leads_bulk_init(db) == -1 || leads_views_init(db) == -1 ||
-		leads_export_init(db) == -1 || leads_retention_init(db) == -1 ||
-		leads_comms_init(db) == -1 || leads_tasks_init(db) == -1
+		leads_gdpr_init(db) == -1 || leads_bulk_init(db) == -1 ||
+		leads_views_init(db) == -1 || leads_export_init(db) == -1 ||
+		leads_retention_init(db) == -1 || leads_comms_init(db) == -1 ||
+		leads_tasks_init(db) == -1
 	    ? -1
 	    : 0;
 }
