@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "common/db.h"
+#include "common/arena.h"
 #include "common/audit.h"
 #include "common/cfg.h"
 #include "common/log.h"
@@ -48,31 +49,33 @@ struct job {
 	const char *name;
 	const char *daily_at; /* "HH:MM" local time, or NULL */
 	int every_min;        /* when daily_at is NULL: minutes between runs */
+	bool own_tx;          /* the function opens and commits its own transactions */
 	job_fn run;
 	const char *what; /* one line for --list-jobs and the log */
-	bool own_tx;      /* the function opens and commits its own transactions */
 };
 
 static int job_expire_links(struct db *, struct job_counts *);
 static int job_cleanup(struct db *, struct job_counts *);
 static int job_retention(struct db *, struct job_counts *);
 static int job_tasks_digest(struct db *, struct job_counts *);
+static int job_form_reminders(struct db *, struct job_counts *);
 
 /* The worker's settings, for the jobs that need them (retention). */
 static const struct cfg *jobs_cfg;
 
 /* The jobs: add a row and its function (docs/DEVELOPING.md). */
 static const struct job jobs[] = {
-	/* name, daily_at, every_min, function, what, own_tx */
-	{ "expire_links", "02:30", 0, job_expire_links,
-	    "application-form links and client sessions past their expiry", false },
-	{ "cleanup", NULL, 60, job_cleanup, "expired sessions, password tokens and rate-limit rows",
-	    false },
-	{ "retention", "03:30", 0, job_retention,
-	    "leads past their retention: notice to the admins, then anonymisation (RETENTION_*)",
-	    true },
-	{ "tasks_digest", "07:00", 0, job_tasks_digest,
-	    "the daily e-mail of each user's tasks due today or overdue (common/tasks.c)", false },
+	/* name, daily_at, every_min, own_tx, function, what */
+	{ "expire_links", "02:30", 0, false, job_expire_links,
+	    "application-form links and client sessions past their expiry" },
+	{ "cleanup", NULL, 60, false, job_cleanup,
+	    "expired sessions, password tokens and rate-limit rows" },
+	{ "retention", "03:30", 0, true, job_retention,
+	    "leads past their retention: notice to the admins, then anonymisation (RETENTION_*)" },
+	{ "tasks_digest", "07:00", 0, false, job_tasks_digest,
+	    "the daily e-mail of each user's tasks due today or overdue (common/tasks.c)" },
+	{ "form_reminders", NULL, 60, false, job_form_reminders,
+	    "reminders to clients: 24 h after the form link, 5 days before it expires" },
 };
 
 int
@@ -165,6 +168,63 @@ job_tasks_digest(struct db *db, struct job_counts *c)
 	if (tasks_digest_run(db, jobs_cfg->app_base_url, NULL, &mails) == -1)
 		return -1;
 	n = snprintf(c->json + c->len, sizeof(c->json) - c->len, "\"mails\":%ld", mails);
+	if (n < 0 || (size_t)n >= sizeof(c->json) - c->len)
+		return -1;
+	c->len += (size_t)n;
+	return 0;
+}
+
+/*
+ * form_reminders, hourly (FR-54): one e-mail per due reminder, through the
+ * outbox with the reminder's dedupe key, so a second run (or a second
+ * worker) queues nothing twice.
+ */
+static int
+job_form_reminders(struct db *db, struct job_counts *c)
+{
+	const char *p[1] = { jobs_cfg->app_timezone };
+	struct arena *mem = arena_new(64 * 1024);
+	PGresult *res;
+	long queued = 0;
+	int n, rc = 0;
+
+	if (mem == NULL)
+		return -1;
+	if ((res = db_run(db, &worker_jobs_sql[SQL_JOBS_FORM_REMINDERS_DUE], 1, p)) == NULL) {
+		arena_free(mem);
+		return -1;
+	}
+	for (int i = 0; i < PQntuples(res) && rc == 0; i++) {
+		bool expiry = strcmp(PQgetvalue(res, i, 4), "expiry") == 0;
+		const char *name = PQgetvalue(res, i, 3);
+		const char *text = arena_printf(mem,
+		    "Dzień dobry%s%s,\n\n%s\n\nAby kontynuować, otwórz link z naszej wcześniejszej "
+		    "wiadomości i podaj kod dostępu. Link jest ważny do %s.\n\nJeśli wniosek nie "
+		    "jest już "
+		    "aktualny, zignoruj tę wiadomość.\n",
+		    *name != '\0' ? " " : "", name,
+		    expiry ? "przypominamy, że link do wniosku o finansowanie wkrótce wygaśnie."
+			   : "przypominamy o rozpoczętym wniosku o finansowanie.",
+		    PQgetvalue(res, i, 6));
+		struct outbox_mail m = {
+			.to = PQgetvalue(res, i, 2),
+			.subject =
+			    expiry ? "Link do wniosku wkrótce wygaśnie" : "Przypomnienie o wniosku",
+			.text = text,
+			.template = expiry ? "form_reminder_expiry" : "form_reminder_24h",
+			.lead_id = PQgetvalue(res, i, 1),
+			.dedupe_key = PQgetvalue(res, i, 5),
+		};
+		if (text == NULL || outbox_mail(db, mem, &m, NULL) == -1)
+			rc = -1;
+		else
+			queued++;
+	}
+	PQclear(res);
+	arena_free(mem);
+	if (rc == -1)
+		return -1;
+	n = snprintf(c->json + c->len, sizeof(c->json) - c->len, "\"mails\":%ld", queued);
 	if (n < 0 || (size_t)n >= sizeof(c->json) - c->len)
 		return -1;
 	c->len += (size_t)n;

@@ -70,3 +70,32 @@ WHERE "expiresAt" < now() - interval '1 day' OR "usedAt" < now() - interval '1 d
 -- Rate-limit windows are at most a day long (IZZY_LOGIN_WINDOW_SECONDS <= 86400):
 -- a row whose window started over a day ago counts nothing any more.
 DELETE FROM "RateLimit" WHERE "windowStart" < now() - interval '1 day'
+
+-- name: jobs_form_reminders_due
+-- FR-54: application forms still waiting for the client (link live, not
+-- submitted or locked) due a reminder: "24h" a day after the link was sent
+-- (unless the expiry reminder is already due), "expiry" 5 days before the
+-- link expires.  Each reminder once per link: the outbox dedupe key names
+-- the kind, the form and the link's generation time, so a regenerated link
+-- gets its own reminders.  The link itself is stored hashed, so the mail
+-- points the client to the message that carried it.
+--   $1 time zone for the expiry shown in the mail
+SELECT f.id, f."leadId", cp.email, coalesce(cp."firstName", ''), k.kind,
+	'form-reminder:' || k.kind || ':' || f.id || ':' ||
+		(extract(epoch FROM f."linkGeneratedAt") * 1000)::bigint,
+	to_char(f."linkExpiresAt" AT TIME ZONE $1::text, 'DD.MM.YYYY HH24:MI')
+FROM "ApplicationForm" f
+JOIN "Lead" l ON l.id = f."leadId" AND l."anonymizedAt" IS NULL AND l."mergedIntoId" IS NULL
+JOIN "CustomerProfile" cp ON cp."leadId" = l.id AND cp.email IS NOT NULL
+CROSS JOIN LATERAL (VALUES
+	('24h', f."linkGeneratedAt" + interval '24 hours'),
+	('expiry', f."linkExpiresAt" - interval '5 days')) AS k(kind, "dueAt")
+WHERE f.status IN ('DRAFT', 'IN_PROGRESS', 'UNLOCKED')
+  AND f."uniqueLink" IS NOT NULL AND f."linkGeneratedAt" IS NOT NULL
+  AND f."linkExpiresAt" > now() AND k."dueAt" <= now()
+  AND (k.kind = 'expiry' OR f."linkExpiresAt" - interval '5 days' > now())
+  AND NOT EXISTS (SELECT 1 FROM "Outbox" o WHERE o."dedupeKey" =
+	'form-reminder:' || k.kind || ':' || f.id || ':' ||
+		(extract(epoch FROM f."linkGeneratedAt") * 1000)::bigint)
+ORDER BY f.id, k.kind
+LIMIT 500

@@ -19,7 +19,7 @@ run() { psql_q "SELECT $2 FROM \"ScheduledJobRun\" WHERE name = '$1'"; }
 ADMIN_ID=$(psql_q "SELECT id FROM \"User\" WHERE email = 'admin@example.com'")
 
 # --- the list -------------------------------------------------------------------------
-is "$("$top_builddir/bin/izzy-worker" --list-jobs | cut -f1 | paste -sd' ')" "expire_links cleanup retention tasks_digest" "--list-jobs names the jobs"
+is "$("$top_builddir/bin/izzy-worker" --list-jobs | cut -f1 | paste -sd' ')" "expire_links cleanup retention tasks_digest form_reminders" "--list-jobs names the jobs"
 "$top_builddir/bin/izzy-worker" --run-job nosuchjob 2>>"$WLOG"
 is "$?" 2 "an unknown job: exit 2"
 
@@ -157,5 +157,36 @@ is "$(psql_q "SELECT count(*) FROM \"Outbox\" WHERE template = 'tasks_digest' AN
 	"tasks_digest: the admin's digest is in the outbox"
 job tasks_digest
 is "$?:$(psql_q "SELECT count(*) FROM \"Outbox\" WHERE template = 'tasks_digest'")" "0:1" "tasks_digest: a second run the same day queues nothing"
+
+# --- form_reminders (FR-54): 24 h after the link, 5 days before its expiry, each once -----
+# Form a: link sent 25 h ago, expiring in 10 days -> the 24 h reminder.  Form b: link sent
+# 25 days ago, expiring in 4 days -> the expiry reminder only.  Form c: submitted -> none.
+# Form d: sent 2 h ago -> none yet.
+for k in a b c d; do
+	psql_q "INSERT INTO \"Lead\" (id, \"partnerId\", status) VALUES ('cjobrem0lead${k}00000000001', 'seed-partner', 'NEW');
+	INSERT INTO \"CustomerProfile\" (id, \"leadId\", \"firstName\", \"lastName\", email)
+	VALUES ('cpjobrem0${k}', 'cjobrem0lead${k}00000000001', 'Zofia', 'Klient', 'klient-${k}@example.com')" >/dev/null ||
+		t_bail "reminder fixture $k"
+done
+psql_q "INSERT INTO \"ApplicationForm\" (id, \"leadId\", \"uniqueLink\", \"accessCodeHash\", status, \"linkGeneratedAt\", \"linkExpiresAt\") VALUES
+	('cjobrem0forma000000000001', 'cjobrem0leada00000000001', 'h-a', 'x', 'DRAFT', now() - interval '25 hours', now() + interval '10 days'),
+	('cjobrem0formb000000000001', 'cjobrem0leadb00000000001', 'h-b', 'x', 'IN_PROGRESS', now() - interval '25 days', now() + interval '4 days'),
+	('cjobrem0formc000000000001', 'cjobrem0leadc00000000001', 'h-c', 'x', 'SUBMITTED', now() - interval '25 hours', now() + interval '10 days'),
+	('cjobrem0formd000000000001', 'cjobrem0leadd00000000001', 'h-d', 'x', 'DRAFT', now() - interval '2 hours', now() + interval '10 days')" >/dev/null ||
+	t_bail "reminder forms"
+reminders() { psql_q "SELECT string_agg(recipient || '=' || template, ' ' ORDER BY recipient) FROM \"Outbox\" WHERE template LIKE 'form_reminder%'"; }
+job form_reminders
+is "$?:$(run form_reminders "ok || ' ' || (counts->>'mails')")" "0:true 2" "form_reminders: two reminders queued, recorded"
+is "$(reminders)" "klient-a@example.com=form_reminder_24h klient-b@example.com=form_reminder_expiry" \
+	"form_reminders: the 24 h one to a, the expiry one to b, none for a submitted or fresh link"
+like "$(psql_q "SELECT \"bodyText\" FROM \"Outbox\" WHERE recipient = 'klient-b@example.com'")" 'wkrótce wygaśnie.*ważny do [0-9]{2}\.[0-9]{2}\.[0-9]{4}' \
+	"form_reminders: the expiry reminder says when the link expires"
+job form_reminders
+is "$?:$(reminders)" "0:klient-a@example.com=form_reminder_24h klient-b@example.com=form_reminder_expiry" \
+	"form_reminders: a second run queues nothing again"
+psql_q "UPDATE \"ApplicationForm\" SET \"linkGeneratedAt\" = now() - interval '26 hours' WHERE id = 'cjobrem0forma000000000001'" >/dev/null
+job form_reminders
+is "$(psql_q "SELECT count(*) FROM \"Outbox\" WHERE recipient = 'klient-a@example.com'")" 2 \
+	"form_reminders: a regenerated link gets its own reminder"
 
 t_done
