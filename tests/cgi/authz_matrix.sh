@@ -43,6 +43,8 @@ ROUTES=(
 	"GET|/api/leads/:id/retention||ADMIN|200"
 	"PUT|/api/leads/:id/retention|{\"retentionExempt\":false}|ADMIN|200"
 	"GET|/api/leads/:id/communications||$STAFF|200"
+	"POST|/api/leads/:id/reminders|{\"dueAt\":\"2027-01-10T10:00:00.000Z\",\"description\":\"matrix\"}|$STAFF|201"
+	"GET|/api/leads/:id/reminders||$STAFF|200"
 	"POST|/api/leads/:id/communications/:outboxId/retry||SUPERVISOR ADMIN|404"
 	"POST|/api/leads/:id/merge|{\"targetLeadId\":\"@TARGET@\"}|SUPERVISOR ADMIN|200"
 	"POST|/api/leads/:id/anonymize||ADMIN|200"

@@ -16,8 +16,17 @@ BASE_ENV="INBOUND_WEBHOOK_SECRET=$SECRET LEAD_INBOX_PARTNER_ID=seed-partner"
 
 sign() { printf '%s.%s' "$1" "$2" | openssl dgst -sha256 -hmac "$3" -r | cut -d' ' -f1; }
 # post BODY [TS] [SIG] [EXTRA_ENV]: a signed call (TS defaults to now, SIG to the right one).
+# The replay guard remembers accepted signatures, so two calls with the same body signed in the
+# same second would be one request sent twice: each call gets a timestamp of its own (increasing,
+# never more than 200 s old, within the 5-minute window).
+LAST_TS=0
 post() {
-	local body=$1 ts=${2:-$(date +%s)} sig
+	local body=$1 ts=${2-} sig now
+	if [[ -z $ts ]]; then
+		now=$(date +%s)
+		ts=$((LAST_TS + 1 > now - 200 ? LAST_TS + 1 : now - 200))
+		LAST_TS=$ts
+	fi
 	sig=${3:-sha256=$(sign "$ts" "$body" "$SECRET")}
 	CGI_ENV="$BASE_ENV HTTP_X_IZZY_TIMESTAMP=$ts HTTP_X_IZZY_SIGNATURE=$sig ${4-}" cgi_run POST "$URL" "$body"
 }
