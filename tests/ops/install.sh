@@ -72,8 +72,8 @@ done
 grep -aq "$pkgdatadir/schema" "$D$bindir/izzyctl"; ok $? "izzyctl looks for the schema where it is installed ($pkgdatadir/schema)"
 ls "$D$pkgdatadir"/schema/migrations/*.sql >/dev/null 2>&1; ok $? "schema/migrations installed"
 ls "$D$pkgdatadir"/schema/checks/*.sql >/dev/null 2>&1; ok $? "schema/checks installed (izzyctl check-integrity)"
-want_www="css favicon.svg index.html js logo.svg"
-[[ -d $top_srcdir/www/vendor ]] && want_www="css favicon.svg index.html js logo.svg vendor"
+want_www="css favicon.svg index.html js logo.svg openapi.json"
+[[ -d $top_srcdir/www/vendor ]] && want_www="css favicon.svg index.html js logo.svg openapi.json vendor"
 is "$(ls "$D$pkgdatadir/www" | sort | tr '\n' ' ')" "$want_www " "www/: only the public files nginx serves (no README, package files, scripts, node_modules)"
 is "$(cd "$top_srcdir/www" && find css js -type f | sort | md5sum)" "$(cd "$D$pkgdatadir/www" && find css js -type f | sort | md5sum)" \
 	"every file of www/css and www/js is installed"
