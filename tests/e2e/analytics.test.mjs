@@ -120,7 +120,10 @@ export async function operatorSeesAnalyticsWithoutPartnerPicker({ page }) {
 	await expectVisible(page.getByText('Nieudane próby PIN'), 'the monitoring widget');
 	assert.equal(await page.getByLabel('Partner', { exact: true }).count(), 0, 'no partner picker for an operator');
 	await page.setViewportSize({ width: 390, height: 844 });
-	await page.waitForLoadState('networkidle');
+	// Chart.js resizes its canvases on the next animation frames after the viewport changes:
+	// wait (bounded) for the layout to settle, then measure.
+	await page.waitForFunction(() => document.documentElement.scrollWidth <= window.innerWidth, null,
+		{ timeout: 10000 }).catch(() => {});
 	const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
 	assert.ok(overflow <= 0, `the analytics page is ${overflow}px wider than a phone`);
 }

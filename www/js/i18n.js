@@ -1340,7 +1340,7 @@ const catalogue = {
 		error: 'Błąd',
 		noLog: 'Brak wiadomości.',
 	},
-	leadForm: {
+	leadAppForm: {
 		title: 'Formularz wniosku klienta',
 		loading: 'Ładowanie…',
 		none: 'Link do formularza nie został jeszcze wygenerowany.',

@@ -52,38 +52,38 @@ function GenerateDialog({ lead, regenerate, mutate, onDone, onCancel }) {
 			const res = await mutate(() => api.post(`/api/leads/${encodeURIComponent(lead.id)}/application-form`, body));
 			onDone(res);
 		} catch (err) {
-			setError(err && err.message ? err.message : t('leadForm.failed'));
+			setError(err && err.message ? err.message : t('leadAppForm.failed'));
 			setBusy(false);
 		}
 	}
 
 	const noChannel = !explicit && !email && !sms;
 	const badCode = explicit && code.trim().length < 4;
-	return html`<${ConfirmDialog} title=${regenerate ? t('leadForm.regenerate') : t('leadForm.generate')}
-		confirmLabel=${t('leadForm.send')} busyLabel=${t('leadForm.sending')} busy=${busy} error=${error}
+	return html`<${ConfirmDialog} title=${regenerate ? t('leadAppForm.regenerate') : t('leadAppForm.generate')}
+		confirmLabel=${t('leadAppForm.send')} busyLabel=${t('leadAppForm.sending')} busy=${busy} error=${error}
 		disabled=${noChannel || badCode} onConfirm=${run} onCancel=${onCancel}>
-		${regenerate && html`<p class="alert alert--warning" data-testid="form-regenerate-warning">${t('leadForm.regenerateWarning')}</p>`}
+		${regenerate && html`<p class="alert alert--warning" data-testid="form-regenerate-warning">${t('leadAppForm.regenerateWarning')}</p>`}
 		<fieldset class="field">
-			<legend class="field__label">${t('leadForm.channels')}</legend>
+			<legend class="field__label">${t('leadAppForm.channels')}</legend>
 			<${Check} id="form-ch-email" testid="form-ch-email" checked=${explicit ? Boolean(profile.email) : email}
 				disabled=${explicit || !profile.email} onChange=${setEmail}
-				label=${t('leadForm.byEmail') + (profile.email ? ` (${profile.email})` : ` — ${t('leadForm.noEmail')}`)} />
+				label=${t('leadAppForm.byEmail') + (profile.email ? ` (${profile.email})` : ` — ${t('leadAppForm.noEmail')}`)} />
 			<${Check} id="form-ch-sms" testid="form-ch-sms" checked=${explicit ? Boolean(profile.phone) : sms}
 				disabled=${explicit || !profile.phone} onChange=${setSms}
-				label=${t('leadForm.bySms') + (profile.phone ? ` (${formatPhone(profile.phone)})` : ` — ${t('leadForm.noPhone')}`)} />
-			${noChannel && html`<p class="field__error">${t('leadForm.noChannel')}</p>`}
+				label=${t('leadAppForm.bySms') + (profile.phone ? ` (${formatPhone(profile.phone)})` : ` — ${t('leadAppForm.noPhone')}`)} />
+			${noChannel && html`<p class="field__error">${t('leadAppForm.noChannel')}</p>`}
 		</fieldset>
 		<fieldset class="field">
-			<legend class="field__label">${t('leadForm.pin')}</legend>
-			<p class="field__hint" data-testid="form-pin-hint">${t('leadForm.pinDefault')}</p>
+			<legend class="field__label">${t('leadAppForm.pin')}</legend>
+			<p class="field__hint" data-testid="form-pin-hint">${t('leadAppForm.pinDefault')}</p>
 			<${Check} id="form-explicit" testid="form-explicit" checked=${explicit} onChange=${setExplicit}
-				label=${t('leadForm.explicit')} />
-			${explicit && html`<${Field} label=${t('leadForm.code')} name="accessCode" value=${code} maxLength="32"
-				autocomplete="off" data-testid="form-code" hint=${t('leadForm.codeHint')}
-				error=${code && badCode ? t('leadForm.codeShort') : null}
+				label=${t('leadAppForm.explicit')} />
+			${explicit && html`<${Field} label=${t('leadAppForm.code')} name="accessCode" value=${code} maxLength="32"
+				autocomplete="off" data-testid="form-code" hint=${t('leadAppForm.codeHint')}
+				error=${code && badCode ? t('leadAppForm.codeShort') : null}
 				onInput=${(e) => setCode(e.currentTarget.value)} />`}
 		</fieldset>
-		<${Field} label=${t('leadForm.days')} name="expiresInDays" type="number" min="1" max="30" value=${days}
+		<${Field} label=${t('leadAppForm.days')} name="expiresInDays" type="number" min="1" max="30" value=${days}
 			onInput=${(e) => setDays(e.currentTarget.value)} />
 	</${ConfirmDialog}>`;
 }
@@ -102,42 +102,42 @@ function UnlockDialog({ form, onDone, onCancel }) {
 				{ reason: reason.trim() || null });
 			onDone();
 		} catch (err) {
-			setError(err && err.message ? err.message : t('leadForm.failed'));
+			setError(err && err.message ? err.message : t('leadAppForm.failed'));
 			setBusy(false);
 		}
 	}
-	return html`<${ConfirmDialog} title=${t('leadForm.unlock')} message=${t('leadForm.unlockInfo')}
-		confirmLabel=${t('leadForm.unlock')} busyLabel=${t('leadForm.sending')} busy=${busy} error=${error}
+	return html`<${ConfirmDialog} title=${t('leadAppForm.unlock')} message=${t('leadAppForm.unlockInfo')}
+		confirmLabel=${t('leadAppForm.unlock')} busyLabel=${t('leadAppForm.sending')} busy=${busy} error=${error}
 		onConfirm=${run} onCancel=${onCancel}>
-		<${Field} as="textarea" label=${t('leadForm.reason')} name="reason" value=${reason} maxLength="500" rows="3"
+		<${Field} as="textarea" label=${t('leadAppForm.reason')} name="reason" value=${reason} maxLength="500" rows="3"
 			data-testid="form-unlock-reason" onInput=${(e) => setReason(e.currentTarget.value)} />
 	</${ConfirmDialog}>`;
 }
 
 function historyText(h) {
 	if (h.type === 'CLIENT_ATTEMPT') {
-		const key = 'leadForm.outcome.' + h.outcome;
-		const what = h.success ? t('leadForm.h.ok') : (t(key) === key ? h.outcome : t(key));
-		return `${t('leadForm.h.attempt')}: ${what}`;
+		const key = 'leadAppForm.outcome.' + h.outcome;
+		const what = h.success ? t('leadAppForm.h.ok') : (t(key) === key ? h.outcome : t(key));
+		return `${t('leadAppForm.h.attempt')}: ${what}`;
 	}
-	if (h.type === 'LINK_REVOKED') return t('leadForm.h.revoked');
+	if (h.type === 'LINK_REVOKED') return t('leadAppForm.h.revoked');
 	if (h.unlockedBy || h.unlockedAt) {
 		const who = h.unlockedByUser ? (h.unlockedByUser.fullName || h.unlockedByUser.email) : '';
-		return `${t('leadForm.h.unlocked')}${who ? ' — ' + who : ''}`;
+		return `${t('leadAppForm.h.unlocked')}${who ? ' — ' + who : ''}`;
 	}
 	return h.type || '–';
 }
 
 function History({ items }) {
-	if (!items.length) return html`<p class="muted">${t('leadForm.noHistory')}</p>`;
+	if (!items.length) return html`<p class="muted">${t('leadAppForm.noHistory')}</p>`;
 	return html`<div class="table-wrap"><table class="table" data-testid="form-history">
-		<thead><tr><th>${t('leadForm.h.when')}</th><th>${t('leadForm.h.event')}</th>
-			<th>${t('leadForm.h.ip')}</th><th>${t('leadForm.reason')}</th></tr></thead>
+		<thead><tr><th>${t('leadAppForm.h.when')}</th><th>${t('leadAppForm.h.event')}</th>
+			<th>${t('leadAppForm.h.ip')}</th><th>${t('leadAppForm.reason')}</th></tr></thead>
 		<tbody>${items.map((h, i) => html`<tr key=${i}>
 			<td>${formatDateTime(h.timestamp || h.unlockedAt)}</td>
 			<td>${historyText(h)}</td>
 			<td class="cell-wrap" title=${h.userAgent || ''}>${h.ipAddress || '–'}</td>
-			<td class="cell-wrap">${h.type === 'LINK_REVOKED' ? t('leadForm.h.tooMany') : (h.reason || '–')}</td>
+			<td class="cell-wrap">${h.type === 'LINK_REVOKED' ? t('leadAppForm.h.tooMany') : (h.reason || '–')}</td>
 		</tr>`)}</tbody>
 	</table></div>`;
 }
@@ -155,51 +155,51 @@ export function LeadFormSection({ lead, canGenerate, canUnlock, mutate, onSaved 
 	function generated(res) {
 		setDialog(null);
 		setSent(res);
-		toast(t('leadForm.sent'), 'success');
+		toast(t('leadAppForm.sent'), 'success');
 		state.reload();
 		onSaved();
 	}
 	function unlocked() {
 		setDialog(null);
-		toast(t('leadForm.unlocked'), 'success');
+		toast(t('leadAppForm.unlocked'), 'success');
 		state.reload();
 		onSaved();
 	}
 
 	const attempts = (form && form.attempts) || {};
-	const actions = html`${form && form.isClientActive && html`<span class="badge badge--success" data-testid="form-client-active">${t('leadForm.clientActive')}</span>`}
+	const actions = html`${form && form.isClientActive && html`<span class="badge badge--success" data-testid="form-client-active">${t('leadAppForm.clientActive')}</span>`}
 		${form && html`<${Badge} info=${statusInfo('form', form.status)} />`}
-		<button type="button" class="btn btn--ghost btn--small" onClick=${state.reload}>${t('leadForm.refresh')}</button>
+		<button type="button" class="btn btn--ghost btn--small" onClick=${state.reload}>${t('leadAppForm.refresh')}</button>
 		${canGenerate && !lead.anonymizedAt && html`<button type="button" class="btn btn--primary btn--small"
 			data-testid="form-generate" onClick=${() => setDialog('generate')}>
-			${form ? t('leadForm.regenerate') : t('leadForm.generate')}</button>`}
+			${form ? t('leadAppForm.regenerate') : t('leadAppForm.generate')}</button>`}
 		${canUnlock && form && !lead.anonymizedAt && html`<button type="button" class="btn btn--secondary btn--small"
-			data-testid="form-unlock" onClick=${() => setDialog('unlock')}>${t('leadForm.unlock')}</button>`}`;
+			data-testid="form-unlock" onClick=${() => setDialog('unlock')}>${t('leadAppForm.unlock')}</button>`}`;
 
-	return html`<${Section} title=${t('leadForm.title')} actions=${actions} className="lead-form">
-		${state.error && html`<p class="alert alert--error" role="alert">${state.error.message || t('leadForm.failed')}</p>`}
-		${state.loading && !form && html`<p>${t('leadForm.loading')}</p>`}
-		${!state.loading && !form && !state.error && html`<p class="muted">${t('leadForm.none')}</p>`}
+	return html`<${Section} title=${t('leadAppForm.title')} actions=${actions} className="lead-form">
+		${state.error && html`<p class="alert alert--error" role="alert">${state.error.message || t('leadAppForm.failed')}</p>`}
+		${state.loading && !form && html`<p>${t('leadAppForm.loading')}</p>`}
+		${!state.loading && !form && !state.error && html`<p class="muted">${t('leadAppForm.none')}</p>`}
 		${sent && html`<p class="alert alert--success" role="status" data-testid="form-link-sent">
-			${t('leadForm.sentUntil', { date: formatDateTime(sent.expiresAt) })}
-			${sent.accessCode ? ' ' + t('leadForm.sentCode') : ' ' + t('leadForm.sentDefault')}</p>`}
+			${t('leadAppForm.sentUntil', { date: formatDateTime(sent.expiresAt) })}
+			${sent.accessCode ? ' ' + t('leadAppForm.sentCode') : ' ' + t('leadAppForm.sentDefault')}</p>`}
 		${form && html`<div data-testid="form-staff">
 			<div class="client__progress" role="progressbar" aria-valuemin="0" aria-valuemax="100"
-				aria-valuenow=${form.completionPercent} aria-label=${t('leadForm.progress')}>
+				aria-valuenow=${form.completionPercent} aria-label=${t('leadAppForm.progress')}>
 				<div class="client__progress-fill" style=${{ width: (form.completionPercent || 0) + '%' }}></div>
 			</div>
 			<${InfoGrid} items=${[
-				[t('leadForm.progress'), html`<span data-testid="form-progress">${t('leadForm.stepOf', { step: form.currentStep, percent: form.completionPercent })}</span>`],
-				[t('leadForm.lastAutoSave'), form.lastAutoSave ? formatDateTime(form.lastAutoSave) : null],
-				[t('leadForm.lastActivity'), form.lastClientActivity ? formatDateTime(form.lastClientActivity) : null],
-				[t('leadForm.submitted'), form.submittedAt ? formatDateTime(form.submittedAt) : null],
-				[t('leadForm.linkGenerated'), form.linkGeneratedAt ? formatDateTime(form.linkGeneratedAt) : null],
-				[t('leadForm.linkExpires'), html`<span>${formatDateTime(form.linkExpiresAt)}${form.linkExpired ? ' — ' + t('leadForm.expired') : ''}</span>`],
-				[t('leadForm.attempts'), html`<span data-testid="form-attempts">${t('leadForm.attemptsText', {
+				[t('leadAppForm.progress'), html`<span data-testid="form-progress">${t('leadAppForm.stepOf', { step: form.currentStep, percent: form.completionPercent })}</span>`],
+				[t('leadAppForm.lastAutoSave'), form.lastAutoSave ? formatDateTime(form.lastAutoSave) : null],
+				[t('leadAppForm.lastActivity'), form.lastClientActivity ? formatDateTime(form.lastClientActivity) : null],
+				[t('leadAppForm.submitted'), form.submittedAt ? formatDateTime(form.submittedAt) : null],
+				[t('leadAppForm.linkGenerated'), form.linkGeneratedAt ? formatDateTime(form.linkGeneratedAt) : null],
+				[t('leadAppForm.linkExpires'), html`<span>${formatDateTime(form.linkExpiresAt)}${form.linkExpired ? ' — ' + t('leadAppForm.expired') : ''}</span>`],
+				[t('leadAppForm.attempts'), html`<span data-testid="form-attempts">${t('leadAppForm.attemptsText', {
 					failed: attempts.failedSinceLink || 0, lockouts: attempts.lockouts || 0 })}</span>`],
-				[t('leadForm.lockedOut'), attempts.lockedOut ? html`<span class="badge badge--danger" data-testid="form-locked-out">${t('leadForm.lockedNow')}</span>` : t('leadForm.notLocked')],
+				[t('leadAppForm.lockedOut'), attempts.lockedOut ? html`<span class="badge badge--danger" data-testid="form-locked-out">${t('leadAppForm.lockedNow')}</span>` : t('leadAppForm.notLocked')],
 			]} />
-			<h4>${t('leadForm.history')}</h4>
+			<h4>${t('leadAppForm.history')}</h4>
 			<${History} items=${form.history || []} />
 		</div>`}
 		${dialog === 'generate' && html`<${GenerateDialog} lead=${lead} regenerate=${Boolean(form)} mutate=${mutate}
