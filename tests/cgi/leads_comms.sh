@@ -125,23 +125,15 @@ is "$(psql_q "SELECT status || ' ' || attempts FROM \"Outbox\" WHERE id = '$SMS'
 
 # Two managers at once: both wait on the lead row lock held here; the first
 # re-queues, the second finds the message no longer dead under the lock.
-waiting() {
-	local i
-	for ((i = 0; i < 500; i++)); do
-		[[ $(psql_q "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'") == "$1" ]] && return 0
-		sleep 0.02
-	done
-	return 1
-}
 coproc HOLDER { psql -X -q -t -A -v ON_ERROR_STOP=1 "$DATABASE_URL" 2>&1; }
 printf 'BEGIN;\nSELECT id FROM "Lead" WHERE id = %s FOR UPDATE;\n' "'$L'" >&"${HOLDER[1]}"
 read -r -t 10 line <&"${HOLDER[0]}"
 is "$line" "$L" "the test session holds the lead row lock"
 (cgi_run POST "/api/leads/$L/communications/$SMS/retry" "" "$ADMIN"; printf '%s' "$STATUS" >"$T_VAR/r1") &
-waiting 1
+t_lock_waiters 1
 ok $? "the first retry waits for the lock"
 (cgi_run POST "/api/leads/$L/communications/$SMS/retry" "" "$SUP"; printf '%s' "$STATUS" >"$T_VAR/r2") &
-waiting 2
+t_lock_waiters 2
 ok $? "the second retry queues behind it"
 printf 'COMMIT;\n\\q\n' >&"${HOLDER[1]}"
 wait

@@ -28,15 +28,6 @@ OP_ID=$(psql_q "SELECT id FROM \"User\" WHERE email = 'operator@example.com'")
 [[ -n $ADMIN ]] || t_bail "admin cannot log in"
 
 # --- the race ---------------------------------------------------------------------
-# waiting N: polls (bounded) until N backends of this database wait for a lock.
-waiting() {
-	local i
-	for ((i = 0; i < 500; i++)); do
-		[[ $(psql_q "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'") == "$1" ]] && return 0
-		sleep 0.02
-	done
-	return 1
-}
 # hold LEAD: a psql session (coprocess) takes the lead's row lock and keeps it.
 hold() {
 	coproc HOLDER { psql -X -q -t -A -v ON_ERROR_STOP=1 "$DATABASE_URL" 2>&1; }
@@ -63,17 +54,17 @@ for order in patch-first anonymize-first; do
 	ok $? "race ($order): the test session holds the lead row lock"
 	if [[ $order == patch-first ]]; then
 		bg patch PATCH "/api/leads/$L/customer" "$patch_body"
-		waiting 1
+		t_lock_waiters 1
 		ok $? "race ($order): the customer PATCH waits for the lead row lock"
 		bg anon POST "/api/leads/$L/anonymize" ""
-		waiting 2
+		t_lock_waiters 2
 		ok $? "race ($order): the anonymisation queues behind it"
 	else
 		bg anon POST "/api/leads/$L/anonymize" ""
-		waiting 1
+		t_lock_waiters 1
 		ok $? "race ($order): the anonymisation waits for the lead row lock"
 		bg patch PATCH "/api/leads/$L/customer" "$patch_body"
-		waiting 2
+		t_lock_waiters 2
 		ok $? "race ($order): the customer PATCH queues behind it"
 	fi
 	release

@@ -109,3 +109,26 @@ t_stack_db() {
 psql_q() {
 	psql -X -q -t -A -v ON_ERROR_STOP=1 "$DATABASE_URL" -c "$1"
 }
+
+# t_wait_port PORT: polls (up to 30 s) until something accepts TCP connections on
+# 127.0.0.1:PORT; 1 if nothing does.  For a peer the test started itself.
+t_wait_port() {
+	local i
+	for ((i = 0; i < 300; i++)); do
+		(exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# t_lock_waiters N: polls (bounded) until exactly N backends of this database wait
+# for a lock: the deterministic hook of the race tests (a psql session holds the
+# lock, the handlers queue behind it).  1 if that never happens.
+t_lock_waiters() {
+	local i
+	for ((i = 0; i < 500; i++)); do
+		[[ $(psql_q "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'") == "$1" ]] && return 0
+		sleep 0.02
+	done
+	return 1
+}

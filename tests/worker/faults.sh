@@ -65,14 +65,6 @@ comlog() {
 		FROM \"CommunicationLog\" WHERE \"outboxId\" = '$1'"
 }
 due_now() { psql_q "UPDATE \"Outbox\" SET \"nextAttemptAt\" = now() WHERE id LIKE '$1%' AND status = 'PENDING'" >/dev/null; }
-wait_port() {
-	local i
-	for ((i = 0; i < 300; i++)); do
-		(exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
-		sleep 0.1
-	done
-	return 1
-}
 
 # --- the SMTP server is down, then back ------------------------------------------------
 for i in 1 2 3 4 5; do add_mail "odown0000000000000000000$i" "Down $i"; done
@@ -100,7 +92,7 @@ is "$(psql_q "SELECT string_agg(status || '/' || attempts, ' ') FROM \"Outbox\" 
 	"SMS provider down: the SMS wait"
 python3 "$top_srcdir/tests/worker/receiver.py" "$RECV_PORT" "$RLOG" 2>>"$T_VAR/receiver.err" &
 RPID=$!
-wait_port "$RECV_PORT" || t_bail "the receiver did not listen"
+t_wait_port "$RECV_PORT" || t_bail "the receiver did not listen"
 psql_q "UPDATE \"Outbox\" SET \"nextAttemptAt\" = now() WHERE channel = 'SMS'" >/dev/null
 worker
 is "$(psql_q "SELECT string_agg(status || '/' || attempts, ' ') FROM \"Outbox\" WHERE channel = 'SMS'")" "SENT/2 SENT/2 SENT/2" "provider back: all sent"
@@ -188,7 +180,7 @@ PY
 add_mail obad00000000000000000001 "Zły adres" 7
 python3 "$T_VAR/refuse.py" "$STUB_PORT" &
 fp=$!
-wait_port "$STUB_PORT" || t_bail "the refusing stub did not listen"
+t_wait_port "$STUB_PORT" || t_bail "the refusing stub did not listen"
 worker SMTP_PORT=$STUB_PORT
 wait "$fp"
 is "$(row obad00000000000000000001 "status || '/' || attempts")" "FAILED/8" "the last attempt refused: dead letter"

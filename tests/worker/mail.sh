@@ -51,15 +51,6 @@ mail_settle() {
 	[[ -n $id ]] || t_bail "maildev did not list the marker message within 30 s"
 	curl -fsS -X DELETE "$API/$id" >/dev/null || t_bail "cannot delete the marker message"
 }
-# wait_port PORT: until something listens on 127.0.0.1:PORT (30 s at most).
-wait_port() {
-	local i
-	for ((i = 0; i < 300; i++)); do
-		(exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
-		sleep 0.1
-	done
-	return 1
-}
 # wait_log REGEX: until the worker's log has a line matching REGEX (30 s at most).
 wait_log() {
 	local i
@@ -226,7 +217,7 @@ while not done:
 PY
 outbox_add orefu0000000000000000000001 g@example.com "Temat" "x"
 python3 "$T_VAR/refuse.py" "$STUB_PORT" & fp=$!
-wait_port "$STUB_PORT" || t_bail "the SMTP stub did not listen on $STUB_PORT"
+t_wait_port "$STUB_PORT" || t_bail "the SMTP stub did not listen on $STUB_PORT"
 worker SMTP_PORT=$STUB_PORT
 wait "$fp"
 ok "$?" "the stub saw the worker's RCPT and ended"
