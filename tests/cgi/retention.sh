@@ -143,11 +143,8 @@ read -r -t 10 line <&"${HOLDER[0]}"
 is "$line" "$(L lck)" "lock: the test session holds the lead row lock"
 (run; echo $? >"$T_VAR/rc") &
 RUNNER=$!
-waited=1
-for ((i = 0; i < 500; i++)); do
-	[[ $(psql_q "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'") == 1 ]] && { waited=0; break; }
-	sleep 0.02
-done
+t_lock_waiters 1
+waited=$?
 ok $waited "lock: the run waits for the lead row lock"
 # Meanwhile a second run finds the retention lock taken and does nothing.
 "$IZZYCTL" retention run >/dev/null 2>"$T_VAR/err2"

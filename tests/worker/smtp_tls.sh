@@ -35,11 +35,7 @@ python3 "$top_srcdir/tests/worker/smtp_tls.py" "$PORT" "$T_VAR/tls/cert.pem" "$T
 	"$SLOG" crm-user 'S3cret pass!' 2>>"$T_VAR/smtp-tls.err" &
 SPID=$!
 trap 'r=$?; kill "$SPID" 2>/dev/null; wait "$SPID" 2>/dev/null; (exit $r); t_cleanup' EXIT
-for ((i = 0; i < 300; i++)); do
-	(exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && break
-	sleep 0.1
-done
-(exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null || t_bail "the TLS SMTP server did not listen on $PORT"
+t_wait_port "$PORT" || t_bail "the TLS SMTP server did not listen on $PORT"
 
 # worker HOME [VAR=value...]: one pass against the TLS server.
 worker() {
