@@ -7,10 +7,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
+
+#include <sys/stat.h>
+
+/* <openssl/ssl.h> first: libesmtp.h declares smtp_starttls_set_ctx only after it. */
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
 
 #include <auth-client.h>
 #include <libesmtp.h>
-#include <openssl/x509.h>
 
 #include "crypto.h"
 
@@ -384,6 +390,55 @@ on_event(smtp_session_t session, int event, void *arg, ...)
 	va_end(ap);
 }
 
+/*
+ * The STARTTLS context: made once per process and given to every session.
+ * libesmtp 1.1 keeps the context it makes itself in a static variable but frees
+ * it when the first session that used it ends, so the next TLS session of the
+ * process used freed memory (a crash in SSL_new, or a session dropped right
+ * after STARTTLS).  A context set with smtp_starttls_set_ctx is reference-counted
+ * by libesmtp instead.  Trust is what libesmtp's own context trusts:
+ * $HOME/.config/libesmtp/ca.pem when that file exists (mode 0600, owned by the
+ * worker's user, as libesmtp demands), else the system's CAs.  libesmtp checks
+ * the verification result and the host name after the handshake (on_event).
+ */
+static SSL_CTX *
+tls_context(void)
+{
+	static SSL_CTX *ctx;
+	static int tried;
+	const char *home = getenv("HOME");
+	char ca[1024];
+	struct stat st;
+
+	if (tried)
+		return ctx;
+	tried = 1;
+	if ((ctx = SSL_CTX_new(TLS_client_method())) == NULL)
+		return NULL;
+	/*
+	 * TLS 1.2 at most: under TLS 1.3 the server sends its session tickets after
+	 * the handshake, and libesmtp 1.1's reader takes the record that carries no
+	 * data for a dropped connection (about one session in three in
+	 * tests/worker/smtp_tls.sh; none with a server that sends no tickets).
+	 */
+	(void)SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
+	(void)SSL_CTX_set_max_proto_version(ctx, TLS1_2_VERSION);
+	if (home != NULL &&
+	    snprintf(ca, sizeof(ca), "%s/.config/libesmtp/ca.pem", home) < (int)sizeof(ca) &&
+	    stat(ca, &st) == 0) {
+		if (!S_ISREG(st.st_mode) || (st.st_mode & 077) != 0 || st.st_uid != getuid() ||
+		    SSL_CTX_load_verify_locations(ctx, ca, NULL) != 1) {
+			/* libesmtp refused such a file too: trust nothing rather than guess. */
+			SSL_CTX_free(ctx);
+			ctx = NULL;
+		}
+	} else if (SSL_CTX_set_default_verify_paths(ctx) != 1) {
+		SSL_CTX_free(ctx);
+		ctx = NULL;
+	}
+	return ctx;
+}
+
 enum mail_result
 mail_send(const struct mail_transport *t, const struct mail_message *m, char *err, size_t errlen)
 {
@@ -397,6 +452,7 @@ mail_send(const struct mail_transport *t, const struct mail_message *m, char *er
 	int nrcpt = 0;
 	static int auth_ready;
 	struct tls_note note = { err, errlen };
+	SSL_CTX *tls;
 
 	*err = '\0';
 	if ((body = mail_render(m, t->from, err, errlen)) == NULL)
@@ -416,6 +472,11 @@ mail_send(const struct mail_transport *t, const struct mail_message *m, char *er
 	 * STARTTLS mandatory instead; otherwise it is used when offered.
 	 */
 	smtp_starttls_enable(session, t->secure ? Starttls_REQUIRED : Starttls_ENABLED);
+	if ((tls = tls_context()) == NULL) {
+		snprintf(err, errlen, "STARTTLS: unusable CA list");
+		goto out;
+	}
+	(void)smtp_starttls_set_ctx(session, tls);
 	smtp_set_eventcb(session, on_event, &note);
 	smtp_option_require_all_recipients(session, 1);
 	if ((list = strdup(m->to)) == NULL) {

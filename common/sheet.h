@@ -18,9 +18,9 @@ struct sheet_limits {
 	size_t max_bytes; /* bytes decoded in all, e.g. unpacked XML (SHEET_MAX_BYTES) */
 };
 
-#define SHEET_MAX_ROWS 100001
-#define SHEET_MAX_COLS 64
-#define SHEET_MAX_CELL 4096
+#define SHEET_MAX_ROWS  100001
+#define SHEET_MAX_COLS  64
+#define SHEET_MAX_CELL  4096
 #define SHEET_MAX_BYTES (64u * 1024u * 1024u)
 
 enum sheet_status {

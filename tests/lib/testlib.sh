@@ -76,7 +76,8 @@ t_done() {
 }
 
 t_cleanup() {
-	local rc=$?
+	local rc=$? pid
+	for pid in "${T_HOLD_PID[@]}"; do kill "$pid" 2>/dev/null; done
 	if [[ -n $T_VAR ]]; then
 		if ((rc != 0)) && [[ -d $T_VAR/log ]]; then
 			# Show the programs' logs of a failing suite (they hold no personal data).
@@ -119,6 +120,33 @@ t_wait_port() {
 		sleep 0.1
 	done
 	return 1
+}
+
+# t_hold NAME SQL: a psql session named NAME (its application_name) runs SQL — session
+# advisory locks, or BEGIN and row locks — and stays connected; returns once SQL has run,
+# 1 if it failed or did not run within 30 s.  t_release NAME ends the session by terminating
+# its backend, which frees whatever it held (an open transaction rolls back).  The test
+# writes nothing to the session, so a session that has gone cannot kill the shell with
+# SIGPIPE, as writing to a psql coprocess could.
+declare -A T_HOLD_PID=()
+t_hold() {
+	local name=$1 sql=$2 i
+	PGAPPNAME=$name psql -X -q -t -A -v ON_ERROR_STOP=1 "$DATABASE_URL" -c "$sql" \
+		-c "SELECT pg_sleep(3600) /* t_hold */" >/dev/null 2>&1 &
+	T_HOLD_PID[$name]=$!
+	for ((i = 0; i < 300; i++)); do
+		[[ $(psql_q "SELECT count(*) FROM pg_stat_activity WHERE application_name = '$name' AND query LIKE 'SELECT pg_sleep(3600) /* t_hold */%'") == 1 ]] && return 0
+		kill -0 "${T_HOLD_PID[$name]}" 2>/dev/null || return 1
+		sleep 0.1
+	done
+	return 1
+}
+t_release() {
+	local pid=${T_HOLD_PID[$1]:-}
+	psql_q "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = '$1'" >/dev/null
+	[[ -n $pid ]] && wait "$pid" 2>/dev/null
+	unset "T_HOLD_PID[$1]"
+	return 0
 }
 
 # t_lock_waiters N: polls (bounded) until exactly N backends of this database wait

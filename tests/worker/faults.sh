@@ -111,11 +111,8 @@ CREATE TRIGGER test_freeze BEFORE INSERT ON "CommunicationLog" FOR EACH ROW
 	WHEN (NEW."outboxId" = 'okill00000000000000000004' AND NEW.status = 'SENT')
 	EXECUTE FUNCTION test_freeze();
 SQL
-coproc HOLDER { psql -X -q -t -A -v ON_ERROR_STOP=1 "$DATABASE_URL" 2>&1; }
-printf "SELECT pg_advisory_lock(4242);\nSELECT 'held';\n" >&"${HOLDER[1]}"
-read -r -t 10 l1 <&"${HOLDER[0]}"
-read -r -t 10 l2 <&"${HOLDER[0]}"
-is "$l1$l2" held "the test holds the freeze lock"
+t_hold freeze "SELECT pg_advisory_lock(4242)"
+ok $? "the test holds the freeze lock"
 env EMAIL_FROM=crm@izzy.test SMTP_HOST=127.0.0.1 SMTP_PORT=$SMTP_PORT IZZY_WORKER_POLL_SECONDS=60 \
 	"$top_builddir/bin/izzy-worker" 2>>"$WLOG" &
 wp=$!
@@ -129,8 +126,7 @@ kill -KILL "$wp"
 wait "$wp" 2>/dev/null
 # The killed worker's statement finishes once the lock is free (the message
 # was delivered, so it must end SENT); then its backend notices the client is gone.
-printf "SELECT pg_advisory_unlock(4242);\n\\q\n" >&"${HOLDER[1]}"
-wait "$HOLDER_PID" 2>/dev/null
+t_release freeze
 for ((i = 0; i < 300; i++)); do
 	[[ $(row okill00000000000000000004 status) == SENT ]] && break
 	sleep 0.1

@@ -60,19 +60,15 @@ is "$?:$(run cleanup "runs || ' ' || (counts->>'sessions') || (counts->>'passwor
 
 # --- the advisory lock: a job another worker runs is skipped ----------------------------
 seed_cleanup 2
-coproc HOLDER { psql -X -q -t -A -v ON_ERROR_STOP=1 "$DATABASE_URL" 2>&1; }
-printf "SELECT pg_advisory_lock(hashtext('izzy-job:cleanup'));\nSELECT 'held';\n" >&"${HOLDER[1]}"
-read -r -t 10 line <&"${HOLDER[0]}"
-read -r -t 10 line2 <&"${HOLDER[0]}"
-is "$line$line2" "held" "the test session holds the job's advisory lock"
+t_hold cleanup-job "SELECT pg_advisory_lock(hashtext('izzy-job:cleanup'))"
+ok $? "the test session holds the job's advisory lock"
 : >"$WLOG"
 job cleanup
 is "$?" 3 "the job is locked elsewhere: exit 3"
 grep -q "job cleanup is running in another worker; skipped" "$WLOG"
 ok $? "and says so in the log"
 is "$(psql_q "SELECT count(*) FROM \"Session\" WHERE id = 'sold2'"):$(run cleanup runs)" "1:2" "nothing was deleted, no run recorded"
-printf "SELECT pg_advisory_unlock(hashtext('izzy-job:cleanup'));\n\\q\n" >&"${HOLDER[1]}"
-wait "$HOLDER_PID" 2>/dev/null
+t_release cleanup-job
 job cleanup
 is "$?:$(psql_q "SELECT count(*) FROM \"Session\" WHERE id = 'sold2'")" "0:0" "once the lock is free the job runs"
 
