@@ -104,11 +104,11 @@ struct xr {
 	bool in_data, in_row, in_cell, in_is;
 	size_t row_num;  /* 1-based number of the current <row> */
 	size_t next_row; /* index the next delivered row gets */
-	size_t col;	 /* 0-based column of the current <c> */
-	bool have_col;	 /* a cell came before in this row */
+	size_t col;      /* 0-based column of the current <c> */
+	bool have_col;   /* a cell came before in this row */
 	char ctype[16];
 	size_t cstyle;
-	size_t *coff;	     /* offset of each column's text in rdata, SIZE_MAX when empty */
+	size_t *coff;       /* offset of each column's text in rdata, SIZE_MAX when empty */
 	const char **cells; /* max_cols slots */
 	size_t ncells;
 	char *rdata;
@@ -458,7 +458,8 @@ strings_end(struct xr *x, const char *name)
 			return;
 		}
 		if (grow(x, (void **)&x->soff, &x->soff_size, x->nstr + 1, sizeof(*x->soff)) != 0 ||
-		    grow(x, (void **)&x->sfull, &x->sfull_size, x->nstr + 1, sizeof(*x->sfull)) != 0)
+		    grow(x, (void **)&x->sfull, &x->sfull_size, x->nstr + 1, sizeof(*x->sfull)) !=
+			0)
 			return;
 		if (grow(x, (void **)&x->sdata, &x->ssize, x->slen + x->val.len + 1, 1) != 0)
 			return;
@@ -652,9 +653,9 @@ cell_end(struct xr *x)
 		v = strcmp(v, "0") == 0 ? "FALSE" : "TRUE";
 		vlen = full = strlen(v);
 	} else if ((x->ctype[0] == '\0' || strcmp(x->ctype, "n") == 0) && vlen > 0 &&
-		   x->cstyle < x->nxf && x->xf_kind != NULL && x->xf_kind[x->cstyle] != FMT_NUMBER &&
-		   format_date(v, x->date1904, (enum fmt_kind)x->xf_kind[x->cstyle], date,
-		       sizeof(date)) == 0) {
+	    x->cstyle < x->nxf && x->xf_kind != NULL && x->xf_kind[x->cstyle] != FMT_NUMBER &&
+	    format_date(v, x->date1904, (enum fmt_kind)x->xf_kind[x->cstyle], date, sizeof(date)) ==
+		0) {
 		v = date;
 		vlen = full = strlen(v);
 	}
@@ -681,24 +682,27 @@ cell_end(struct xr *x)
 static void
 sheet_start(struct xr *x, const char *name, const char **atts)
 {
-	if (strcmp(name, "sheetData") == 0)
+	if (strcmp(name, "sheetData") == 0) {
 		x->in_data = true;
-	else if (!x->in_data)
 		return;
-	else if (strcmp(name, "row") == 0 && !x->in_row)
-		row_start(x, atts);
-	else if (strcmp(name, "c") == 0 && x->in_row && !x->in_cell)
-		cell_start(x, atts);
-	else if (!x->in_cell)
+	}
+	if (!x->in_data)
 		return;
-	else if (strcmp(name, "v") == 0)
-		x->collect = true;
-	else if (strcmp(name, "is") == 0)
+	if (strcmp(name, "row") == 0) {
+		if (!x->in_row)
+			row_start(x, atts);
+	} else if (strcmp(name, "c") == 0) {
+		if (x->in_row && !x->in_cell)
+			cell_start(x, atts);
+	} else if (!x->in_cell) {
+		/* Outside a cell only rows and cells matter. */
+	} else if (strcmp(name, "is") == 0) {
 		x->in_is = true;
-	else if (strcmp(name, "rPh") == 0)
+	} else if (strcmp(name, "rPh") == 0) {
 		x->rph++;
-	else if (strcmp(name, "t") == 0 && x->in_is && x->rph == 0)
+	} else if (strcmp(name, "v") == 0 || (strcmp(name, "t") == 0 && x->in_is && x->rph == 0)) {
 		x->collect = true;
+	}
 }
 
 static void
@@ -845,8 +849,7 @@ part_parse(struct xr *x, const char *name, enum part part, bool optional)
 		fail(x, SHEET_FORMAT, W_BROKEN);
 		return x->st;
 	}
-	if ((buf = malloc(CHUNK)) == NULL ||
-	    (x->p = XML_ParserCreateNS(NULL, '|')) == NULL) {
+	if ((buf = malloc(CHUNK)) == NULL || (x->p = XML_ParserCreateNS(NULL, '|')) == NULL) {
 		free(buf);
 		(void)zip_fclose(f);
 		fail(x, SHEET_NOMEM, W_NOMEM);
@@ -927,7 +930,8 @@ read_archive(struct xr *x)
 		return x->st;
 	}
 	if (!x->have_rid)
-		memcpy(x->sheet_path, "xl/worksheets/sheet1.xml", sizeof("xl/worksheets/sheet1.xml"));
+		memcpy(
+		    x->sheet_path, "xl/worksheets/sheet1.xml", sizeof("xl/worksheets/sheet1.xml"));
 	if (x->styles_path[0] != '\0') {
 		if (part_parse(x, x->styles_path, PART_STYLES, true) != SHEET_OK)
 			return x->st;
@@ -981,10 +985,11 @@ xlsx_read(const void *buf, size_t len, const struct sheet_limits *lim, sheet_row
 		zip_source_free(src);
 		fail(&x, zip_error_code_zip(&zerr) == ZIP_ER_MEMORY ? SHEET_NOMEM : SHEET_FORMAT,
 		    /* A zip cut short has no directory: broken rather than not a zip. */
-		    zip_error_code_zip(&zerr) == ZIP_ER_NOZIP && !(len >= 4 && memcmp(buf, "PK\3\4", 4) == 0) ?
-								 W_NOTXLSX :
-		    zip_error_code_zip(&zerr) == ZIP_ER_MEMORY ? W_NOMEM :
-								 W_BROKEN);
+		    zip_error_code_zip(&zerr) == ZIP_ER_NOZIP &&
+			    !(len >= 4 && memcmp(buf, "PK\3\4", 4) == 0)
+			? W_NOTXLSX
+			: zip_error_code_zip(&zerr) == ZIP_ER_MEMORY ? W_NOMEM
+								     : W_BROKEN);
 		zip_error_fini(&zerr);
 		goto out;
 	}

@@ -43,7 +43,7 @@
 
 #define XLSX_MAX_ENTRIES 1000
 #define XLSX_MAX_STRINGS 1000000
-#define XLSX_MAX_DEPTH 64
+#define XLSX_MAX_DEPTH   64
 
 /*
  * Reads the first worksheet of the XLSX file buf[0..len) and calls fn(ctx, ...) for each row.

@@ -2,7 +2,8 @@
  * check_xlsx_read: the XLSX reader (common/xlsx_read.c).  Every file is built here in memory
  * with libzip, part by part, so each test shows the XML it feeds; the hostile ones (zip bombs,
  * DOCTYPEs, broken archives) are made the same way, then patched where libzip would not write
- * them.  A transcript records each row as "row:cell|cell|...".
+ * them; one more comes from libxlsxwriter, the export's writer.  A transcript records each row
+ * as "row:cell|cell|...".
  */
 #include "config.h"
 #include "common/xlsx_read.h"
@@ -15,6 +16,7 @@
 #include <string.h>
 
 #include <check.h>
+#include <xlsxwriter.h>
 #include <zip.h>
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
@@ -97,8 +99,8 @@ record(void *ctx, size_t row, const char *const *cells, size_t ncells)
 }
 
 #define NS_MAIN "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-#define NS_REL "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-#define NS_PKG "http://schemas.openxmlformats.org/package/2006/relationships"
+#define NS_REL  "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+#define NS_PKG  "http://schemas.openxmlformats.org/package/2006/relationships"
 #define T_SHEET NS_REL "/worksheet"
 
 /* The first sheet ("Leady") is rId2 → worksheets/data.xml; sheet1.xml is the second one. */
@@ -107,15 +109,12 @@ static const char WORKBOOK[] =
     "<workbook xmlns=\"" NS_MAIN "\" xmlns:r=\"" NS_REL "\"><workbookPr/><sheets>"
     "<sheet name=\"Leady\" sheetId=\"1\" r:id=\"rId2\"/>"
     "<sheet name=\"Inne\" sheetId=\"2\" r:id=\"rId1\"/></sheets></workbook>";
-static const char RELS[] = "<Relationships xmlns=\"" NS_PKG "\">"
-			   "<Relationship Id=\"rId1\" Type=\"" T_SHEET
-			   "\" Target=\"worksheets/sheet1.xml\"/>"
-			   "<Relationship Id=\"rId2\" Type=\"" T_SHEET
-			   "\" Target=\"/xl/worksheets/data.xml\"/>"
-			   "<Relationship Id=\"rId3\" Type=\"" NS_REL
-			   "/sharedStrings\" Target=\"sharedStrings.xml\"/>"
-			   "<Relationship Id=\"rId4\" Type=\"" NS_REL
-			   "/styles\" Target=\"styles.xml\"/></Relationships>";
+static const char RELS[] =
+    "<Relationships xmlns=\"" NS_PKG "\">"
+    "<Relationship Id=\"rId1\" Type=\"" T_SHEET "\" Target=\"worksheets/sheet1.xml\"/>"
+    "<Relationship Id=\"rId2\" Type=\"" T_SHEET "\" Target=\"/xl/worksheets/data.xml\"/>"
+    "<Relationship Id=\"rId3\" Type=\"" NS_REL "/sharedStrings\" Target=\"sharedStrings.xml\"/>"
+    "<Relationship Id=\"rId4\" Type=\"" NS_REL "/styles\" Target=\"styles.xml\"/></Relationships>";
 static const char STRINGS[] =
     "<sst xmlns=\"" NS_MAIN "\" count=\"3\" uniqueCount=\"3\">"
     "<si><t>Imię</t></si>"
@@ -131,9 +130,10 @@ static const char STYLES[] =
     "<cellXfs count=\"6\"><xf numFmtId=\"0\"/><xf numFmtId=\"14\" applyNumberFormat=\"1\"/>"
     "<xf numFmtId=\"164\"/><xf numFmtId=\"22\"/><xf numFmtId=\"2\"/><xf numFmtId=\"165\"/>"
     "</cellXfs></styleSheet>";
-static const char OTHER[] = "<worksheet xmlns=\"" NS_MAIN "\"><sheetData>"
-			    "<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>drugi arkusz</t></is></c>"
-			    "</row></sheetData></worksheet>";
+static const char OTHER[] =
+    "<worksheet xmlns=\"" NS_MAIN "\"><sheetData>"
+    "<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>drugi arkusz</t></is></c>"
+    "</row></sheetData></worksheet>";
 
 static unsigned char *
 xlsx_with(const char *sheet, size_t *len)
@@ -160,8 +160,7 @@ run(const unsigned char *buf, size_t len, const struct sheet_limits *lim, struct
 }
 
 static enum sheet_status
-run_sheet(const char *sheet, const struct sheet_limits *lim, struct transcript *t,
-    const char **why)
+run_sheet(const char *sheet, const struct sheet_limits *lim, struct transcript *t, const char **why)
 {
 	size_t len;
 	unsigned char *buf = xlsx_with(sheet, &len);
@@ -178,34 +177,37 @@ START_TEST(test_cells)
 	struct transcript t;
 	const char *why = "unset";
 	enum sheet_status st = run_sheet(
-	    SHEET("<row r=\"1\"><c r=\"A1\" t=\"s\"><v>0</v></c><c r=\"B1\" t=\"s\"><v>1</v></c>"
-		  "<c r=\"C1\" t=\"s\"><v>2</v></c></row>"
-		  /* B2 missing; a formula with its cached value, one without; a styled empty cell far
+	    SHEET(
+		"<row r=\"1\"><c r=\"A1\" t=\"s\"><v>0</v></c><c r=\"B1\" t=\"s\"><v>1</v></c>"
+		"<c r=\"C1\" t=\"s\"><v>2</v></c></row>"
+		/* B2 missing; a formula with its cached value, one without; a styled empty cell far
 		   * out that must not count against max_cols. */
-		  "<row r=\"2\" spans=\"1:6\"><c r=\"A2\" t=\"inlineStr\"><is><t>Łódź</t></is></c>"
-		  "<c r=\"C2\"><v>12.5</v></c><c r=\"D2\" t=\"b\"><v>1</v></c>"
-		  "<c r=\"E2\" t=\"str\"><f>cmd|' /C calc'!A0</f><v>wynik</v></c>"
-		  "<c r=\"F2\"><f>SUM(C2:C3)</f></c><c r=\"G2\" t=\"e\"><v>#N/A</v></c>"
-		  "<c r=\"XFD2\" s=\"1\"/></row>"
-		  /* Rows 3 and 4 are not in the file. */
-		  "<row r=\"5\"><c r=\"B5\" s=\"1\"><v>45292</v></c><c r=\"C5\" s=\"2\"><v>45351</v></c>"
-		  "<c r=\"D5\" s=\"3\"><v>45292.5</v></c><c r=\"E5\" s=\"4\"><v>45292</v></c>"
-		  "<c r=\"F5\" s=\"5\"><v>3</v></c><c r=\"G5\" s=\"1\" t=\"b\"><v>0</v></c>"
-		  "<c r=\"H5\" s=\"1\"><v>60</v></c><c r=\"I5\" s=\"1\"><v>59</v></c></row>"
-		  /* No r attributes: the next row and the next columns. */
-		  "<row><c><v>1</v></c><c><v>2</v></c></row>"
-		  /* Formatted but empty rows at the end: not delivered, not over max_rows. */
-		  "<row r=\"7\" ht=\"20\"/><row r=\"1048576\"><c r=\"A1048576\" s=\"1\"/></row>"),
+		"<row r=\"2\" spans=\"1:6\"><c r=\"A2\" t=\"inlineStr\"><is><t>Łódź</t></is></c>"
+		"<c r=\"C2\"><v>12.5</v></c><c r=\"D2\" t=\"b\"><v>1</v></c>"
+		"<c r=\"E2\" t=\"str\"><f>cmd|' /C calc'!A0</f><v>wynik</v></c>"
+		"<c r=\"F2\"><f>SUM(C2:C3)</f></c><c r=\"G2\" t=\"e\"><v>#N/A</v></c>"
+		"<c r=\"XFD2\" s=\"1\"/></row>"
+		/* Rows 3 and 4 are not in the file. */
+		"<row r=\"5\"><c r=\"B5\" s=\"1\"><v>45292</v></c><c r=\"C5\" "
+		"s=\"2\"><v>45351</v></c>"
+		"<c r=\"D5\" s=\"3\"><v>45292.5</v></c><c r=\"E5\" s=\"4\"><v>45292</v></c>"
+		"<c r=\"F5\" s=\"5\"><v>3</v></c><c r=\"G5\" s=\"1\" t=\"b\"><v>0</v></c>"
+		"<c r=\"H5\" s=\"1\"><v>60</v></c><c r=\"I5\" s=\"1\"><v>59</v></c></row>"
+		/* No r attributes: the next row and the next columns. */
+		"<row><c><v>1</v></c><c><v>2</v></c></row>"
+		/* Formatted but empty rows at the end: not delivered, not over max_rows. */
+		"<row r=\"7\" ht=\"20\"/><row r=\"1048576\"><c r=\"A1048576\" s=\"1\"/></row>"),
 	    NULL, &t, &why);
 
 	ck_assert_int_eq(st, SHEET_OK);
 	ck_assert_ptr_null(why);
-	ck_assert_str_eq(t.buf, "0:Imię|Zażółć gęślą jaźń|<b> & \"x\"\n"
-				"1:Łódź||12.5|TRUE|wynik||#N/A\n"
-				"2:\n"
-				"3:\n"
-				"4:|2024-01-01|2024-02-29|2024-01-01 12:00|45292|3|FALSE|60|1900-02-28\n"
-				"5:1|2\n");
+	ck_assert_str_eq(t.buf,
+	    "0:Imię|Zażółć gęślą jaźń|<b> & \"x\"\n"
+	    "1:Łódź||12.5|TRUE|wynik||#N/A\n"
+	    "2:\n"
+	    "3:\n"
+	    "4:|2024-01-01|2024-02-29|2024-01-01 12:00|45292|3|FALSE|60|1900-02-28\n"
+	    "5:1|2\n");
 	ck_assert_ptr_null(strstr(t.buf, "calc"));
 	ck_assert_ptr_null(strstr(t.buf, "drugi"));
 }
@@ -213,9 +215,10 @@ END_TEST
 
 START_TEST(test_date1904)
 {
-	static const char wb[] = "<workbook xmlns=\"" NS_MAIN "\" xmlns:r=\"" NS_REL "\">"
-				 "<workbookPr date1904=\"true\"/><sheets>"
-				 "<sheet name=\"Leady\" sheetId=\"1\" r:id=\"rId2\"/></sheets></workbook>";
+	static const char wb[] =
+	    "<workbook xmlns=\"" NS_MAIN "\" xmlns:r=\"" NS_REL "\">"
+	    "<workbookPr date1904=\"true\"/><sheets>"
+	    "<sheet name=\"Leady\" sheetId=\"1\" r:id=\"rId2\"/></sheets></workbook>";
 	const struct ent e[] = {
 		{ "xl/workbook.xml", wb, 0 },
 		{ "xl/_rels/workbook.xml.rels", RELS, 0 },
@@ -277,30 +280,32 @@ START_TEST(test_limits)
 		{ SHEET("<row r=\"1\"><c t=\"inlineStr\"><is><t>12345</t></is></c></row>"),
 		    { 0, 0, 5, 0 }, SHEET_OK, NULL, "0:12345\n" },
 		/* Shared string 1 is 17 bytes, kept only up to max_cell: refused where used. */
-		{ SHEET("<row r=\"1\"><c t=\"s\"><v>0</v></c></row><row><c t=\"s\"><v>1</v></c></row>"),
+		{ SHEET("<row r=\"1\"><c t=\"s\"><v>0</v></c></row><row><c "
+			"t=\"s\"><v>1</v></c></row>"),
 		    { 0, 0, 8, 0 }, SHEET_LIMIT, "komórka arkusza ma za długi tekst", "0:Imię\n" },
 		/* Everything inflated counts. */
 		{ SHEET("<row r=\"1\"><c><v>1</v></c></row>"), { 0, 0, 0, 1000 }, SHEET_LIMIT,
 		    "plik XLSX po rozpakowaniu jest za duży", "" },
 		/* Broken sheets: rows going back, columns going back, a bad reference, an unknown
 		 * shared string. */
-		{ SHEET("<row r=\"2\"/><row r=\"1\"/>"), { 0 }, SHEET_FORMAT, "plik XLSX jest uszkodzony",
-		    "" },
+		{ SHEET("<row r=\"2\"/><row r=\"1\"/>"), { 0 }, SHEET_FORMAT,
+		    "plik XLSX jest uszkodzony", "" },
 		{ SHEET("<row><c r=\"B1\"/><c r=\"A1\"/></row>"), { 0 }, SHEET_FORMAT,
 		    "plik XLSX jest uszkodzony", "" },
 		{ SHEET("<row><c r=\"AAAA1\"><v>1</v></c></row>"), { 0 }, SHEET_FORMAT,
 		    "plik XLSX jest uszkodzony", "" },
 		{ SHEET("<row><c t=\"s\"><v>3</v></c></row>"), { 0 }, SHEET_FORMAT,
 		    "plik XLSX jest uszkodzony", "" },
-		{ "<worksheet><sheetData><row>", { 0 }, SHEET_FORMAT, "plik XLSX jest uszkodzony", "" },
+		{ "<worksheet><sheetData><row>", { 0 }, SHEET_FORMAT, "plik XLSX jest uszkodzony",
+		    "" },
 	};
 	struct transcript t;
 	const char *why;
 
 	for (size_t i = 0; i < NELEM(rows); i++) {
 		why = NULL;
-		ck_assert_msg(run_sheet(rows[i].sheet, &rows[i].lim, &t, &why) == rows[i].want,
-		    "row %zu", i);
+		ck_assert_msg(
+		    run_sheet(rows[i].sheet, &rows[i].lim, &t, &why) == rows[i].want, "row %zu", i);
 		if (rows[i].why == NULL)
 			ck_assert_ptr_null(why);
 		else
@@ -357,7 +362,8 @@ START_TEST(test_not_xlsx)
 	size_t len;
 	unsigned char *buf;
 
-	ck_assert_int_eq(run((const unsigned char *)csv, strlen(csv), NULL, &t, &why), SHEET_FORMAT);
+	ck_assert_int_eq(
+	    run((const unsigned char *)csv, strlen(csv), NULL, &t, &why), SHEET_FORMAT);
 	ck_assert_str_eq(why, "to nie jest plik XLSX");
 	ck_assert_int_eq(run((const unsigned char *)"", 0, NULL, &t, &why), SHEET_FORMAT);
 	ck_assert_int_eq(run(ole, sizeof(ole), NULL, &t, &why), SHEET_FORMAT);
@@ -521,6 +527,66 @@ START_TEST(test_callback_stops)
 }
 END_TEST
 
+/* What the export writes (libxlsxwriter) reads back as it was written. */
+START_TEST(test_libxlsxwriter)
+{
+	static const char path[] = "check_xlsx_read.tmp.xlsx";
+	lxw_datetime when = { 2024, 3, 5, 0, 0, 0 };
+	lxw_workbook *wb;
+	lxw_worksheet *ws, *other;
+	lxw_format *date, *bold;
+	struct transcript t;
+	FILE *f;
+	unsigned char *buf;
+	long len;
+
+	for (int constant_memory = 0; constant_memory <= 1; constant_memory++) {
+		lxw_workbook_options opt = { .constant_memory = (uint8_t)constant_memory };
+
+		wb = workbook_new_opt(path, &opt);
+		ck_assert_ptr_nonnull(wb);
+		ws = workbook_add_worksheet(wb, "Leady");
+		other = workbook_add_worksheet(wb, "Inne");
+		date = workbook_add_format(wb);
+		format_set_num_format(date, "dd.mm.yyyy");
+		bold = workbook_add_format(wb);
+		format_set_bold(bold);
+		worksheet_write_string(ws, 0, 0, "Imię", bold);
+		worksheet_write_string(ws, 0, 1, "Kwota", NULL);
+		worksheet_write_string(ws, 0, 3, "Data", NULL);
+		worksheet_write_string(ws, 1, 0, "Żaneta Łęcka", NULL);
+		worksheet_write_number(ws, 1, 1, 1234.5, NULL);
+		worksheet_write_boolean(ws, 1, 2, 1, NULL);
+		worksheet_write_datetime(ws, 1, 3, &when, date);
+		worksheet_write_formula(ws, 1, 4, "=cmd|' /C calc'!A0", NULL);
+		worksheet_write_blank(ws, 1, 40, bold);
+		worksheet_write_number(ws, 3, 0, 7, NULL);
+		worksheet_write_string(other, 0, 0, "drugi arkusz", NULL);
+		ck_assert_int_eq(workbook_close(wb), LXW_NO_ERROR);
+
+		f = fopen(path, "rb");
+		ck_assert_ptr_nonnull(f);
+		ck_assert_int_eq(fseek(f, 0, SEEK_END), 0);
+		len = ftell(f);
+		ck_assert_int_gt(len, 0);
+		rewind(f);
+		buf = malloc((size_t)len);
+		ck_assert_ptr_nonnull(buf);
+		ck_assert_uint_eq(fread(buf, 1, (size_t)len, f), (size_t)len);
+		fclose(f);
+		ck_assert_int_eq(remove(path), 0);
+		ck_assert_int_eq(run(buf, (size_t)len, NULL, &t, NULL), SHEET_OK);
+		/* The formula's cached value (libxlsxwriter writes 0), never the formula. */
+		ck_assert_str_eq(t.buf,
+		    "0:Imię|Kwota||Data\n"
+		    "1:Żaneta Łęcka|1234.5|TRUE|2024-03-05|0\n"
+		    "2:\n"
+		    "3:7\n");
+		free(buf);
+	}
+}
+END_TEST
+
 static Suite *
 suite(void)
 {
@@ -540,6 +606,7 @@ suite(void)
 	tcase_add_test(tc, test_many_entries);
 	tcase_add_test(tc, test_stream_5000_rows);
 	tcase_add_test(tc, test_callback_stops);
+	tcase_add_test(tc, test_libxlsxwriter);
 	suite_add_tcase(s, tc);
 	return s;
 }
