@@ -23,7 +23,7 @@ fi
 BUILDDIR=$(cd "$BUILDDIR" && pwd)
 FUZZ_SECONDS=${FUZZ_SECONDS:-20}
 CC=${FUZZ_CC:-clang}
-targets=${*:-fuzz_http fuzz_valid fuzz_jwt fuzz_multipart fuzz_sanitize}
+targets=${*:-fuzz_http fuzz_valid fuzz_jwt fuzz_multipart fuzz_sanitize fuzz_xlsx}
 out=$BUILDDIR/fuzz
 
 command -v "$CC" >/dev/null 2>&1 || {
@@ -70,12 +70,17 @@ for t in $targets; do
 	src=$srcdir/tests/fuzz/$t.c
 	[ -f "$src" ] || { echo "run.sh: no such target $t" >&2; exit 1; }
 	echo "== $t: build"
+	# Modules outside libizzy, with their own libraries (Makefile.am's XLSX_READ_*).
+	extra=
+	case $t in
+	fuzz_xlsx) extra="$srcdir/common/xlsx_read.c $(pkg-config --cflags --libs libzip expat) -lm" ;;
+	esac
 	# Field tables use the short positional form of STYLE.md, leaving the
 	# trailing members zero on purpose; clang (unlike gcc) warns about that
 	# even inside designated array initializers.
 	# shellcheck disable=SC2086
 	$CC $cflags $san -fsanitize=fuzzer -Wall -Wextra -Wno-missing-field-initializers -Werror \
-		"$src" $objs $libs -o "$out/bin/$t"
+		"$src" $extra $objs $libs -o "$out/bin/$t"
 	# New inputs go to the first directory; the committed seeds are only read.
 	mkdir -p "$out/corpus/$t" "$out/crashes/$t"
 	seeds=$srcdir/tests/fuzz/corpus/$t
