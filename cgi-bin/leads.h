@@ -43,7 +43,7 @@ struct field_table;
 #define ROLES_LEADS (ROLES_PARTNER_SCOPED | ROLES_STAFF)
 
 /* Money and counters: far above any real lead, far below double's exact range. */
-#define MONEY_MAX 1000000000000LL
+#define MONEY_MAX            1000000000000LL
 
 #define LEADS_ANONYMIZED_MSG "Lead is anonymized"
 

@@ -34,10 +34,9 @@
 #include "leads_sheet.sql.h"
 
 /* A spreadsheet of 10,000 leads is about 2 MB of CSV: well within the 8 MiB request arena. */
-#define SHEET_EXPORT_MAX   10000
-#define SHEET_LIMIT_CODE   "EXPORT_LIMIT"
-#define SHEET_LIMIT_MSG                                                                            \
-	"Eksport obejmuje więcej niż 10000 leadów. Zawęź filtry i spróbuj ponownie."
+#define SHEET_EXPORT_MAX 10000
+#define SHEET_LIMIT_CODE "EXPORT_LIMIT"
+#define SHEET_LIMIT_MSG  "Eksport obejmuje więcej niż 10000 leadów. Zawęź filtry i spróbuj ponownie."
 
 /* The result columns of leads_sheet_rows. */
 enum row_field {
@@ -106,7 +105,8 @@ pick_columns(struct req *r, const char *spec, struct sheet_col *cols, size_t *nc
 	*ncols = 1;
 	if (spec == NULL || *spec == '\0') {
 		for (size_t k = 0; k < NELEM(column_keys); k++) {
-			memcpy(cols + *ncols, column_keys[k].cols, column_keys[k].n * sizeof(*cols));
+			memcpy(
+			    cols + *ncols, column_keys[k].cols, column_keys[k].n * sizeof(*cols));
 			*ncols += column_keys[k].n;
 			if (!cJSON_AddItemToArray(keys, cJSON_CreateString(column_keys[k].key)))
 				return -1;
@@ -120,8 +120,8 @@ pick_columns(struct req *r, const char *spec, struct sheet_col *cols, size_t *nc
 		while (k < NELEM(column_keys) && strcmp(column_keys[k].key, tok) != 0)
 			k++;
 		if (k == NELEM(column_keys) || used[k]) {
-			http_fail_field(r, "columns", k == NELEM(column_keys) ? "Unknown column"
-									  : "Repeated column");
+			http_fail_field(r, "columns",
+			    k == NELEM(column_keys) ? "Unknown column" : "Repeated column");
 			return 1;
 		}
 		used[k] = true;

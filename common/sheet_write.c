@@ -26,8 +26,9 @@
 const char *
 sheet_mime(enum sheet_fmt fmt)
 {
-	return fmt == SHEET_XLSX ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-				 : "text/csv; charset=utf-8";
+	return fmt == SHEET_XLSX
+	    ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+	    : "text/csv; charset=utf-8";
 }
 
 const char *
@@ -91,8 +92,8 @@ csv_text(enum sheet_type type, const char *v, char *buf, size_t bufsz)
 	double num;
 
 	if (type == SHEET_DATETIME && parse_datetime(v, true, &d)) {
-		snprintf(buf, bufsz, "%02d.%02d.%04d %02d:%02d", d.day, d.month, d.year, d.hour,
-		    d.min);
+		snprintf(
+		    buf, bufsz, "%02d.%02d.%04d %02d:%02d", d.day, d.month, d.year, d.hour, d.min);
 		return buf;
 	}
 	if (type == SHEET_DATE && parse_datetime(v, false, &d)) {
@@ -191,8 +192,8 @@ slurp(struct arena *mem, const char *path, char **out, size_t *len)
 	if (fstat(fileno(f), &st) == -1 || st.st_size <= 0 ||
 	    (buf = arena_alloc(mem, (size_t)st.st_size + 1)) == NULL ||
 	    fread(buf, 1, (size_t)st.st_size, f) != (size_t)st.st_size) {
-		log_error("sheet", "cannot read the XLSX file back (%lld bytes)",
-		    (long long)st.st_size);
+		log_error(
+		    "sheet", "cannot read the XLSX file back (%lld bytes)", (long long)st.st_size);
 		fclose(f);
 		return -1;
 	}
@@ -253,8 +254,8 @@ build_xlsx(const char *path, const char *dir, const struct sheet_col *cols, size
 				continue;
 			if ((cols[c].type == SHEET_DATETIME || cols[c].type == SHEET_DATE) &&
 			    parse_datetime(v, cols[c].type == SHEET_DATETIME, &d))
-				err = worksheet_write_datetime(ws, row, col, &d,
-				    cols[c].type == SHEET_DATE ? date : datetime);
+				err = worksheet_write_datetime(
+				    ws, row, col, &d, cols[c].type == SHEET_DATE ? date : datetime);
 			else if (cols[c].type == SHEET_NUMBER && parse_number(v, &num))
 				err = worksheet_write_number(ws, row, col, num, number);
 			else if (sheet_risky(v)) {
@@ -296,7 +297,8 @@ write_xlsx(struct arena *mem, const struct sheet_col *cols, size_t ncols, const 
 		tmp = "/tmp";
 	if ((size_t)snprintf(dir, sizeof(dir), "%s/izzy-xlsx-XXXXXX", tmp) >= sizeof(dir) ||
 	    mkdtemp(dir) == NULL) {
-		log_error("sheet", "cannot make a private temporary directory: %s", strerror(errno));
+		log_error(
+		    "sheet", "cannot make a private temporary directory: %s", strerror(errno));
 		return -1;
 	}
 	snprintf(path, sizeof(path), "%s/export.xlsx", dir);
