@@ -1,7 +1,8 @@
 // The export of the lead list (issue 14) through the real stack: "Eksportuj" →
 // CSV downloads a file whose rows are exactly the list's rows under its
 // filters, with the list's visible columns; XLSX downloads a workbook; each
-// export is audited.
+// export is audited; a saved view's sidebar button exports its filters and
+// columns.
 import {
 	ADMIN, assert, expectVisible, login, unique, apiAs, expectApi, sql, customer,
 } from './lib.mjs';
@@ -52,4 +53,29 @@ export async function exportCsvEqualsTheFilteredList({ page, baseURL }) {
 		'both exports are audited');
 	assert.equal(await sql(`SELECT "newValue"->>'rows' FROM "UserAuditLog" WHERE action = 'LEADS_EXPORTED'
 		ORDER BY "createdAt" DESC, id DESC LIMIT 1`), '2');
+}
+
+export async function savedViewExportsItsFiltersAndColumns({ page, baseURL }) {
+	const tag = unique();
+	const admin = await apiAs(baseURL, ADMIN);
+	const ids = [];
+	for (let i = 1; i <= 2; i++) {
+		const lead = await expectApi(admin, 'POST', '/api/leads', { partnerId: 'seed-partner', customer: customer(`${tag}v${i}`) }, 201);
+		ids.push(lead.id);
+	}
+	await expectApi(admin, 'POST', `/api/leads/${ids[0]}/status`, { status: 'FIRST_CONTACT' }, 200);
+	await expectApi(admin, 'POST', '/api/saved-views', {
+		name: `Eksport ${tag}`, state: { query: `?status=NEW&search=${tag}&cols=status,client`, columns: ['client', 'status'] },
+	}, 201);
+	await login(page, ADMIN);
+	// The view's buttons show in the expanded navigation.
+	await page.getByRole('button', { name: 'Rozwiń nawigację' }).click();
+	const [file] = await Promise.all([
+		page.waitForEvent('download'),
+		page.getByTestId('saved-views').getByRole('button', { name: `Eksportuj widok Eksport ${tag} do CSV` }).click(),
+	]);
+	const bytes = await readFile(await file.path());
+	const lines = bytes.subarray(3).toString('utf8').split('\r\n').filter(Boolean);
+	assert.equal(lines[0], '"ID";"Status";"Imię";"Nazwisko";"E-mail";"Telefon"', 'the view\'s columns in its order');
+	assert.deepEqual(lines.slice(1).map((l) => l.split(';')[0].replace(/"/g, '')), [ids[1]], 'only the lead under the view\'s filters');
 }

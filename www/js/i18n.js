@@ -1113,6 +1113,7 @@ const catalogue = {
 		done: 'Plik {format} został pobrany.',
 		failed: 'Eksport nie powiódł się.',
 		bulkXlsx: 'Eksportuj do XLSX',
+		view: 'Eksportuj widok {name} do CSV',
 	},
 	shortcuts: {
 		sheet: 'Skróty klawiszowe',

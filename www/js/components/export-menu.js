@@ -1,13 +1,17 @@
 // The "Eksportuj" menu of the lead list (issue 14): the list's current
 // filters and visible columns as a CSV or XLSX file, from
 // GET /api/leads/export?format=csv|xlsx&columns=a,b&<the list's filters>.
-// A saved view is exported from the list it opens (its filters and columns
-// are then the list's). downloadFile() is shared with the bulk export.
+// The sidebar exports a saved view as CSV directly (components/saved-views.js);
+// opening the view and using this menu gives CSV or XLSX. downloadFile() is
+// shared with the bulk export.
 //
 //   <${ExportMenu} query=${apiQuery(filters, user)} columns=${['client', 'status']} />
 import { html, useState } from '../lib.js';
 import { t, apiMessage } from '../i18n.js';
 import { toast } from './toast.js';
+
+/** The list's column keys in its order (screens/leads.js), for a view that keeps all of them. */
+export const LIST_COLUMN_KEYS = ['client', 'status', 'consents', 'assignee', 'partner', 'created'];
 
 /** The file name of a Content-Disposition header, or fallback. */
 function fileName(response, fallback) {
