@@ -2,7 +2,8 @@
  * leads: /api/leads and its sub-resources (spec/api.md §4.5-§4.7, §7.3,
  * §7.10).  The whole route table is here; the handlers live in the files
  * listed in leads.h, split by concern.  Literal paths (offer-link/verify,
- * status-policy, duplicates, board, bulk) come before the :id patterns they resemble.
+ * status-policy, duplicates, board, bulk,
+ * export) come before the :id patterns they resemble.
  */
 #include "config.h"
 
@@ -34,6 +35,7 @@ static const struct route leads_routes[] = {
 	{ HTTP_GET, "/api/leads/duplicates", leads_duplicates, ROLES_LEADS, NULL, &leads_dup_q },
 	{ HTTP_GET, "/api/leads/board", leads_board, ROLES_LEADS, NULL, &leads_board_q },
 	{ HTTP_POST, "/api/leads/bulk", leads_bulk, ROLES_STAFF, &leads_bulk_in, NULL },
+	{ HTTP_GET, "/api/leads/export", leads_sheet, ROLES_LEADS, NULL, &leads_sheet_q },
 	{ HTTP_GET, "/api/saved-views", leads_views_list, ROLES_STAFF, NULL, NULL },
 	{ HTTP_POST, "/api/saved-views", leads_views_create, ROLES_STAFF, &leads_views_create_in,
 	    NULL },
@@ -92,7 +94,7 @@ leads_init(struct db *db)
 		leads_gdpr_init(db) == -1 || leads_bulk_init(db) == -1 ||
 		leads_views_init(db) == -1 || leads_export_init(db) == -1 ||
 		leads_retention_init(db) == -1 || leads_comms_init(db) == -1 ||
-		leads_tasks_init(db) == -1
+		leads_tasks_init(db) == -1 || leads_sheet_init(db) == -1
 	    ? -1
 	    : 0;
 }

@@ -17,6 +17,7 @@
  *   leads_retention.c the retention whitelist
  *   leads_comms.c    the communication log and the dead-letter re-queue
  *   leads_tasks.c    tasks and reminders (/api/leads/:id/reminders, /api/reminders)
+ *   leads_sheet.c    the list as a CSV/XLSX file (/api/leads/export) and the bulk export's file
  * Every lead write starts with lead_begin() (common/leadaccess.h): the
  * transaction, the lead row lock and the re-checks under it.
  */
@@ -42,7 +43,7 @@ struct field_table;
 #define ROLES_LEADS (ROLES_PARTNER_SCOPED | ROLES_STAFF)
 
 /* Money and counters: far above any real lead, far below double's exact range. */
-#define MONEY_MAX 1000000000000LL
+#define MONEY_MAX            1000000000000LL
 
 #define LEADS_ANONYMIZED_MSG "Lead is anonymized"
 
@@ -81,6 +82,26 @@ bool leads_transition_recommended(int from, int to);
 bool leads_reason_required(int status);
 /* The predefined reason codes, NULL-terminated; "OTHER" needs notes. */
 const char *const *leads_reason_codes(void);
+
+/*
+ * The list's filters (GET /api/leads), shared by the list and its export:
+ * the first keys of both query tables.
+ */
+enum leads_filter_key { LF_PARTNER, LF_ASSIGNED_USER, LF_ASSIGNED, LF_SEARCH, LF__MAX };
+struct leads_filter {
+	/* role, actor id, actor partner, partnerId, status text[], unassigned only, assignedUserId */
+	const char *params[7];
+	const char *search; /* ILIKE pattern of the search, or NULL */
+};
+int leads_filter(struct req *, struct leads_filter *);
+
+/* GET /api/leads/export (leads_sheet.c): the filters, then format and columns. */
+enum leads_sheet_key { LS_FORMAT = LF__MAX, LS_COLUMNS, LS__MAX };
+int leads_sheet(struct req *);
+extern const struct field_table leads_sheet_q;
+int leads_sheet_init(struct db *);
+/* The bulk export's file (leads_bulk.c): the visible ones of the ids in ids_lit (text[]). */
+int leads_sheet_bulk(struct req *, const char *ids_lit, size_t requested, int format);
 
 int leads_board(struct req *);
 extern const struct field_table leads_board_q;

@@ -58,7 +58,18 @@ static const struct field filter_fields[FI__MAX] = {
 static const struct field_table filter_in = FIELD_TABLE(filter_fields);
 
 static const struct field id_elem = { .name = "id", .type = FT_STRING, .min = 1, .max = 64 };
-enum bulk_key { BU_ACTION, BU_IDS, BU_FILTER, BU_USER, BU_STATUS, BU_REASON, BU_NOTES, BU__MAX };
+static const char *const format_values[] = { "csv", "xlsx", NULL };
+enum bulk_key {
+	BU_ACTION,
+	BU_IDS,
+	BU_FILTER,
+	BU_USER,
+	BU_STATUS,
+	BU_REASON,
+	BU_NOTES,
+	BU_FORMAT,
+	BU__MAX
+};
 static const struct field bulk_fields[BU__MAX] = {
 	[BU_ACTION] = { "action", FT_ENUM, F_REQUIRED, 0, 0, action_values },
 	[BU_IDS] = { "ids", FT_ARRAY, 0, 1, BULK_MAX, NULL, NULL, &id_elem },
@@ -69,6 +80,8 @@ static const struct field bulk_fields[BU__MAX] = {
 	[BU_STATUS] = { "status", FT_ENUM, 0, 0, 0, domain_lead_statuses },
 	[BU_REASON] = { "reason", FT_STRING, 0, 1, 64 },
 	[BU_NOTES] = { "notes", FT_STRING, F_TRIM | F_MULTILINE, 0, 2000 },
+	/* export: the file's format, csv (default) or xlsx (leads_sheet.c). */
+	[BU_FORMAT] = { "format", FT_ENUM, 0, 0, 0, format_values },
 };
 const struct field_table leads_bulk_in = FIELD_TABLE(bulk_fields);
 
@@ -268,32 +281,6 @@ add_failure(cJSON *failed, const char *id, const char *code, const char *message
 		(code != NULL && cJSON_AddStringToObject(o, "code", code) == NULL)
 	    ? -1
 	    : 0;
-}
-
-/* --- export -------------------------------------------------------------- */
-
-/* The selection as CSV (UTF-8 with BOM, ';'): the visible leads; the others are left out. */
-static int
-bulk_export(struct req *r, const char *ids_lit, size_t n)
-{
-	const struct user *u = r->user;
-	const char *params[4] = { ids_lit, role_name(u->role), u->id,
-		u->partner_id[0] != '\0' ? u->partner_id : NULL };
-	const char *csv, *skipped;
-	PGresult *res;
-
-	if ((res = db_query(r->db, r->mem, &leads_bulk_sql[SQL_LEADS_BULK_EXPORT], 4, params)) ==
-	    NULL)
-		return http_fail_db(r);
-	/* The BOM makes spreadsheet programs read the file as UTF-8. */
-	csv = arena_printf(r->mem, "\xEF\xBB\xBF%s", PQgetvalue(res, 0, 1));
-	skipped = arena_printf(r->mem, "%zu", n - (size_t)strtol(PQgetvalue(res, 0, 0), NULL, 10));
-	if (csv == NULL || skipped == NULL ||
-	    http_header(r, "Content-Disposition", "attachment; filename=\"leady.csv\"") == -1 ||
-	    http_header(r, "X-Bulk-Skipped", skipped) == -1)
-		return leads_fail_500(r);
-	log_info("leads", "bulk export of %s leads by %s", PQgetvalue(res, 0, 0), u->id);
-	return http_ok_text(r, "text/csv; charset=utf-8", csv);
 }
 
 /* --- assign and status ---------------------------------------------------- */
@@ -544,8 +531,9 @@ decide(struct req *r, const struct plan *p, PGresult *locked, const char **ids, 
  *     CLIENT_ACTIVE), is merged, already in the status, or off the
  *     recommended paths for an operator ("Status transition not allowed");
  *     managers' moves off them are audited overrides, as for one lead.
- * 200 export: text/csv (UTF-8 BOM, ';', formula-like cells neutralised) of
- *     the selected leads the actor may see; X-Bulk-Skipped: how many not.
+ * 200 export: the file of GET /api/leads/export with every column ("format":
+ *     "csv" (default) or "xlsx"), the selected leads the actor may see;
+ *     X-Bulk-Skipped: how many not.
  * 400 validation; "Send ids or filter, not both"; BULK_LIMIT "Too many leads
  *     selected (at most 1000 per action)" when the filter matches more;
  *     the status rules' 400s ("Reason is required for this status" on
@@ -572,7 +560,8 @@ leads_bulk(struct req *r)
 	if ((ids_lit = pg_array(r, ids, n)) == NULL)
 		return leads_fail_500(r);
 	if (p.action == BA_EXPORT)
-		return bulk_export(r, ids_lit, n);
+		return leads_sheet_bulk(
+		    r, ids_lit, n, r->in->v[BU_FORMAT].present ? r->in->v[BU_FORMAT].e : 0);
 
 	if ((out = cJSON_CreateObject()) == NULL || arena_defer(r->mem, json_delete, out) == -1) {
 		cJSON_Delete(out);

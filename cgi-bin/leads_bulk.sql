@@ -62,24 +62,3 @@ FROM unnest($1::text[], $2::text[], $3::text[], $4::boolean[]) AS h(id, lead, ol
 INSERT INTO "LeadNote" (id, "leadId", "authorId", content, link, type)
 SELECT n.id, n.lead, $3, $4, NULL, 'MANUAL'
 FROM unnest($1::text[], $2::text[]) AS n(id, lead)
-
--- name: leads_bulk_export
--- The selection ($1) as CSV lines (';' between cells, CRLF, a Polish header),
--- only the leads the actor may see ($2..$4), newest first, and their number.
-SELECT count(*),
-       'ID;Status;Partner;Imię;Nazwisko;E-mail;Telefon;Opiekun;Data utworzenia' || E'\r\n' ||
-       coalesce(string_agg(concat_ws(';', izzy_csv_quoted(x.id), izzy_csv_quoted(x.status),
-           izzy_csv_quoted(x.partner), izzy_csv_quoted(x."firstName"), izzy_csv_quoted(x."lastName"),
-           izzy_csv_quoted(x.email), izzy_csv_quoted(x.phone), izzy_csv_quoted(x.assignee),
-           izzy_csv_quoted(x.created)) || E'\r\n', '' ORDER BY x."leadCreatedAt" DESC, x.id DESC), '')
-FROM (
-	SELECT l.id, l.status::text, pa.name AS partner, cp."firstName", cp."lastName", cp.email,
-	       cp.phone, u."fullName" AS assignee, izzy_ts(l."leadCreatedAt") AS created,
-	       l."leadCreatedAt"
-	FROM "Lead" l
-	JOIN "Partner" pa ON pa.id = l."partnerId"
-	LEFT JOIN "User" u ON u.id = l."assignedUserId"
-	LEFT JOIN "CustomerProfile" cp ON cp."leadId" = l.id
-	WHERE l.id = ANY ($1::text[])
-	  AND izzy_lead_visible($2, $3, $4, l."partnerId", l."assignedUserId", l."createdByUserId")
-) x

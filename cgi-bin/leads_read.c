@@ -34,24 +34,33 @@
 
 static const char *const assigned_values[] = { "unassigned", NULL };
 
-enum list_key {
-	LI_PAGE,
-	LI_PER_PAGE,
-	LI_PARTNER,
-	LI_ASSIGNED_USER,
-	LI_ASSIGNED,
-	LI_SEARCH,
-	LI__MAX
-};
+/*
+ * The list's filters come first, in the order of enum leads_filter_key
+ * (leads.h), so that the export's query table (leads_sheet_q) shares them
+ * and leads_filter() reads either.
+ */
+#define LIST_FILTER_FIELDS                                                                         \
+	[LF_PARTNER] = { "partnerId", FT_STRING, 0, 0, 64 },                                       \
+	[LF_ASSIGNED_USER] = { "assignedUserId", FT_STRING, 0, 0, 64 },                            \
+	[LF_ASSIGNED] = { "assigned", FT_ENUM, 0, 0, 0, assigned_values },                         \
+	[LF_SEARCH] = { "search", FT_STRING, F_TRIM, 0, 200 }
+
+enum list_key { LI_PAGE = LF__MAX, LI_PER_PAGE, LI__MAX };
 static const struct field list_fields[LI__MAX] = {
+	LIST_FILTER_FIELDS,
 	[LI_PAGE] = { "page", FT_INT, 0, 1, 1000000000 },
 	[LI_PER_PAGE] = { "perPage", FT_INT, 0, 1, 100 },
-	[LI_PARTNER] = { "partnerId", FT_STRING, 0, 0, 64 },
-	[LI_ASSIGNED_USER] = { "assignedUserId", FT_STRING, 0, 0, 64 },
-	[LI_ASSIGNED] = { "assigned", FT_ENUM, 0, 0, 0, assigned_values },
-	[LI_SEARCH] = { "search", FT_STRING, F_TRIM, 0, 200 },
 };
 const struct field_table leads_list_q = FIELD_TABLE(list_fields);
+
+/* GET /api/leads/export: the list's filters, the format and the columns (leads_sheet.c). */
+static const char *const sheet_formats[] = { "csv", "xlsx", NULL };
+static const struct field sheet_fields[LS__MAX] = {
+	LIST_FILTER_FIELDS,
+	[LS_FORMAT] = { "format", FT_ENUM, 0, 0, 0, sheet_formats },
+	[LS_COLUMNS] = { "columns", FT_STRING, F_TRIM, 0, 200 },
+};
+const struct field_table leads_sheet_q = FIELD_TABLE(sheet_fields);
 
 /* The status filter as parse_status() checks it: an array of LeadStatus. */
 static const struct field status_elem = {
@@ -293,6 +302,48 @@ like_pattern(struct req *r, const char *term)
 }
 
 /*
+ * The list's filters of r's query (enum leads_filter_key) as statement
+ * parameters, shared by the list and its export (§4.5.2, issue 14).
+ * 0, or 1 with the response set: 403 "Partner context is missing" (a
+ * partner role without a partner), "Cannot view leads for other partners"
+ * (a partner role or an operator with a partner asking for another
+ * partnerId); 400 bad status values; 500 out of memory.
+ */
+int
+leads_filter(struct req *r, struct leads_filter *f)
+{
+	const struct user *u = r->user;
+	const struct value *q = r->q->v;
+	const char *partner = json_in_nonempty(&q[LF_PARTNER]),
+		   *search = json_in_nonempty(&q[LF_SEARCH]);
+	const char *statuses;
+	int rc;
+
+	if (is_partner_scoped(u->role) && actor_partner(r) == NULL)
+		return http_fail(r, 403, NULL, "Partner context is missing"), 1;
+	if ((is_partner_scoped(u->role) ||
+		(u->role == ROLE_OPERATOR && actor_partner(r) != NULL)) &&
+	    partner != NULL && strcmp(partner, u->partner_id) != 0)
+		return http_fail(r, 403, NULL, "Cannot view leads for other partners"), 1;
+	if ((rc = parse_status(r, &statuses)) != 0) {
+		if (rc != 1)
+			http_fail(r, 500, NULL, "Internal server error");
+		return 1;
+	}
+	f->params[0] = role_name(u->role);
+	f->params[1] = u->id;
+	f->params[2] = actor_partner(r);
+	f->params[3] = partner;
+	f->params[4] = statuses;
+	f->params[5] = has(&q[LF_ASSIGNED]) ? "true" : "false";
+	f->params[6] = json_in_nonempty(&q[LF_ASSIGNED_USER]);
+	f->search = NULL;
+	if (search != NULL && (f->search = like_pattern(r, search)) == NULL)
+		return http_fail(r, 500, NULL, "Internal server error"), 1;
+	return 0;
+}
+
+/*
  * GET /api/leads — the six lead roles (§4.5.2, §2.5.2, FR-13).
  * 200 {"data":[lead summary + consentStatus], "meta":{page, perPage, total,
  *     totalPages}}, newest first, only leads the actor may see.
@@ -304,45 +355,27 @@ like_pattern(struct req *r, const char *term)
 int
 leads_list(struct req *r)
 {
-	const struct user *u = r->user;
 	const struct value *q = r->q->v;
-	const char *partner = json_in_nonempty(&q[LI_PARTNER]),
-		   *search = json_in_nonempty(&q[LI_SEARCH]);
-	const char *statuses, *params[10], *ids, *data, *meta, *body;
+	struct leads_filter f;
+	const char *params[10], *ids, *data, *meta, *body;
 	long long page = has(&q[LI_PAGE]) ? q[LI_PAGE].i : 1;
 	long long per_page = has(&q[LI_PER_PAGE]) ? q[LI_PER_PAGE].i : 20, total, pages;
 	const struct db_stmt *stmt = &leads_read_sql[SQL_LEADS_LIST_PAGE];
 	struct db *db;
 	PGresult *res;
-	int rc;
 
-	if (is_partner_scoped(u->role) && actor_partner(r) == NULL)
-		return http_fail(r, 403, NULL, "Partner context is missing");
-	if ((is_partner_scoped(u->role) ||
-		(u->role == ROLE_OPERATOR && actor_partner(r) != NULL)) &&
-	    partner != NULL && strcmp(partner, u->partner_id) != 0)
-		return http_fail(r, 403, NULL, "Cannot view leads for other partners");
-	if ((rc = parse_status(r, &statuses)) != 0)
-		return rc == 1 ? 0 : http_fail(r, 500, NULL, "Internal server error");
-
-	params[0] = role_name(u->role);
-	params[1] = u->id;
-	params[2] = actor_partner(r);
-	params[3] = partner;
-	params[4] = statuses;
-	params[5] = has(&q[LI_ASSIGNED]) ? "true" : "false";
-	params[6] = json_in_nonempty(&q[LI_ASSIGNED_USER]);
+	if (leads_filter(r, &f) != 0)
+		return 0;
+	memcpy(params, f.params, sizeof(f.params));
 	params[7] = arena_printf(r->mem, "%lld", page);
 	params[8] = arena_printf(r->mem, "%lld", per_page);
-	params[9] = NULL;
-	if (search != NULL) {
+	params[9] = f.search;
+	if (f.search != NULL)
 		stmt = &leads_read_sql[SQL_LEADS_LIST_SEARCH_PAGE];
-		params[9] = like_pattern(r, search);
-	}
-	if (params[7] == NULL || params[8] == NULL || (search != NULL && params[9] == NULL))
+	if (params[7] == NULL || params[8] == NULL)
 		return http_fail(r, 500, NULL, "Internal server error");
 	db = list_db(r);
-	if ((res = list_query(r, &db, stmt, search != NULL ? 10 : 9, params)) == NULL)
+	if ((res = list_query(r, &db, stmt, f.search != NULL ? 10 : 9, params)) == NULL)
 		return http_fail_db(r);
 	total = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
 	ids = PQgetvalue(res, 0, 1);

@@ -80,6 +80,7 @@ set_json(struct req *r, int status, cJSON *body)
 	r->resp.status = status;
 	r->resp.json = body;
 	r->resp.raw = NULL;
+	r->resp.raw_len = 0;
 	r->resp.content_type = NULL;
 	if (body == NULL && status != 204) {
 		/* Out of memory building the body: still answer in the envelope. */
@@ -116,6 +117,15 @@ http_ok_text(struct req *r, const char *content_type, const char *text)
 	http_ok_raw(r, text);
 	if (text != NULL && strpbrk(content_type, "\r\n") == NULL)
 		r->resp.content_type = content_type;
+	return 0;
+}
+
+int
+http_ok_bytes(struct req *r, const char *content_type, const char *body, size_t len)
+{
+	http_ok_text(r, content_type, body);
+	if (body != NULL)
+		r->resp.raw_len = len;
 	return 0;
 }
 
@@ -276,7 +286,7 @@ http_emit(struct req *r, struct http_io *io)
 			body = r->resp.raw;
 		if (body == NULL)
 			body = "{}";
-		blen = strlen(body);
+		blen = body == r->resp.raw && r->resp.raw_len > 0 ? r->resp.raw_len : strlen(body);
 	}
 	n = snprintf(head, sizeof(head), "Status: %d %s\r\n%sX-Request-Id: %s\r\n", r->resp.status,
 	    status_text(r->resp.status), "", r->rid);

@@ -68,6 +68,7 @@ struct resp {
 	cJSON *json;                           /* body as cJSON (freed by emit), or */
 	const char *raw;                       /* body as JSON text (arena), e.g. built by SQL */
 	const char *content_type;              /* NULL: JSON; else the type of raw (http_ok_text) */
+	size_t raw_len;                        /* raw's length when it may hold NUL bytes, else 0 */
 	const char *headers[HTTP_MAX_HEADERS]; /* extra "Name: value" lines */
 	size_t nheaders;
 };
@@ -147,6 +148,11 @@ int http_no_content(struct req *);
  * content_type must be a static string, text arena memory.
  */
 int http_ok_text(struct req *, const char *content_type, const char *text);
+/*
+ * 200 with a binary body of len bytes (a spreadsheet download); content_type
+ * must be a static string, body arena memory.
+ */
+int http_ok_bytes(struct req *, const char *content_type, const char *body, size_t len);
 /*
  * Authenticates a request on a route that is public but serves more to a
  * logged-in user: 0 with r->user set, or -1 with the 401/500 response set.

@@ -178,6 +178,30 @@ for r in "${ROUTES[@]}"; do
 	is "$(db_fp)" "$before" "self-check: nothing changed ($m $p)"
 done
 
+# --- the list export (issue 14): GET /api/leads/export -----------------------------
+# Not lead-scoped, so not in ROUTES: each actor's file holds exactly the leads
+# its list shows, and of its own five kinds exactly those expect() allows.
+for a in "${ACTORS[@]}"; do
+	read -r name role _ <<<"$a"
+	cgi_run GET "/api/leads/export?columns=status" "" "${TOKEN_OF[$name]}"
+	if [[ $role == - ]]; then
+		is "$STATUS" 401 "$name GET /api/leads/export: 401"
+		continue
+	elif [[ $role == AUDITOR ]]; then
+		is "$STATUS:$(jq_body .message)" "403:Forbidden" "$name GET /api/leads/export: 403"
+		continue
+	fi
+	file=$(printf '%s' "$BODY" | tr -d '\r' | sed 1d | cut -d';' -f1 | tr -d '"' | sort | paste -sd, -)
+	cgi_run GET "/api/leads?perPage=100" "" "${TOKEN_OF[$name]}"
+	is "$file" "$(jq_body '[.data[].id] | sort | join(",")')" "$name GET /api/leads/export: the list's leads"
+	want="" got=""
+	for k in "${KINDS[@]}"; do
+		[[ $(expect "$name" "$LEAD_ROLES" "$k") == allow ]] && want+="$k,"
+		[[ ,$file, == *,${LEAD[$name,$k]},* ]] && got+="$k,"
+	done
+	is "$got" "$want" "$name GET /api/leads/export: its own kinds of lead as the access rule says"
+done
+
 # --- the matrix --------------------------------------------------------------
 n_allow=0
 n_deny=0

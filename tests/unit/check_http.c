@@ -206,6 +206,13 @@ h_text(struct req *r)
 	return http_ok_text(r, "text/plain; version=0.0.4; charset=utf-8", "a 1\n");
 }
 
+/* A body with NUL bytes inside (a spreadsheet download). */
+static int
+h_bytes(struct req *r)
+{
+	return http_ok_bytes(r, "application/octet-stream", "PK\0\1x\0", 6);
+}
+
 static int
 h_bad_stored(struct req *r)
 {
@@ -233,6 +240,7 @@ static const struct route test_routes[] = {
 	{ HTTP_POST, "/t/dirty", h_dirty, ROLES_PUBLIC, &echo_in, &page_q },
 	{ HTTP_GET, "/t/clean", h_clean, ROLES_PUBLIC, NULL, NULL },
 	{ HTTP_GET, "/t/text", h_text, ROLES_PUBLIC, NULL, NULL },
+	{ HTTP_GET, "/t/bytes", h_bytes, ROLES_PUBLIC, NULL, NULL },
 };
 
 static const struct http_app test_app = { "test", test_routes, NELEM(test_routes), NULL };
@@ -1095,6 +1103,27 @@ START_TEST(test_text_body)
 }
 END_TEST
 
+START_TEST(test_bytes_body)
+{
+	struct mem_io m;
+	struct http_io io = { mem_param, mem_read, mem_write, &m };
+	const char *end;
+
+	memset(&m, 0, sizeof(m));
+	mem_set(&m, "REQUEST_METHOD", "GET");
+	mem_set(&m, "PATH_INFO", "/t/bytes");
+	http_handle(&test_app, &io, mem, db);
+	arena_reset(mem);
+	ck_assert_ptr_nonnull(strstr(m.out, "\r\nContent-Type: application/octet-stream\r\n"));
+	ck_assert_ptr_nonnull(strstr(m.out, "\r\nContent-Length: 6\r\n"));
+	ck_assert_ptr_nonnull(end = strstr(m.out, "\r\n\r\n"));
+	/* All six bytes, the NULs included, and nothing after them. */
+	ck_assert_uint_eq(m.outlen - (size_t)(end + 4 - m.out), 6);
+	ck_assert_int_eq(memcmp(end + 4, "PK\0\1x\0", 6), 0);
+	free(m.out);
+}
+END_TEST
+
 static Suite *
 http_suite(void)
 {
@@ -1103,6 +1132,7 @@ http_suite(void)
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_pipeline);
+	tcase_add_test(tc, test_bytes_body);
 	tcase_add_test(tc, test_csrf);
 	tcase_add_test(tc, test_nul_body);
 	tcase_add_test(tc, test_path_sources);

@@ -1104,6 +1104,17 @@ const catalogue = {
 		delete: 'Usuń widok {name}',
 		deleteFailed: 'Nie udało się usunąć widoku.',
 	},
+	// Issue 14: the export of the lead list (components/export-menu.js) and the bulk XLSX.
+	exportMenu: {
+		open: 'Eksportuj',
+		busy: 'Eksportowanie…',
+		csv: 'CSV (Excel, LibreOffice)',
+		xlsx: 'XLSX (arkusz Excel)',
+		done: 'Plik {format} został pobrany.',
+		failed: 'Eksport nie powiódł się.',
+		bulkXlsx: 'Eksportuj do XLSX',
+		view: 'Eksportuj widok {name} do CSV',
+	},
 	shortcuts: {
 		sheet: 'Skróty klawiszowe',
 		palette: 'Paleta poleceń',

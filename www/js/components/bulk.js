@@ -1,7 +1,7 @@
 // Bulk actions on a selection of leads (issue 13), for the list and the board:
 // assign (managers: any operator; operators: "to me"), change status (one
 // reason and note for all; each lead is checked on the server against the
-// status policy and the access rule) and export to CSV. One request per
+// status policy and the access rule) and export to CSV or XLSX. One request per
 // action: POST /api/leads/bulk {action, ids | filter, …}; the answer lists the
 // leads that failed, shown under the bar.
 //
@@ -15,6 +15,7 @@ import { api } from '../api.js';
 import { useAsync } from '../hooks.js';
 import { toast } from './toast.js';
 import { Options } from './form.js';
+import { downloadFile } from './export-menu.js';
 
 const MANAGERS = ['SUPERVISOR', 'ADMIN'];
 
@@ -22,31 +23,13 @@ function selectionBody(ids, filter) {
 	return filter ? { filter } : { ids };
 }
 
-/** Downloads a CSV export of the selection (the API answers text/csv). */
-async function exportCsv(ids, filter) {
-	const response = await fetch('/api/leads/bulk', {
+/** Downloads the selection as a file (format csv or xlsx; the API answers with the file). */
+function exportFile(ids, filter, format) {
+	return downloadFile('/api/leads/bulk', {
 		method: 'POST',
-		credentials: 'same-origin',
 		headers: { 'Content-Type': 'application/json' },
-		body: JSON.stringify({ action: 'export', ...selectionBody(ids, filter) }),
-	});
-	if (!response.ok) {
-		let message = t('bulk.failed');
-		try {
-			const body = await response.json();
-			if (body && body.message) message = apiMessage(body.message);
-		} catch { /* not JSON */ }
-		throw new Error(message);
-	}
-	const blob = await response.blob();
-	const url = URL.createObjectURL(blob);
-	const a = document.createElement('a');
-	a.href = url;
-	a.download = 'leady.csv';
-	document.body.append(a);
-	a.click();
-	a.remove();
-	setTimeout(() => URL.revokeObjectURL(url), 1000);
+		body: JSON.stringify({ action: 'export', format, ...selectionBody(ids, filter) }),
+	}, `leady.${format}`);
 }
 
 export function BulkBar({ user, ids, filter, count, onDone, onClear }) {
@@ -69,9 +52,10 @@ export function BulkBar({ user, ids, filter, count, onDone, onClear }) {
 		setBusy(true);
 		setResult(null);
 		try {
-			if (action === 'export') {
-				await exportCsv(ids, filter);
-				toast(t('bulk.exported'), 'success');
+			if (action === 'export' || action === 'export-xlsx') {
+				const format = action === 'export' ? 'csv' : 'xlsx';
+				await exportFile(ids, filter, format);
+				toast(format === 'csv' ? t('bulk.exported') : t('exportMenu.done', { format: 'XLSX' }), 'success');
 				return;
 			}
 			const body = { action, ...selectionBody(ids, filter) };
@@ -93,7 +77,7 @@ export function BulkBar({ user, ids, filter, count, onDone, onClear }) {
 		}
 	}
 
-	const ready = action === 'export' || (action === 'assign' && (manager || assignee))
+	const ready = action === 'export' || action === 'export-xlsx' || (action === 'assign' && (manager || assignee))
 		|| (action === 'status' && status && (!needsReason || reason || notes.trim()));
 
 	return html`<div class="bulk-bar" role="region" aria-label=${t('bulk.label')} data-testid="bulk-bar">
@@ -104,6 +88,7 @@ export function BulkBar({ user, ids, filter, count, onDone, onClear }) {
 				<option value="assign">${t('bulk.assign')}</option>
 				${user.role !== 'AUDITOR' && html`<option value="status">${t('bulk.status')}</option>`}
 				<option value="export">${t('bulk.export')}</option>
+				<option value="export-xlsx">${t('exportMenu.bulkXlsx')}</option>
 			</select>
 		</label>
 		${action === 'assign' && (manager

@@ -14,6 +14,9 @@ import { Modal } from './modal.js';
 import { Field, Checkbox, FormAlert, SubmitButton, useSubmit } from './form.js';
 import { Icon } from './icons.js';
 import { toast } from './toast.js';
+import { downloadFile, exportUrl, LIST_COLUMN_KEYS } from './export-menu.js';
+// A cycle (leads.js imports this file): only function declarations are used, at run time.
+import { readFilters, apiQuery } from '../screens/leads.js';
 
 const CHANGED = 'izzy:saved-views';
 
@@ -48,7 +51,19 @@ export function SaveViewButton({ state }) {
 }
 
 /** The sidebar's list of saved views (staff only). */
-export function SavedViewsNav({ expanded, onNavigate }) {
+/** Downloads a view's leads as CSV: its filters and columns, as the list would show them (issue 14). */
+async function exportView(view, user) {
+	const filters = readFilters(new URLSearchParams((view.state && view.state.query) || ''));
+	const columns = filters.cols ? filters.cols.split(',') : LIST_COLUMN_KEYS;
+	try {
+		await downloadFile(exportUrl(apiQuery(filters, user), columns, 'csv'), {}, 'leady.csv');
+		toast(t('exportMenu.done', { format: 'CSV' }), 'success');
+	} catch (err) {
+		toast(err.message || t('exportMenu.failed'), 'error');
+	}
+}
+
+export function SavedViewsNav({ expanded, onNavigate, user }) {
 	const views = useAsync((signal) => api.get('/api/saved-views', { signal }).then((r) => r.data), []);
 	useEffect(() => {
 		const reload = () => views.reload();
@@ -77,6 +92,8 @@ export function SavedViewsNav({ expanded, onNavigate }) {
 					<span class="shell-nav__text"><span class="shell-nav__label">${view.name}</span>
 						${!view.mine && html`<span class="shell-nav__description">${t('views.by', { name: view.owner.fullName })}</span>`}</span>
 				</a>
+				${expanded && user && html`<button type="button" class="btn btn--ghost btn--icon" aria-label=${t('exportMenu.view', { name: view.name })}
+					onClick=${() => exportView(view, user)}><${Icon} name="file" size=${16} /></button>`}
 				${view.mine && expanded && html`<button type="button" class="btn btn--ghost btn--icon" aria-label=${t('views.delete', { name: view.name })}
 					onClick=${() => remove(view)}><${Icon} name="trash" size=${16} /></button>`}
 			</li>`)}

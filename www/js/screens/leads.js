@@ -34,6 +34,7 @@ import LeadCreateModal from './lead-create.js';
 import LeadDetailModal from './lead-detail.js';
 import { BulkBar } from '../components/bulk.js';
 import { SaveViewButton } from '../components/saved-views.js';
+import { ExportMenu } from '../components/export-menu.js';
 
 const PER_PAGE = 25;
 const MANAGERS = ['SUPERVISOR', 'ADMIN'];
@@ -249,6 +250,7 @@ export default function LeadsScreen({ params, location, user }) {
 				meta.total != null ? tn('leads.total', meta.total) : null].filter(Boolean).join(' · ')}>
 			${staff && html`<${Link} href=${'/leads/board' + window.location.search} class="btn btn--ghost" data-shortcut="board">${t('board.open')}</${Link}>`}
 			${staff && html`<${SaveViewButton} state=${{ query: window.location.search, sort: 'leadCreatedAt:desc', columns: visible }} />`}
+			${user.role !== 'AUDITOR' && html`<${ExportMenu} query=${query} columns=${allColumns.map((c) => c.key).filter((k) => visible.includes(k))} />`}
 			${user.role !== 'AUDITOR' && html`<button type="button" class="btn btn--success" data-shortcut="new-lead" onClick=${() => setCreating(true)}>${t('leads.add')}</button>`}
 		</${PageHeader}>
 		<${ErrorBanner} message=${list.error ? (list.error.message || t('leads.loadFailed')) : null} onRetry=${list.reload} />

@@ -99,7 +99,7 @@ function Sidebar({ user, pathname, expanded, onNavigate }) {
 				</li>`;
 			})}
 		</ul></nav>
-		${WORKSPACE_ROLES.includes(user.role) && html`<${SavedViewsNav} expanded=${expanded} onNavigate=${onNavigate} />`}
+		${WORKSPACE_ROLES.includes(user.role) && html`<${SavedViewsNav} expanded=${expanded} onNavigate=${onNavigate} user=${user} />`}
 	</div>`;
 }
 
