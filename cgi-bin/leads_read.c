@@ -2,8 +2,8 @@
  * leads_read: listing and reading leads (spec/api.md §4.5.2, §4.5.3, FR-15,
  * FR-31..33) and the duplicate check behind the create form's live warning.
  * PostgreSQL builds the responses.  Statements per request, the session
- * lookup included: a list page three (session, page ids + total, summaries),
- * the detail three (session, lead_access(), detail).
+ * lookup included: a list page or search two (session, leads_list), the
+ * detail two (session, leads_detail with the access check in it).
  */
 #include "config.h"
 
@@ -22,7 +22,6 @@
 #include "common/http.h"
 #include "common/id.h"
 #include "common/json.h"
-#include "common/leadaccess.h"
 #include "common/log.h"
 #include "common/role.h"
 #include "common/valid.h"
@@ -357,10 +356,9 @@ leads_list(struct req *r)
 {
 	const struct value *q = r->q->v;
 	struct leads_filter f;
-	const char *params[10], *ids, *data, *meta, *body;
+	const char *params[10], *data, *meta, *body;
 	long long page = has(&q[LI_PAGE]) ? q[LI_PAGE].i : 1;
 	long long per_page = has(&q[LI_PER_PAGE]) ? q[LI_PER_PAGE].i : 20, total, pages;
-	const struct db_stmt *stmt = &leads_read_sql[SQL_LEADS_LIST_PAGE];
 	struct db *db;
 	PGresult *res;
 
@@ -370,23 +368,13 @@ leads_list(struct req *r)
 	params[7] = arena_printf(r->mem, "%lld", page);
 	params[8] = arena_printf(r->mem, "%lld", per_page);
 	params[9] = f.search;
-	if (f.search != NULL)
-		stmt = &leads_read_sql[SQL_LEADS_LIST_SEARCH_PAGE];
 	if (params[7] == NULL || params[8] == NULL)
 		return http_fail(r, 500, NULL, "Internal server error");
 	db = list_db(r);
-	if ((res = list_query(r, &db, stmt, f.search != NULL ? 10 : 9, params)) == NULL)
+	if ((res = list_query(r, &db, &leads_read_sql[SQL_LEADS_LIST], 10, params)) == NULL)
 		return http_fail_db(r);
 	total = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
-	ids = PQgetvalue(res, 0, 1);
-	if (strcmp(ids, "{}") == 0)
-		data = "[]";
-	else {
-		if ((res = list_query(r, &db, &leads_read_sql[SQL_LEADS_LIST_ROWS], 1, &ids)) ==
-		    NULL)
-			return http_fail_db(r);
-		data = PQgetvalue(res, 0, 0);
-	}
+	data = PQgetvalue(res, 0, 1);
 	/* §2.8: at least one page, also when empty. */
 	pages = total > 0 ? (total + per_page - 1) / per_page : 1;
 	meta = arena_printf(r->mem,
@@ -440,19 +428,25 @@ leads_duplicates(struct req *r)
 int
 leads_get(struct req *r)
 {
-	const char *params[2];
+	const struct user *u = r->user;
+	const char *params[5];
 	PGresult *res;
 
-	if (lead_access(r, r->id, LEAD_READ, NULL) == -1)
-		return 0;
 	params[0] = r->id;
-	params[1] = is_partner_scoped(r->user->role) ? "true" : "false";
-	if ((res = db_query(r->db, r->mem, &leads_read_sql[SQL_LEADS_DETAIL], 2, params)) == NULL)
+	params[1] = is_partner_scoped(u->role) ? "true" : "false";
+	params[2] = role_name(u->role);
+	params[3] = u->id;
+	params[4] = actor_partner(r);
+	if ((res = db_query(r->db, r->mem, &leads_read_sql[SQL_LEADS_DETAIL], 5, params)) == NULL)
 		return http_fail_db(r);
 	if (PQntuples(res) != 1)
 		return http_fail(r, 404, NULL, "Lead not found");
+	if (strcmp(PQgetvalue(res, 0, 0), "t") != 0) {
+		log_info("leads", "user %s (%s) denied lead %s", u->id, role_name(u->role), r->id);
+		return http_fail(r, 403, NULL, "Access denied");
+	}
 	/* The result lives until the arena reset, after the response is sent. */
-	return http_ok_raw(r, PQgetvalue(res, 0, 0));
+	return http_ok_raw(r, PQgetvalue(res, 0, 1));
 }
 
 /* --- board --------------------------------------------------------------------- */

@@ -2,80 +2,23 @@
 -- Parameters are text; casts are explicit.  The responses are built here as
 -- JSON text (timestamps through izzy_ts, money through izzy_money).
 
--- name: leads_list_page
--- Which leads a list page shows (spec/api.md section 4.5.2): the total and the
--- page's ids in order.  Kept apart from the summaries so that this small
--- statement is planned for the actual filter values (the visibility CASE
--- folds into plain indexable comparisons) while leads_list_rows keeps one
--- cached plan.
+-- name: leads_list
+-- One list page (spec/api.md section 4.5.2) in one statement: the total and the
+-- page's ids from izzy_lead_page() (0036: its statements keep generic plans, so
+-- nothing is planned per request), then the lead summaries (section 4.5 "Lead
+-- summary") of those ids in that order, with consentStatus (section 7.5): the
+-- active templates once, each lead's records and given templates from its
+-- "LeadConsent" row (0026; no row: no records).
 --   $1 actor role  $2 actor id  $3 actor partner (NULL: none)
 --   $4 partnerId filter  $5 status filter (text[] literal, NULL: any)
 --   $6 'true': unassigned only  $7 assignedUserId filter  $8 page  $9 perPage
--- The total sums the counter groups of 0010 under the same scope and filters
--- ('' is "none" there; only a PARTNER_EMPLOYEE's scope needs the creator); the
--- page walks "Lead_leadCreatedAt_idx" backwards and stops after perPage rows.
-SELECT CASE WHEN $1 = 'PARTNER_EMPLOYEE' THEN
-	(SELECT coalesce(sum(k.n), 0) FROM "LeadCountByCreator" k
-	 WHERE izzy_lead_visible($1, $2, $3, k."partnerId", k."assignedUserId", k."createdByUserId")
-	   AND ($4::text IS NULL OR k."partnerId" = $4::text)
-	   AND ($5::text[] IS NULL OR k.status = ANY ($5::text[]::"LeadStatus"[]))
-	   AND (CASE WHEN $6::boolean THEN k."assignedUserId" = ''
-	             WHEN $7::text IS NOT NULL THEN k."assignedUserId" = $7::text
-	             ELSE true END))
-	ELSE
-	(SELECT coalesce(sum(k.n), 0) FROM "LeadCount" k
-	 WHERE izzy_lead_visible($1, $2, $3, k."partnerId", k."assignedUserId", NULL)
-	   AND ($4::text IS NULL OR k."partnerId" = $4::text)
-	   AND ($5::text[] IS NULL OR k.status = ANY ($5::text[]::"LeadStatus"[]))
-	   AND (CASE WHEN $6::boolean THEN k."assignedUserId" = ''
-	             WHEN $7::text IS NOT NULL THEN k."assignedUserId" = $7::text
-	             ELSE true END))
-	END,
-       (SELECT coalesce(array_agg(id), '{}') FROM (
-		SELECT l.id FROM "Lead" l
-		WHERE izzy_lead_visible($1, $2, $3, l."partnerId", l."assignedUserId", l."createdByUserId")
-		  AND ($4::text IS NULL OR l."partnerId" = $4::text)
-		  AND ($5::text[] IS NULL OR l.status = ANY ($5::text[]::"LeadStatus"[]))
-		  AND (CASE WHEN $6::boolean THEN l."assignedUserId" IS NULL
-		            WHEN $7::text IS NOT NULL THEN l."assignedUserId" = $7::text
-		            ELSE true END)
-		ORDER BY l."leadCreatedAt" DESC, l.id DESC
-		LIMIT $9::int OFFSET ($8::bigint - 1) * $9::int) p)::text
-
--- name: leads_list_search_page
--- leads_list_page with the search of section 4.5.2: $10 is an ILIKE pattern
--- ('%term%' with the term's wildcards escaped by the handler) matched against
--- the customer's first name, last name, e-mail and phone, each through its
--- trigram index (0006).  The matching customers' lead ids are collected first
--- and their leads fetched by primary key (a join would hash every lead); the
--- few matches are then counted and sorted once.  The pattern is wrapped in a
--- sub-select so that planning does not run it against the column statistics
--- (which costs more than the search); the indexes still take it at run time.
-WITH f AS MATERIALIZED (
-	SELECT l.id, l."leadCreatedAt"
-	FROM "Lead" l
-	WHERE l.id = ANY (ARRAY(SELECT s."leadId" FROM "CustomerProfile" s
-		WHERE s."firstName" ILIKE (SELECT $10::text) OR s."lastName" ILIKE (SELECT $10::text)
-		   OR s.email ILIKE (SELECT $10::text) OR s.phone ILIKE (SELECT $10::text)))
-	  AND izzy_lead_visible($1, $2, $3, l."partnerId", l."assignedUserId", l."createdByUserId")
-	  AND ($4::text IS NULL OR l."partnerId" = $4::text)
-	  AND ($5::text[] IS NULL OR l.status = ANY ($5::text[]::"LeadStatus"[]))
-	  AND (CASE WHEN $6::boolean THEN l."assignedUserId" IS NULL
-	            WHEN $7::text IS NOT NULL THEN l."assignedUserId" = $7::text
-	            ELSE true END)
-)
-SELECT (SELECT count(*) FROM f),
-       (SELECT coalesce(array_agg(id), '{}') FROM (
-		SELECT id FROM f
-		ORDER BY "leadCreatedAt" DESC, id DESC
-		LIMIT $9::int OFFSET ($8::bigint - 1) * $9::int) p)::text
-
--- name: leads_list_rows
--- The lead summaries (spec/api.md section 4.5 "Lead summary") of the ids in
--- $1 (text[] literal), in that order, with consentStatus (section 7.5): the
--- active templates once, each lead's records and given templates from its
--- "LeadConsent" row (0026; no row: no records).
-WITH tpl AS (
+--   $10 search: an ILIKE pattern ('%term%' with the term's wildcards escaped by
+--   the handler), NULL: no search
+-- Result: total, summaries (JSON array text).
+WITH pg AS MATERIALIZED (
+	SELECT total, ids
+	FROM izzy_lead_page($1, $2, $3, $4, $5::text[], $6::boolean, $7, $8::bigint, $9::int, $10)
+), tpl AS (
 	SELECT coalesce(array_agg(id) FILTER (WHERE "isRequired" AND "formType" = 'lead_creation'), '{}') AS req_lead,
 	       coalesce(array_agg(id) FILTER (WHERE "isRequired" AND "formType" = 'financing_application'), '{}') AS req_fin,
 	       coalesce(array_agg(id) FILTER (WHERE NOT "isRequired" AND "formType" = 'lead_creation'), '{}') AS opt_lead,
@@ -84,7 +27,8 @@ WITH tpl AS (
 	WHERE "isActive" AND "formType" IN ('lead_creation', 'financing_application')
 	  AND "validFrom" <= now() AND ("validTo" IS NULL OR "validTo" > now())
 )
-SELECT coalesce(json_agg(json_build_object(
+SELECT (SELECT total FROM pg),
+       coalesce(json_agg(json_build_object(
 	'id', l.id,
 	'status', l.status,
 	'partnerId', l."partnerId",
@@ -108,7 +52,8 @@ SELECT coalesce(json_agg(json_build_object(
 		CASE WHEN af.id IS NOT NULL OR c.financing THEN t.req_lead || t.req_fin ELSE t.req_lead END,
 		CASE WHEN af.id IS NOT NULL OR c.financing THEN t.opt_lead || t.opt_fin ELSE t.opt_lead END,
 		c.given)) ORDER BY p.n), '[]')::text
-FROM unnest($1::text[]) WITH ORDINALITY AS p(id, n)
+FROM pg
+CROSS JOIN LATERAL unnest(pg.ids) WITH ORDINALITY AS p(id, n)
 JOIN "Lead" l ON l.id = p.id
 JOIN "Partner" pa ON pa.id = l."partnerId"
 LEFT JOIN "User" u ON u.id = l."assignedUserId"
@@ -119,15 +64,25 @@ CROSS JOIN tpl t
 LEFT JOIN "LeadConsent" c ON c.id = l.id
 
 -- name: leads_detail
--- The whole detail (spec/api.md section 4.5.3) in one statement, with the stale
--- client-activity flag switched off on the way (FR-26; reported as false).
+-- The whole detail (spec/api.md section 4.5.3) in one statement, the access
+-- check included (lead_access() for reading, in the same round trip), with the
+-- stale client-activity flag switched off on the way (FR-26; reported as false).
 --   $1 lead id  $2 'true' for partner-scoped actors: no formData, unlock
 --   history or uniqueLink (the client's own link), no audit trail, no consent
---   IP/user agent ([SEC] of 4.5.3).
+--   IP/user agent ([SEC] of 4.5.3).  $3 actor role  $4 actor id  $5 actor
+--   partner (NULL: none).
+-- No row: no such lead (404).  visible false: the actor may not see it (403);
+-- nothing is then built or written.
 -- Nobody gets a document's storageKey or a consent's accessCodeHash.
-WITH stale AS (
+WITH lk AS (
+	SELECT l.id,
+	       izzy_lead_visible($3, $4, $5, l."partnerId", l."assignedUserId", l."createdByUserId")
+	           IS TRUE AS visible
+	FROM "Lead" l
+	WHERE l.id = $1
+), stale AS (
 	UPDATE "ApplicationForm" SET "isClientActive" = false
-	WHERE "leadId" = $1 AND "isClientActive"
+	WHERE "leadId" = $1 AND "isClientActive" AND (SELECT visible FROM lk)
 	  AND ("lastClientActivity" IS NULL OR "lastClientActivity" < now() - interval '5 minutes')
 	RETURNING id
 ), tpl AS (
@@ -169,9 +124,9 @@ WITH stale AS (
 	JOIN "ConsentTemplate" ct ON ct.id = r."consentTemplateId"
 	LEFT JOIN "User" ru ON ru.id = r."recordedByUserId"
 	LEFT JOIN "Partner" rp ON rp.id = r."partnerId"
-	WHERE r."leadId" = $1
+	WHERE r."leadId" = $1 AND (SELECT visible FROM lk)
 )
-SELECT json_build_object(
+SELECT lk.visible, CASE WHEN lk.visible THEN json_build_object(
 	'id', l.id,
 	'partnerId', l."partnerId",
 	'assignedUserId', l."assignedUserId",
@@ -279,8 +234,9 @@ SELECT json_build_object(
 		CASE WHEN af.id IS NOT NULL OR lc.financing THEN t.req_lead || t.req_fin ELSE t.req_lead END,
 		CASE WHEN af.id IS NOT NULL OR lc.financing THEN t.opt_lead || t.opt_fin ELSE t.opt_lead END,
 		lc.given)
-)::text
+)::text END
 FROM "Lead" l
+JOIN lk ON lk.id = l.id
 JOIN "Partner" pa ON pa.id = l."partnerId"
 LEFT JOIN "User" u ON u.id = l."assignedUserId"
 LEFT JOIN "CustomerProfile" cp ON cp."leadId" = l.id

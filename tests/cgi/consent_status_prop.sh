@@ -13,7 +13,7 @@
 #   anonymise      the consent columns cleared as leads_gdpr_anonymize does
 #   form           an application form created (brings the financing templates in, 7.5)
 # The oracle is the list's former statement: each lead's records aggregated per row against
-# the current templates.  The subject is the statement the program runs (leads_list_rows,
+# the current templates.  The subject is the statement the program runs (leads_list,
 # read from cgi-bin/leads_read.sql), and at the end the list program itself.
 # Random but reproducible: the seed is printed; IZZY_CONSENT_PROP_SEED=N replays a run.
 . "$top_srcdir/tests/lib/testlib.sh"
@@ -113,12 +113,14 @@ op_sql() {
 	fi
 }
 
-# The subject: leads_list_rows exactly as the program runs it, as a function of this session.
-rows_sql=$(awk '/^-- name: leads_list_rows/ {on = 1; next} /^-- name:/ {on = 0} on && !/^--/' \
+# The subject: leads_list exactly as the program runs it, as a function of this session
+# (an ADMIN's one page of every lead).
+rows_sql=$(awk '$0 == "-- name: leads_list" {on = 1; next} /^-- name:/ {on = 0} on && !/^--/' \
 	"$top_srcdir/cgi-bin/leads_read.sql")
-[[ $rows_sql == *LeadConsent* ]] || t_bail "leads_list_rows not found in cgi-bin/leads_read.sql"
+[[ $rows_sql == *LeadConsent* ]] || t_bail "leads_list not found in cgi-bin/leads_read.sql"
 # The oracle: from scratch, per lead, the records against the current templates.
-compare_sql="CREATE FUNCTION pg_temp.list_rows(text) RETURNS text LANGUAGE sql AS \$f\$ $rows_sql \$f\$;
+compare_sql="CREATE FUNCTION pg_temp.list_page(text, text, text, text, text, text, text, text, text, text)
+	RETURNS TABLE (total bigint, data text) LANGUAGE sql AS \$f\$ $rows_sql \$f\$;
 WITH tpl AS (
 	SELECT coalesce(array_agg(id) FILTER (WHERE \"isRequired\" AND \"formType\" = 'lead_creation'), '{}') AS req_lead,
 	       coalesce(array_agg(id) FILTER (WHERE \"isRequired\" AND \"formType\" = 'financing_application'), '{}') AS req_fin,
@@ -149,7 +151,8 @@ WITH tpl AS (
 	) c ON true
 ), subject AS (
 	SELECT e->>'id' AS id, e->>'consentStatus' AS status, e->'consentRecords' AS records
-	FROM jsonb_array_elements(pg_temp.list_rows(ARRAY(SELECT id FROM \"Lead\" ORDER BY id)::text)::jsonb) e
+	FROM pg_temp.list_page('ADMIN', 'bench', NULL, NULL, NULL, 'false', NULL, '1', '1000000', NULL) p,
+	     jsonb_array_elements(p.data::jsonb) e
 )
 SELECT count(*) FILTER (WHERE s.id IS NULL OR s.status IS DISTINCT FROM o.status
                           OR s.records IS DISTINCT FROM o.records) || ' ' ||

@@ -423,8 +423,12 @@ is "$STATUS" 200 "detail: PARTNER of the lead's partner"
 is "$(jq_body '[(.applicationForm|has("formData")|tostring), (.applicationForm|has("unlockHistory")|tostring), (.auditLogs|length|tostring), (.documents[0]|has("storageKey")|tostring), (.consentRecords[0].ipAddress|tostring), (.consentRecords[0].userAgent|tostring), .applicationForm.status, (.statusHistory|length|tostring), (.notes|length|tostring)] | join("|")')" \
 	"false|false|0|false|null|null|IN_PROGRESS|2|2" "detail: partner roles get the reduced projection ([SEC] §4.5.3)"
 is "$(jq_body '.applicationForm|has("uniqueLink")')" false "detail: partner roles do not get the client's form link (uniqueLink)"
+psql_q "UPDATE \"ApplicationForm\" SET \"isClientActive\" = true, \"lastClientActivity\" = now() - interval '10 minutes' WHERE \"leadId\" = '$D'" >/dev/null
 cgi_run GET /api/leads/$D "" "$PARTB"
 is "$(msg)" "403:Access denied" "detail: another partner's lead"
+is "$(psql_q "SELECT \"isClientActive\" FROM \"ApplicationForm\" WHERE \"leadId\" = '$D'")" t \
+	"detail: a refused read writes nothing (the stale flag is left to a reader who may see the lead)"
+psql_q "UPDATE \"ApplicationForm\" SET \"isClientActive\" = false WHERE \"leadId\" = '$D'" >/dev/null
 cgi_run GET /api/leads/cla1000000000000000000001 "" "$EMPA2"
 is "$(msg)" "403:Access denied" "detail: an employee reading a colleague's lead"
 cgi_run GET /api/leads/cla2000000000000000000001 "" "$EMPA2"
@@ -468,6 +472,23 @@ is "$(lc_diff)" 0 "lead counters: exact after a deleted creator's leads lose it 
 psql_q "UPDATE \"Partner\" SET id = 'cpartnergamma000000000001' WHERE id = '$PB'" >/dev/null
 is "$(lc_diff):$(psql_q "SELECT sum(n) FROM \"LeadCount\" WHERE \"partnerId\" = 'cpartnergamma000000000001'")" "0:4" \
 	"lead counters: exact after a partner id changes (ON UPDATE CASCADE)"
+
+# A revoked session is refused on the very next list, search and detail request (no cache
+# of sessions anywhere on the read path, issue 15).
+REV=$(login partner-a@example.com)
+cgi_run GET /api/leads "" "$REV"
+is "$STATUS" 200 "revocation: the fresh session reads the list"
+psql_q "UPDATE \"Session\" SET \"revokedAt\" = now(), \"revokeReason\" = 'test'
+	WHERE \"userId\" = '$PARTA_ID' AND \"revokedAt\" IS NULL
+	  AND \"createdAt\" = (SELECT max(\"createdAt\") FROM \"Session\" WHERE \"userId\" = '$PARTA_ID')" >/dev/null
+cgi_run GET /api/leads "" "$REV"
+is "$STATUS" 401 "revocation: the next list request is refused"
+cgi_run GET "/api/leads?search=Kowal" "" "$REV"
+is "$STATUS" 401 "revocation: a search is refused"
+cgi_run GET /api/leads/$D "" "$REV"
+is "$STATUS" 401 "revocation: a detail is refused"
+cgi_run GET /api/leads/$D "" "$PARTA"
+is "$STATUS" 200 "revocation: the user's other session still reads"
 
 ! grep -E '44051401359|Kowalska|anna@example.com|create-admin@example.com' "$CGI_LOG" >/dev/null
 ok $? "no PESEL, names or e-mails in the program's log (SR-35)"
