@@ -368,8 +368,8 @@ plan_check(struct req *r, struct plan *p)
  * (status) and prev the old assignees ('' none; assign).  -1 on failure.
  */
 static int
-audit_all(struct req *r, const struct plan *p, const char **ok, const char **olds,
-    const char **ovr, const char **prev, size_t n)
+audit_all(struct req *r, const struct plan *p, const char **ok, const char **olds, const char **ovr,
+    const char **prev, size_t n)
 {
 	const char **aid = arena_alloc(r->mem, n * sizeof(*aid));
 	const char *params[10];
