@@ -133,6 +133,9 @@ int leads_tasks_create(struct req *);
 int leads_tasks_update(struct req *);
 int leads_tasks_mine(struct req *);
 int leads_tasks_overdue(struct req *);
+/* A task on a lead inside the caller's transaction (the lead locked); -1 on failure. */
+int leads_tasks_add(struct req *, const char *lead_id, const char *id, const char *assignee,
+    const char *due, const char *description);
 extern const struct field_table leads_tasks_create_in, leads_tasks_update_in, leads_tasks_mine_q;
 
 /* Statement registration, per file with a .sql. */

@@ -18,7 +18,6 @@
 #include <cjson/cJSON.h>
 
 #include "common/arena.h"
-#include "common/audit.h"
 #include "common/cfg.h"
 #include "common/db.h"
 #include "common/domain.h"
@@ -350,41 +349,43 @@ plan_check(struct req *r, struct plan *p)
 	return 0;
 }
 
-/* The audit entry of one changed lead; -1 (logged) on failure. */
+/*
+ * The audit entries of the changed leads ok[0..n), one per lead as
+ * audit_log() writes it, with one statement: olds are the old statuses
+ * (status) and prev the old assignees ('' none; assign).  -1 on failure.
+ */
 static int
-audit_one(struct req *r, const struct plan *p, const char *lead, const char *old_status,
-    const char *old_assignee, bool overridden)
+audit_all(struct req *r, const struct plan *p, const char **ok, const char **olds, const char **ovr,
+    const char **prev, size_t n)
 {
-	struct audit_entry a = { lead, r->user->id, NULL, NULL, NULL, NULL, NULL };
+	const char **aid = arena_alloc(r->mem, n * sizeof(*aid));
+	const char *params[10];
 
-	if (p->action == BA_ASSIGN) {
-		a.action = "assignment_change";
-		a.field = "assignedUserId";
-		a.old_value = *old_assignee != '\0'
-		    ? arena_printf(r->mem, "{\"assignedUserId\":\"%s\"}", old_assignee)
-		    : "null";
-		a.new_value = p->user_id != NULL
-		    ? arena_printf(r->mem, "{\"assignedUserId\":\"%s\"}", p->user_id)
-		    : "null";
-		a.metadata = "{\"bulk\":true}";
-	} else {
-		cJSON *m = cJSON_CreateObject();
-		if (m == NULL || cJSON_AddBoolToObject(m, "bulk", true) == NULL ||
-		    cJSON_AddBoolToObject(m, "override", overridden) == NULL ||
-		    json_add_str_skip(m, "notes", p->notes) == -1 ||
-		    json_add_str_skip(m, "reason", p->reason) == -1) {
-			cJSON_Delete(m);
-			return -1;
-		}
-		a.action = "status_change";
-		a.field = "status";
-		a.old_value = arena_printf(r->mem, "\"%s\"", old_status);
-		a.new_value = arena_printf(r->mem, "\"%s\"", domain_lead_statuses[p->target]);
-		a.metadata = json_print_take(r->mem, m);
-	}
-	if (a.old_value == NULL || a.new_value == NULL || a.metadata == NULL)
+	if (aid == NULL)
 		return -1;
-	return audit_log(r->db, r->mem, &a);
+	for (size_t i = 0; i < n; i++) {
+		char *a = arena_alloc(r->mem, ID_SIZE);
+		if (a == NULL || id_new(a) == -1)
+			return -1;
+		aid[i] = a;
+	}
+	params[0] = pg_array(r, aid, n);
+	params[1] = pg_array(r, ok, n);
+	params[2] = pg_array(r, p->action == BA_ASSIGN ? prev : olds, n);
+	params[3] = pg_array(r, ovr, n);
+	params[4] = r->user->id;
+	params[5] = p->action == BA_ASSIGN ? "assign" : "status";
+	params[6] = p->user_id;
+	params[7] = p->action == BA_ASSIGN ? NULL : domain_lead_statuses[p->target];
+	params[8] = p->action == BA_ASSIGN ? NULL : p->notes;
+	params[9] = p->action == BA_ASSIGN ? NULL : p->reason;
+	if (params[0] == NULL || params[1] == NULL || params[2] == NULL || params[3] == NULL)
+		return -1;
+	if (db_query(r->db, r->mem, &leads_bulk_sql[SQL_LEADS_BULK_AUDIT], 10, params) == NULL) {
+		log_error("leads", "cannot record the bulk %s audit", params[5]);
+		return -1;
+	}
+	return 0;
 }
 
 /* The set-based writes for the leads that passed: ok[0..n), their old statuses and overrides. */
@@ -594,9 +595,9 @@ leads_bulk(struct req *r)
 	}
 	if (nok > 0 && apply(r, &p, ok, olds, ovr, nok) == -1)
 		return tx_fail_db(r);
+	if (nok > 0 && audit_all(r, &p, ok, olds, ovr, prev, nok) == -1)
+		return tx_fail_db(r);
 	for (size_t i = 0; i < nok; i++) {
-		if (audit_one(r, &p, ok[i], olds[i], prev[i], ovr[i][0] == 't') == -1)
-			return tx_fail_db(r);
 		if (!cJSON_AddItemToArray(updated, cJSON_CreateString(ok[i]))) {
 			db_rollback(r->db);
 			return leads_fail_500(r);

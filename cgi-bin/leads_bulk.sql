@@ -36,17 +36,14 @@ ORDER BY l.id
 FOR UPDATE OF l
 
 -- name: leads_bulk_assign
-UPDATE "Lead" SET "assignedUserId" = $2::text WHERE id = ANY ($1::text[])
+-- One UPDATE for all, the lead counters kept in one step (izzy_lead_bulk_update, 0031).
+SELECT izzy_lead_bulk_update($1::text[], 'assign', NULL, $2::text)
 
 -- name: leads_bulk_status
 -- leads_status_update for many leads: $3 'claim' (FIRST_CONTACT: assignee
 -- $4, claimedAt now), 'release' (NEW: no assignee, no claimedAt), else keep.
-UPDATE "Lead"
-SET status = $2::"LeadStatus",
-    "assignedUserId" = CASE $3::text WHEN 'claim' THEN $4::text WHEN 'release' THEN NULL
-                           ELSE "assignedUserId" END,
-    "claimedAt" = CASE $3::text WHEN 'claim' THEN now() WHEN 'release' THEN NULL ELSE "claimedAt" END
-WHERE id = ANY ($1::text[])
+-- As leads_bulk_assign, through izzy_lead_bulk_update (0031).
+SELECT izzy_lead_bulk_update($1::text[], $3::text, $2::"LeadStatus", $4::text)
 
 -- name: leads_bulk_history
 -- One LeadStatusHistory row per lead: $1 ids, $2 lead ids, $3 old statuses,
@@ -56,6 +53,27 @@ INSERT INTO "LeadStatusHistory" (id, "leadId", "oldStatus", "newStatus", "change
     "reasonCode", override)
 SELECT h.id, h.lead, h.old::"LeadStatus", $5::"LeadStatus", $6, $7, $8, h.ovr
 FROM unnest($1::text[], $2::text[], $3::text[], $4::boolean[]) AS h(id, lead, old, ovr)
+
+-- name: leads_bulk_audit
+-- One AuditLog entry per changed lead, as audit_log() writes it for one lead:
+-- $1 entry ids, $2 lead ids, $3 the old assignees ('' for none; assign) or old
+-- statuses (status), $4 override flags (arrays of one length); $5 actor, $6
+-- 'assign' or 'status', $7 the new assignee (NULL: none), $8 the new status,
+-- $9 notes, $10 reason code.
+INSERT INTO "AuditLog" (id, "leadId", "userId", action, field, "oldValue", "newValue", metadata)
+SELECT a.id, a.lead, $5,
+       CASE $6::text WHEN 'assign' THEN 'assignment_change' ELSE 'status_change' END,
+       CASE $6::text WHEN 'assign' THEN 'assignedUserId' ELSE 'status' END,
+       CASE WHEN $6::text <> 'assign' THEN to_jsonb(a.old)
+            WHEN a.old = '' THEN 'null'::jsonb
+            ELSE jsonb_build_object('assignedUserId', a.old) END,
+       CASE WHEN $6::text <> 'assign' THEN to_jsonb($8::text)
+            WHEN $7::text IS NULL THEN 'null'::jsonb
+            ELSE jsonb_build_object('assignedUserId', $7::text) END,
+       CASE WHEN $6::text = 'assign' THEN '{"bulk": true}'::jsonb
+            ELSE jsonb_strip_nulls(jsonb_build_object('bulk', true, 'override', a.ovr,
+                'notes', $9::text, 'reason', $10::text)) END
+FROM unnest($1::text[], $2::text[], $3::text[], $4::boolean[]) AS a(id, lead, old, ovr)
 
 -- name: leads_bulk_notes
 -- The status change's notes as a manual note on each lead: $1 ids, $2 lead ids, $3 author, $4 text.

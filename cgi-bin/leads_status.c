@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cjson/cJSON.h>
 
@@ -136,8 +137,18 @@ enum status_key {
 	STATUS_NEXT_ACTION,
 	STATUS_OVERRIDE,
 	STATUS_REASON,
+	STATUS_NEXT_CONTACT,
 	STATUS__MAX
 };
+
+/* "nextContact": the task the change creates ("następny kontakt", issue 13). */
+#define NEXT_CONTACT_DEFAULT "Następny kontakt"
+enum next_contact_key { NC_DUE, NC_DESC, NC__MAX };
+static const struct field next_contact_fields[NC__MAX] = {
+	[NC_DUE] = { "dueAt", FT_DATE, F_REQUIRED, 0, 0 },
+	[NC_DESC] = { "description", FT_STRING, F_TRIM | F_MULTILINE, 1, 1000 },
+};
+static const struct field_table next_contact_in = FIELD_TABLE(next_contact_fields);
 static const struct field status_fields[STATUS__MAX] = {
 	[STATUS_STATUS] = { "status", FT_ENUM, F_REQUIRED, 0, 0, domain_lead_statuses },
 	[STATUS_NOTES] = { "notes", FT_STRING, F_TRIM | F_MULTILINE, 0, 2000 },
@@ -148,6 +159,7 @@ static const struct field status_fields[STATUS__MAX] = {
 	[STATUS_NEXT_ACTION] = { "nextActionAt", FT_DATE, 0, 0, 0 },
 	[STATUS_OVERRIDE] = { "override", FT_BOOL, 0, 0, 0 },
 	[STATUS_REASON] = { "reason", FT_ENUM, 0, 0, 0, reason_codes },
+	[STATUS_NEXT_CONTACT] = { "nextContact", FT_OBJECT, 0, 0, 0, NULL, &next_contact_in },
 };
 const struct field_table leads_status_in = FIELD_TABLE(status_fields);
 
@@ -182,6 +194,39 @@ fail_reason_required(struct req *r)
 	return http_fail_issues(r, issues);
 }
 
+/* 400 Validation failed with an issue on ["nextContact", "dueAt"]: not in the future. */
+static int
+fail_next_contact_past(struct req *r)
+{
+	static const char *const path[] = { "nextContact", "dueAt" };
+	cJSON *issues = NULL;
+
+	if (leads_add_issue(&issues, path, 2, "Must be in the future") == -1) {
+		cJSON_Delete(issues);
+		return leads_fail_500(r);
+	}
+	return http_fail_issues(r, issues);
+}
+
+/* The body's "nextContact" (NULL: none); its dueAt must lie in the future. */
+static const struct value *
+next_contact(const struct value *v)
+{
+	return v[STATUS_NEXT_CONTACT].present && !v[STATUS_NEXT_CONTACT].null
+	    ? v[STATUS_NEXT_CONTACT].obj->v
+	    : NULL;
+}
+
+static bool
+in_future(long long ms)
+{
+	struct timespec now;
+
+	if (clock_gettime(CLOCK_REALTIME, &now) == -1)
+		return false;
+	return ms > (long long)now.tv_sec * 1000 + now.tv_nsec / 1000000;
+}
+
 /* --- status ------------------------------------------------------------- */
 
 /*
@@ -208,7 +253,12 @@ fail_reason_required(struct req *r)
  * Effects in one transaction: status; FIRST_CONTACT claims (assignee =
  * assignToUserId or the actor, claimedAt = now); NEW releases; notes become a
  * LeadNote and the history reason (Lead.notes is left alone: QUIRK fixed);
- * a LeadStatusHistory row; AuditLog status_change.
+ * a LeadStatusHistory row; AuditLog status_change; with "nextContact":
+ * {"dueAt": a future date-time, "description"?: 1-1000 (default "Następny
+ * kontakt")} a task (Reminder) held by the actor, the lead's nextActionAt
+ * following the earliest open task and AuditLog reminder_created (issue 13).
+ * A dueAt not in the future: 400 Validation failed on ["nextContact",
+ * "dueAt"] "Must be in the future", before anything else.
  * 200: the lead summary without consentStatus.
  */
 int
@@ -223,10 +273,14 @@ leads_status(struct req *r)
 	bool overridden = false;
 	bool is_operator = r->user->role == ROLE_OPERATOR, set_assignee = false;
 	const char *assignee = NULL, *claimed = "keep", *meta, *old_json, *new_json;
-	char hist_id[ID_SIZE], note_id[ID_SIZE];
+	const struct value *nc = next_contact(v);
+	char hist_id[ID_SIZE], note_id[ID_SIZE], task_id[ID_SIZE];
 	struct lead_ref ref;
 	cJSON *m;
 	PGresult *res;
+
+	if (nc != NULL && !in_future(nc[NC_DUE].i))
+		return fail_next_contact_past(r);
 
 	if (lead_access(r, r->id, LEAD_READ, NULL) == -1)
 		return 0;
@@ -333,6 +387,16 @@ leads_status(struct req *r)
 		&(struct audit_entry){ r->id, r->user->id, "status_change", "status", old_json,
 		    new_json, meta }) == -1)
 		return tx_fail_db(r);
+	/* "Następny kontakt": the actor's task, in the same transaction as the change. */
+	if (nc != NULL) {
+		if (id_new(task_id) == -1) {
+			db_rollback(r->db);
+			return leads_fail_500(r);
+		}
+		if (leads_tasks_add(r, r->id, task_id, r->user->id, nc[NC_DUE].s,
+			nc[NC_DESC].present ? nc[NC_DESC].s : NEXT_CONTACT_DEFAULT) == -1)
+			return tx_fail_db(r);
+	}
 	if (db_commit(r->db) == -1)
 		return tx_fail_db(r);
 	log_info("leads", "lead %s status %s -> %s by %s%s", r->id, domain_lead_statuses[cur],

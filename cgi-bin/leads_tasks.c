@@ -100,6 +100,26 @@ task_finish(struct req *r, const char *lead_id, const char *task_id, const char 
 		lead_id, r->user->id, action, "reminders", old_json, new_json, meta });
 }
 
+/*
+ * Inserts task id on lead_id (locked by the caller's lead_begin), due at due
+ * (a validated date-time), held by assignee (an active staff user), then
+ * recomputes the lead's nextActionAt and writes the reminder_created audit
+ * entry, all in the caller's transaction.  -1 (nothing committed) on failure.
+ * Shared with POST /api/leads/:id/status ("następny kontakt").
+ */
+int
+leads_tasks_add(struct req *r, const char *lead_id, const char *id, const char *assignee,
+    const char *due, const char *description)
+{
+	const char *p[5] = { id, lead_id, assignee, due, description };
+	PGresult *res = db_query(r->db, r->mem, &leads_tasks_sql[SQL_LEADS_TASKS_INSERT], 5, p);
+	const char *new_json = leads_cell(r, res, 0);
+
+	if (new_json == NULL)
+		return -1;
+	return task_finish(r, lead_id, id, "reminder_created", NULL, new_json);
+}
+
 /* 200/201 with the task as the list shows it. */
 static int
 reply_task(struct req *r, const char *task_id, bool created)
@@ -147,9 +167,8 @@ leads_tasks_create(struct req *r)
 {
 	const struct value *v = r->in->v;
 	const char *assignee = v[TK_ASSIGNEE].present ? json_in_str(&v[TK_ASSIGNEE]) : r->user->id;
-	const char *lead_id = r->id, *new_json;
+	const char *lead_id = r->id;
 	char id[ID_SIZE];
-	PGresult *res;
 	int k;
 
 	if (id_new(id) == -1)
@@ -158,12 +177,7 @@ leads_tasks_create(struct req *r)
 		return 0;
 	if ((k = check_assignee(r, assignee)) != 0)
 		return k == 1 ? 0 : tx_fail_db(r);
-	{
-		const char *p[5] = { id, lead_id, assignee, v[TK_DUE].s, v[TK_DESC].s };
-		res = db_query(r->db, r->mem, &leads_tasks_sql[SQL_LEADS_TASKS_INSERT], 5, p);
-	}
-	if ((new_json = leads_cell(r, res, 0)) == NULL ||
-	    task_finish(r, lead_id, id, "reminder_created", NULL, new_json) == -1 ||
+	if (leads_tasks_add(r, lead_id, id, assignee, v[TK_DUE].s, v[TK_DESC].s) == -1 ||
 	    db_commit(r->db) == -1)
 		return tx_fail_db(r);
 	log_info("leads", "lead %s reminder %s created by %s", lead_id, id, r->user->id);

@@ -170,6 +170,49 @@ is "$(jq_body '[.data[] | "\(.userId):\(.overdue)"] | sort | join(",")')" "$OPA_
 cgi_run GET /api/reminders/overdue-counts "" "$OPA"
 is "$STATUS" 403 "overdue counts: 403 for an operator"
 
+# --- POST /api/leads/:id/status with "nextContact" (następny kontakt) -------------------------------
+# One request, one transaction: the status change, its history row and the task together.
+LC=cleadnext0000000000000001
+psql_q "INSERT INTO \"Lead\" (id, \"partnerId\", status) VALUES ('$LC', '$PA', 'NEW')" >/dev/null
+hist_count() { psql_q "SELECT count(*) FROM \"LeadStatusHistory\" WHERE \"leadId\" = '$LC'"; }
+task_count() { psql_q "SELECT count(*) FROM \"Reminder\" WHERE \"leadId\" = '$LC'"; }
+cgi_run POST "/api/leads/$LC/status" '{"status":"FIRST_CONTACT","nextContact":{"dueAt":"2031-03-01T08:00:00Z"}}' "$OPA"
+is "$STATUS|$(jq_body '"\(.status)|\(.nextActionAt)"')" "200|FIRST_CONTACT|2031-03-01T08:00:00.000Z" \
+	"status + next contact: 200, nextActionAt is the task's due time"
+is "$(psql_q "SELECT \"assignedUserId\" || '|' || description || '|' || status || '|' || to_char(\"dueAt\" AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI') FROM \"Reminder\" WHERE \"leadId\" = '$LC'")" \
+	"$OPA_ID|Następny kontakt|OPEN|2031-03-01 08:00" "status + next contact: the actor's task with the default description"
+is "$(hist_count)|$(psql_q "SELECT string_agg(action, ',' ORDER BY action) FROM \"AuditLog\" WHERE \"leadId\" = '$LC'")" \
+	"1|reminder_created,status_change" "status + next contact: the history row and both audit entries"
+cgi_run POST "/api/leads/$LC/status" '{"status":"FOLLOW_UP","nextContact":{"dueAt":"2031-04-01T08:00:00Z","description":"Oddzwonić"}}' "$OPA"
+is "$STATUS|$(jq_body .nextActionAt)|$(task_count)" "200|2031-03-01T08:00:00.000Z|2" \
+	"status + next contact: a later task leaves nextActionAt on the earliest open one"
+is "$(psql_q "SELECT description FROM \"Reminder\" WHERE \"leadId\" = '$LC' ORDER BY \"dueAt\" DESC LIMIT 1")" Oddzwonić \
+	"status + next contact: the description given"
+cgi_run POST "/api/leads/$LC/status" '{"status":"VERIFICATION","nextContact":{"dueAt":"2020-01-01T08:00:00Z"}}' "$OPA"
+is "$(issue)" "400:nextContact.dueAt:Must be in the future" "status + next contact: 400 for a past date"
+cgi_run POST "/api/leads/$LC/status" '{"status":"VERIFICATION","nextContact":{"dueAt":"jutro"}}' "$OPA"
+is "$(issue)" "400:nextContact.dueAt:Invalid date" "status + next contact: 400 for a malformed date"
+cgi_run POST "/api/leads/$LC/status" '{"status":"VERIFICATION","nextContact":{}}' "$OPA"
+like "$(issue)" "^400:nextContact.dueAt:" "status + next contact: 400 without dueAt"
+is "$(psql_q "SELECT status FROM \"Lead\" WHERE id = '$LC'")|$(hist_count)|$(task_count)" "FOLLOW_UP|2|2" \
+	"status + next contact: nothing written after a 400"
+# A change the policy refuses writes no task either.
+cgi_run POST "/api/leads/$LC/status" '{"status":"CLOSED_WON","nextContact":{"dueAt":"2031-05-01T08:00:00Z"}}' "$OPA"
+is "$(msg)" "400:Status transition not allowed" "status + next contact: an operator's move off the paths is refused"
+cgi_run POST "/api/leads/$LC/status" '{"status":"VERIFICATION","nextContact":{"dueAt":"2031-05-01T08:00:00Z"}}' "$OPX"
+is "$STATUS" 403 "status + next contact: 403 outside the actor's scope"
+is "$(psql_q "SELECT status FROM \"Lead\" WHERE id = '$LC'")|$(hist_count)|$(task_count)" "FOLLOW_UP|2|2" \
+	"status + next contact: no status, history or task after a refused change"
+# A task that cannot be written rolls the status change back: the lead's tasks are held by a
+# trigger that fails (installed for this check only).
+psql_q "CREATE FUNCTION test_fail_task() RETURNS trigger LANGUAGE plpgsql AS \$\$ BEGIN RAISE EXCEPTION 'no tasks'; END \$\$;
+	CREATE TRIGGER test_fail_task BEFORE INSERT ON \"Reminder\" FOR EACH ROW EXECUTE FUNCTION test_fail_task()" >/dev/null
+cgi_run POST "/api/leads/$LC/status" '{"status":"VERIFICATION","nextContact":{"dueAt":"2031-05-01T08:00:00Z"}}' "$OPA"
+is "$STATUS" 500 "status + next contact: 500 when the task cannot be written"
+is "$(psql_q "SELECT status FROM \"Lead\" WHERE id = '$LC'")|$(hist_count)|$(task_count)" "FOLLOW_UP|2|2" \
+	"status + next contact: the status change rolled back with the task"
+psql_q "DROP TRIGGER test_fail_task ON \"Reminder\"; DROP FUNCTION test_fail_task()" >/dev/null
+
 # --- izzyctl tasks digest ------------------------------------------------------------------------
 DAY=$(psql_q "SELECT to_char((now() AT TIME ZONE 'Europe/Warsaw')::date, 'YYYY-MM-DD')")
 "$IZZYCTL" tasks digest >"$T_VAR/out" 2>"$T_VAR/err"

@@ -77,3 +77,38 @@ export async function dailyDigestReachesTheMailCatcher({ baseURL }) {
 	}
 	throw new Error(`no digest reached the mail catcher: ${JSON.stringify(seen.slice(-1)).slice(0, 1000)}`);
 }
+
+// "Następny kontakt": the status change and its task in one request; a past
+// date is refused on the field; the task shows on the lead and in the bell.
+export async function statusChangeWithNextContact({ page, baseURL }) {
+	const tag = unique();
+	const admin = await apiAs(baseURL, ADMIN);
+	const lead = await expectApi(admin, 'POST', '/api/leads', {
+		partnerId: 'seed-partner', customer: { firstName: 'Ewa', lastName: `Nast${tag}`, email: `nast${tag}@example.com`, phone: '+48 600 100 400' }, consents: [],
+	}, 201);
+	await login(page, ADMIN);
+	await page.goto(baseURL + `/leads/${lead.id}`);
+	const statusSection = page.getByRole('region', { name: 'Zmiana statusu' });
+	await statusSection.getByLabel('Nowy status').selectOption('FIRST_CONTACT');
+	const next = statusSection.getByLabel('Następny kontakt (zadanie)');
+	await next.fill(await localInput(page, -60));
+	await statusSection.getByRole('button', { name: 'Zmień status' }).click();
+	await expectVisible(statusSection.getByText('Termin następnego kontaktu musi być w przyszłości.'), 'a past date refused on the field');
+	assert.equal(await sql(`SELECT status FROM "Lead" WHERE id = '${lead.id}'`), 'NEW', 'nothing changed');
+
+	await next.fill(await localInput(page, 5));
+	await statusSection.getByRole('button', { name: 'Zmień status' }).click();
+	await expectVisible(page.getByText('Status leada zmieniony na „Pierwszy kontakt”.'), 'the status toast');
+	const section = page.locator('.lead-tasks');
+	await expectVisible(section.getByText('Następny kontakt'), 'the task on the lead');
+	assert.equal(await sql(`SELECT count(*) FROM "Reminder" WHERE "leadId" = '${lead.id}' AND status = 'OPEN'`), '1', 'one task');
+	assert.equal(await sql(`SELECT count(*) FROM "LeadStatusHistory" WHERE "leadId" = '${lead.id}' AND "newStatus" = 'FIRST_CONTACT'`), '1', 'the history row');
+	assert.equal(await sql(`SELECT "nextActionAt" = (SELECT "dueAt" FROM "Reminder" WHERE "leadId" = '${lead.id}') FROM "Lead" WHERE id = '${lead.id}'`), 't', 'nextActionAt follows the task');
+
+	await page.locator('.modal__close').click();
+	await page.locator('.modal-overlay').waitFor({ state: 'detached' });
+	await page.getByTestId('task-bell').click();
+	const row = page.locator('.task-bell__panel [data-testid="task"]', { hasText: `Ewa Nast${tag}` });
+	await expectVisible(row, 'the task in the bell');
+	await expectVisible(row.getByText('Następny kontakt'), 'with its description');
+}

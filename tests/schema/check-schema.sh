@@ -553,6 +553,7 @@ CustomerProfile|CustomerProfile_email_trgm_idx|index|gin|email|-
 CustomerProfile|CustomerProfile_firstName_trgm_idx|index|gin|"firstName"|-
 CustomerProfile|CustomerProfile_lastName_trgm_idx|index|gin|"lastName"|-
 CustomerProfile|CustomerProfile_leadId_key|unique|btree|"leadId"|-
+CustomerProfile|CustomerProfile_leadId_names_idx|index|btree|"leadId",id,"firstName","lastName"|-
 CustomerProfile|CustomerProfile_nationalIdHash_idx|index|btree|"nationalIdHash"|-
 CustomerProfile|CustomerProfile_phone_key_idx|index|btree|izzy_phone_key(phone)|-
 CustomerProfile|CustomerProfile_phone_trgm_idx|index|gin|phone|-

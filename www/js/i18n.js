@@ -1278,6 +1278,8 @@ const catalogue = {
 		'Consent has already been withdrawn': 'Ta zgoda została już wycofana.',
 		'Operators can only withdraw partner declaration consents': 'Operator może wycofać tylko oświadczenie partnera.',
 		'Consent template missing or inactive': 'Szablon zgody nie istnieje lub jest nieaktywny.',
+		// Issue 13: the status change's "nextContact".
+		'Must be in the future': 'Termin musi być w przyszłości.',
 	},
 	// Field-level messages for validation issues (spec/api.md §2.6), by code.
 	issues: {
@@ -1472,6 +1474,7 @@ const catalogue = {
 		errors: {
 			required: 'Podaj termin i opis zadania.',
 			failed: 'Nie udało się zapisać zadania.',
+			past: 'Termin następnego kontaktu musi być w przyszłości.',
 		},
 	},
 	// Issue 14: partner API keys (www/js/screens/api-keys.js).

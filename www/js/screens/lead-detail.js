@@ -34,7 +34,7 @@ import { GdprSection } from './lead-gdpr.js';
 import { OnboardingSection } from './lead-onboarding.js';
 import { CommunicationsSection } from './lead-communications.js';
 import { LeadFormSection } from './lead-form.js';
-import { TasksSection, createTask } from './lead-tasks.js';
+import { TasksSection, nextContactBody, isPastLocal, tasksChanged } from './lead-tasks.js';
 
 const STAFF = ['OPERATOR', 'SUPERVISOR', 'ADMIN'];
 
@@ -119,8 +119,10 @@ function StatusFormBody({ lead, policy, mutate, onSaved }) {
 		const body = { status };
 		if (notes.trim()) body.notes = notes.trim();
 		if (needsReason && reason) body.reason = reason;
+		const next = nextContactBody(nextContact);
+		if (next) body.nextContact = next;
 		await mutate(() => api.post(`/api/leads/${encodeURIComponent(lead.id)}/status`, body));
-		if (nextContact) await createTask(lead.id, nextContact);
+		if (next) tasksChanged();
 		setNextContact('');
 		toast(t('lead.status.saved', { label: statusInfo('lead', status).label }), 'success');
 		setStatus('');
@@ -134,6 +136,7 @@ function StatusFormBody({ lead, policy, mutate, onSaved }) {
 			if (needsReason && !reason && !notes.trim()) e.reason = t('lead.status.errors.reason');
 			if (needsNotes && !notes.trim()) e.notes = t('lead.status.errors.justification');
 			if (notes.length > 2000) e.notes = t('lead.status.errors.tooLong');
+			if (nextContact && isPastLocal(nextContact)) e['nextContact.dueAt'] = t('tasks.errors.past');
 			return e;
 		},
 	});
@@ -166,7 +169,7 @@ function StatusFormBody({ lead, policy, mutate, onSaved }) {
 			rows="3" maxlength="2000" required=${needsNotes} value=${notes} error=${err.notes}
 			onInput=${(e) => setNotes(e.currentTarget.value)} />
 		<${Field} label=${t('tasks.nextContactLabel')} name="nextContact" type="datetime-local" value=${nextContact}
-			onInput=${(e) => setNextContact(e.currentTarget.value)} />
+			error=${err['nextContact.dueAt']} onInput=${(e) => setNextContact(e.currentTarget.value)} />
 		<${FormAlert} message=${form.error} />
 		<div class="form__actions form__actions--start">
 			<${SubmitButton} busy=${form.busy} busyLabel=${t('lead.status.submitting')}>${t('lead.status.submit')}</${SubmitButton}>

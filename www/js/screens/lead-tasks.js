@@ -25,7 +25,24 @@ function localToIso(value) {
 	return Number.isNaN(d.getTime()) ? '' : d.toISOString();
 }
 
-/** Creates a task on the lead; used by the status dialog's "następny kontakt". */
+/**
+ * The status change's "nextContact" (one request with the change: the server
+ * writes the task in the same transaction), or undefined without a date.
+ */
+export function nextContactBody(dueLocal, description) {
+	if (!dueLocal) return undefined;
+	const body = { dueAt: localToIso(dueLocal) || dueLocal };
+	if (description) body.description = description;
+	return body;
+}
+
+/** True when a datetime-local value lies in the past (the server refuses it too). */
+export function isPastLocal(dueLocal) {
+	const d = new Date(dueLocal);
+	return !Number.isNaN(d.getTime()) && d.getTime() <= Date.now();
+}
+
+/** Creates a task on the lead. */
 export async function createTask(leadId, dueLocal, description) {
 	const task = await api.post(`/api/leads/${encodeURIComponent(leadId)}/reminders`,
 		{ dueAt: localToIso(dueLocal), description: description || t('tasks.nextContact') });
@@ -70,6 +87,12 @@ export function TasksSection({ lead, canEdit, onSaved }) {
 	const [error, setError] = useState(null);
 	const [busy, setBusy] = useState(false);
 	const tasks = list.data || [];
+	// Tasks written elsewhere (the status dialog's "następny kontakt") show at once.
+	useEffect(() => {
+		const reload = () => list.reload();
+		window.addEventListener(CHANGED, reload);
+		return () => window.removeEventListener(CHANGED, reload);
+	}, [list.reload]);
 
 	function changed() {
 		list.reload();
