@@ -92,6 +92,7 @@ SELECT coalesce(json_agg(json_build_object(
 	'claimedAt', izzy_ts(l."claimedAt"),
 	'lastContactAt', izzy_ts(l."lastContactAt"),
 	'nextActionAt', izzy_ts(l."nextActionAt"),
+	'sla', izzy_sla_json(sl),
 	'createdByUserId', l."createdByUserId",
 	'assignedUser', CASE WHEN u.id IS NOT NULL THEN
 		json_build_object('id', u.id, 'fullName', u."fullName", 'email', u.email) END,
@@ -117,6 +118,7 @@ LEFT JOIN "ApplicationForm" af ON af."leadId" = l.id
 LEFT JOIN "InsuranceOnboardingSession" io ON io."leadId" = l.id
 CROSS JOIN tpl t
 LEFT JOIN "LeadConsent" c ON c.id = l.id
+LEFT JOIN "LeadSla" sl ON sl."leadId" = l.id
 
 -- name: leads_detail
 -- The whole detail (spec/api.md section 4.5.3) in one statement, with the stale
@@ -182,6 +184,7 @@ SELECT json_build_object(
 	'claimedAt', izzy_ts(l."claimedAt"),
 	'lastContactAt', izzy_ts(l."lastContactAt"),
 	'nextActionAt', izzy_ts(l."nextActionAt"),
+	'sla', (SELECT izzy_sla_json(sl) FROM "LeadSla" sl WHERE sl."leadId" = l.id),
 	'createdAt', izzy_ts(l."createdAt"),
 	'updatedAt', izzy_ts(l."updatedAt"),
 	'mergedIntoId', l."mergedIntoId",
@@ -322,8 +325,8 @@ FROM (
 -- The totals sum the counter groups of 0010 (as the list's total); each
 -- column walks "Lead_status_leadCreatedAt_idx" (0025) and stops after $8
 -- rows.  A card, kept small (950 of them per answer): id, status, partner,
--- assignee, the customer's name, leadCreatedAt (the age) and "sla" (null:
--- the slot the response-time timers fill).
+-- assignee, the customer's name, leadCreatedAt (the age) and "sla"
+-- (izzy_sla_json of the lead's "LeadSla" row, schema 0030; null without one).
 WITH s AS (
 	SELECT e AS status
 	FROM unnest(coalesce($5::text[]::"LeadStatus"[], enum_range(NULL::"LeadStatus"))) e
@@ -361,7 +364,7 @@ LEFT JOIN LATERAL (
 		'customerProfile', CASE WHEN cp.id IS NOT NULL THEN
 			json_build_object('firstName', cp."firstName", 'lastName', cp."lastName") END,
 		'leadCreatedAt', izzy_ts(l."leadCreatedAt"),
-		'sla', NULL) ORDER BY l."leadCreatedAt" DESC, l.id DESC) AS cards
+		'sla', izzy_sla_json(sl)) ORDER BY l."leadCreatedAt" DESC, l.id DESC) AS cards
 	FROM (
 		SELECT l.id, l.status, l."partnerId", l."assignedUserId", l."leadCreatedAt"
 		FROM "Lead" l
@@ -377,6 +380,7 @@ LEFT JOIN LATERAL (
 	JOIN "Partner" pa ON pa.id = l."partnerId"
 	LEFT JOIN "User" u ON u.id = l."assignedUserId"
 	LEFT JOIN "CustomerProfile" cp ON cp."leadId" = l.id
+	LEFT JOIN "LeadSla" sl ON sl."leadId" = l.id
 ) c ON true
 
 -- name: leads_board_search
@@ -412,10 +416,11 @@ SELECT json_build_object('perColumn', $8::int, 'columns', json_object_agg(s.stat
 		'customerProfile', CASE WHEN cp.id IS NOT NULL THEN
 			json_build_object('firstName', cp."firstName", 'lastName', cp."lastName") END,
 		'leadCreatedAt', izzy_ts(f."leadCreatedAt"),
-		'sla', NULL) ORDER BY f."leadCreatedAt" DESC, f.id DESC)
+		'sla', izzy_sla_json(sl)) ORDER BY f."leadCreatedAt" DESC, f.id DESC)
 		FROM f
 		JOIN "Partner" pa ON pa.id = f."partnerId"
 		LEFT JOIN "User" u ON u.id = f."assignedUserId"
 		LEFT JOIN "CustomerProfile" cp ON cp."leadId" = f.id
+		LEFT JOIN "LeadSla" sl ON sl."leadId" = f.id
 		WHERE f.status = s.status AND f.rn <= $8::int), '[]'::json))))::text
 FROM s
