@@ -237,8 +237,8 @@ WITH rng AS (
 		false) AS met,
 	       s."firstContactDueAt" IS NOT NULL AND (s."firstContactBreachedAt" IS NOT NULL
 		OR (s."firstContactAt" IS NULL AND s."firstContactDueAt" < izzy_now())) AS breached,
-	       s."followUpBreachedAt" IS NOT NULL
-		OR (s."followUpAt" IS NULL AND s."followUpDueAt" < izzy_now()) AS fu_breached
+	       coalesce(s."followUpBreachedAt" IS NOT NULL
+		OR (s."followUpAt" IS NULL AND s."followUpDueAt" < izzy_now()), false) AS fu_breached
 	FROM "LeadSla" s
 	JOIN "Lead" l ON l.id = s."leadId"
 	CROSS JOIN rng

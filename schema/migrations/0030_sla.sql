@@ -220,13 +220,13 @@ AS $$
 				AND s."followUpDueAt" IS NOT NULL THEN 'FOLLOW_UP' END,
 		'dueAt', izzy_ts(CASE WHEN s."firstContactAt" IS NULL THEN s."firstContactDueAt"
 			WHEN s."followUpAt" IS NULL THEN s."followUpDueAt" END),
-		'breached', s."firstContactBreachedAt" IS NOT NULL OR s."followUpBreachedAt" IS NOT NULL
+		'breached', coalesce(s."firstContactBreachedAt" IS NOT NULL OR s."followUpBreachedAt" IS NOT NULL
 			OR (s."firstContactAt" IS NULL AND s."firstContactDueAt" < izzy_now())
-			OR (s."followUpAt" IS NULL AND s."followUpDueAt" < izzy_now()),
-		'met', (s."firstContactDueAt" IS NOT NULL OR s."followUpDueAt" IS NOT NULL)
+			OR (s."followUpAt" IS NULL AND s."followUpDueAt" < izzy_now()), false),
+		'met', coalesce((s."firstContactDueAt" IS NOT NULL OR s."followUpDueAt" IS NOT NULL)
 			AND s."firstContactBreachedAt" IS NULL AND s."followUpBreachedAt" IS NULL
 			AND (s."firstContactDueAt" IS NULL OR s."firstContactAt" <= s."firstContactDueAt")
-			AND (s."followUpDueAt" IS NULL OR s."followUpAt" <= s."followUpDueAt"),
+			AND (s."followUpDueAt" IS NULL OR s."followUpAt" <= s."followUpDueAt"), false),
 		'startedAt', izzy_ts(s."startedAt"),
 		'firstContactDueAt', izzy_ts(s."firstContactDueAt"),
 		'firstContactAt', izzy_ts(s."firstContactAt"),
