@@ -235,7 +235,17 @@ job_form_reminders(struct db *db, struct job_counts *c)
 }
 
 /* Columns of jobs_sla_alerts_due. */
-enum { SLA_LEAD, SLA_KIND, SLA_DUE, SLA_LEVEL, SLA_USER, SLA_EMAIL, SLA_NAME, SLA_CUSTOMER, SLA_KEY };
+enum {
+	SLA_LEAD,
+	SLA_KIND,
+	SLA_DUE,
+	SLA_LEVEL,
+	SLA_USER,
+	SLA_EMAIL,
+	SLA_NAME,
+	SLA_CUSTOMER,
+	SLA_KEY
+};
 
 /*
  * sla, every 5 minutes (issue 13, schema 0030): records the breaches of
@@ -270,7 +280,8 @@ job_sla(struct db *db, struct job_counts *c)
 		const char *text = arena_printf(mem,
 		    "Dzień dobry %s,\n\n%s termin %s z klientem (%s) minął %s i nadal nie ma "
 		    "kontaktu.\n\n%s/leads/%s\n",
-		    PQgetvalue(res, i, SLA_NAME), sup ? "Eskalacja SLA:" : "Przekroczono SLA:", what,
+		    PQgetvalue(res, i, SLA_NAME),
+		    sup ? "Eskalacja SLA:" : "Przekroczono SLA:", what,
 		    PQgetvalue(res, i, SLA_CUSTOMER), PQgetvalue(res, i, SLA_DUE), base,
 		    PQgetvalue(res, i, SLA_LEAD));
 		const char *subject = arena_printf(mem, "%s: brak %s (termin %s)",

@@ -185,14 +185,16 @@ sla_rule_issue(const cJSON *k)
 			if (k->valuedouble < 0 || k->valuedouble > 1000000)
 				return "Must be between 0 and 1000000";
 			/* contractTurnaroundDays is only shown: fractions stay allowed. */
-			if (strcmp(k->string, "contractTurnaroundDays") != 0 && k->valuedouble != (double)(long)k->valuedouble)
+			if (strcmp(k->string, "contractTurnaroundDays") != 0 &&
+			    k->valuedouble != (double)(long)k->valuedouble)
 				return "Expected integer";
 			return NULL;
 		}
 	for (size_t i = 0; i < NELEM(sla_time_keys); i++)
 		if (strcmp(k->string, sla_time_keys[i]) == 0)
-			return cJSON_IsString(k) && sla_hhmm(k->valuestring) ? NULL
-									      : "Expected time HH:MM";
+			return cJSON_IsString(k) && sla_hhmm(k->valuestring)
+			    ? NULL
+			    : "Expected time HH:MM";
 	if (strcmp(k->string, "weekendCoverage") == 0 && !cJSON_IsBool(k))
 		return "Expected boolean";
 	return NULL;
