@@ -543,8 +543,8 @@ RoundRobinMember|RoundRobinMember_pkey|primary|btree|"partnerId","userId"|-
 RoundRobinAuditLog|RoundRobinAuditLog_pkey|primary|btree|id|-
 RoundRobinAuditLog|RoundRobinAuditLog_partnerId_idx|index|btree|"partnerId"|-
 LeadSla|LeadSla_pkey|primary|btree|"leadId"|-
-LeadSla|LeadSla_firstContact_open_idx|index|btree|"firstContactDueAt"|(("firstContactAt" IS NULL) AND ("firstContactDueAt" IS NOT NULL))
-LeadSla|LeadSla_followUp_open_idx|index|btree|"followUpDueAt"|(("followUpAt" IS NULL) AND ("followUpDueAt" IS NOT NULL))
+LeadSla|LeadSla_firstContact_open_idx|index|btree|"firstContactDueAt"|"firstContactAt" IS NULL AND "firstContactDueAt" IS NOT NULL
+LeadSla|LeadSla_followUp_open_idx|index|btree|"followUpDueAt"|"followUpAt" IS NULL AND "followUpDueAt" IS NOT NULL
 LeadSla|LeadSla_startedAt_idx|index|btree|"startedAt"|-
 CommunicationLog|CommunicationLog_pkey|primary|btree|id|-
 CommunicationLog|CommunicationLog_sessionId_idx|index|btree|"sessionId"|-
