@@ -509,6 +509,7 @@ main(int argc, char **argv)
 	}
 	if ((db = db_new(cfg.database_url, cfg.db_statement_timeout_ms)) == NULL)
 		return 1;
+	db_set_test_now(db, cfg.test_now);
 	if (db_register(db, worker_sql, WORKER_SQL__MAX) == -1 || jobs_init(db, &cfg) == -1) {
 		db_free(db);
 		return 1;

@@ -59,6 +59,7 @@ static int job_cleanup(struct db *, struct job_counts *);
 static int job_retention(struct db *, struct job_counts *);
 static int job_tasks_digest(struct db *, struct job_counts *);
 static int job_form_reminders(struct db *, struct job_counts *);
+static int job_sla(struct db *, struct job_counts *);
 
 /* The worker's settings, for the jobs that need them (retention). */
 static const struct cfg *jobs_cfg;
@@ -76,6 +77,8 @@ static const struct job jobs[] = {
 	    "the daily e-mail of each user's tasks due today or overdue (common/tasks.c)" },
 	{ "form_reminders", NULL, 60, false, job_form_reminders,
 	    "reminders to clients: 24 h after the form link, 5 days before it expires" },
+	{ "sla", NULL, 5, false, job_sla,
+	    "response-time (SLA) breaches recorded, alerts to the assignee then the supervisors" },
 };
 
 int
@@ -225,6 +228,85 @@ job_form_reminders(struct db *db, struct job_counts *c)
 	if (rc == -1)
 		return -1;
 	n = snprintf(c->json + c->len, sizeof(c->json) - c->len, "\"mails\":%ld", queued);
+	if (n < 0 || (size_t)n >= sizeof(c->json) - c->len)
+		return -1;
+	c->len += (size_t)n;
+	return 0;
+}
+
+/* Columns of jobs_sla_alerts_due. */
+enum {
+	SLA_LEAD,
+	SLA_KIND,
+	SLA_DUE,
+	SLA_LEVEL,
+	SLA_USER,
+	SLA_EMAIL,
+	SLA_NAME,
+	SLA_CUSTOMER,
+	SLA_KEY
+};
+
+/*
+ * sla, every 5 minutes (issue 13, schema 0030): records the breaches of
+ * deadlines passed unmet, then queues one e-mail per alert due (the lead's
+ * assignee first, the supervisors after escalateMinutes) with its dedupe
+ * key, so a second run, or a second worker, queues nothing twice.
+ */
+static int
+job_sla(struct db *db, struct job_counts *c)
+{
+	struct arena *mem;
+	PGresult *res;
+	long queued = 0;
+	int n, rc = 0;
+
+	if (count_stmt(db, c, SQL_JOBS_SLA_BREACH_FIRST, "firstContactBreaches") == -1 ||
+	    count_stmt(db, c, SQL_JOBS_SLA_BREACH_FOLLOW_UP, "followUpBreaches") == -1)
+		return -1;
+	if ((mem = arena_new(256 * 1024)) == NULL)
+		return -1;
+	if ((res = db_run(db, &worker_jobs_sql[SQL_JOBS_SLA_ALERTS_DUE], 0, NULL)) == NULL) {
+		arena_free(mem);
+		return -1;
+	}
+	for (int i = 0; i < PQntuples(res) && rc == 0; i++) {
+		bool first = strcmp(PQgetvalue(res, i, SLA_KIND), "FIRST_CONTACT") == 0;
+		bool sup = strcmp(PQgetvalue(res, i, SLA_LEVEL), "supervisor") == 0;
+		const char *base = jobs_cfg != NULL && jobs_cfg->app_base_url != NULL
+		    ? jobs_cfg->app_base_url
+		    : "";
+		const char *what = first ? "pierwszego kontaktu" : "kolejnego kontaktu";
+		const char *text = arena_printf(mem,
+		    "Dzień dobry %s,\n\n%s termin %s z klientem (%s) minął %s i nadal nie ma "
+		    "kontaktu.\n\n%s/leads/%s\n",
+		    PQgetvalue(res, i, SLA_NAME),
+		    sup ? "Eskalacja SLA:" : "Przekroczono SLA:", what,
+		    PQgetvalue(res, i, SLA_CUSTOMER), PQgetvalue(res, i, SLA_DUE), base,
+		    PQgetvalue(res, i, SLA_LEAD));
+		const char *subject = arena_printf(mem, "%s: brak %s (termin %s)",
+		    sup ? "Eskalacja SLA" : "Przekroczone SLA", what, PQgetvalue(res, i, SLA_DUE));
+		struct outbox_mail m = {
+			.to = PQgetvalue(res, i, SLA_EMAIL),
+			.subject = subject,
+			.text = text,
+			.template = sup ? "sla_breach_supervisor" : "sla_breach_assignee",
+			.dedupe_key = PQgetvalue(res, i, SLA_KEY),
+		};
+		if (text == NULL || subject == NULL || outbox_mail(db, mem, &m, NULL) == -1)
+			rc = -1;
+		else {
+			log_info("jobs", "sla alert %s %s for lead %s to user %s",
+			    PQgetvalue(res, i, SLA_KIND), PQgetvalue(res, i, SLA_LEVEL),
+			    PQgetvalue(res, i, SLA_LEAD), PQgetvalue(res, i, SLA_USER));
+			queued++;
+		}
+	}
+	PQclear(res);
+	arena_free(mem);
+	if (rc == -1)
+		return -1;
+	n = snprintf(c->json + c->len, sizeof(c->json) - c->len, ",\"mails\":%ld", queued);
 	if (n < 0 || (size_t)n >= sizeof(c->json) - c->len)
 		return -1;
 	c->len += (size_t)n;

@@ -99,3 +99,71 @@ WHERE f.status IN ('DRAFT', 'IN_PROGRESS', 'UNLOCKED')
 		(extract(epoch FROM f."linkGeneratedAt") * 1000)::bigint)
 ORDER BY f.id, k.kind
 LIMIT 500
+
+-- name: jobs_sla_breach_first
+-- sla (issue 13, schema 0030): first-contact deadlines passed unmet get their
+-- breach recorded at the job's clock (izzy_now()); merged and anonymised
+-- leads are left alone.  Idempotent: a recorded breach is not matched again.
+UPDATE "LeadSla" s SET "firstContactBreachedAt" = izzy_now()
+FROM "Lead" l
+WHERE l.id = s."leadId" AND s."firstContactAt" IS NULL AND s."firstContactBreachedAt" IS NULL
+  AND s."firstContactDueAt" < izzy_now()
+  AND l."anonymizedAt" IS NULL AND l.status <> 'MERGED'
+
+-- name: jobs_sla_breach_follow_up
+-- The same for the follow-up deadlines.
+UPDATE "LeadSla" s SET "followUpBreachedAt" = izzy_now()
+FROM "Lead" l
+WHERE l.id = s."leadId" AND s."followUpAt" IS NULL AND s."followUpBreachedAt" IS NULL
+  AND s."followUpDueAt" < izzy_now()
+  AND l."anonymizedAt" IS NULL AND l.status <> 'MERGED'
+
+-- name: jobs_sla_alerts_due
+-- The alerts of breached deadlines that are still unmet, one row per
+-- recipient not yet queued (the dedupe key sla:<lead>:<kind>:<level>:<user>):
+-- the lead's ACTIVE assignee at once; the ACTIVE supervisors who see the lead
+-- (none: the ACTIVE admins) once the deadline is escalateMinutes working
+-- minutes (default 60) past, or at once when the lead has no active assignee.
+-- Columns: lead, kind, due (local text), level, user id, e-mail, name,
+-- customer name, dedupe key.
+WITH o AS (
+	SELECT s."leadId", 'FIRST_CONTACT' AS kind, s."firstContactDueAt" AS due,
+	       l."partnerId", l."assignedUserId", l."createdByUserId", izzy_sla_rules(l."partnerId") AS rules
+	FROM "LeadSla" s JOIN "Lead" l ON l.id = s."leadId"
+	WHERE s."firstContactAt" IS NULL AND s."firstContactBreachedAt" IS NOT NULL
+	  AND l."anonymizedAt" IS NULL AND l.status <> 'MERGED'
+	UNION ALL
+	SELECT s."leadId", 'FOLLOW_UP', s."followUpDueAt",
+	       l."partnerId", l."assignedUserId", l."createdByUserId", izzy_sla_rules(l."partnerId")
+	FROM "LeadSla" s JOIN "Lead" l ON l.id = s."leadId"
+	WHERE s."followUpAt" IS NULL AND s."followUpBreachedAt" IS NOT NULL
+	  AND l."anonymizedAt" IS NULL AND l.status <> 'MERGED'
+), a AS (
+	SELECT o.*, EXISTS (SELECT 1 FROM "User" x WHERE x.id = o."assignedUserId" AND x.status = 'ACTIVE')
+	       AS has_assignee
+	FROM o
+), r AS (
+	SELECT a."leadId", a.kind, a.due, 'assignee' AS level, u.id AS uid, u.email, u."fullName"
+	FROM a JOIN "User" u ON u.id = a."assignedUserId" AND u.status = 'ACTIVE'
+	UNION ALL
+	SELECT a."leadId", a.kind, a.due, 'supervisor', u.id, u.email, u."fullName"
+	FROM a JOIN "User" u ON u.status = 'ACTIVE'
+	 AND izzy_lead_visible(u.role::text, u.id, u."partnerId", a."partnerId", a."assignedUserId",
+		a."createdByUserId")
+	 AND (u.role = 'SUPERVISOR' OR (u.role = 'ADMIN' AND NOT EXISTS (
+		SELECT 1 FROM "User" x WHERE x.role = 'SUPERVISOR' AND x.status = 'ACTIVE'
+		   AND izzy_lead_visible('SUPERVISOR', x.id, x."partnerId", a."partnerId",
+			a."assignedUserId", a."createdByUserId"))))
+	WHERE NOT a.has_assignee
+	   OR izzy_working_minutes(a.due, izzy_now(), a.rules)
+		>= coalesce(izzy_sla_int(a.rules, 'escalateMinutes'), 60)
+)
+SELECT r."leadId", r.kind, to_char(r.due AT TIME ZONE 'Europe/Warsaw', 'YYYY-MM-DD HH24:MI'),
+       r.level, r.uid, r.email, r."fullName",
+       coalesce(nullif(trim(concat_ws(' ', cp."firstName", cp."lastName")), ''), '-'),
+       'sla:' || r."leadId" || ':' || r.kind || ':' || r.level || ':' || r.uid
+FROM r
+LEFT JOIN "CustomerProfile" cp ON cp."leadId" = r."leadId"
+WHERE NOT EXISTS (SELECT 1 FROM "Outbox" x
+                   WHERE x."dedupeKey" = 'sla:' || r."leadId" || ':' || r.kind || ':' || r.level || ':' || r.uid)
+ORDER BY r."leadId", r.kind, r.level, r.uid

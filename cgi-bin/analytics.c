@@ -45,9 +45,11 @@
 
 static int analytics_dashboard(struct req *);
 static int analytics_monitoring(struct req *);
+static int analytics_sla(struct req *);
 
 /* Body and query tables are defined below, next to what they validate. */
 static const struct field_table dash_q;
+static const struct field_table sla_q;
 
 #define ROLES_ANALYTICS (ROLES_STAFF | ROLES_PARTNER_SCOPED)
 
@@ -57,6 +59,7 @@ static const struct route analytics_routes[] = {
 	    &dash_q },
 	{ HTTP_GET, "/api/analytics/monitoring", analytics_monitoring, ROLES_ANALYTICS, NULL,
 	    NULL },
+	{ HTTP_GET, "/api/analytics/sla", analytics_sla, ROLES_ANALYTICS, NULL, &sla_q },
 };
 
 /* rangeDays arrives as text: "" means the default, which an FT_INT field
@@ -356,6 +359,94 @@ analytics_monitoring(struct req *r)
 	return http_ok_raw(r, body);
 }
 
+enum sla_key { SLA_FROM, SLA_TO, SLA_PARTNER, SLA__MAX };
+static const struct field sla_fields[SLA__MAX] = {
+	[SLA_FROM] = { "from", FT_STRING, 0, 0, 10 },
+	[SLA_TO] = { "to", FT_STRING, 0, 0, 10 },
+	[SLA_PARTNER] = { "partnerId", FT_STRING, 0, 1, 64 },
+};
+static const struct field_table sla_q = FIELD_TABLE(sla_fields);
+
+/* A real calendar day "YYYY-MM-DD" (years 2000-2999, the data's). */
+static bool
+sla_day(const char *s)
+{
+	static const int mdays[12] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	int y, m, d;
+
+	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+		return false;
+	for (int i = 0; i < 10; i++)
+		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
+			return false;
+	y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+	m = (s[5] - '0') * 10 + (s[6] - '0');
+	d = (s[8] - '0') * 10 + (s[9] - '0');
+	if (y < 2000 || y > 2999 || m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
+		return false;
+	return m != 2 || d < 29 || (y % 4 == 0 && (y % 100 != 0 || y % 400 == 0));
+}
+
+/*
+ * GET /api/analytics/sla?from=&to=&partnerId= — OPERATOR, SUPERVISOR, ADMIN
+ * and the partner roles, on the leads of the lead list (issue 13): the
+ * response-time report of the leads created from "from" to "to" (local days,
+ * inclusive; default the last 30 days up to today).
+ * 200 {from, to, partnerId, total, partners:[{partnerId, name, ...}],
+ *     operators:[{userId|null, fullName|null, ...}]}, each with leads,
+ *     withSla, met, breached, pending, shareMet (met / (met + breached),
+ *     null with neither), medianFirstContactMinutes (working minutes, null
+ *     without contacts), followUpBreached, breaches (analytics.sql).
+ * 400 "Validation failed": from or to not a date YYYY-MM-DD, from after to.
+ * 403 "Partner context is missing" / "Cannot view leads for other partners".
+ * 503/500 the database (or its replica) failed.
+ */
+static int
+analytics_sla(struct req *r)
+{
+	const struct value *q = r->q->v;
+	const char *partner =
+	    q[SLA_PARTNER].present && !q[SLA_PARTNER].null ? q[SLA_PARTNER].s : NULL;
+	const char *from = q[SLA_FROM].present && !q[SLA_FROM].null && q[SLA_FROM].s[0] != '\0'
+	    ? q[SLA_FROM].s
+	    : NULL;
+	const char *to =
+	    q[SLA_TO].present && !q[SLA_TO].null && q[SLA_TO].s[0] != '\0' ? q[SLA_TO].s : NULL;
+	const char *params[6], *bad = NULL, *msg = "Expected date YYYY-MM-DD";
+	PGresult *res;
+
+	if (check_scope(r, partner) == -1)
+		return 0;
+	if (from != NULL && !sla_day(from))
+		bad = "from";
+	else if (to != NULL && !sla_day(to))
+		bad = "to";
+	else if (from != NULL && to != NULL && strcmp(from, to) > 0) {
+		bad = "from";
+		msg = "Must not be after to";
+	}
+	if (bad != NULL) {
+		const char *const path[] = { bad };
+		cJSON *issues = cJSON_CreateArray();
+
+		if (issues == NULL || valid_issue_custom(issues, path, 1, msg) == -1) {
+			cJSON_Delete(issues);
+			return http_fail(r, 500, NULL, "Internal server error");
+		}
+		return http_fail_issues(r, issues);
+	}
+	params[0] = role_name(r->user->role);
+	params[1] = r->user->id;
+	params[2] = actor_partner(r);
+	params[3] = partner;
+	params[4] = from;
+	params[5] = to;
+	if ((res = db_query(stmt_db(r), r->mem, &analytics_sql[SQL_ANALYTICS_SLA],
+		 (int)NELEM(params), params)) == NULL)
+		return fail_db(r);
+	return http_ok_raw(r, PQgetvalue(res, 0, 0));
+}
+
 static void
 analytics_free(void)
 {
@@ -378,6 +469,7 @@ analytics_init(struct db *db)
 	if (c != NULL && c->database_read_url != NULL) {
 		if ((read_db = db_new(c->database_read_url, c->db_statement_timeout_ms)) == NULL)
 			return -1;
+		db_set_test_now(read_db, c->test_now);
 		log_info("analytics", "read-only queries go to DATABASE_READ_URL");
 		return db_register(read_db, analytics_sql, ANALYTICS_SQL__MAX);
 	}

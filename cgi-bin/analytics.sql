@@ -214,3 +214,69 @@ SELECT json_build_object(
 			  AND (e.v ->> 'timestamp') COLLATE "C" > izzy_ts(c.now_at - interval '7 days') COLLATE "C"
 			  AND (e.v ->> 'timestamp') COLLATE "C" <= izzy_ts(c.now_at) COLLATE "C"),
 		'rangeDays', 7))::text
+
+-- name: analytics_sla
+-- The response-time report (issue 13, schema 0030): the leads the actor may
+-- see ($1 role, $2 user, $3 user's partner; $4 partner or NULL) whose timers
+-- started on local days $5..$6 (NULL: the 30 days up to today by izzy_now()),
+-- merged leads left out.  Per lead: withSla = it had a first-contact
+-- deadline; met = first contact by it; breached = a breach recorded, or the
+-- deadline passed without contact; pending = neither yet.  Per group:
+-- shareMet = met / (met + breached) (4 decimals; null with neither), the
+-- median working minutes to first contact of the contacted leads (1
+-- decimal), followUpBreached and breaches = breached + followUpBreached.
+-- Groups: the total, per partner, per operator (the lead's assignee; null:
+-- unassigned).
+WITH rng AS (
+	SELECT coalesce($5::date, coalesce($6::date, (izzy_now() AT TIME ZONE 'Europe/Warsaw')::date) - 29) AS f,
+	       coalesce($6::date, (izzy_now() AT TIME ZONE 'Europe/Warsaw')::date) AS t
+), b AS (
+	SELECT l."partnerId", l."assignedUserId", s."firstContactMinutes",
+	       s."firstContactDueAt" IS NOT NULL AS timed,
+	       coalesce(s."firstContactAt" <= s."firstContactDueAt" AND s."firstContactBreachedAt" IS NULL,
+		false) AS met,
+	       s."firstContactDueAt" IS NOT NULL AND (s."firstContactBreachedAt" IS NOT NULL
+		OR (s."firstContactAt" IS NULL AND s."firstContactDueAt" < izzy_now())) AS breached,
+	       coalesce(s."followUpBreachedAt" IS NOT NULL
+		OR (s."followUpAt" IS NULL AND s."followUpDueAt" < izzy_now()), false) AS fu_breached
+	FROM "LeadSla" s
+	JOIN "Lead" l ON l.id = s."leadId"
+	CROSS JOIN rng
+	WHERE s."startedAt" >= rng.f::timestamp AT TIME ZONE 'Europe/Warsaw'
+	  AND s."startedAt" < (rng.t + 1)::timestamp AT TIME ZONE 'Europe/Warsaw'
+	  AND izzy_lead_visible($1, $2, $3, l."partnerId", l."assignedUserId", l."createdByUserId")
+	  AND ($4::text IS NULL OR l."partnerId" = $4::text)
+	  AND l.status <> 'MERGED'
+), g AS (
+	SELECT grouping(b."partnerId", b."assignedUserId") AS lvl, b."partnerId", b."assignedUserId",
+	       json_build_object(
+		'leads', count(*),
+		'withSla', count(*) FILTER (WHERE b.timed),
+		'met', count(*) FILTER (WHERE b.met),
+		'breached', count(*) FILTER (WHERE b.breached),
+		'pending', count(*) FILTER (WHERE b.timed AND NOT b.met AND NOT b.breached),
+		'shareMet', round(count(*) FILTER (WHERE b.met)::numeric
+			/ nullif(count(*) FILTER (WHERE b.met OR b.breached), 0), 4),
+		'medianFirstContactMinutes', round((percentile_cont(0.5) WITHIN GROUP
+			(ORDER BY b."firstContactMinutes"))::numeric, 1),
+		'followUpBreached', count(*) FILTER (WHERE b.fu_breached),
+		'breaches', count(*) FILTER (WHERE b.breached) + count(*) FILTER (WHERE b.fu_breached)) AS st
+	FROM b
+	GROUP BY GROUPING SETS ((), (b."partnerId"), (b."assignedUserId"))
+)
+SELECT json_build_object(
+	'from', to_char(rng.f, 'YYYY-MM-DD'),
+	'to', to_char(rng.t, 'YYYY-MM-DD'),
+	'partnerId', $4::text,
+	'total', coalesce((SELECT g.st FROM g WHERE g.lvl = 3),
+		json_build_object('leads', 0, 'withSla', 0, 'met', 0, 'breached', 0, 'pending', 0,
+			'shareMet', NULL, 'medianFirstContactMinutes', NULL, 'followUpBreached', 0,
+			'breaches', 0)),
+	'partners', coalesce((SELECT json_agg((json_build_object('partnerId', g."partnerId",
+			'name', p.name)::jsonb || g.st::jsonb) ORDER BY p.name, g."partnerId")
+		FROM g JOIN "Partner" p ON p.id = g."partnerId" WHERE g.lvl = 1), '[]'),
+	'operators', coalesce((SELECT json_agg((json_build_object('userId', g."assignedUserId",
+			'fullName', u."fullName")::jsonb || g.st::jsonb)
+			ORDER BY u."fullName" NULLS LAST, g."assignedUserId")
+		FROM g LEFT JOIN "User" u ON u.id = g."assignedUserId" WHERE g.lvl = 2), '[]'))::text
+FROM rng

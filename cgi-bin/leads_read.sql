@@ -36,6 +36,7 @@ SELECT (SELECT total FROM pg),
 	'claimedAt', izzy_ts(l."claimedAt"),
 	'lastContactAt', izzy_ts(l."lastContactAt"),
 	'nextActionAt', izzy_ts(l."nextActionAt"),
+	'sla', izzy_sla_json(sl),
 	'createdByUserId', l."createdByUserId",
 	'assignedUser', CASE WHEN u.id IS NOT NULL THEN
 		json_build_object('id', u.id, 'fullName', u."fullName", 'email', u.email) END,
@@ -62,6 +63,7 @@ LEFT JOIN "ApplicationForm" af ON af."leadId" = l.id
 LEFT JOIN "InsuranceOnboardingSession" io ON io."leadId" = l.id
 CROSS JOIN tpl t
 LEFT JOIN "LeadConsent" c ON c.id = l.id
+LEFT JOIN "LeadSla" sl ON sl."leadId" = l.id
 
 -- name: leads_detail
 -- The whole detail (spec/api.md section 4.5.3) in one statement, the access
@@ -137,6 +139,7 @@ SELECT lk.visible, CASE WHEN lk.visible THEN json_build_object(
 	'claimedAt', izzy_ts(l."claimedAt"),
 	'lastContactAt', izzy_ts(l."lastContactAt"),
 	'nextActionAt', izzy_ts(l."nextActionAt"),
+	'sla', (SELECT izzy_sla_json(sl) FROM "LeadSla" sl WHERE sl."leadId" = l.id),
 	'createdAt', izzy_ts(l."createdAt"),
 	'updatedAt', izzy_ts(l."updatedAt"),
 	'mergedIntoId', l."mergedIntoId",
@@ -280,8 +283,8 @@ FROM (
 -- (0025) and stops after $8 rows; the customer's name comes from the
 -- covering "CustomerProfile_leadId_names_idx" (0031, no heap visit); the
 -- answer is concatenated as text (no json_object_agg copy of 950 cards).  A card, kept small (950 of them per answer): id, status, partner,
--- assignee, the customer's name, leadCreatedAt (the age) and "sla" (null:
--- the slot the response-time timers fill).
+-- assignee, the customer's name, leadCreatedAt (the age) and "sla"
+-- (izzy_sla_json of the lead's "LeadSla" row, schema 0030; null without one).
 WITH k AS MATERIALIZED (
 	SELECT k.status, sum(k.n) AS n FROM "LeadCount" k
 	WHERE $1 <> 'PARTNER_EMPLOYEE'
@@ -317,7 +320,7 @@ LEFT JOIN LATERAL (
 		'customerProfile', CASE WHEN cp.id IS NOT NULL THEN
 			json_build_object('firstName', cp."firstName", 'lastName', cp."lastName") END,
 		'leadCreatedAt', izzy_ts(l."leadCreatedAt"),
-		'sla', NULL) ORDER BY l."leadCreatedAt" DESC, l.id DESC)::text AS cards
+		'sla', izzy_sla_json(sl)) ORDER BY l."leadCreatedAt" DESC, l.id DESC)::text AS cards
 	FROM (
 		SELECT l.id, l.status, l."partnerId", l."assignedUserId", l."leadCreatedAt"
 		FROM "Lead" l
@@ -333,6 +336,7 @@ LEFT JOIN LATERAL (
 	JOIN "Partner" pa ON pa.id = l."partnerId"
 	LEFT JOIN "User" u ON u.id = l."assignedUserId"
 	LEFT JOIN "CustomerProfile" cp ON cp."leadId" = l.id
+	LEFT JOIN "LeadSla" sl ON sl."leadId" = l.id
 ) c ON true
 
 -- name: leads_board_search
@@ -368,10 +372,11 @@ SELECT json_build_object('perColumn', $8::int, 'columns', json_object_agg(s.stat
 		'customerProfile', CASE WHEN cp.id IS NOT NULL THEN
 			json_build_object('firstName', cp."firstName", 'lastName', cp."lastName") END,
 		'leadCreatedAt', izzy_ts(f."leadCreatedAt"),
-		'sla', NULL) ORDER BY f."leadCreatedAt" DESC, f.id DESC)
+		'sla', izzy_sla_json(sl)) ORDER BY f."leadCreatedAt" DESC, f.id DESC)
 		FROM f
 		JOIN "Partner" pa ON pa.id = f."partnerId"
 		LEFT JOIN "User" u ON u.id = f."assignedUserId"
 		LEFT JOIN "CustomerProfile" cp ON cp."leadId" = f.id
+		LEFT JOIN "LeadSla" sl ON sl."leadId" = f.id
 		WHERE f.status = s.status AND f.rn <= $8::int), '[]'::json))))::text
 FROM s

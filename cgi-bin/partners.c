@@ -153,8 +153,68 @@ contact_text(struct req *r, const struct value *v, const char **out)
 }
 
 /*
+ * The keys of slaRules the response-time timers read (schema 0030_sla.sql,
+ * docs/sla.md); null leaves a key unset.  Other keys stay free-form scalars.
+ */
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+
+static const char *const sla_count_keys[] = { "leadResponseMinutes", "followUpDays",
+	"escalateMinutes", "contractTurnaroundDays" };
+static const char *const sla_time_keys[] = { "workStart", "workEnd" };
+
+/* "HH:MM", 00:00-23:59. */
+static bool
+sla_hhmm(const char *s)
+{
+	return strlen(s) == 5 && s[2] == ':' && ((s[0] >= '0' && s[0] <= '1') || s[0] == '2') &&
+	    s[1] >= '0' && s[1] <= '9' && (s[0] != '2' || s[1] <= '3') && s[3] >= '0' &&
+	    s[3] <= '5' && s[4] >= '0' && s[4] <= '9';
+}
+
+/* The issue of one known rule's value, or NULL (fine, unknown or null). */
+static const char *
+sla_rule_issue(const cJSON *k)
+{
+	if (cJSON_IsNull(k))
+		return NULL;
+	for (size_t i = 0; i < NELEM(sla_count_keys); i++)
+		if (strcmp(k->string, sla_count_keys[i]) == 0) {
+			if (!cJSON_IsNumber(k))
+				return "Expected number";
+			/* Up to a million: far above any promise, and within int. */
+			if (k->valuedouble < 0 || k->valuedouble > 1000000)
+				return "Must be between 0 and 1000000";
+			/* contractTurnaroundDays is only shown: fractions stay allowed. */
+			if (strcmp(k->string, "contractTurnaroundDays") != 0 &&
+			    k->valuedouble != (double)(long)k->valuedouble)
+				return "Expected integer";
+			return NULL;
+		}
+	for (size_t i = 0; i < NELEM(sla_time_keys); i++)
+		if (strcmp(k->string, sla_time_keys[i]) == 0)
+			return cJSON_IsString(k) && sla_hhmm(k->valuestring)
+			    ? NULL
+			    : "Expected time HH:MM";
+	if (strcmp(k->string, "weekendCoverage") == 0 && !cJSON_IsBool(k))
+		return "Expected boolean";
+	return NULL;
+}
+
+/* workStart (default 08:00) not before workEnd (default 16:00); the values are valid. */
+static bool
+sla_hours_issue(const cJSON *j)
+{
+	const cJSON *a = cJSON_GetObjectItemCaseSensitive(j, "workStart");
+	const cJSON *b = cJSON_GetObjectItemCaseSensitive(j, "workEnd");
+	const char *start = cJSON_IsString(a) ? a->valuestring : "08:00";
+	const char *end = cJSON_IsString(b) ? b->valuestring : "16:00";
+
+	return strcmp(start, end) >= 0;
+}
+
+/*
  * slaRules: null, or an object whose values are strings, numbers, booleans
- * or null (spec §4.4.3).  Appends issues; on success *out is the JSON text
+ * or null (spec §4.4.3); the timers' keys hold their types and ranges.  Appends issues; on success *out is the JSON text
  * (NULL for null).  -1 when invalid or out of memory (issues then empty).
  */
 static int
@@ -180,11 +240,19 @@ sla_text(struct req *r, const struct value *v, cJSON *issues, const char **out)
 		for (const cJSON *k2 = j->child; msg == NULL && k2 != k; k2 = k2->next)
 			if (strcmp(k2->string, k->string) == 0)
 				msg = "Duplicate key";
+		if (msg == NULL)
+			msg = sla_rule_issue(k);
 		if (msg != NULL) {
 			okay = false;
 			if (valid_issue_custom(issues, path, 2, msg) == -1)
 				return -1;
 		}
+	}
+	if (okay && sla_hours_issue(j)) {
+		const char *const path[] = { "slaRules", "workEnd" };
+		okay = false;
+		if (valid_issue_custom(issues, path, 2, "Must be later than workStart") == -1)
+			return -1;
 	}
 	if (!okay)
 		return -1;

@@ -14,6 +14,7 @@
 struct db {
 	char *conninfo;
 	long timeout_ms;
+	long long test_now; /* izzy.test_now at every connection; 0: '' */
 	PGconn *conn;
 	struct {
 		const struct db_stmt *v;
@@ -38,6 +39,12 @@ db_new(const char *conninfo, long statement_timeout_ms)
 	}
 	db->timeout_ms = statement_timeout_ms;
 	return db;
+}
+
+void
+db_set_test_now(struct db *db, long long test_now)
+{
+	db->test_now = test_now > 0 ? test_now : 0;
 }
 
 void
@@ -126,7 +133,7 @@ db_errmsg(struct db *db, char *buf, size_t sz)
 int
 db_connect(struct db *db)
 {
-	char buf[512], set[128];
+	char buf[512], set[192];
 
 	if (db->conn != NULL && PQstatus(db->conn) == CONNECTION_OK)
 		return 0;
@@ -139,10 +146,19 @@ db_connect(struct db *db)
 		db_disconnect(db);
 		return -1;
 	}
-	/* All timestamps leave the database in UTC; no statement runs forever. */
-	snprintf(set, sizeof(set),
-	    "SET statement_timeout = %ld; SET TIME ZONE 'UTC'; SET client_min_messages = warning",
-	    db->timeout_ms);
+	/* All timestamps leave the database in UTC; no statement runs forever.
+	 * izzy.test_now is always set (0030_sla.sql, izzy_now()): the test
+	 * clock, or '' so that no PGOPTIONS or role default moves the clock. */
+	if (db->test_now > 0)
+		snprintf(set, sizeof(set),
+		    "SET statement_timeout = %ld; SET TIME ZONE 'UTC'; SET client_min_messages = "
+		    "warning; SET izzy.test_now = '%lld'",
+		    db->timeout_ms, db->test_now);
+	else
+		snprintf(set, sizeof(set),
+		    "SET statement_timeout = %ld; SET TIME ZONE 'UTC'; SET client_min_messages = "
+		    "warning; SET izzy.test_now = ''",
+		    db->timeout_ms);
 	if (db_exec(db, set) == -1) {
 		db_disconnect(db);
 		return -1;

@@ -24,6 +24,12 @@ struct db;
 /* Allocates the handle; connects on first use.  NULL (logged) on OOM. */
 struct db *db_new(const char *conninfo, long statement_timeout_ms);
 void db_free(struct db *);
+/*
+ * The SLA clock of the connection (schema 0030, izzy_now()): seconds since
+ * the epoch from IZZY_TEST_NOW (cfg refuses it in production), or 0 for the
+ * real clock.  Takes effect at the next db_connect().
+ */
+void db_set_test_now(struct db *, long long test_now);
 /* Adds statements to prepare on connect; the table must outlive db.  -1 if full. */
 int db_register(struct db *, const struct db_stmt *v, size_t n);
 /* Connects and prepares if not connected; -1 (logged) on failure. */

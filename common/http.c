@@ -1011,6 +1011,7 @@ http_serve(const struct http_app *app)
 	}
 	if ((db = db_new(cfg.database_url, cfg.db_statement_timeout_ms)) == NULL)
 		goto out;
+	db_set_test_now(db, cfg.test_now);
 	if (metrics_setup() == -1 || db_register(db, http_metrics_sql, HTTP_METRICS_SQL__MAX) == -1)
 		goto out;
 	for (const http_init_fn *f = app->inits; f != NULL && *f != NULL; f++)

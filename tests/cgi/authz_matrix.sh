@@ -231,6 +231,22 @@ for a in "${ACTORS[@]}"; do
 		done
 	done
 done
+# --- the SLA report (issue 13; cgi-bin/analytics, not lead-scoped by :id) -----------
+# Roles as the analytics routes: staff and the partner roles; the auditor 403,
+# no token 401; another partner's report 403 for the partner-scoped.
+declare -A SLA_WANT=([PARTNER]=200 [PARTNER_MANAGER]=200 [PARTNER_EMPLOYEE]=200 [OPERATOR]=200
+	[OPERATOR_NO_PARTNER]=200 [SUPERVISOR]=200 [ADMIN]=200 [AUDITOR]=403 [NONE]=401)
+for a in "${ACTORS[@]}"; do
+	read -r name _ _ <<<"$a"
+	CGI_PROG=analytics cgi_run GET /api/analytics/sla "" "${TOKEN_OF[$name]-}"
+	is "$STATUS" "${SLA_WANT[$name]}" "$name GET /api/analytics/sla: ${SLA_WANT[$name]}"
+	if [[ ${SLA_WANT[$name]} == 200 ]]; then
+		CGI_PROG=analytics cgi_run GET "/api/analytics/sla?partnerId=$P2" "" "${TOKEN_OF[$name]-}"
+		case $name in PARTNER* | OPERATOR) want=403 ;; *) want=200 ;; esac
+		is "$STATUS" "$want" "$name GET /api/analytics/sla of another partner: $want"
+	fi
+done
+
 # A matrix that allows or denies everything tests nothing.
 ((n_allow >= 100 && n_deny >= 300)) && rc=0 || rc=1
 ok $rc "the matrix exercised $n_allow allowed and $n_deny denied requests"

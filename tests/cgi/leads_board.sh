@@ -56,8 +56,8 @@ is "$(jq_body '.columns.NEW.total')" 60 "board: NEW counts all 60 leads"
 is "$(jq_body '.columns.NEW.leads | length')" 50 "board: NEW shows its first 50"
 is "$(jq_body '.columns.NEW.leads[0].id + "|" + .columns.NEW.leads[49].id')" "cnewa-1|cnewa-50" \
 	"board: newest first"
-is "$(jq_body '.columns.NEW.leads[0] | [.partner.name, .customerProfile.lastName, (.assignedUser|tostring), (.sla|tostring), (.leadCreatedAt|test("Z$")|tostring)] | join("|")')" \
-	"Alfa|cnewa-1|null|null|true" "board: a card has partner, customer, assignee, age and the empty SLA slot"
+is "$(jq_body '.columns.NEW.leads[0] | [.partner.name, .customerProfile.lastName, (.assignedUser|tostring), (.sla.dueAt|tostring), (.leadCreatedAt|test("Z$")|tostring)] | join("|")')" \
+	"Alfa|cnewa-1|null|null|true" "board: a card has partner, customer, assignee, age and the SLA state (no rules: no deadline)"
 is "$(jq_body '.columns.FOLLOW_UP.total')" 2 "board: FOLLOW_UP counts its 2 leads"
 is "$(jq_body '.columns.CLOSED_WON | "\(.total)|\(.leads|length)"')" "0|0" "board: an empty column"
 

@@ -246,7 +246,7 @@ is "$STATUS" 200 "list: ADMIN"
 is "$(ids)" "$ALL" "list: ADMIN sees every lead, newest first"
 is "$(jq_body '.meta | [.page, .perPage, .total, .totalPages] | map(tostring) | join(",")')" "1,20,7,1" "list: default page meta"
 is "$(jq_body '.data[0] | keys | join(",")')" \
-	"applicationForm,assignedUser,claimedAt,consentRecords,consentStatus,createdByUserId,customerProfile,id,insuranceOnboarding,lastContactAt,leadCreatedAt,nextActionAt,partner,partnerId,status" \
+	"applicationForm,assignedUser,claimedAt,consentRecords,consentStatus,createdByUserId,customerProfile,id,insuranceOnboarding,lastContactAt,leadCreatedAt,nextActionAt,partner,partnerId,sla,status" \
 	"list: the lead summary shape"
 is "$(jq_body '.data[1] | [.assignedUser.id, .assignedUser.fullName, .partner.name, .customerProfile.lastName, .customerProfile.phone, (.applicationForm|tostring), (.insuranceOnboarding|tostring)] | join("|")')" \
 	"$OPX_ID|Test OPERATOR|Alfa|Zieliński|+48 500 100 200|null|null" "list: summary relations"
@@ -396,7 +396,7 @@ psql_q "UPDATE \"ConsentRecord\" SET \"ipAddress\" = '203.0.113.9', \"userAgent\
 cgi_run GET /api/leads/$D "" "$ADMIN"
 is "$STATUS" 200 "detail: ADMIN"
 is "$(jq_body 'keys | join(",")')" \
-	"agreement,anonymizedAt,anonymizedById,applicationForm,assignedUser,assignedUserId,auditLogs,claimedAt,consentRecords,consentStatus,createdAt,createdByUserId,customerProfile,documents,financingApps,id,lastContactAt,leadCreatedAt,leadNotesText,mergedIntoId,nextActionAt,notes,offers,partner,partnerId,reminders,sourceMetadata,status,statusHistory,updatedAt,vehicleCurrent,vehicleDesired" \
+	"agreement,anonymizedAt,anonymizedById,applicationForm,assignedUser,assignedUserId,auditLogs,claimedAt,consentRecords,consentStatus,createdAt,createdByUserId,customerProfile,documents,financingApps,id,lastContactAt,leadCreatedAt,leadNotesText,mergedIntoId,nextActionAt,notes,offers,partner,partnerId,reminders,sla,sourceMetadata,status,statusHistory,updatedAt,vehicleCurrent,vehicleDesired" \
 	"detail: every column and relation"
 is "$(jq_body '[.id, .status, .partner.name, .assignedUser.email, .sourceMetadata.source, .leadNotesText, .customerProfile.lastName, (.customerProfile.alternateEmails|length|tostring), (.vehicleCurrent|tostring), .vehicleDesired.budget, .financingApps[0].loanAmount, (.agreement|tostring), (.offers|length|tostring), (.reminders|length|tostring), (.mergedIntoId|tostring), (.anonymizedAt|tostring)] | join("|")')" \
 	"$D|FOLLOW_UP|Alfa|operator-a@example.com|www|Tekst w kolumnie|Kowalska|0|null|90000.5|50000|null|0|0|null|null" "detail: columns and relations"

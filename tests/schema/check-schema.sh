@@ -5,7 +5,8 @@
 # ClientSession (and 0016's WorkerHeartbeat, HttpMetric and ProgramMetric, 0019's
 # InboundMessage and InboundWebhookNonce, 0020's ScheduledJobRun, 0023's RetentionRun, 0025's
 # SavedView, 0026's LeadConsent, 0028's RoundRobinState, RoundRobinMember and
-# RoundRobinAuditLog, 0029's PartnerApiKey, PartnerApiKeyUse and PartnerApiKeyEvent); the 17 enum
+# RoundRobinAuditLog, 0029's PartnerApiKey, PartnerApiKeyUse and PartnerApiKeyEvent, 0030's
+# LeadSla); the 17 enum
 # types with their values in database order (§2); every column's type,
 # nullability and default (all timestamps timestamptz(3)); every index, primary
 # key, unique key, foreign key (ON UPDATE CASCADE, ON DELETE per §0.5) and check
@@ -140,6 +141,17 @@ RoundRobinAuditLog|action|text|NO|-
 RoundRobinAuditLog|oldValue|jsonb|yes|-
 RoundRobinAuditLog|newValue|jsonb|yes|-
 RoundRobinAuditLog|createdAt|timestamp(3) with time zone|NO|now()
+LeadSla|leadId|text|NO|-
+LeadSla|startedAt|timestamp(3) with time zone|NO|-
+LeadSla|firstContactDueAt|timestamp(3) with time zone|yes|-
+LeadSla|firstContactAt|timestamp(3) with time zone|yes|-
+LeadSla|firstContactById|text|yes|-
+LeadSla|firstContactKind|text|yes|-
+LeadSla|firstContactMinutes|integer|yes|-
+LeadSla|firstContactBreachedAt|timestamp(3) with time zone|yes|-
+LeadSla|followUpDueAt|timestamp(3) with time zone|yes|-
+LeadSla|followUpAt|timestamp(3) with time zone|yes|-
+LeadSla|followUpBreachedAt|timestamp(3) with time zone|yes|-
 CommunicationLog|id|text|NO|-
 CommunicationLog|sessionId|text|yes|-
 CommunicationLog|channel|"CommChannel"|NO|-
@@ -530,6 +542,10 @@ RoundRobinState|RoundRobinState_pkey|primary|btree|"partnerId"|-
 RoundRobinMember|RoundRobinMember_pkey|primary|btree|"partnerId","userId"|-
 RoundRobinAuditLog|RoundRobinAuditLog_pkey|primary|btree|id|-
 RoundRobinAuditLog|RoundRobinAuditLog_partnerId_idx|index|btree|"partnerId"|-
+LeadSla|LeadSla_pkey|primary|btree|"leadId"|-
+LeadSla|LeadSla_firstContact_open_idx|index|btree|"firstContactDueAt"|"firstContactAt" IS NULL AND "firstContactDueAt" IS NOT NULL
+LeadSla|LeadSla_followUp_open_idx|index|btree|"followUpDueAt"|"followUpAt" IS NULL AND "followUpDueAt" IS NOT NULL
+LeadSla|LeadSla_startedAt_idx|index|btree|"startedAt"|-
 CommunicationLog|CommunicationLog_pkey|primary|btree|id|-
 CommunicationLog|CommunicationLog_sessionId_idx|index|btree|"sessionId"|-
 CommunicationLog|CommunicationLog_leadId_createdAt_idx|index|btree|"leadId","createdAt"|-
@@ -704,6 +720,7 @@ PartnerApiKey|PartnerApiKey_createdByUserId_fkey|createdByUserId|User|SET NULL
 PartnerApiKeyUse|PartnerApiKeyUse_keyId_fkey|keyId|PartnerApiKey|CASCADE
 PartnerApiKeyEvent|PartnerApiKeyEvent_keyId_fkey|keyId|PartnerApiKey|CASCADE
 PartnerApiKeyEvent|PartnerApiKeyEvent_actorId_fkey|actorId|User|SET NULL
+LeadSla|LeadSla_leadId_fkey|leadId|Lead|CASCADE
 \.
 
 -- table | constraint | definition
@@ -717,6 +734,7 @@ InboundMessage|InboundMessage_source_check|CHECK ((source = ANY (ARRAY['IMAP'::t
 PasswordToken|PasswordToken_purpose_check|CHECK ((purpose = ANY (ARRAY['RESET'::text, 'INVITE'::text])))
 User|User_roundRobinWeight_check|CHECK ((("roundRobinWeight" >= 0) AND ("roundRobinWeight" <= 100)))
 User|User_absence_check|CHECK ((("absentFrom" IS NULL) OR ("absentUntil" IS NULL) OR ("absentFrom" <= "absentUntil")))
+LeadSla|LeadSla_firstContactKind_check|CHECK (("firstContactKind" = ANY (ARRAY['STATUS'::text, 'NOTE'::text, 'MESSAGE'::text])))
 \.
 
 CREATE TEMP VIEW our_rel AS
@@ -884,6 +902,15 @@ WITH have AS (
 	SELECT 'Lead', 'Lead_round_robin_audit', 'izzy_round_robin_audit_trigger', 5, 'AFTER INSERT FOR EACH ROW'
 	UNION ALL
 	SELECT 'ConsentRecord', 'ConsentRecord_lead_consent_trunc', 'izzy_lead_consent_trigger', 32, 'AFTER TRUNCATE FOR EACH STATEMENT'
+	UNION ALL
+	-- 0030: the SLA timers: the lead's deadline, then its contacts (AFTER INSERT ROW 1|4)
+	SELECT 'Lead', 'Lead_sla', 'izzy_sla_lead_trigger', 5, 'AFTER INSERT FOR EACH ROW'
+	UNION ALL
+	SELECT 'LeadStatusHistory', 'LeadStatusHistory_sla', 'izzy_sla_status_trigger', 5, 'AFTER INSERT FOR EACH ROW'
+	UNION ALL
+	SELECT 'LeadNote', 'LeadNote_sla', 'izzy_sla_note_trigger', 5, 'AFTER INSERT FOR EACH ROW'
+	UNION ALL
+	SELECT 'Outbox', 'Outbox_sla', 'izzy_sla_outbox_trigger', 5, 'AFTER INSERT FOR EACH ROW'
 )
 SELECT CASE WHEN h.name IS NULL THEN 'FAIL trigger ' || w.name || ' missing'
             WHEN w.name IS NULL THEN 'FAIL trigger ' || h.name || ' on ' || h.tbl || ' unexpected'
@@ -943,6 +970,16 @@ SELECT 'FAIL function izzy_csv_quoted(text) missing';
 SELECT 'ok functions izzy_consent_capture, izzy_consent_records_page, izzy_consent_current';
 \else
 SELECT 'FAIL function izzy_consent_capture, izzy_consent_records_page or izzy_consent_current missing';
+\endif
+-- 0030: the SLA working time (Friday 15:45 + 30 working minutes in Warsaw, over
+-- a weekend and 3 May: Tuesday 08:15)
+SELECT to_regprocedure('izzy_sla_deadline(timestamptz,integer,jsonb)') IS NOT NULL AS have_sla \gset
+\if :have_sla
+SELECT CASE WHEN izzy_sla_deadline('2027-04-30 13:45+00', 30, '{}') = '2027-05-04 06:15+00'
+            THEN 'ok function izzy_sla_deadline'
+            ELSE 'FAIL function izzy_sla_deadline' END;
+\else
+SELECT 'FAIL function izzy_sla_deadline(timestamptz, integer, jsonb) missing';
 \endif
 -- 0022: the onboarding calendar (Friday 17:30 in Warsaw: no slot left today; the
 -- next day offered is Monday, with all nine slots)

@@ -19,7 +19,7 @@ run() { psql_q "SELECT $2 FROM \"ScheduledJobRun\" WHERE name = '$1'"; }
 ADMIN_ID=$(psql_q "SELECT id FROM \"User\" WHERE email = 'admin@example.com'")
 
 # --- the list -------------------------------------------------------------------------
-is "$("$top_builddir/bin/izzy-worker" --list-jobs | cut -f1 | paste -sd' ')" "expire_links cleanup retention tasks_digest form_reminders" "--list-jobs names the jobs"
+is "$("$top_builddir/bin/izzy-worker" --list-jobs | cut -f1 | paste -sd' ')" "expire_links cleanup retention tasks_digest form_reminders sla" "--list-jobs names the jobs"
 "$top_builddir/bin/izzy-worker" --run-job nosuchjob 2>>"$WLOG"
 is "$?" 2 "an unknown job: exit 2"
 

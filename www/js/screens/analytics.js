@@ -18,6 +18,7 @@ import { DataTable } from '../components/table.js';
 import { Field, Options } from '../components/form.js';
 import { ErrorBanner, EmptyState, Loading } from '../components/states.js';
 import { toast } from '../components/toast.js';
+import { SlaReport } from './sla-report.js';
 
 export const RANGES = [7, 30, 90, 365];
 const DEFAULT_RANGE = 30;
@@ -319,5 +320,6 @@ export default function AnalyticsScreen({ location, user }) {
 				{ key: 'status', label: t('analytics.funnel.status'), render: (r) => statusInfo('lead', r.status).label },
 				{ key: 'count', label: t('analytics.funnel.count'), align: 'right', render: (r) => formatCount(r.count) },
 			]} />
-		<${Compliance} data=${data} loading=${loading} />`;
+		<${Compliance} data=${data} loading=${loading} />
+		<${SlaReport} rangeDays=${filters.rangeDays} partnerId=${filters.partnerId} />`;
 }

@@ -25,6 +25,7 @@ import { ErrorBanner, Loading } from '../components/states.js';
 import { toast } from '../components/toast.js';
 import { BulkBar } from '../components/bulk.js';
 import { readFilters, apiQuery, filtersToSearch } from './leads.js';
+import { SlaBadge } from '../components/sla-badge.js';
 
 const PER_COLUMN = 50;
 const DAY = 24 * 60 * 60 * 1000;
@@ -57,7 +58,7 @@ function Card({ lead, selected, onToggle, onMove, onOpen, onDragStart }) {
 			<input type="checkbox" class="board-card__check" checked=${selected}
 				aria-label=${t('board.select', { name })} onClick=${(e) => { e.stopPropagation(); onToggle(lead, e.shiftKey); }} />
 			<span class="board-card__name">${name}</span>
-			<span class="board-card__sla" data-slot="sla"></span>
+			<span class="board-card__sla" data-slot="sla"><${SlaBadge} sla=${lead.sla} compact /></span>
 		</div>
 		<div class="board-card__meta">
 			<span>${lead.partner ? lead.partner.name : lead.partnerId}</span>

@@ -35,6 +35,7 @@ import { OnboardingSection } from './lead-onboarding.js';
 import { CommunicationsSection } from './lead-communications.js';
 import { LeadFormSection } from './lead-form.js';
 import { TasksSection, nextContactBody, isPastLocal, tasksChanged } from './lead-tasks.js';
+import { SlaBadge } from '../components/sla-badge.js';
 
 const STAFF = ['OPERATOR', 'SUPERVISOR', 'ADMIN'];
 
@@ -239,6 +240,7 @@ function DetailBody({ lead, user, blocked, mutate, onSaved, onMerged }) {
 			<div class="lead-detail__badges">
 				<${Badge} info=${statusInfo('lead', lead.status)} />
 				${lead.consentStatus && html`<${Badge} info=${consentStatusInfo(lead.consentStatus)} />`}
+				<${SlaBadge} sla=${lead.sla} />
 			</div>
 			<div class="lead-detail__contacts">
 				${profile.email && html`<a class="contact-link" href=${'mailto:' + profile.email}><${Icon} name="mail" size=${16} /><span class="visually-hidden">${t('lead.email')}: </span>${profile.email}</a>`}

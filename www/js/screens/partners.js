@@ -43,6 +43,10 @@ function toSearch(filters) {
 	return text ? '?' + text : '';
 }
 
+// Whole-number rules of the response-time timers, and the HH:MM of working hours.
+const SLA_COUNT_KEYS = ['followUpDays', 'escalateMinutes'];
+const HHMM = /^([01][0-9]|2[0-3]):[0-5][0-9]$/;
+
 function text(value) {
 	return value == null ? '' : String(value);
 }
@@ -56,6 +60,9 @@ function PartnerDialog({ partner, onClose, onSaved }) {
 		status: editing ? partner.status : 'ACTIVE',
 		contactName: text(contact.name), contactEmail: text(contact.email), contactPhone: text(contact.phone),
 		leadResponseMinutes: text(sla.leadResponseMinutes), contractTurnaroundDays: text(sla.contractTurnaroundDays),
+		followUpDays: text(sla.followUpDays), escalateMinutes: text(sla.escalateMinutes),
+		workStart: text(sla.workStart), workEnd: text(sla.workEnd),
+		weekendCoverage: sla.weekendCoverage === true ? 'true' : 'false',
 		notes: editing ? text(partner.notes) : '',
 	});
 	const set = (key) => (e) => setV({ ...v, [key]: e.currentTarget.value });
@@ -72,6 +79,19 @@ function PartnerDialog({ partner, onClose, onSaved }) {
 		const days = parseInteger(v.contractTurnaroundDays);
 		if (minutes != null) rules.leadResponseMinutes = minutes;
 		if (days != null) rules.contractTurnaroundDays = days;
+		// The response-time timers' rules (docs/sla.md); empty = the key is dropped.
+		for (const key of SLA_COUNT_KEYS) {
+			delete rules[key];
+			const n = parseInteger(v[key]);
+			if (n != null) rules[key] = n;
+		}
+		for (const key of ['workStart', 'workEnd']) {
+			delete rules[key];
+			if (v[key].trim()) rules[key] = v[key].trim();
+		}
+		delete rules.weekendCoverage;
+		if (v.weekendCoverage === 'true') rules.weekendCoverage = true;
+		else if ('weekendCoverage' in sla) rules.weekendCoverage = false;
 		const body = {
 			name: v.name.trim(),
 			status: v.status,
@@ -93,9 +113,17 @@ function PartnerDialog({ partner, onClose, onSaved }) {
 			const e = {};
 			if (!v.name.trim()) e.name = t('partners.errors.name');
 			if (v.contactEmail.trim() && !isEmail(v.contactEmail)) e['contact.email'] = t('partners.errors.email');
-			for (const key of ['leadResponseMinutes', 'contractTurnaroundDays']) {
+			for (const key of ['leadResponseMinutes', 'contractTurnaroundDays', ...SLA_COUNT_KEYS]) {
 				const n = parseInteger(v[key]);
 				if (n != null && (Number.isNaN(n) || n < 0)) e['slaRules.' + key] = t('partners.errors.number');
+			}
+			for (const key of ['workStart', 'workEnd']) {
+				if (v[key].trim() && !HHMM.test(v[key].trim())) e['slaRules.' + key] = t('partners.errors.time');
+			}
+			const start = v.workStart.trim() || '08:00';
+			const end = v.workEnd.trim() || '16:00';
+			if (!e['slaRules.workStart'] && !e['slaRules.workEnd'] && start >= end) {
+				e['slaRules.workEnd'] = t('partners.errors.hours');
 			}
 			return e;
 		},
@@ -126,7 +154,20 @@ function PartnerDialog({ partner, onClose, onSaved }) {
 						value=${v.leadResponseMinutes} error=${err['slaRules.leadResponseMinutes']} onInput=${set('leadResponseMinutes')} />
 					<${Field} label=${t('partners.contractTurnaroundDays')} name="slaRules.contractTurnaroundDays" inputmode="numeric"
 						value=${v.contractTurnaroundDays} error=${err['slaRules.contractTurnaroundDays']} onInput=${set('contractTurnaroundDays')} />
+					<${Field} label=${t('partners.followUpDays')} name="slaRules.followUpDays" inputmode="numeric"
+						value=${v.followUpDays} error=${err['slaRules.followUpDays']} onInput=${set('followUpDays')} />
+					<${Field} label=${t('partners.escalateMinutes')} name="slaRules.escalateMinutes" inputmode="numeric"
+						placeholder="60" value=${v.escalateMinutes} error=${err['slaRules.escalateMinutes']} onInput=${set('escalateMinutes')} />
+					<${Field} label=${t('partners.workStart')} name="slaRules.workStart" placeholder="08:00" autocomplete="off"
+						value=${v.workStart} error=${err['slaRules.workStart']} onInput=${set('workStart')} />
+					<${Field} label=${t('partners.workEnd')} name="slaRules.workEnd" placeholder="16:00" autocomplete="off"
+						value=${v.workEnd} error=${err['slaRules.workEnd']} onInput=${set('workEnd')} />
+					<${Field} label=${t('partners.weekendCoverage')} name="slaRules.weekendCoverage" as="select"
+						value=${v.weekendCoverage} error=${err['slaRules.weekendCoverage']} onChange=${set('weekendCoverage')}>
+						<${Options} items=${[{ value: 'false', label: t('partners.weekendNo') }, { value: 'true', label: t('partners.weekendYes') }]} />
+					</${Field}>
 				</div>
+				<p class="field__hint">${t('partners.slaHint')}</p>
 			</fieldset>
 			<${Field} label=${t('partners.notes')} name="notes" as="textarea" value=${v.notes} error=${err.notes} onInput=${set('notes')} />
 			<${FormAlert} message=${form.error} />
