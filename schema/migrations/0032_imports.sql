@@ -61,6 +61,9 @@ BEGIN
 	END IF;
 END
 $$;
+DROP TRIGGER IF EXISTS "ImportMapping_set_updatedAt" ON "ImportMapping";
+CREATE TRIGGER "ImportMapping_set_updatedAt" BEFORE UPDATE ON "ImportMapping" FOR EACH ROW
+	EXECUTE FUNCTION izzy_set_updated_at();
 
 -- Deleting a lead checks that no lead was merged into it (Lead_mergedIntoId_fkey): without an
 -- index that is a scan of "Lead" per deleted lead, which made the undo of a 5,000-row import
