@@ -61,9 +61,9 @@
 /* Problems listed in a report (all are counted). */
 #define IMPORT_MAX_ISSUES 20000
 /* One row's validation and create document; a batch's documents. */
-#define ROW_ARENA   (512u * 1024u)
-#define BATCH_ARENA (4u * 1024u * 1024u)
-#define CHUNK     65536
+#define ROW_ARENA    (512u * 1024u)
+#define BATCH_ARENA  (4u * 1024u * 1024u)
+#define CHUNK        65536
 
 #define ROLES_IMPORT (ROLES_MANAGERS | ROLE_BIT(ROLE_PARTNER_MANAGER))
 
@@ -160,7 +160,8 @@ static const struct field map_elem = {
 };
 enum dry_key { DR_MAPPING, DR_PARTNER, DR__MAX };
 static const struct field dry_fields[DR__MAX] = {
-	[DR_MAPPING] = { "mapping", FT_ARRAY, F_REQUIRED, 1, SHEET_MAX_COLS, NULL, NULL, &map_elem },
+	[DR_MAPPING] = { "mapping", FT_ARRAY, F_REQUIRED, 1, SHEET_MAX_COLS, NULL, NULL,
+	    &map_elem },
 	[DR_PARTNER] = { "partnerId", FT_STRING, F_NULLABLE, 1, 64 },
 };
 static const struct field_table dry_in = FIELD_TABLE(dry_fields);
@@ -188,7 +189,7 @@ import_read(const void *buf, size_t len, sheet_row_fn fn, void *ctx, const char 
 static const char *
 import_format(const void *buf, size_t len)
 {
-	return len >= 4 && memcmp(buf, "PK\3\4", 4) == 0 ? "XLSX" : "CSV";
+	return buf != NULL && len >= 4 && memcmp(buf, "PK\3\4", 4) == 0 ? "XLSX" : "CSV";
 }
 
 static void
@@ -249,7 +250,8 @@ up_begin(void *ctx, const struct multipart_part *p)
 		return refuse(u, 400, "LIMIT_UNEXPECTED_FILE", "Unexpected field");
 	if (++u->files > 1)
 		return refuse(u, 400, "LIMIT_FILE_COUNT", "Too many files");
-	snprintf(u->name, sizeof(u->name), "%s", p->filename[0] != '\0' ? p->filename : "import.csv");
+	snprintf(
+	    u->name, sizeof(u->name), "%s", p->filename[0] != '\0' ? p->filename : "import.csv");
 	u->in_file = true;
 	return 0;
 }
@@ -389,7 +391,7 @@ suggest(struct req *r, const cJSON *columns)
 		char key[128];
 		int f = -1;
 
-		if (cJSON_IsString(m))
+		if (m != NULL && cJSON_IsString(m))
 			for (int k = 0; k < IF__MAX; k++)
 				if (strcmp(m->valuestring, import_fields[k]) == 0 && !used[k])
 					f = k;
@@ -457,7 +459,7 @@ imports_upload(struct req *r)
 	}
 	hex[0] = '\\';
 	hex[1] = 'x';
-	for (size_t i = 0; i < u.len; i++) {
+	for (size_t i = 0; u.buf != NULL && i < u.len; i++) {
 		static const char digits[] = "0123456789abcdef";
 		hex[2 + 2 * i] = digits[(unsigned char)u.buf[i] >> 4];
 		hex[3 + 2 * i] = digits[(unsigned char)u.buf[i] & 15];
@@ -627,7 +629,8 @@ add_issue(struct pass *p, size_t row, int f, const char *value, const char *prob
 		return 0;
 	if ((o = cJSON_CreateObject()) == NULL || !cJSON_AddItemToArray(p->issues, o) ||
 	    cJSON_AddNumberToObject(o, "row", (double)row + 1) == NULL ||
-	    json_add_str_null(o, "column", cJSON_IsString(name) ? name->valuestring : NULL) == -1 ||
+	    json_add_str_null(o, "column",
+		name != NULL && cJSON_IsString(name) ? name->valuestring : NULL) == -1 ||
 	    json_add_str_null(o, "field", f >= 0 ? import_fields[f] : NULL) == -1 ||
 	    json_add_str_null(o, "value", value) == -1 ||
 	    cJSON_AddStringToObject(o, "problem", problem) == NULL)
@@ -717,8 +720,8 @@ row_body(struct pass *p, size_t row, const char *const *cells, size_t n, const c
 	    cJSON_AddTrueToObject(meta, "consentsWithoutEvidence") == NULL)
 		goto fail;
 	for (size_t i = 0; i < sizeof(customer) / sizeof(customer[0]); i++)
-		if (json_add_str_skip(c, create_keys[customer[i]], cell(p, cells, n, customer[i])) ==
-		    -1)
+		if (json_add_str_skip(
+			c, create_keys[customer[i]], cell(p, cells, n, customer[i])) == -1)
 			goto fail;
 	return b;
 fail:
@@ -782,8 +785,8 @@ check_row(struct pass *p, size_t row, const char *const *cells, size_t n, struct
 		cJSON_ArrayForEach(is, issues)
 		{
 			int f = field_of_path(is);
-			if (add_issue(p, row, f, f >= 0 ? cell(p, cells, n, f) : NULL, problem_of(is)) ==
-			    -1)
+			if (add_issue(p, row, f, f >= 0 ? cell(p, cells, n, f) : NULL,
+				problem_of(is)) == -1)
 				bad = -1;
 		}
 		if (bad == 0)
@@ -864,7 +867,8 @@ in_list(const cJSON *list, const char *s)
 {
 	const cJSON *e;
 
-	cJSON_ArrayForEach(e, list) if (cJSON_IsString(e) && strcmp(e->valuestring, s) == 0) return true;
+	cJSON_ArrayForEach(
+	    e, list) if (cJSON_IsString(e) && strcmp(e->valuestring, s) == 0) return true;
 	return false;
 }
 
@@ -930,7 +934,8 @@ check_known(struct pass *p)
 	tlit[tlen] = '\0';
 	params[0] = plit;
 	params[1] = tlit;
-	if ((res = db_query(p->r->db, p->r->mem, &imports_sql[SQL_IMPORTS_KNOWN], 2, params)) == NULL)
+	if ((res = db_query(p->r->db, p->r->mem, &imports_sql[SQL_IMPORTS_KNOWN], 2, params)) ==
+	    NULL)
 		goto out;
 	if ((kp = cJSON_Parse(PQgetvalue(res, 0, 0))) == NULL ||
 	    (kt = cJSON_Parse(PQgetvalue(res, 0, 1))) == NULL)
@@ -997,12 +1002,18 @@ check_duplicates(struct pass *p)
 	cJSON_ArrayForEach(e, dups)
 	{
 		cJSON *row = cJSON_GetObjectItemCaseSensitive(e, "row");
-		size_t i = (size_t)row->valuedouble;
-		p->st[i] = ROW_DUPLICATE;
-		cJSON_SetNumberValue(row, (double)i + 1);
 		cJSON *same = cJSON_GetObjectItemCaseSensitive(e, "sameAsRow");
-		if (cJSON_IsNumber(same))
-			cJSON_SetNumberValue(same, same->valuedouble + 1);
+		size_t i;
+
+		if (row == NULL || !cJSON_IsNumber(row) || row->valuedouble < 1 ||
+		    row->valuedouble >= IMPORT_MAX_ROWS)
+			continue;
+		i = (size_t)row->valuedouble;
+		p->st[i] = ROW_DUPLICATE;
+		/* Rows as the user numbers them: the header is row 1. */
+		cJSON_SetNumberHelper(row, (double)i + 1);
+		if (same != NULL && cJSON_IsNumber(same))
+			cJSON_SetNumberHelper(same, same->valuedouble + 1);
 	}
 	return dups;
 }
@@ -1070,7 +1081,8 @@ flush_batch(struct pass *p)
 	params[1] = arena_printf(p->batch_mem, "%zu", p->done);
 	params[2] = lit;
 	if (params[1] == NULL ||
-	    db_query(p->r->db, p->batch_mem, &imports_sql[SQL_IMPORTS_PROGRESS], 3, params) == NULL ||
+	    db_query(p->r->db, p->batch_mem, &imports_sql[SQL_IMPORTS_PROGRESS], 3, params) ==
+		NULL ||
 	    db_commit(p->r->db) == -1)
 		goto out;
 	p->created += p->nbatch;
@@ -1088,8 +1100,8 @@ out:
 
 /* The row's consents, when its evidence is complete, for the batch statement. */
 static int
-add_consents(struct pass *p, const char *lead, const char *partner, const char *const *cells,
-    size_t n)
+add_consents(
+    struct pass *p, const char *lead, const char *partner, const char *const *cells, size_t n)
 {
 	cJSON *ids;
 	const cJSON *t;
@@ -1171,8 +1183,8 @@ tx_conflict(struct req *r, int status, const char *code, const char *msg)
  * or null, one per column), the partner.  -1 with the response set.
  */
 static int
-pass_init(struct req *r, struct pass *p, const cJSON *columns, const cJSON *mapping,
-    const char *partner)
+pass_init(
+    struct req *r, struct pass *p, const cJSON *columns, const cJSON *mapping, const char *partner)
 {
 	const cJSON *m;
 	int i = 0;
@@ -1190,7 +1202,8 @@ pass_init(struct req *r, struct pass *p, const cJSON *columns, const cJSON *mapp
 		for (int f = 0; cJSON_IsString(m) && f < IF__MAX; f++)
 			if (strcmp(m->valuestring, import_fields[f]) == 0) {
 				if (p->col[f] >= 0)
-					return tx_fail(r, 400, "Jedno pole przypisano do dwóch kolumn"),
+					return tx_fail(
+						   r, 400, "Jedno pole przypisano do dwóch kolumn"),
 					       -1;
 				p->col[f] = i;
 			}
@@ -1204,8 +1217,10 @@ pass_init(struct req *r, struct pass *p, const cJSON *columns, const cJSON *mapp
 	    arena_defer(r->mem, arena_free_cb, p->batch_mem) == -1 ||
 	    (p->st = arena_alloc(r->mem, IMPORT_MAX_ROWS)) == NULL ||
 	    (p->issues = cJSON_CreateArray()) == NULL ||
-	    arena_defer(r->mem, cjson_cb, p->issues) == -1 || (p->keys = cJSON_CreateArray()) == NULL ||
-	    arena_defer(r->mem, cjson_cb, p->keys) == -1 || (p->row_ids = cJSON_CreateArray()) == NULL ||
+	    arena_defer(r->mem, cjson_cb, p->issues) == -1 ||
+	    (p->keys = cJSON_CreateArray()) == NULL ||
+	    arena_defer(r->mem, cjson_cb, p->keys) == -1 ||
+	    (p->row_ids = cJSON_CreateArray()) == NULL ||
 	    arena_defer(r->mem, cjson_cb, p->row_ids) == -1)
 		return tx_fail(r, 500, "Internal server error"), -1;
 	memset(p->st, ROW_NONE, IMPORT_MAX_ROWS);
@@ -1277,7 +1292,8 @@ remember(struct req *r, const cJSON *columns, const cJSON *mapping)
 		if (cJSON_IsString(c) && c->valuestring[0] != '\0' &&
 		    cJSON_GetObjectItemCaseSensitive(o, c->valuestring) == NULL &&
 		    !cJSON_AddItemToObject(o, c->valuestring,
-			cJSON_IsString(m) ? cJSON_CreateString(m->valuestring) : cJSON_CreateNull())) {
+			cJSON_IsString(m) ? cJSON_CreateString(m->valuestring)
+					  : cJSON_CreateNull())) {
 			cJSON_Delete(o);
 			return -1;
 		}
@@ -1432,8 +1448,8 @@ imports_run(struct req *r)
 		db_rollback(r->db);
 		return http_fail_db(r);
 	}
-	params[1] = arena_printf(r->mem, "%zu",
-	    count_state(&p, ROW_INVALID) + count_state(&p, ROW_DUPLICATE));
+	params[1] = arena_printf(
+	    r->mem, "%zu", count_state(&p, ROW_INVALID) + count_state(&p, ROW_DUPLICATE));
 	if (params[1] == NULL ||
 	    db_query(r->db, r->mem, &imports_sql[SQL_IMPORTS_DONE], 2, params) == NULL ||
 	    db_commit(r->db) == -1)

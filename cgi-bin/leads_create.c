@@ -462,8 +462,8 @@ consents_json(struct req *r, cJSON *doc, const struct value *consents, const cha
 }
 
 const char *
-leads_create_doc(struct req *r, const struct valid_out *in, const char *partner, const char **tids,
-    char *id)
+leads_create_doc(
+    struct req *r, const struct valid_out *in, const char *partner, const char **tids, char *id)
 {
 	const struct user *u = r->user;
 	const struct value *v = in->v;

@@ -169,7 +169,8 @@ parse(struct csv *c)
 			c->p++;
 			for (;;) {
 				if (c->p >= c->end)
-					return fail(c, SHEET_FORMAT, "Niezamknięty cudzysłów w pliku");
+					return fail(
+					    c, SHEET_FORMAT, "Niezamknięty cudzysłów w pliku");
 				b = *c->p;
 				if (b == '"' && c->p + 1 < c->end && c->p[1] == '"') {
 					c->p += 2;
@@ -185,7 +186,8 @@ parse(struct csv *c)
 			}
 			if (c->p < c->end && *c->p != (unsigned char)c->sep && *c->p != '\r' &&
 			    *c->p != '\n')
-				return fail(c, SHEET_FORMAT, "Znak po cudzysłowie zamykającym komórkę");
+				return fail(
+				    c, SHEET_FORMAT, "Znak po cudzysłowie zamykającym komórkę");
 		} else {
 			while (c->p < c->end && *c->p != (unsigned char)c->sep && *c->p != '\r' &&
 			    *c->p != '\n') {

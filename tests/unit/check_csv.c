@@ -32,7 +32,8 @@ on_row(void *ctx, size_t row, const char *const *cells, size_t n)
 	w = snprintf(t->buf + t->len, sizeof(t->buf) - t->len, "%zu:", row);
 	t->len += (size_t)w;
 	for (size_t i = 0; i < n; i++) {
-		w = snprintf(t->buf + t->len, sizeof(t->buf) - t->len, "%s%s", i ? "|" : "", cells[i]);
+		w = snprintf(
+		    t->buf + t->len, sizeof(t->buf) - t->len, "%s%s", i ? "|" : "", cells[i]);
 		t->len += (size_t)w;
 	}
 	w = snprintf(t->buf + t->len, sizeof(t->buf) - t->len, "\n");
@@ -73,7 +74,8 @@ static const struct {
 	{ "\xEF\xBB\xBFimi\xC4\x99;nazwisko\n\xC5\x81ukasz;\xC5\xBB\xC3\xB3\xC5\x82w\n",
 	    "0:imię|nazwisko\n1:Łukasz|Żółw\n" },
 	/* Windows-1250: every Polish letter */
-	{ "imi\xEA;miasto\n\xB9\xE6\xEA\xB3\xF1\xF3\x9C\x9F\xBF;\xA5\xC6\xCA\xA3\xD1\xD3\x8C\x8F\xAF\n",
+	{ "imi\xEA;miasto\n\xB9\xE6\xEA\xB3\xF1\xF3\x9C\x9F\xBF;"
+	  "\xA5\xC6\xCA\xA3\xD1\xD3\x8C\x8F\xAF\n",
 	    "0:imię|miasto\n1:ąćęłńóśźż|ĄĆĘŁŃÓŚŹŻ\n" },
 	/* cp1250 with the typographic quotes and euro sign Excel writes */
 	{ "a\n\x84x\x94 \x80\n", "0:a\n1:„x” €\n" },
@@ -102,7 +104,8 @@ static const struct {
 	const char *seen; /* rows delivered before the stop */
 } bad[] = {
 	{ "a;b\n\"open;x\n", SHEET_FORMAT, { 0 }, "Niezamknięty cudzysłów w pliku", "0:a|b\n" },
-	{ "a;b\n\"x\"y;z\n", SHEET_FORMAT, { 0 }, "Znak po cudzysłowie zamykającym komórkę", "0:a|b\n" },
+	{ "a;b\n\"x\"y;z\n", SHEET_FORMAT, { 0 }, "Znak po cudzysłowie zamykającym komórkę",
+	    "0:a|b\n" },
 	{ "\xEF\xBB\xBF"
 	  "a\n\xB9\n",
 	    SHEET_FORMAT, { 0 }, "Plik ma znacznik UTF-8, ale nie jest poprawnym UTF-8", "" },
