@@ -526,6 +526,19 @@ imports_get(struct req *r)
 	return reply_job(r);
 }
 
+/* Opens a transaction with the import's statement timeout; -1 (logged) on failure. */
+static int
+begin_long(struct db *db, struct arena *mem)
+{
+	if (db_begin(db) == -1)
+		return -1;
+	if (db_query(db, mem, &imports_sql[SQL_IMPORTS_TIMEOUT], 0, NULL) == NULL) {
+		db_rollback(db);
+		return -1;
+	}
+	return 0;
+}
+
 /* The locked job row (imports_lock) or NULL with the response set (404/500). */
 static PGresult *
 lock_job(struct req *r)
@@ -533,7 +546,7 @@ lock_job(struct req *r)
 	const char *p[3] = { r->id, r->user->id, role_name(r->user->role) };
 	PGresult *res;
 
-	if (db_begin(r->db) == -1) {
+	if (begin_long(r->db, r->mem) == -1) {
 		http_fail_db(r);
 		return NULL;
 	}
@@ -1092,7 +1105,7 @@ flush_batch(struct pass *p)
 	arena_reset(p->batch_mem);
 	if ((p->consents = cJSON_CreateArray()) == NULL)
 		goto out;
-	rc = db_begin(p->r->db);
+	rc = begin_long(p->r->db, p->batch_mem);
 out:
 	free(lit);
 	return rc;
@@ -1430,7 +1443,7 @@ imports_run(struct req *r)
 		return 0;
 	cJSON_Delete(dups);
 	/* RUNNING is visible from here on, and each batch after its commit. */
-	if (db_commit(r->db) == -1 || db_begin(r->db) == -1)
+	if (db_commit(r->db) == -1 || begin_long(r->db, r->mem) == -1)
 		return tx_fail_db(r);
 	log_info("imports", "import %s started by %s: %zu rows to create", r->id, r->user->id,
 	    count_state(&p, ROW_VALID));

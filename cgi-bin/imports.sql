@@ -34,6 +34,12 @@ SELECT json_build_object('id', j.id, 'status', j.status, 'fileName', j."fileName
 FROM "ImportJob" j
 WHERE j.id = $1 AND (j."userId" = $2 OR $3 = 'ADMIN')
 
+-- name: imports_timeout
+-- The import's transactions work on thousands of rows at once (a 250-lead
+-- batch, the duplicate check of a whole file, the undo): they get two minutes
+-- instead of the programs' default, for this transaction only.
+SELECT set_config('statement_timeout', '120000', true)
+
 -- name: imports_lock
 -- The job row under lock, for the state changes.  $1 id, $2 user, $3 role.
 SELECT status, "partnerId", mapping::text, file,
