@@ -54,6 +54,16 @@ int leads_list(struct req *);
 int leads_duplicates(struct req *);
 int leads_get(struct req *);
 extern const struct field_table leads_create_in, leads_list_q, leads_dup_q;
+/*
+ * The lead import (cgi-bin/imports.c) creates leads exactly as POST /api/leads:
+ * leads_create_doc builds the create statement's document from a body validated
+ * with leads_create_in for partner (JSON text in r->mem; *tids the given consents'
+ * template ids as a text[] literal, id (ID_SIZE bytes) the new lead's id), NULL when out of memory; leads_pesel_hash is
+ * the keyed PESEL hash the duplicate check compares.
+ */
+const char *leads_create_doc(struct req *, const struct valid_out *in, const char *partner,
+    const char **tids, char *id);
+const char *leads_pesel_hash(struct req *, const char *pesel);
 
 int leads_status(struct req *);
 int leads_status_policy(struct req *);

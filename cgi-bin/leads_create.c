@@ -253,6 +253,12 @@ pesel_hash(struct req *r, const char *pesel)
 	return hex;
 }
 
+const char *
+leads_pesel_hash(struct req *r, const char *pesel)
+{
+	return pesel_hash(r, pesel);
+}
+
 /* A zod-shaped too_big issue for a number above max. */
 static int
 issue_too_big(cJSON *issues, const char *obj, const char *key, long long max)
@@ -455,6 +461,41 @@ consents_json(struct req *r, cJSON *doc, const struct value *consents, const cha
 	return 0;
 }
 
+const char *
+leads_create_doc(
+    struct req *r, const struct valid_out *in, const char *partner, const char **tids, char *id)
+{
+	const struct user *u = r->user;
+	const struct value *v = in->v;
+	bool partner_user = is_partner_scoped(u->role);
+	char *json;
+	cJSON *doc;
+
+	if ((doc = cJSON_CreateObject()) == NULL || arena_defer(r->mem, json_delete, doc) == -1)
+		return NULL;
+	if (id_new(id) == -1 || json_add_str_skip(doc, "id", id) == -1 ||
+	    json_add_str_skip(doc, "partnerId", partner) == -1 ||
+	    json_add_str_skip(doc, "actorId", u->id) == -1 ||
+	    json_add_str_skip(doc, "assignedUserId", partner_user ? NULL : u->id) == -1 ||
+	    add_copy(doc, "sourceMetadata", &v[CR_SOURCE]) == -1 ||
+	    json_add_str_skip(doc, "notes", json_in_nonempty(&v[CR_NOTES])) == -1 ||
+	    customer_json(r, doc, v[CR_CUSTOMER].obj) == -1 ||
+	    vehicles_json(r, doc, &v[CR_CURRENT], &v[CR_DESIRED]) == -1 ||
+	    financing_json(r, doc, &v[CR_FINANCING]) == -1 ||
+	    consents_json(r, doc, &v[CR_CONSENTS], tids) == -1 ||
+	    json_add_str_skip(
+		doc, "consentMethod", partner_user ? "PARTNER_SUBMISSION" : "PHONE_CALL") == -1 ||
+	    json_add_str_skip(
+		doc, "ipAddress", r->remote_addr[0] != '\0' ? r->remote_addr : NULL) == -1 ||
+	    json_add_str_skip(doc, "userAgent", r->user_agent[0] != '\0' ? r->user_agent : NULL) ==
+		-1 ||
+	    (json = cJSON_PrintUnformatted(doc)) == NULL)
+		return NULL;
+	if (arena_defer(r->mem, json_text_free, json) == -1)
+		return NULL;
+	return json;
+}
+
 /*
  * POST /api/leads — PARTNER, PARTNER_MANAGER, PARTNER_EMPLOYEE, OPERATOR,
  * SUPERVISOR, ADMIN (§4.5.1, FR-12, FR-28, FR-31).
@@ -476,9 +517,9 @@ leads_create(struct req *r)
 	bool partner_user = is_partner_scoped(u->role);
 	const char *body_partner = json_in_nonempty(&v[CR_PARTNER]), *partner, *tids;
 	const char *check[2], *params[4];
-	char id[ID_SIZE], *json;
+	char id[ID_SIZE];
+	const char *json;
 	PGresult *res;
-	cJSON *doc;
 	int rc;
 
 	if ((rc = check_years(r, &v[CR_CURRENT], &v[CR_DESIRED])) != 0)
@@ -489,27 +530,7 @@ leads_create(struct req *r)
 	if (partner_user && body_partner != NULL && strcmp(body_partner, partner) != 0)
 		return http_fail(r, 403, NULL, "Cannot create leads for other partners");
 
-	if ((doc = cJSON_CreateObject()) == NULL || arena_defer(r->mem, json_delete, doc) == -1)
-		return http_fail(r, 500, NULL, "Internal server error");
-	if (id_new(id) == -1 || json_add_str_skip(doc, "id", id) == -1 ||
-	    json_add_str_skip(doc, "partnerId", partner) == -1 ||
-	    json_add_str_skip(doc, "actorId", u->id) == -1 ||
-	    json_add_str_skip(doc, "assignedUserId", partner_user ? NULL : u->id) == -1 ||
-	    add_copy(doc, "sourceMetadata", &v[CR_SOURCE]) == -1 ||
-	    json_add_str_skip(doc, "notes", json_in_nonempty(&v[CR_NOTES])) == -1 ||
-	    customer_json(r, doc, v[CR_CUSTOMER].obj) == -1 ||
-	    vehicles_json(r, doc, &v[CR_CURRENT], &v[CR_DESIRED]) == -1 ||
-	    financing_json(r, doc, &v[CR_FINANCING]) == -1 ||
-	    consents_json(r, doc, &v[CR_CONSENTS], &tids) == -1 ||
-	    json_add_str_skip(
-		doc, "consentMethod", partner_user ? "PARTNER_SUBMISSION" : "PHONE_CALL") == -1 ||
-	    json_add_str_skip(
-		doc, "ipAddress", r->remote_addr[0] != '\0' ? r->remote_addr : NULL) == -1 ||
-	    json_add_str_skip(doc, "userAgent", r->user_agent[0] != '\0' ? r->user_agent : NULL) ==
-		-1 ||
-	    (json = cJSON_PrintUnformatted(doc)) == NULL)
-		return http_fail(r, 500, NULL, "Internal server error");
-	if (arena_defer(r->mem, json_text_free, json) == -1)
+	if ((json = leads_create_doc(r, r->in, partner, &tids, id)) == NULL)
 		return http_fail(r, 500, NULL, "Internal server error");
 
 	check[0] = partner;

@@ -23,7 +23,7 @@ fi
 BUILDDIR=$(cd "$BUILDDIR" && pwd)
 FUZZ_SECONDS=${FUZZ_SECONDS:-20}
 CC=${FUZZ_CC:-clang}
-targets=${*:-fuzz_http fuzz_valid fuzz_jwt fuzz_multipart fuzz_sanitize fuzz_xlsx}
+targets=${*:-fuzz_http fuzz_valid fuzz_jwt fuzz_multipart fuzz_sanitize fuzz_xlsx fuzz_csv}
 out=$BUILDDIR/fuzz
 
 command -v "$CC" >/dev/null 2>&1 || {

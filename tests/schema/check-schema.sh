@@ -6,7 +6,7 @@
 # InboundMessage and InboundWebhookNonce, 0020's ScheduledJobRun, 0023's RetentionRun, 0025's
 # SavedView, 0026's LeadConsent, 0028's RoundRobinState, RoundRobinMember and
 # RoundRobinAuditLog, 0029's PartnerApiKey, PartnerApiKeyUse and PartnerApiKeyEvent, 0030's
-# LeadSla); the 17 enum
+# LeadSla, 0032's ImportJob and ImportMapping); the 17 enum
 # types with their values in database order (§2); every column's type,
 # nullability and default (all timestamps timestamptz(3)); every index, primary
 # key, unique key, foreign key (ON UPDATE CASCADE, ON DELETE per §0.5) and check
@@ -519,6 +519,30 @@ PartnerApiKeyEvent|keyId|text|NO|-
 PartnerApiKeyEvent|actorId|text|yes|-
 PartnerApiKeyEvent|action|text|NO|-
 PartnerApiKeyEvent|createdAt|timestamp(3) with time zone|NO|now()
+ImportJob|id|text|NO|-
+ImportJob|userId|text|NO|-
+ImportJob|partnerId|text|yes|-
+ImportJob|status|text|NO|'UPLOADED'::text
+ImportJob|fileName|text|NO|''::text
+ImportJob|format|text|NO|'CSV'::text
+ImportJob|file|bytea|yes|-
+ImportJob|fileSize|integer|NO|0
+ImportJob|columns|jsonb|NO|'[]'::jsonb
+ImportJob|mapping|jsonb|yes|-
+ImportJob|report|jsonb|yes|-
+ImportJob|totalRows|integer|NO|0
+ImportJob|validRows|integer|NO|0
+ImportJob|processedRows|integer|NO|0
+ImportJob|createdCount|integer|NO|0
+ImportJob|skippedCount|integer|NO|0
+ImportJob|createdLeadIds|text[]|NO|'{}'::text[]
+ImportJob|createdAt|timestamp(3) with time zone|NO|now()
+ImportJob|startedAt|timestamp(3) with time zone|yes|-
+ImportJob|finishedAt|timestamp(3) with time zone|yes|-
+ImportJob|undoneAt|timestamp(3) with time zone|yes|-
+ImportMapping|userId|text|NO|-
+ImportMapping|mapping|jsonb|NO|'{}'::jsonb
+ImportMapping|updatedAt|timestamp(3) with time zone|NO|now()
 \.
 
 -- table | index | primary/unique/index | access method | key columns | predicate ("-" = none)
@@ -652,6 +676,10 @@ PartnerApiKeyUse|PartnerApiKeyUse_pkey|primary|btree|id|-
 PartnerApiKeyUse|PartnerApiKeyUse_keyId_createdAt_idx|index|btree|"keyId","createdAt"|-
 PartnerApiKeyEvent|PartnerApiKeyEvent_pkey|primary|btree|id|-
 PartnerApiKeyEvent|PartnerApiKeyEvent_keyId_idx|index|btree|"keyId"|-
+ImportJob|ImportJob_pkey|primary|btree|id|-
+ImportJob|ImportJob_userId_createdAt_idx|index|btree|"userId","createdAt"|-
+ImportMapping|ImportMapping_pkey|primary|btree|"userId"|-
+Lead|Lead_mergedIntoId_idx|index|btree|"mergedIntoId"|"mergedIntoId" IS NOT NULL
 \.
 
 -- table | constraint | column | referenced table | ON DELETE (ON UPDATE is always CASCADE)
@@ -721,6 +749,9 @@ PartnerApiKeyUse|PartnerApiKeyUse_keyId_fkey|keyId|PartnerApiKey|CASCADE
 PartnerApiKeyEvent|PartnerApiKeyEvent_keyId_fkey|keyId|PartnerApiKey|CASCADE
 PartnerApiKeyEvent|PartnerApiKeyEvent_actorId_fkey|actorId|User|SET NULL
 LeadSla|LeadSla_leadId_fkey|leadId|Lead|CASCADE
+ImportJob|ImportJob_userId_fkey|userId|User|CASCADE
+ImportJob|ImportJob_partnerId_fkey|partnerId|Partner|SET NULL
+ImportMapping|ImportMapping_userId_fkey|userId|User|CASCADE
 \.
 
 -- table | constraint | definition
@@ -735,6 +766,7 @@ PasswordToken|PasswordToken_purpose_check|CHECK ((purpose = ANY (ARRAY['RESET'::
 User|User_roundRobinWeight_check|CHECK ((("roundRobinWeight" >= 0) AND ("roundRobinWeight" <= 100)))
 User|User_absence_check|CHECK ((("absentFrom" IS NULL) OR ("absentUntil" IS NULL) OR ("absentFrom" <= "absentUntil")))
 LeadSla|LeadSla_firstContactKind_check|CHECK (("firstContactKind" = ANY (ARRAY['STATUS'::text, 'NOTE'::text, 'MESSAGE'::text])))
+ImportJob|ImportJob_status_check|CHECK ((status = ANY (ARRAY['UPLOADED'::text, 'VALIDATED'::text, 'RUNNING'::text, 'DONE'::text, 'FAILED'::text, 'UNDONE'::text])))
 \.
 
 CREATE TEMP VIEW our_rel AS

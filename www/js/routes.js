@@ -34,6 +34,8 @@ export const routes = [
 	{ path: '/leads', access: 'user', shell: true, title: 'nav.leads.label', nav: { key: 'leads', icon: 'inbox' }, load: leads },
 	// Issue 13: the pipeline board (before /leads/:id, which would take "board" for an id).
 	{ path: '/leads/board', access: 'user', roles: ['OPERATOR', 'SUPERVISOR', 'ADMIN'], shell: true, title: 'nav.board.label', nav: { key: 'board', icon: 'columns' }, load: () => import('./screens/board.js') },
+	// Issue 14: the lead import (before /leads/:id, which would take "import" for an id).
+	{ path: '/leads/import', access: 'user', roles: ['SUPERVISOR', 'ADMIN', 'PARTNER_MANAGER'], shell: true, title: 'leadImport.title', load: () => import('./screens/lead-import.js') },
 	{ path: '/leads/:id', access: 'user', shell: true, title: 'nav.leads.label', load: leads },
 	{ path: '/admin/partners', access: 'user', roles: ['ADMIN'], shell: true, title: 'nav.partners.label', nav: { key: 'partners', icon: 'briefcase' }, load: () => import('./screens/partners.js') },
 	// Issue 14: a partner manager's API keys (admins reach them from /admin/partners).

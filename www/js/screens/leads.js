@@ -249,6 +249,7 @@ export default function LeadsScreen({ params, location, user }) {
 			subtitle=${[partnerName ? t('leads.subtitlePartner', { name, partner: partnerName }) : t('leads.subtitle', { name }),
 				meta.total != null ? tn('leads.total', meta.total) : null].filter(Boolean).join(' · ')}>
 			${staff && html`<${Link} href=${'/leads/board' + window.location.search} class="btn btn--ghost" data-shortcut="board">${t('board.open')}</${Link}>`}
+			${['SUPERVISOR', 'ADMIN', 'PARTNER_MANAGER'].includes(user.role) && html`<${Link} href="/leads/import" class="btn btn--ghost" data-testid="lead-import-open">${t('leadImport.open')}</${Link}>`}
 			${staff && html`<${SaveViewButton} state=${{ query: window.location.search, sort: 'leadCreatedAt:desc', columns: visible }} />`}
 			${user.role !== 'AUDITOR' && html`<${ExportMenu} query=${query} columns=${allColumns.map((c) => c.key).filter((k) => visible.includes(k))} />`}
 			${user.role !== 'AUDITOR' && html`<button type="button" class="btn btn--success" data-shortcut="new-lead" onClick=${() => setCreating(true)}>${t('leads.add')}</button>`}
