@@ -5,7 +5,8 @@
 # ClientSession (and 0016's WorkerHeartbeat, HttpMetric and ProgramMetric, 0019's
 # InboundMessage and InboundWebhookNonce, 0020's ScheduledJobRun, 0023's RetentionRun, 0025's
 # SavedView, 0026's LeadConsent, 0028's RoundRobinState, RoundRobinMember and
-# RoundRobinAuditLog, 0029's PartnerApiKey, PartnerApiKeyUse and PartnerApiKeyEvent); the 17 enum
+# RoundRobinAuditLog, 0029's PartnerApiKey, PartnerApiKeyUse and PartnerApiKeyEvent, 0035's
+# PartnerWebhook); the 17 enum
 # types with their values in database order (§2); every column's type,
 # nullability and default (all timestamps timestamptz(3)); every index, primary
 # key, unique key, foreign key (ON UPDATE CASCADE, ON DELETE per §0.5) and check
@@ -368,6 +369,8 @@ Outbox|lastError|text|yes|-
 Outbox|dedupeKey|text|yes|-
 Outbox|createdAt|timestamp(3) with time zone|NO|now()
 Outbox|sentAt|timestamp(3) with time zone|yes|-
+Outbox|webhookId|text|yes|-
+Outbox|lastHttpStatus|integer|yes|-
 Partner|id|text|NO|-
 Partner|name|text|NO|-
 Partner|contact|jsonb|yes|-
@@ -507,6 +510,15 @@ PartnerApiKeyEvent|keyId|text|NO|-
 PartnerApiKeyEvent|actorId|text|yes|-
 PartnerApiKeyEvent|action|text|NO|-
 PartnerApiKeyEvent|createdAt|timestamp(3) with time zone|NO|now()
+PartnerWebhook|id|text|NO|-
+PartnerWebhook|partnerId|text|NO|-
+PartnerWebhook|url|text|NO|-
+PartnerWebhook|events|text[]|NO|-
+PartnerWebhook|secret|text|NO|-
+PartnerWebhook|active|boolean|NO|true
+PartnerWebhook|createdByUserId|text|yes|-
+PartnerWebhook|createdAt|timestamp(3) with time zone|NO|now()
+PartnerWebhook|updatedAt|timestamp(3) with time zone|NO|now()
 \.
 
 -- table | index | primary/unique/index | access method | key columns | predicate ("-" = none)
@@ -635,6 +647,9 @@ PartnerApiKeyUse|PartnerApiKeyUse_pkey|primary|btree|id|-
 PartnerApiKeyUse|PartnerApiKeyUse_keyId_createdAt_idx|index|btree|"keyId","createdAt"|-
 PartnerApiKeyEvent|PartnerApiKeyEvent_pkey|primary|btree|id|-
 PartnerApiKeyEvent|PartnerApiKeyEvent_keyId_idx|index|btree|"keyId"|-
+PartnerWebhook|PartnerWebhook_pkey|primary|btree|id|-
+PartnerWebhook|PartnerWebhook_partnerId_idx|index|btree|"partnerId"|-
+Outbox|Outbox_webhookId_createdAt_idx|index|btree|"webhookId","createdAt"|"webhookId" IS NOT NULL
 \.
 
 -- table | constraint | column | referenced table | ON DELETE (ON UPDATE is always CASCADE)
@@ -703,6 +718,9 @@ PartnerApiKey|PartnerApiKey_createdByUserId_fkey|createdByUserId|User|SET NULL
 PartnerApiKeyUse|PartnerApiKeyUse_keyId_fkey|keyId|PartnerApiKey|CASCADE
 PartnerApiKeyEvent|PartnerApiKeyEvent_keyId_fkey|keyId|PartnerApiKey|CASCADE
 PartnerApiKeyEvent|PartnerApiKeyEvent_actorId_fkey|actorId|User|SET NULL
+PartnerWebhook|PartnerWebhook_partnerId_fkey|partnerId|Partner|CASCADE
+PartnerWebhook|PartnerWebhook_createdByUserId_fkey|createdByUserId|User|SET NULL
+Outbox|Outbox_webhookId_fkey|webhookId|PartnerWebhook|CASCADE
 \.
 
 -- table | constraint | definition
@@ -716,6 +734,8 @@ InboundMessage|InboundMessage_source_check|CHECK ((source = ANY (ARRAY['IMAP'::t
 PasswordToken|PasswordToken_purpose_check|CHECK ((purpose = ANY (ARRAY['RESET'::text, 'INVITE'::text])))
 User|User_roundRobinWeight_check|CHECK ((("roundRobinWeight" >= 0) AND ("roundRobinWeight" <= 100)))
 User|User_absence_check|CHECK ((("absentFrom" IS NULL) OR ("absentUntil" IS NULL) OR ("absentFrom" <= "absentUntil")))
+PartnerWebhook|PartnerWebhook_events_check|CHECK (((cardinality(events) > 0) AND (events <@ ARRAY['lead.created'::text, 'lead.status_changed'::text, 'application.submitted'::text])))
+PartnerWebhook|PartnerWebhook_url_check|CHECK ((url ~ '^https?://'::text))
 \.
 
 CREATE TEMP VIEW our_rel AS
@@ -883,6 +903,13 @@ WITH have AS (
 	SELECT 'Lead', 'Lead_round_robin_audit', 'izzy_round_robin_audit_trigger', 5, 'AFTER INSERT FOR EACH ROW'
 	UNION ALL
 	SELECT 'ConsentRecord', 'ConsentRecord_lead_consent_trunc', 'izzy_lead_consent_trigger', 32, 'AFTER TRUNCATE FOR EACH STATEMENT'
+	UNION ALL
+	-- 0035: partner webhook events, queued in the transaction of the change (AFTER ... FOR EACH ROW)
+	SELECT 'Lead', 'Lead_webhook_created', 'izzy_lead_webhook_created', 5, 'AFTER INSERT FOR EACH ROW'
+	UNION ALL
+	SELECT 'Lead', 'Lead_webhook_status', 'izzy_lead_webhook_status', 17, 'AFTER UPDATE FOR EACH ROW'
+	UNION ALL
+	SELECT 'ApplicationForm', 'ApplicationForm_webhook_submitted', 'izzy_form_webhook_submitted', 17, 'AFTER UPDATE FOR EACH ROW'
 )
 SELECT CASE WHEN h.name IS NULL THEN 'FAIL trigger ' || w.name || ' missing'
             WHEN w.name IS NULL THEN 'FAIL trigger ' || h.name || ' on ' || h.tbl || ' unexpected'
