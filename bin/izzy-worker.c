@@ -446,7 +446,8 @@ deliver_partner_hook(struct db *db, PGresult *res, int row)
 
 	if (cfg.env == CFG_ENV_PRODUCTION && strncmp(url, "https://", 8) != 0) {
 		record_failure(db, id, "the webhook URL must be https:// in production", true);
-		log_error("partner-webhook", "[partner-webhook] delivery %s refused: not https", id);
+		log_error(
+		    "partner-webhook", "[partner-webhook] delivery %s refused: not https", id);
 		return;
 	}
 	snprintf(ts, sizeof(ts), "%lld", (long long)time(NULL));

@@ -147,7 +147,7 @@ static const struct field update_fields[P__MAX] = {
 };
 static const struct field_table update_in = FIELD_TABLE(update_fields);
 
-#define MSG_NOT_FOUND "Partner not found"
+#define MSG_NOT_FOUND      "Partner not found"
 #define MSG_HOOK_NOT_FOUND "Webhook not found"
 
 /* The stored contact: only the known keys that were given (spec §4.4.3). */
@@ -840,8 +840,8 @@ partners_hooks_test(struct req *r)
 		return http_fail_db(r);
 	if (PQntuples(res) != 1)
 		return http_fail(r, 404, NULL, MSG_HOOK_NOT_FOUND);
-	log_info("partners", "test event %s queued for webhook %s by %s", id, r->caps[1],
-	    r->user->id);
+	log_info(
+	    "partners", "test event %s queued for webhook %s by %s", id, r->caps[1], r->user->id);
 	return http_created_raw(r, arena_strdup(r->mem, PQgetvalue(res, 0, 0)));
 }
 
