@@ -8,7 +8,8 @@
 . "$top_srcdir/tests/lib/testlib.sh"
 . "$top_srcdir/tests/lib/cgi.sh"
 t_stack_db worker-partner-webhooks
-PORT=${IZZY_TEST_WORKER_RECEIVER:-32510}
+# Its own port: channels.sh runs at the same time on IZZY_TEST_WORKER_RECEIVER.
+PORT=${IZZY_TEST_WORKER_HOOKS:-48535}
 RLOG=$T_VAR/receiver.jsonl
 WLOG=$T_VAR/log/izzy-worker.log
 CGI_LOG=$T_VAR/log/partners-cgi.log
