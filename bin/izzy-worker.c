@@ -24,6 +24,8 @@
  * time-outs are retried).  Webhook: POST CRM_WEBHOOK_URL with the stored JSON,
  * Bearer CRM_WEBHOOK_TOKEN, Idempotency-Key; 2xx sent, 5xx/time-out retried,
  * other 4xx dead.  Time-out IZZY_WORKER_HTTP_TIMEOUT_SECONDS (10).
+ * Partner webhooks (issue 14): WEBHOOK rows with a "webhookId" go to the
+ * subscription's URL, signed (deliver_partner_hook); they need no setting.
  *
  * Heartbeat: each pass, and each batch of a long pass, sets "WorkerHeartbeat"
  * row 'outbox' to now() with the poll interval; /api/health/ready and
@@ -52,6 +54,7 @@
 #include <curl/curl.h>
 
 #include "common/cfg.h"
+#include "common/crypto.h"
 #include "common/db.h"
 #include "common/id.h"
 #include "common/log.h"
@@ -403,6 +406,98 @@ deliver_webhook(struct db *db, PGresult *res, int row)
 	}
 }
 
+/* Appends "<name>: <value>" to h; NULL on failure (h is then still the caller's). */
+static struct curl_slist *
+add_header(struct curl_slist *h, const char *name, const char *value)
+{
+	char line[512];
+
+	if ((size_t)snprintf(line, sizeof(line), "%s: %s", name, value) >= sizeof(line))
+		return NULL;
+	return curl_slist_append(h, line);
+}
+
+/*
+ * Sends one claimed partner webhook row (issue 14, docs/partner-api.md) to
+ * its subscription's URL and records the outcome; the HTTP path, outcome
+ * rule, back-off and dead letter are the CRM webhook's.  Headers:
+ * X-Izzy-Event, X-Izzy-Delivery (the Outbox id: the same on every retry, so
+ * the partner can drop a repeat), X-Izzy-Timestamp (Unix seconds of this
+ * attempt) and X-Izzy-Signature: sha256=<HMAC of "<timestamp>.<body>">
+ * (crypto_webhook_sign).  An http:// URL is a dead letter in production.
+ */
+static void
+deliver_partner_hook(struct db *db, PGresult *res, int row)
+{
+	const char *id = PQgetvalue(res, row, 0);
+	const char *event = PQgetvalue(res, row, 5);
+	const char *attempt = PQgetvalue(res, row, 6);
+	const char *body = PQgetvalue(res, row, 3);
+	const char *url = PQgetvalue(res, row, 10);
+	const char *secret = PQgetvalue(res, row, 11);
+	char ts[32], sig[CRYPTO_SHA256_HEX], sigh[CRYPTO_SHA256_HEX + 8], code[16];
+	char err[512], cerr[256] = "";
+	const char *params[2] = { id, code };
+	struct curl_slist *h = NULL;
+	struct http_answer a;
+	enum outbox_outcome oc;
+	PGresult *r2;
+	long status;
+
+	if (cfg.env == CFG_ENV_PRODUCTION && strncmp(url, "https://", 8) != 0) {
+		record_failure(db, id, "the webhook URL must be https:// in production", true);
+		log_error(
+		    "partner-webhook", "[partner-webhook] delivery %s refused: not https", id);
+		return;
+	}
+	snprintf(ts, sizeof(ts), "%lld", (long long)time(NULL));
+	if (crypto_webhook_sign(sig, secret, strlen(secret), ts, body, strlen(body)) == -1) {
+		record_failure(db, id, "signing failed", false);
+		return;
+	}
+	snprintf(sigh, sizeof(sigh), "sha256=%s", sig);
+	if ((h = curl_slist_append(NULL, "Content-Type: application/json")) == NULL ||
+	    add_header(h, "X-Izzy-Event", event) == NULL ||
+	    add_header(h, "X-Izzy-Delivery", id) == NULL ||
+	    add_header(h, "X-Izzy-Timestamp", ts) == NULL ||
+	    add_header(h, "X-Izzy-Signature", sigh) == NULL) {
+		record_failure(db, id, "out of memory", false);
+		curl_slist_free_all(h);
+		return;
+	}
+	status = http_post(url, h, body, &a, cerr, sizeof(cerr));
+	curl_slist_free_all(h);
+	snprintf(code, sizeof(code), "%ld", status);
+	if (status == 0)
+		params[1] = NULL;
+	if ((r2 = db_run(db, &worker_sql[SQL_WORKER_HTTP_STATUS], 2, params)) != NULL)
+		PQclear(r2);
+	oc = outbox_webhook_outcome(status);
+	if (status == 0)
+		snprintf(err, sizeof(err), "Failed to send webhook: %s", cerr);
+	else
+		snprintf(err, sizeof(err), "Non-2xx response %ld", status);
+	switch (oc) {
+	case OUTBOX_SENT:
+		log_info("partner-webhook",
+		    "[partner-webhook] Delivered %s delivery %s (HTTP %ld, attempt %s)", event, id,
+		    status, attempt);
+		record_sent(db, "partner-webhook", id, NULL);
+		break;
+	case OUTBOX_RETRY:
+	case OUTBOX_DEAD:
+		if (record_failure(db, id, err, oc == OUTBOX_DEAD))
+			log_error("partner-webhook",
+			    "[partner-webhook] %s for delivery %s; dead letter after %s attempts",
+			    err, id, attempt);
+		else
+			log_warn("partner-webhook",
+			    "[partner-webhook] %s for delivery %s (attempt %s of %s)", err, id,
+			    attempt, MAX_ATTEMPTS);
+		break;
+	}
+}
+
 /* One pass over the due messages; -1 when the database is unreachable. */
 static int
 pass(struct db *db)
@@ -431,10 +526,11 @@ pass(struct db *db)
 		log_warn("mail", "[mail] Transport not configured");
 	snprintf(channels, sizeof(channels), "{%s%s%s}", mail_on ? "EMAIL," : "",
 	    cfg.smsapi_token != NULL ? "SMS," : "", cfg.crm_webhook_url != NULL ? "WEBHOOK," : "");
-	if (strcmp(channels, "{}") == 0)
-		return 0;
-	channels[strlen(channels) - 2] = '}';
-	channels[strlen(channels) - 1] = '\0';
+	/* Partner webhooks need no configuration: the pass runs even with "{}". */
+	if (strcmp(channels, "{}") != 0) {
+		channels[strlen(channels) - 2] = '}';
+		channels[strlen(channels) - 1] = '\0';
+	}
 	while (!stopping) {
 		int n, i;
 
@@ -446,6 +542,8 @@ pass(struct db *db)
 
 			if (strcmp(ch, "SMS") == 0)
 				deliver_sms(db, res, i);
+			else if (strcmp(ch, "WEBHOOK") == 0 && !PQgetisnull(res, i, 9))
+				deliver_partner_hook(db, res, i);
 			else if (strcmp(ch, "WEBHOOK") == 0)
 				deliver_webhook(db, res, i);
 			else

@@ -7,14 +7,20 @@ UPDATE "Outbox" SET status = 'PENDING'
 WHERE status = 'SENDING' AND "nextAttemptAt" <= now()
 
 -- name: worker_claim
--- $1 = the configured channels, e.g. {EMAIL,SMS}; the others wait.
+-- $1 = the configured channels, e.g. {EMAIL,SMS}; the others wait.  A
+-- partner's webhook delivery ("webhookId" set, issue 14) needs no
+-- configuration and is always claimed; it brings the subscription's URL and
+-- signing secret (columns 9 to 11).
 UPDATE "Outbox" SET status = 'SENDING', attempts = attempts + 1,
 	"nextAttemptAt" = now() + interval '10 minutes'
 WHERE id IN (SELECT id FROM "Outbox"
-	WHERE channel = ANY ($1::text[]) AND status = 'PENDING' AND "nextAttemptAt" <= now()
+	WHERE (channel = ANY ($1::text[]) OR "webhookId" IS NOT NULL)
+		AND status = 'PENDING' AND "nextAttemptAt" <= now()
 	ORDER BY "nextAttemptAt" LIMIT 20 FOR UPDATE SKIP LOCKED)
 RETURNING id, recipient, coalesce(subject, ''), "bodyText", "bodyHtml", coalesce(template, 'unknown'),
-	attempts, channel, coalesce("dedupeKey", id)
+	attempts, channel, coalesce("dedupeKey", id), "webhookId",
+	(SELECT w.url FROM "PartnerWebhook" w WHERE w.id = "Outbox"."webhookId"),
+	(SELECT w.secret FROM "PartnerWebhook" w WHERE w.id = "Outbox"."webhookId")
 
 -- name: worker_sent
 -- The row SENT and its SENT row in the lead's communication log, in one
@@ -74,3 +80,8 @@ SELECT $1, o."leadId", o.id, o.channel::"CommChannel", o.template, $3::text::"Co
 	CASE WHEN o.channel <> 'WEBHOOK' THEN o.recipient END, 'OUTBOUND', o.attempts,
 	greatest(o.attempts - 1, 0), $4, $5, CASE WHEN $3 = 'SENT' THEN now() END
 FROM "Outbox" o WHERE o.id = $2
+
+-- name: worker_http_status
+-- The HTTP status of a partner webhook's last attempt (NULL = no answer), for
+-- its delivery log (GET /api/partners/:id/webhooks/:hookId/deliveries).
+UPDATE "Outbox" SET "lastHttpStatus" = $2::int WHERE id = $1

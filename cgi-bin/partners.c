@@ -16,6 +16,7 @@
 #include <cjson/cJSON.h>
 
 #include "common/arena.h"
+#include "common/cfg.h"
 #include "common/crypto.h"
 #include "common/db.h"
 #include "common/http.h"
@@ -37,6 +38,12 @@ static int partners_rr_put(struct req *);
 static int partners_keys_list(struct req *);
 static int partners_keys_create(struct req *);
 static int partners_keys_revoke(struct req *);
+static int partners_hooks_list(struct req *);
+static int partners_hooks_create(struct req *);
+static int partners_hooks_update(struct req *);
+static int partners_hooks_delete(struct req *);
+static int partners_hooks_test(struct req *);
+static int partners_hooks_deliveries(struct req *);
 
 /* Body and query tables are defined below, next to what they validate. */
 static const struct field_table list_q;
@@ -44,6 +51,8 @@ static const struct field_table create_in;
 static const struct field_table update_in;
 static const struct field_table rr_in;
 static const struct field_table key_in;
+static const struct field_table hook_in;
+static const struct field_table hook_patch_in;
 
 /* Partner API keys (issue 14): the partner's own manager, or an admin. */
 #define ROLES_KEYS (ROLE_BIT(ROLE_PARTNER_MANAGER) | ROLES_ADMIN)
@@ -62,6 +71,18 @@ static const struct route partners_routes[] = {
 	    NULL },
 	{ HTTP_DELETE, "/api/partners/:id/api-keys/:keyId", partners_keys_revoke, ROLES_KEYS, NULL,
 	    NULL },
+	/* Signed event webhooks (issue 14): the same people as the API keys. */
+	{ HTTP_GET, "/api/partners/:id/webhooks", partners_hooks_list, ROLES_KEYS, NULL, NULL },
+	{ HTTP_POST, "/api/partners/:id/webhooks", partners_hooks_create, ROLES_KEYS, &hook_in,
+	    NULL },
+	{ HTTP_PATCH, "/api/partners/:id/webhooks/:hookId", partners_hooks_update, ROLES_KEYS,
+	    &hook_patch_in, NULL },
+	{ HTTP_DELETE, "/api/partners/:id/webhooks/:hookId", partners_hooks_delete, ROLES_KEYS,
+	    NULL, NULL },
+	{ HTTP_POST, "/api/partners/:id/webhooks/:hookId/test", partners_hooks_test, ROLES_KEYS,
+	    NULL, NULL },
+	{ HTTP_GET, "/api/partners/:id/webhooks/:hookId/deliveries", partners_hooks_deliveries,
+	    ROLES_KEYS, NULL, NULL },
 };
 
 /* Database order of "PartnerStatus". */
@@ -126,7 +147,8 @@ static const struct field update_fields[P__MAX] = {
 };
 static const struct field_table update_in = FIELD_TABLE(update_fields);
 
-#define MSG_NOT_FOUND "Partner not found"
+#define MSG_NOT_FOUND      "Partner not found"
+#define MSG_HOOK_NOT_FOUND "Webhook not found"
 
 /* The stored contact: only the known keys that were given (spec §4.4.3). */
 static int
@@ -569,7 +591,10 @@ partners_keys_list(struct req *r)
 	return http_ok_raw(r, arena_strdup(r->mem, PQgetvalue(res, 0, 1)));
 }
 
-/* The scopes as a text[] literal; the values are scope_opts, no quoting needed. */
+/*
+ * An FT_ENUM array (API key scopes, webhook events) as a text[] literal; the
+ * values are the table's options, none needs quoting.
+ */
 static const char *
 scopes_literal(struct req *r, const struct value *v)
 {
@@ -683,6 +708,233 @@ partners_keys_revoke(struct req *r)
 	if (strcmp(PQgetvalue(res, 0, 0), "t") == 0)
 		log_info("partners", "API key %s revoked by %s", r->caps[1], r->user->id);
 	return http_no_content(r);
+}
+
+/* POST/PATCH /api/partners/:id/webhooks[/:hookId]: a subscription's settings. */
+static const char *const event_opts[] = { "lead.created", "lead.status_changed",
+	"application.submitted", NULL };
+static const struct field event_elem = { .name = "event", .type = FT_ENUM, .options = event_opts };
+/* Long enough for any real endpoint with a query string; Outbox rows copy nothing of it. */
+#define HOOK_URL_MAX_CHARS 2000
+enum hook_key { H_URL, H_EVENTS, H_ACTIVE, H__MAX };
+static const struct field hook_fields[H__MAX] = {
+	[H_URL] = { "url", FT_URL, F_REQUIRED | F_TRIM, 1, HOOK_URL_MAX_CHARS },
+	[H_EVENTS] = { "events", FT_ARRAY, F_REQUIRED, 1, 3, NULL, NULL, &event_elem },
+	[H_ACTIVE] = { "active", FT_BOOL, 0, 0, 0 },
+};
+static const struct field_table hook_in = FIELD_TABLE(hook_fields);
+static const struct field hook_patch_fields[H__MAX] = {
+	[H_URL] = { "url", FT_URL, F_TRIM, 1, HOOK_URL_MAX_CHARS },
+	[H_EVENTS] = { "events", FT_ARRAY, 0, 1, 3, NULL, NULL, &event_elem },
+	[H_ACTIVE] = { "active", FT_BOOL, 0, 0, 0 },
+};
+static const struct field_table hook_patch_in = FIELD_TABLE(hook_patch_fields);
+
+/* "whsec_" and 32 random bytes in hex: the signing secret, shown once. */
+#define HOOK_SECRET_PREFIX       "whsec_"
+#define HOOK_SECRET_RANDOM_BYTES 32
+
+/*
+ * http:// is for development and test stacks only (the CRM webhook's rule,
+ * common/cfg.c): 0, or -1 with a 400 on "url".
+ */
+static int
+hook_url_allowed(struct req *r, const char *url)
+{
+	const char *const seg[] = { "url" };
+	cJSON *issues;
+
+	if (url == NULL || cfg_get()->env != CFG_ENV_PRODUCTION || strncmp(url, "https://", 8) == 0)
+		return 0;
+	if ((issues = cJSON_CreateArray()) == NULL ||
+	    valid_issue_custom(issues, seg, 1, "Must be an https:// URL") == -1) {
+		cJSON_Delete(issues);
+		http_fail(r, 500, NULL, "Internal server error");
+		return -1;
+	}
+	http_fail_issues(r, issues);
+	return -1;
+}
+
+/*
+ * GET /api/partners/:id/webhooks, PARTNER_MANAGER (own partner), ADMIN.
+ * 200 [{id, url, events, active, secretPrefix, createdByUserId, createdAt,
+ *     updatedAt}] newest first; never the secret.
+ * 403 another partner's subscriptions; 404 "Partner not found".
+ */
+static int
+partners_hooks_list(struct req *r)
+{
+	const char *params[1] = { r->id };
+	PGresult *res;
+
+	if (keys_allowed(r) == -1)
+		return 0;
+	if ((res = db_query(r->db, r->mem, &partners_sql[SQL_PARTNERS_HOOKS_LIST], 1, params)) ==
+	    NULL)
+		return http_fail_db(r);
+	if (strcmp(PQgetvalue(res, 0, 0), "t") != 0)
+		return http_fail(r, 404, NULL, MSG_NOT_FOUND);
+	return http_ok_raw(r, arena_strdup(r->mem, PQgetvalue(res, 0, 1)));
+}
+
+/*
+ * POST /api/partners/:id/webhooks, PARTNER_MANAGER (own partner), ADMIN.
+ * Body {url, events: ["lead.created"|"lead.status_changed"|
+ * "application.submitted", ...], active? (default true)}.
+ * 201 the list shape plus "secret": "whsec_" + 64 hex digits, shown this
+ *     once (the worker signs every delivery with it).
+ * 400 validation; an http:// URL in production.
+ * 403 another partner's subscriptions; 404 "Partner not found".
+ */
+static int
+partners_hooks_create(struct req *r)
+{
+	const struct value *v = r->in->v;
+	char id[ID_SIZE], rnd[HOOK_SECRET_RANDOM_BYTES * 2 + 1];
+	char secret[sizeof(HOOK_SECRET_PREFIX) + sizeof(rnd)];
+	const char *params[7], *out;
+	PGresult *res;
+	cJSON *o;
+
+	if (keys_allowed(r) == -1 || hook_url_allowed(r, v[H_URL].s) == -1)
+		return 0;
+	if (id_new(id) == -1 || crypto_token_hex(rnd, HOOK_SECRET_RANDOM_BYTES) == -1)
+		return http_fail(r, 500, NULL, "Internal server error");
+	snprintf(secret, sizeof(secret), "%s%s", HOOK_SECRET_PREFIX, rnd);
+	params[0] = id;
+	params[1] = r->id;
+	params[2] = v[H_URL].s;
+	params[3] = scopes_literal(r, &v[H_EVENTS]);
+	params[4] = v[H_ACTIVE].present ? (v[H_ACTIVE].b ? "true" : "false") : NULL;
+	params[5] = secret;
+	params[6] = r->user->id;
+	if (params[3] == NULL)
+		return http_fail(r, 500, NULL, "Internal server error");
+	res = db_query(r->db, r->mem, &partners_sql[SQL_PARTNERS_HOOKS_INSERT], 7, params);
+	if (res == NULL)
+		return http_fail_db(r);
+	if (PQntuples(res) != 1)
+		return http_fail(r, 404, NULL, MSG_NOT_FOUND);
+	if ((o = cJSON_Parse(PQgetvalue(res, 0, 0))) == NULL ||
+	    cJSON_AddStringToObject(o, "secret", secret) == NULL ||
+	    (out = json_print(r->mem, o)) == NULL) {
+		cJSON_Delete(o);
+		return http_fail(r, 500, NULL, "Internal server error");
+	}
+	cJSON_Delete(o);
+	explicit_bzero(rnd, sizeof(rnd));
+	explicit_bzero(secret, sizeof(secret));
+	log_info("partners", "webhook %s created for partner %s by %s", id, r->id, r->user->id);
+	return http_created_raw(r, out);
+}
+
+/*
+ * PATCH /api/partners/:id/webhooks/:hookId, PARTNER_MANAGER (own partner),
+ * ADMIN.  Body {url?, events?, active?}: what is absent stays.
+ * 200 the list shape.
+ * 400 validation; an http:// URL in production.
+ * 403 another partner's subscriptions; 404 "Webhook not found".
+ */
+static int
+partners_hooks_update(struct req *r)
+{
+	const struct value *v = r->in->v;
+	const char *params[5] = { r->id, r->caps[1], NULL, NULL, NULL };
+	PGresult *res;
+
+	if (keys_allowed(r) == -1 ||
+	    hook_url_allowed(r, v[H_URL].present ? v[H_URL].s : NULL) == -1)
+		return 0;
+	if (v[H_URL].present)
+		params[2] = v[H_URL].s;
+	if (v[H_EVENTS].present && (params[3] = scopes_literal(r, &v[H_EVENTS])) == NULL)
+		return http_fail(r, 500, NULL, "Internal server error");
+	if (v[H_ACTIVE].present)
+		params[4] = v[H_ACTIVE].b ? "true" : "false";
+	res = db_query(r->db, r->mem, &partners_sql[SQL_PARTNERS_HOOKS_UPDATE], 5, params);
+	if (res == NULL)
+		return http_fail_db(r);
+	if (PQntuples(res) != 1)
+		return http_fail(r, 404, NULL, MSG_HOOK_NOT_FOUND);
+	log_info("partners", "webhook %s changed by %s", r->caps[1], r->user->id);
+	return http_ok_raw(r, arena_strdup(r->mem, PQgetvalue(res, 0, 0)));
+}
+
+/*
+ * DELETE /api/partners/:id/webhooks/:hookId, PARTNER_MANAGER (own partner),
+ * ADMIN.  The subscription and its deliveries (queued ones are not sent).
+ * 204 deleted; 403 another partner's; 404 "Webhook not found".
+ */
+static int
+partners_hooks_delete(struct req *r)
+{
+	const char *params[2] = { r->id, r->caps[1] };
+	PGresult *res;
+
+	if (keys_allowed(r) == -1)
+		return 0;
+	res = db_query(r->db, r->mem, &partners_sql[SQL_PARTNERS_HOOKS_DELETE], 2, params);
+	if (res == NULL)
+		return http_fail_db(r);
+	if (PQntuples(res) != 1)
+		return http_fail(r, 404, NULL, MSG_HOOK_NOT_FOUND);
+	log_info("partners", "webhook %s deleted by %s", r->caps[1], r->user->id);
+	return http_no_content(r);
+}
+
+/*
+ * POST /api/partners/:id/webhooks/:hookId/test, PARTNER_MANAGER (own
+ * partner), ADMIN.  No body.  Queues a signed "webhook.test" event for this
+ * subscription (also when it is inactive); the worker delivers it like any
+ * other.
+ * 201 the delivery's log shape {id, event, status:"PENDING", attempts, ...}.
+ * 403 another partner's; 404 "Webhook not found".
+ */
+static int
+partners_hooks_test(struct req *r)
+{
+	char id[ID_SIZE], evt[ID_SIZE + 4];
+	const char *params[4] = { r->id, r->caps[1], id, evt };
+	PGresult *res;
+
+	if (keys_allowed(r) == -1)
+		return 0;
+	if (id_new(id) == -1)
+		return http_fail(r, 500, NULL, "Internal server error");
+	snprintf(evt, sizeof(evt), "evt_%s", id);
+	res = db_query(r->db, r->mem, &partners_sql[SQL_PARTNERS_HOOKS_TEST], 4, params);
+	if (res == NULL)
+		return http_fail_db(r);
+	if (PQntuples(res) != 1)
+		return http_fail(r, 404, NULL, MSG_HOOK_NOT_FOUND);
+	log_info(
+	    "partners", "test event %s queued for webhook %s by %s", id, r->caps[1], r->user->id);
+	return http_created_raw(r, arena_strdup(r->mem, PQgetvalue(res, 0, 0)));
+}
+
+/*
+ * GET /api/partners/:id/webhooks/:hookId/deliveries, PARTNER_MANAGER (own
+ * partner), ADMIN.
+ * 200 [{id (the X-Izzy-Delivery id), event, status (PENDING, SENDING, SENT,
+ *     FAILED = dead letter), attempts, lastHttpStatus, lastError, leadId,
+ *     createdAt, nextAttemptAt, sentAt}], the last 100, newest first.
+ * 403 another partner's; 404 "Webhook not found".
+ */
+static int
+partners_hooks_deliveries(struct req *r)
+{
+	const char *params[2] = { r->id, r->caps[1] };
+	PGresult *res;
+
+	if (keys_allowed(r) == -1)
+		return 0;
+	res = db_query(r->db, r->mem, &partners_sql[SQL_PARTNERS_HOOKS_DELIVERIES], 2, params);
+	if (res == NULL)
+		return http_fail_db(r);
+	if (PQntuples(res) != 1)
+		return http_fail(r, 404, NULL, MSG_HOOK_NOT_FOUND);
+	return http_ok_raw(r, arena_strdup(r->mem, PQgetvalue(res, 0, 0)));
 }
 
 static int

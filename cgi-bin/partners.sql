@@ -194,3 +194,93 @@ WITH k AS (
 SELECT EXISTS (SELECT 1 FROM k)
 FROM "PartnerApiKey" x
 WHERE x.id = $2 AND x."partnerId" = $1
+
+-- The shape of one webhook subscription in /api/partners/:id/webhooks (issue
+-- 14): never the secret, only its first 12 characters ("secretPrefix").
+-- name: partners_hooks_list
+-- $1 partner.  One row: whether the partner exists, and its subscriptions
+-- newest first.
+SELECT EXISTS (SELECT 1 FROM "Partner" WHERE id = $1),
+	coalesce(json_agg(json_build_object(
+		'id', w.id, 'url', w.url, 'events', to_json(w.events), 'active', w.active,
+		'secretPrefix', left(w.secret, 12), 'createdByUserId', w."createdByUserId",
+		'createdAt', izzy_ts(w."createdAt"), 'updatedAt', izzy_ts(w."updatedAt"))
+		ORDER BY w."createdAt" DESC, w.id) FILTER (WHERE w.id IS NOT NULL), '[]')::text
+FROM (SELECT 1) one
+LEFT JOIN "PartnerWebhook" w ON w."partnerId" = $1
+
+-- name: partners_hooks_insert
+-- $1 id, $2 partner, $3 url, $4 events (a text[] literal of known event
+-- names), $5 active (NULL = true), $6 secret, $7 actor.  No row when the
+-- partner does not exist.
+INSERT INTO "PartnerWebhook" (id, "partnerId", url, events, secret, active, "createdByUserId")
+SELECT $1, p.id, $3, ARRAY(SELECT DISTINCT e FROM unnest($4::text[]) e ORDER BY e), $6,
+	coalesce($5::boolean, true), $7
+FROM "Partner" p WHERE p.id = $2
+RETURNING json_build_object(
+	'id', id, 'url', url, 'events', to_json(events), 'active', active,
+	'secretPrefix', left(secret, 12), 'createdByUserId', "createdByUserId",
+	'createdAt', izzy_ts("createdAt"), 'updatedAt', izzy_ts("updatedAt"))::text
+
+-- name: partners_hooks_update
+-- $1 partner, $2 subscription, $3 url (NULL = unchanged), $4 events literal
+-- (NULL = unchanged), $5 active (NULL = unchanged).  No row when the
+-- subscription is not the partner's.
+UPDATE "PartnerWebhook" SET
+	url = coalesce($3, url),
+	events = CASE WHEN $4::text[] IS NULL THEN events
+		ELSE ARRAY(SELECT DISTINCT e FROM unnest($4::text[]) e ORDER BY e) END,
+	active = coalesce($5::boolean, active)
+WHERE id = $2 AND "partnerId" = $1
+RETURNING json_build_object(
+	'id', id, 'url', url, 'events', to_json(events), 'active', active,
+	'secretPrefix', left(secret, 12), 'createdByUserId', "createdByUserId",
+	'createdAt', izzy_ts("createdAt"), 'updatedAt', izzy_ts("updatedAt"))::text
+
+-- name: partners_hooks_delete
+-- $1 partner, $2 subscription.  Its deliveries go with it (ON DELETE CASCADE).
+DELETE FROM "PartnerWebhook" WHERE id = $2 AND "partnerId" = $1
+RETURNING id
+
+-- name: partners_hooks_test
+-- $1 partner, $2 subscription, $3 delivery id, $4 event id.  Queues a
+-- "webhook.test" event for this subscription only, active or not (the
+-- manager is testing the endpoint).  No row when the subscription is not the
+-- partner's.  Returns the delivery's log shape.
+WITH w AS (
+	SELECT id, "partnerId" FROM "PartnerWebhook" WHERE id = $2 AND "partnerId" = $1
+), b AS (
+	SELECT w.id AS wid, json_build_object('id', $4::text, 'type', 'webhook.test',
+		'occurredAt', izzy_ts(now()), 'partnerId', w."partnerId",
+		'data', json_build_object('message', 'Zdarzenie testowe'))::text AS body
+	FROM w
+), o AS (
+	INSERT INTO "Outbox" (id, channel, recipient, "bodyText", payload, template, "dedupeKey",
+		"webhookId")
+	SELECT $3, 'WEBHOOK', 'webhook.test', b.body, b.body::jsonb, 'webhook.test',
+		'pwh:' || b.wid || ':' || $4, b.wid
+	FROM b
+	RETURNING id, template, status, attempts, "lastHttpStatus", "lastError", "createdAt",
+		"nextAttemptAt", "sentAt", "leadId"
+)
+SELECT json_build_object('id', o.id, 'event', o.template, 'status', o.status,
+	'attempts', o.attempts, 'lastHttpStatus', o."lastHttpStatus", 'lastError', o."lastError",
+	'leadId', o."leadId", 'createdAt', izzy_ts(o."createdAt"),
+	'nextAttemptAt', izzy_ts(o."nextAttemptAt"), 'sentAt', izzy_ts(o."sentAt"))::text
+FROM o
+
+-- name: partners_hooks_deliveries
+-- $1 partner, $2 subscription.  One row when the subscription is the
+-- partner's: its last 100 deliveries, newest first.  status: PENDING,
+-- SENDING, SENT or FAILED (the dead letter).
+SELECT coalesce((SELECT json_agg(json_build_object('id', o.id, 'event', o.template,
+		'status', o.status, 'attempts', o.attempts, 'lastHttpStatus', o."lastHttpStatus",
+		'lastError', o."lastError", 'leadId', o."leadId", 'createdAt', izzy_ts(o."createdAt"),
+		'nextAttemptAt', izzy_ts(o."nextAttemptAt"), 'sentAt', izzy_ts(o."sentAt"))
+		ORDER BY o."createdAt" DESC, o.id)
+	FROM (SELECT id, template, status, attempts, "lastHttpStatus", "lastError", "leadId",
+			"createdAt", "nextAttemptAt", "sentAt"
+		FROM "Outbox" WHERE "webhookId" = w.id
+		ORDER BY "createdAt" DESC, id LIMIT 100) o), '[]')::text
+FROM "PartnerWebhook" w
+WHERE w.id = $2 AND w."partnerId" = $1

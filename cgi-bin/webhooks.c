@@ -78,10 +78,8 @@ check_signature(struct req *r)
 {
 	const char *ts = http_param(r, "HTTP_X_IZZY_TIMESTAMP");
 	const char *sig = http_param(r, "HTTP_X_IZZY_SIGNATURE");
-	unsigned char mac[CRYPTO_SHA256_LEN];
-	char want[CRYPTO_SHA256_HEX], age[32], *signed_text, *end;
+	char want[CRYPTO_SHA256_HEX], age[32], *end;
 	const char *params[2] = { want, age };
-	size_t tlen, n;
 	long long t;
 	PGresult *res;
 
@@ -94,18 +92,9 @@ check_signature(struct req *r)
 	if (errno != 0 || end == ts || *end != '\0' || t < 0 ||
 	    llabs(t - (long long)r->now) > ic.webhook_max_age_s)
 		return refuse(r, "the timestamp is not within the accepted age");
-	tlen = strlen(ts);
-	n = tlen + 1 + r->raw_len;
-	if ((signed_text = arena_alloc(r->mem, n + 1)) == NULL)
+	if (crypto_webhook_sign(want, ic.webhook_secret, strlen(ic.webhook_secret), ts, r->raw_body,
+		r->raw_len) == -1)
 		return http_fail(r, 500, NULL, "Internal server error"), -1;
-	memcpy(signed_text, ts, tlen);
-	signed_text[tlen] = '.';
-	if (r->raw_len > 0)
-		memcpy(signed_text + tlen + 1, r->raw_body, r->raw_len);
-	if (crypto_hmac_sha256(mac, ic.webhook_secret, strlen(ic.webhook_secret), signed_text, n) ==
-	    -1)
-		return http_fail(r, 500, NULL, "Internal server error"), -1;
-	crypto_hex(want, mac, sizeof(mac));
 	if (strncmp(sig, "sha256=", 7) != 0 || strlen(sig + 7) != CRYPTO_SHA256_HEX - 1 ||
 	    !crypto_equal(sig + 7, want, CRYPTO_SHA256_HEX - 1))
 		return refuse(r, "the signature does not match");

@@ -8,6 +8,8 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <openssl/core_names.h>
+#include <openssl/params.h>
 #include <openssl/err.h>
 
 #include "log.h"
@@ -82,6 +84,37 @@ crypto_hmac_sha256(unsigned char mac[CRYPTO_SHA256_LEN], const void *key, size_t
 		return -1;
 	}
 	return 0;
+}
+
+int
+crypto_webhook_sign(char hex[CRYPTO_SHA256_HEX], const char *secret, size_t secretlen,
+    const char *timestamp, const void *body, size_t bodylen)
+{
+	unsigned char mac[CRYPTO_SHA256_LEN];
+	size_t maclen = 0;
+	char digest[] = "SHA256";
+	OSSL_PARAM params[] = {
+		OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0),
+		OSSL_PARAM_construct_end(),
+	};
+	EVP_MAC *m = EVP_MAC_fetch(NULL, "HMAC", NULL);
+	EVP_MAC_CTX *ctx = m != NULL ? EVP_MAC_CTX_new(m) : NULL;
+	int rc = -1;
+
+	/* Streamed, so that a large body is never copied to put the timestamp in front. */
+	if (ctx != NULL &&
+	    EVP_MAC_init(ctx, (const unsigned char *)secret, secretlen, params) == 1 &&
+	    EVP_MAC_update(ctx, (const unsigned char *)timestamp, strlen(timestamp)) == 1 &&
+	    EVP_MAC_update(ctx, (const unsigned char *)".", 1) == 1 &&
+	    (bodylen == 0 || EVP_MAC_update(ctx, body, bodylen) == 1) &&
+	    EVP_MAC_final(ctx, mac, &maclen, sizeof(mac)) == 1 && maclen == sizeof(mac)) {
+		crypto_hex(hex, mac, sizeof(mac));
+		rc = 0;
+	} else
+		log_error("crypto", "webhook HMAC failed: %lu", ERR_get_error());
+	EVP_MAC_CTX_free(ctx);
+	EVP_MAC_free(m);
+	return rc;
 }
 
 bool

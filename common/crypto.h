@@ -22,6 +22,14 @@ void crypto_sha256_hex(char out[CRYPTO_SHA256_HEX], const void *data, size_t len
 /* HMAC-SHA256 into mac[32]; -1 (logged) on failure. */
 int crypto_hmac_sha256(unsigned char mac[CRYPTO_SHA256_LEN], const void *key, size_t keylen,
     const void *data, size_t len);
+/*
+ * The signature of a signed webhook (the inbound one of cgi-bin/webhooks.c and
+ * the partner webhooks bin/izzy-worker sends, docs/partner-api.md): hex
+ * HMAC-SHA256, keyed with secret, over "<timestamp>.<body>", written into hex
+ * (the header value is "sha256=" + hex).  -1 (logged) on failure.
+ */
+int crypto_webhook_sign(char hex[CRYPTO_SHA256_HEX], const char *secret, size_t secretlen,
+    const char *timestamp, const void *body, size_t bodylen);
 /* Constant-time equality of two buffers of the same length. */
 bool crypto_equal(const void *a, const void *b, size_t len);
 

@@ -246,6 +246,63 @@ for a in "${ACTORS[@]}"; do
 		is "$STATUS" "$want" "$name GET /api/analytics/sla of another partner: $want"
 	fi
 done
+# --- partner-scoped routes of cgi-bin/partners: webhook subscriptions (issue 14) ---
+# Allowed: ADMIN on any partner, PARTNER_MANAGER on its own; no token 401;
+# everyone else 403, with nothing changed.  A subscription of each partner.
+HOOK_ROUTES=(
+	"GET|/api/partners/:p/webhooks||200"
+	"POST|/api/partners/:p/webhooks|{\"url\":\"https://mx.example/h\",\"events\":[\"lead.created\"]}|201"
+	"PATCH|/api/partners/:p/webhooks/:w|{\"active\":true}|200"
+	"POST|/api/partners/:p/webhooks/:w/test||201"
+	"GET|/api/partners/:p/webhooks/:w/deliveries||200"
+	"DELETE|/api/partners/:p/webhooks/:w||204"
+)
+served=$(cd "$top_srcdir" && tr -d '\n\t' <cgi-bin/partners.c | grep -o 'HTTP_[A-Z]*, "/api/partners/:id/webhooks[^"]*"' |
+	sed -E 's/^HTTP_([A-Z]+), "([^"]*)"$/\1 \2/; s/:id/:p/; s/:hookId/:w/' | sort -u)
+listed=$(for r in "${HOOK_ROUTES[@]}"; do IFS='|' read -r m p _ <<<"$r"; printf '%s %s\n' "$m" "$p"; done | sort -u)
+is "$listed" "$served" "the webhook routes of partners.c are exactly those of the matrix"
+hook_rows() {
+	psql_q "INSERT INTO \"PartnerWebhook\" (id, \"partnerId\", url, events, secret) VALUES
+		('cmxhook1000000000000000001', '$P1', 'https://mx.example/1', '{lead.created}', 'whsec_mx'),
+		('cmxhook2000000000000000001', '$P2', 'https://mx.example/2', '{lead.created}', 'whsec_mx')
+		ON CONFLICT (id) DO NOTHING" >/dev/null
+}
+hook_fp() {
+	psql_q "SELECT md5(coalesce((SELECT string_agg(row_to_json(w)::text, ',' ORDER BY id) FROM \"PartnerWebhook\" w), '')
+		|| (SELECT count(*) FROM \"Outbox\" WHERE \"webhookId\" IS NOT NULL))"
+}
+hook_rows
+declare -A HOOK_OF=([$P1]=cmxhook1000000000000000001 [$P2]=cmxhook2000000000000000001)
+n_hook=0
+for a in "${ACTORS[@]}"; do
+	read -r name role partner <<<"$a"
+	for target in "$P1" "$P2"; do
+		if [[ $role == - ]]; then
+			want=401
+		elif [[ $role == ADMIN || ($role == PARTNER_MANAGER && $partner == "$target") ]]; then
+			want=allow
+		else
+			want=403
+		fi
+		for r in "${HOOK_ROUTES[@]}"; do
+			IFS='|' read -r m p b st <<<"$r"
+			p=${p//:p/$target}
+			p=${p//:w/${HOOK_OF[$target]}}
+			n_hook=$((n_hook + 1))
+			if [[ $want == allow ]]; then
+				CGI_PROG=partners cgi_run "$m" "$p" "$b" "${TOKEN_OF[$name]}"
+				is "$STATUS" "$st" "$name $m $p: allowed, $st"
+				[[ $m == DELETE ]] && hook_rows
+			else
+				before=$(hook_fp)
+				CGI_PROG=partners cgi_run "$m" "$p" "$b" "${TOKEN_OF[$name]}"
+				[[ $STATUS == "$want" && $(hook_fp) == "$before" ]] && rc=0 || rc=1
+				ok $rc "$name $m $p: denied with $want and nothing changed (got $STATUS)"
+			fi
+		done
+	done
+done
+ok "$( ((n_hook == ${#ACTORS[@]} * 2 * ${#HOOK_ROUTES[@]})) && echo 0 || echo 1)" "the webhook matrix ran $n_hook cells"
 
 # A matrix that allows or denies everything tests nothing.
 ((n_allow >= 100 && n_deny >= 300)) && rc=0 || rc=1

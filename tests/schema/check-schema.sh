@@ -6,7 +6,7 @@
 # InboundMessage and InboundWebhookNonce, 0020's ScheduledJobRun, 0023's RetentionRun, 0025's
 # SavedView, 0026's LeadConsent, 0028's RoundRobinState, RoundRobinMember and
 # RoundRobinAuditLog, 0029's PartnerApiKey, PartnerApiKeyUse and PartnerApiKeyEvent, 0030's
-# LeadSla, 0032's ImportJob and ImportMapping); the 17 enum
+# LeadSla, 0032's ImportJob and ImportMapping, 0035's PartnerWebhook); the 17 enum
 # types with their values in database order (§2); every column's type,
 # nullability and default (all timestamps timestamptz(3)); every index, primary
 # key, unique key, foreign key (ON UPDATE CASCADE, ON DELETE per §0.5) and check
@@ -380,6 +380,8 @@ Outbox|lastError|text|yes|-
 Outbox|dedupeKey|text|yes|-
 Outbox|createdAt|timestamp(3) with time zone|NO|now()
 Outbox|sentAt|timestamp(3) with time zone|yes|-
+Outbox|webhookId|text|yes|-
+Outbox|lastHttpStatus|integer|yes|-
 Partner|id|text|NO|-
 Partner|name|text|NO|-
 Partner|contact|jsonb|yes|-
@@ -543,6 +545,15 @@ ImportJob|undoneAt|timestamp(3) with time zone|yes|-
 ImportMapping|userId|text|NO|-
 ImportMapping|mapping|jsonb|NO|'{}'::jsonb
 ImportMapping|updatedAt|timestamp(3) with time zone|NO|now()
+PartnerWebhook|id|text|NO|-
+PartnerWebhook|partnerId|text|NO|-
+PartnerWebhook|url|text|NO|-
+PartnerWebhook|events|text[]|NO|-
+PartnerWebhook|secret|text|NO|-
+PartnerWebhook|active|boolean|NO|true
+PartnerWebhook|createdByUserId|text|yes|-
+PartnerWebhook|createdAt|timestamp(3) with time zone|NO|now()
+PartnerWebhook|updatedAt|timestamp(3) with time zone|NO|now()
 \.
 
 -- table | index | primary/unique/index | access method | key columns | predicate ("-" = none)
@@ -680,6 +691,9 @@ ImportJob|ImportJob_pkey|primary|btree|id|-
 ImportJob|ImportJob_userId_createdAt_idx|index|btree|"userId","createdAt"|-
 ImportMapping|ImportMapping_pkey|primary|btree|"userId"|-
 Lead|Lead_mergedIntoId_idx|index|btree|"mergedIntoId"|"mergedIntoId" IS NOT NULL
+PartnerWebhook|PartnerWebhook_pkey|primary|btree|id|-
+PartnerWebhook|PartnerWebhook_partnerId_idx|index|btree|"partnerId"|-
+Outbox|Outbox_webhookId_createdAt_idx|index|btree|"webhookId","createdAt"|"webhookId" IS NOT NULL
 \.
 
 -- table | constraint | column | referenced table | ON DELETE (ON UPDATE is always CASCADE)
@@ -752,6 +766,9 @@ LeadSla|LeadSla_leadId_fkey|leadId|Lead|CASCADE
 ImportJob|ImportJob_userId_fkey|userId|User|CASCADE
 ImportJob|ImportJob_partnerId_fkey|partnerId|Partner|SET NULL
 ImportMapping|ImportMapping_userId_fkey|userId|User|CASCADE
+PartnerWebhook|PartnerWebhook_partnerId_fkey|partnerId|Partner|CASCADE
+PartnerWebhook|PartnerWebhook_createdByUserId_fkey|createdByUserId|User|SET NULL
+Outbox|Outbox_webhookId_fkey|webhookId|PartnerWebhook|CASCADE
 \.
 
 -- table | constraint | definition
@@ -767,6 +784,8 @@ User|User_roundRobinWeight_check|CHECK ((("roundRobinWeight" >= 0) AND ("roundRo
 User|User_absence_check|CHECK ((("absentFrom" IS NULL) OR ("absentUntil" IS NULL) OR ("absentFrom" <= "absentUntil")))
 LeadSla|LeadSla_firstContactKind_check|CHECK (("firstContactKind" = ANY (ARRAY['STATUS'::text, 'NOTE'::text, 'MESSAGE'::text])))
 ImportJob|ImportJob_status_check|CHECK ((status = ANY (ARRAY['UPLOADED'::text, 'VALIDATED'::text, 'RUNNING'::text, 'DONE'::text, 'FAILED'::text, 'UNDONE'::text])))
+PartnerWebhook|PartnerWebhook_events_check|CHECK (((cardinality(events) > 0) AND (events <@ ARRAY['lead.created'::text, 'lead.status_changed'::text, 'application.submitted'::text])))
+PartnerWebhook|PartnerWebhook_url_check|CHECK ((url ~ '^https?://'::text))
 \.
 
 CREATE TEMP VIEW our_rel AS
@@ -943,6 +962,12 @@ WITH have AS (
 	SELECT 'LeadNote', 'LeadNote_sla', 'izzy_sla_note_trigger', 5, 'AFTER INSERT FOR EACH ROW'
 	UNION ALL
 	SELECT 'Outbox', 'Outbox_sla', 'izzy_sla_outbox_trigger', 5, 'AFTER INSERT FOR EACH ROW'
+	-- 0035: partner webhook events, queued in the transaction of the change (AFTER ... FOR EACH ROW)
+	SELECT 'Lead', 'Lead_webhook_created', 'izzy_lead_webhook_created', 5, 'AFTER INSERT FOR EACH ROW'
+	UNION ALL
+	SELECT 'Lead', 'Lead_webhook_status', 'izzy_lead_webhook_status', 17, 'AFTER UPDATE FOR EACH ROW'
+	UNION ALL
+	SELECT 'ApplicationForm', 'ApplicationForm_webhook_submitted', 'izzy_form_webhook_submitted', 17, 'AFTER UPDATE FOR EACH ROW'
 )
 SELECT CASE WHEN h.name IS NULL THEN 'FAIL trigger ' || w.name || ' missing'
             WHEN w.name IS NULL THEN 'FAIL trigger ' || h.name || ' on ' || h.tbl || ' unexpected'

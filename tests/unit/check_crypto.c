@@ -70,6 +70,23 @@ START_TEST(test_hmac)
 }
 END_TEST
 
+/* Webhook signatures (docs/partner-api.md): the vectors are Python's hmac over "<ts>.<body>". */
+START_TEST(test_webhook_sign)
+{
+	static const char body[] = "{\"id\":\"evt_1\",\"type\":\"lead.created\"}";
+	char hex[CRYPTO_SHA256_HEX];
+
+	ck_assert_int_eq(
+	    crypto_webhook_sign(hex, "whsec_test", 10, "1700000000", body, strlen(body)), 0);
+	ck_assert_str_eq(hex, "b05d3640f2b57a63571590bc68c9de40faec2638da1b635f60bd8d02848b23fa");
+	ck_assert_int_eq(crypto_webhook_sign(hex, "whsec_test", 10, "1700000000", "", 0), 0);
+	ck_assert_str_eq(hex, "5967f3c560522fa40cf2876ebc3c3a08551dd6959aaade3b413460591895bdcc");
+	ck_assert_int_eq(
+	    crypto_webhook_sign(hex, "whsec_tesu", 10, "1700000000", body, strlen(body)), 0);
+	ck_assert_str_ne(hex, "b05d3640f2b57a63571590bc68c9de40faec2638da1b635f60bd8d02848b23fa");
+}
+END_TEST
+
 START_TEST(test_hex)
 {
 	static const unsigned char in[] = { 0x00, 0x01, 0x7f, 0x80, 0xab, 0xff };
@@ -214,6 +231,7 @@ crypto_suite(void)
 
 	tcase_add_test(tc, test_sha256);
 	tcase_add_test(tc, test_hmac);
+	tcase_add_test(tc, test_webhook_sign);
 	tcase_add_test(tc, test_hex);
 	tcase_add_test(tc, test_b64url_vectors);
 	tcase_add_test(tc, test_b64url_reject);

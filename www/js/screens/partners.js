@@ -22,6 +22,7 @@ import { Icon } from '../components/icons.js';
 import { toast } from '../components/toast.js';
 import { RoundRobinDialog } from './round-robin.js';
 import { ApiKeysPanel } from './api-keys.js';
+import { WebhooksPanel } from './webhooks.js';
 
 const PER_PAGE = 20;
 const STATUS_TONE = { ACTIVE: 'success', INACTIVE: 'neutral', PENDING: 'warning' };
@@ -186,6 +187,7 @@ export default function PartnersScreen({ location }) {
 	const [dialog, setDialog] = useState(null); // { partner? }
 	const [rotation, setRotation] = useState(null); // the partner whose round robin is edited
 	const [keysFor, setKeysFor] = useState(null); // partner whose API keys are open (issue 14)
+	const [hooksFor, setHooksFor] = useState(null); // partner whose webhooks are open (issue 14)
 
 	useEffect(() => {
 		if (debounced !== filters.search) setFilters({ search: debounced }, true);
@@ -227,7 +229,9 @@ export default function PartnersScreen({ location }) {
 			<button type="button" class="btn btn--ghost btn--small" aria-label=${t('roundRobin.openNamed', { name: p.name })}
 			onClick=${() => setRotation(p)}>${t('roundRobin.open')}</button><button type="button"
 			class="btn btn--ghost btn--small" aria-label=${t('apiKeys.openNamed', { name: p.name })}
-			onClick=${() => setKeysFor(p)}>${t('apiKeys.open')}</button>` },
+			onClick=${() => setKeysFor(p)}>${t('apiKeys.open')}</button><button type="button"
+			class="btn btn--ghost btn--small" aria-label=${t('webhooks.openNamed', { name: p.name })}
+			onClick=${() => setHooksFor(p)}>${t('webhooks.open')}</button>` },
 	];
 
 	return html`<${PageHeader} title=${t('partners.title')} subtitle=${t('partners.subtitle')}>
@@ -259,5 +263,8 @@ export default function PartnersScreen({ location }) {
 		${rotation && html`<${RoundRobinDialog} partner=${rotation} onClose=${() => setRotation(null)} />`}
 		${keysFor && html`<${Modal} title=${t('apiKeys.openNamed', { name: keysFor.name })} size="wide" onClose=${() => setKeysFor(null)}>
 			<${ApiKeysPanel} partnerId=${keysFor.id} />
+		</${Modal}>`}
+		${hooksFor && html`<${Modal} title=${t('webhooks.openNamed', { name: hooksFor.name })} size="wide" onClose=${() => setHooksFor(null)}>
+			<${WebhooksPanel} partnerId=${hooksFor.id} />
 		</${Modal}>`}`;
 }
