@@ -5,7 +5,8 @@
 # ClientSession (and 0016's WorkerHeartbeat, HttpMetric and ProgramMetric, 0019's
 # InboundMessage and InboundWebhookNonce, 0020's ScheduledJobRun, 0023's RetentionRun, 0025's
 # SavedView, 0026's LeadConsent, 0028's RoundRobinState, RoundRobinMember and
-# RoundRobinAuditLog, 0029's PartnerApiKey, PartnerApiKeyUse and PartnerApiKeyEvent); the 17 enum
+# RoundRobinAuditLog, 0029's PartnerApiKey, PartnerApiKeyUse and PartnerApiKeyEvent, 0034's
+# PartnerWebForm and WebLeadSubmission); the 17 enum
 # types with their values in database order (§2); every column's type,
 # nullability and default (all timestamps timestamptz(3)); every index, primary
 # key, unique key, foreign key (ON UPDATE CASCADE, ON DELETE per §0.5) and check
@@ -507,6 +508,28 @@ PartnerApiKeyEvent|keyId|text|NO|-
 PartnerApiKeyEvent|actorId|text|yes|-
 PartnerApiKeyEvent|action|text|NO|-
 PartnerApiKeyEvent|createdAt|timestamp(3) with time zone|NO|now()
+PartnerWebForm|partnerId|text|NO|-
+PartnerWebForm|enabled|boolean|NO|false
+PartnerWebForm|formKey|text|NO|-
+PartnerWebForm|allowedOrigins|text[]|NO|'{}'::text[]
+PartnerWebForm|templateIds|text[]|NO|'{}'::text[]
+PartnerWebForm|rateLimitPerHour|integer|NO|100
+PartnerWebForm|updatedByUserId|text|yes|-
+PartnerWebForm|createdAt|timestamp(3) with time zone|NO|now()
+PartnerWebForm|updatedAt|timestamp(3) with time zone|NO|now()
+WebLeadSubmission|id|text|NO|-
+WebLeadSubmission|partnerId|text|NO|-
+WebLeadSubmission|leadId|text|NO|-
+WebLeadSubmission|answers|jsonb|NO|'[]'::jsonb
+WebLeadSubmission|ipAddress|text|yes|-
+WebLeadSubmission|userAgent|text|yes|-
+WebLeadSubmission|origin|text|yes|-
+WebLeadSubmission|tokenHash|text|NO|-
+WebLeadSubmission|expiresAt|timestamp(3) with time zone|NO|-
+WebLeadSubmission|confirmedAt|timestamp(3) with time zone|yes|-
+WebLeadSubmission|confirmIp|text|yes|-
+WebLeadSubmission|confirmUserAgent|text|yes|-
+WebLeadSubmission|createdAt|timestamp(3) with time zone|NO|now()
 \.
 
 -- table | index | primary/unique/index | access method | key columns | predicate ("-" = none)
@@ -635,6 +658,11 @@ PartnerApiKeyUse|PartnerApiKeyUse_pkey|primary|btree|id|-
 PartnerApiKeyUse|PartnerApiKeyUse_keyId_createdAt_idx|index|btree|"keyId","createdAt"|-
 PartnerApiKeyEvent|PartnerApiKeyEvent_pkey|primary|btree|id|-
 PartnerApiKeyEvent|PartnerApiKeyEvent_keyId_idx|index|btree|"keyId"|-
+PartnerWebForm|PartnerWebForm_pkey|primary|btree|"partnerId"|-
+PartnerWebForm|PartnerWebForm_formKey_key|unique|btree|"formKey"|-
+WebLeadSubmission|WebLeadSubmission_pkey|primary|btree|id|-
+WebLeadSubmission|WebLeadSubmission_tokenHash_key|unique|btree|"tokenHash"|-
+WebLeadSubmission|WebLeadSubmission_leadId_idx|index|btree|"leadId"|-
 \.
 
 -- table | constraint | column | referenced table | ON DELETE (ON UPDATE is always CASCADE)
@@ -703,6 +731,10 @@ PartnerApiKey|PartnerApiKey_createdByUserId_fkey|createdByUserId|User|SET NULL
 PartnerApiKeyUse|PartnerApiKeyUse_keyId_fkey|keyId|PartnerApiKey|CASCADE
 PartnerApiKeyEvent|PartnerApiKeyEvent_keyId_fkey|keyId|PartnerApiKey|CASCADE
 PartnerApiKeyEvent|PartnerApiKeyEvent_actorId_fkey|actorId|User|SET NULL
+PartnerWebForm|PartnerWebForm_partnerId_fkey|partnerId|Partner|CASCADE
+PartnerWebForm|PartnerWebForm_updatedByUserId_fkey|updatedByUserId|User|SET NULL
+WebLeadSubmission|WebLeadSubmission_partnerId_fkey|partnerId|Partner|CASCADE
+WebLeadSubmission|WebLeadSubmission_leadId_fkey|leadId|Lead|CASCADE
 \.
 
 -- table | constraint | definition

@@ -22,6 +22,7 @@ import { Icon } from '../components/icons.js';
 import { toast } from '../components/toast.js';
 import { RoundRobinDialog } from './round-robin.js';
 import { ApiKeysPanel } from './api-keys.js';
+import { WebFormPanel } from './web-form.js';
 
 const PER_PAGE = 20;
 const STATUS_TONE = { ACTIVE: 'success', INACTIVE: 'neutral', PENDING: 'warning' };
@@ -145,6 +146,7 @@ export default function PartnersScreen({ location }) {
 	const [dialog, setDialog] = useState(null); // { partner? }
 	const [rotation, setRotation] = useState(null); // the partner whose round robin is edited
 	const [keysFor, setKeysFor] = useState(null); // partner whose API keys are open (issue 14)
+	const [formFor, setFormFor] = useState(null); // partner whose web form is open (issue 14)
 
 	useEffect(() => {
 		if (debounced !== filters.search) setFilters({ search: debounced }, true);
@@ -186,7 +188,9 @@ export default function PartnersScreen({ location }) {
 			<button type="button" class="btn btn--ghost btn--small" aria-label=${t('roundRobin.openNamed', { name: p.name })}
 			onClick=${() => setRotation(p)}>${t('roundRobin.open')}</button><button type="button"
 			class="btn btn--ghost btn--small" aria-label=${t('apiKeys.openNamed', { name: p.name })}
-			onClick=${() => setKeysFor(p)}>${t('apiKeys.open')}</button>` },
+			onClick=${() => setKeysFor(p)}>${t('apiKeys.open')}</button><button type="button"
+			class="btn btn--ghost btn--small" aria-label=${t('webForm.openNamed', { name: p.name })}
+			onClick=${() => setFormFor(p)}>${t('webForm.open')}</button>` },
 	];
 
 	return html`<${PageHeader} title=${t('partners.title')} subtitle=${t('partners.subtitle')}>
@@ -218,5 +222,8 @@ export default function PartnersScreen({ location }) {
 		${rotation && html`<${RoundRobinDialog} partner=${rotation} onClose=${() => setRotation(null)} />`}
 		${keysFor && html`<${Modal} title=${t('apiKeys.openNamed', { name: keysFor.name })} size="wide" onClose=${() => setKeysFor(null)}>
 			<${ApiKeysPanel} partnerId=${keysFor.id} />
+		</${Modal}>`}
+		${formFor && html`<${Modal} title=${t('webForm.openNamed', { name: formFor.name })} size="wide" onClose=${() => setFormFor(null)}>
+			<${WebFormPanel} partnerId=${formFor.id} />
 		</${Modal}>`}`;
 }
