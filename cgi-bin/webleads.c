@@ -590,7 +590,7 @@ confirm_mail(struct req *r, const char *to, const char *lead_id, const char *sub
  * 429 {"message":"Too many requests"} with Retry-After (per address, per partner).
  */
 static int
-webleads_submit(struct req *r)
+submit_form(struct req *r)
 {
 	struct parts *ps;
 	struct valid_out *in;
@@ -716,6 +716,65 @@ webleads_submit(struct req *r)
 		}
 		return http_created(r, o);
 	}
+}
+
+/* The Polish page of a refusal, for the plain HTML form (by status and code). */
+static const char *
+refusal_text(int status, const char *code)
+{
+	static const struct {
+		const char *code;
+		const char *text;
+	} by_code[] = {
+		{ "TOO_FAST", "Formularz został wysłany zbyt szybko. Wróć, sprawdź dane i wyślij go ponownie." },
+		{ "FORM_EXPIRED", "Formularz wygasł. Wróć, odśwież stronę i wypełnij go ponownie." },
+		{ "FORM_TOKEN_INVALID", "Formularz wygasł. Wróć, odśwież stronę i wypełnij go ponownie." },
+		{ "ORIGIN_NOT_ALLOWED", "Ten formularz nie może być wysłany z tej strony." },
+		{ "REQUIRED_CONSENT_MISSING", "Wróć i zaznacz wymagane zgody." },
+		{ "UNKNOWN_PURPOSE", "Treść zgód zmieniła się. Wróć, odśwież stronę i wypełnij formularz ponownie." },
+	};
+
+	for (size_t i = 0; code != NULL && i < sizeof(by_code) / sizeof(by_code[0]); i++)
+		if (strcmp(code, by_code[i].code) == 0)
+			return by_code[i].text;
+	if (status == 429)
+		return "Zbyt wiele zgłoszeń. Spróbuj ponownie za kilka minut.";
+	if (status == 404)
+		return "Ten formularz jest niedostępny.";
+	if (status == 400 && code == NULL)
+		return "Sprawdź dane: imię, nazwisko i poprawny adres e-mail są wymagane.";
+	return "Nie udało się wysłać formularza. Spróbuj ponownie później.";
+}
+
+/*
+ * POST /api/web-leads/:key (above).  A plain HTML form's client (Accept:
+ * text/html, not JSON) gets each refusal as a short Polish page with the
+ * same status, instead of the JSON envelope.
+ */
+static int
+webleads_submit(struct req *r)
+{
+	const cJSON *code;
+	const char *page;
+	int status;
+
+	if (submit_form(r) != 0)
+		return -1;
+	status = r->resp.status;
+	if (status < 400 || status >= 500 || !wants_html(r))
+		return 0;
+	code = r->resp.json != NULL ? cJSON_GetObjectItemCaseSensitive(r->resp.json, "code") : NULL;
+	page = arena_printf(r->mem,
+	    "<!doctype html><html lang=\"pl\"><head><meta charset=\"utf-8\">"
+	    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+	    "<title>Nie wysłano formularza</title></head><body><main><h1>Nie wysłano formularza</h1>"
+	    "<p>%s</p></main></body></html>\n",
+	    refusal_text(status, cJSON_IsString(code) ? code->valuestring : NULL));
+	if (page == NULL)
+		return http_fail(r, 500, NULL, MSG_INTERNAL);
+	http_ok_text(r, "text/html; charset=utf-8", page);
+	r->resp.status = status;
+	return 0;
 }
 
 /* --- POST /api/web-leads/confirm ----------------------------------------------------- */

@@ -106,6 +106,9 @@ function render(data) {
 		try {
 			const res = await fetch('/api/web-leads/' + encodeURIComponent(key), {
 				method: 'POST', body: new FormData(form), headers: { Accept: 'application/json' }, credentials: 'omit',
+				// The page's no-referrer policy would make the Origin header "null"; the
+				// server checks it, and for our own origin "same-origin" sends it.
+				referrerPolicy: 'same-origin',
 			});
 			const body = await res.json().catch(() => ({}));
 			if (res.ok) {
