@@ -73,25 +73,27 @@ static const struct route webleads_routes[] = {
 	/* method    pattern                          handler                roles          body            query */
 	{ HTTP_POST, "/api/web-leads/confirm", webleads_confirm, ROLES_PUBLIC, &confirm_in, NULL },
 	{ HTTP_GET, "/api/web-leads/:key/form", webleads_form, ROLES_PUBLIC, NULL, NULL },
-	{ HTTP_POST, "/api/web-leads/:key", webleads_submit, ROLES_PUBLIC, &http_body_stream, NULL },
-	{ HTTP_GET, "/api/partners/:id/web-form", webleads_settings_get, ROLES_WEBFORM, NULL, NULL },
-	{ HTTP_PUT, "/api/partners/:id/web-form", webleads_settings_put, ROLES_WEBFORM, &settings_in,
+	{ HTTP_POST, "/api/web-leads/:key", webleads_submit, ROLES_PUBLIC, &http_body_stream,
 	    NULL },
+	{ HTTP_GET, "/api/partners/:id/web-form", webleads_settings_get, ROLES_WEBFORM, NULL,
+	    NULL },
+	{ HTTP_PUT, "/api/partners/:id/web-form", webleads_settings_put, ROLES_WEBFORM,
+	    &settings_in, NULL },
 };
 
 /* A form of a few short fields: 16 KiB is far more than any honest one needs. */
 #define WEBLEADS_BODY_MAX 16384
 /* Parts and bytes per part of a submission (a purpose per part at most). */
-#define WEBLEADS_PARTS_MAX  40
-#define WEBLEADS_VALUE_MAX  4000
+#define WEBLEADS_PARTS_MAX 40
+#define WEBLEADS_VALUE_MAX 4000
 /* Time to fill: a person needs seconds; a token older than a day is stale. */
 #define WEBLEADS_MIN_FILL_S 3
 #define WEBLEADS_MAX_FILL_S 86400
 /* Clock skew tolerated on a token "from the future". */
-#define WEBLEADS_SKEW_S     60
+#define WEBLEADS_SKEW_S 60
 /* Per client address: 5 submissions per 10 minutes (the partner's own limit is per hour). */
-#define WEBLEADS_IP_LIMIT    5
-#define WEBLEADS_IP_WINDOW_S 600
+#define WEBLEADS_IP_LIMIT         5
+#define WEBLEADS_IP_WINDOW_S      600
 #define WEBLEADS_PARTNER_WINDOW_S 3600
 /* The double opt-in link is valid for 7 days. */
 #define WEBLEADS_CONFIRM_DAYS "7"
@@ -99,14 +101,14 @@ static const struct route webleads_routes[] = {
 #define WEBLEADS_KEY_BYTES   24
 #define WEBLEADS_TOKEN_BYTES 32
 /* Origins and purposes a partner may list. */
-#define WEBLEADS_ORIGINS_MAX   20
-#define WEBLEADS_PURPOSES_MAX  20
-#define WEBLEADS_ORIGIN_MAX    200
-#define WEBLEADS_RATE_MAX      10000
+#define WEBLEADS_ORIGINS_MAX  20
+#define WEBLEADS_PURPOSES_MAX 20
+#define WEBLEADS_ORIGIN_MAX   200
+#define WEBLEADS_RATE_MAX     10000
 
-#define NAME_MAX_CHARS 100 /* the lead-create rules (cgi-bin/leads_create.c) */
-#define MSG_NOT_FOUND  "Form not found"
-#define MSG_INTERNAL   "Internal server error"
+#define NAME_MAX_CHARS        100 /* the lead-create rules (cgi-bin/leads_create.c) */
+#define MSG_NOT_FOUND         "Form not found"
+#define MSG_INTERNAL          "Internal server error"
 
 /* --- origins ------------------------------------------------------------------- */
 
@@ -442,7 +444,8 @@ read_parts(struct req *r, struct parts *ps)
 	if (multipart_error(m) != MULTIPART_OK || r->body_left > 0 || multipart_finish(m) == -1)
 		return http_fail(r, 400, NULL, "Malformed multipart body"), -1;
 	for (size_t i = 0; i < ps->n; i++)
-		if (!valid_utf8(ps->p[i].value, ps->p[i].len) || strlen(ps->p[i].value) != ps->p[i].len)
+		if (!valid_utf8(ps->p[i].value, ps->p[i].len) ||
+		    strlen(ps->p[i].value) != ps->p[i].len)
 			return http_fail_field(r, ps->p[i].name, "Invalid text"), -1;
 	return 0;
 }
@@ -534,7 +537,7 @@ wants_html(struct req *r)
 	const char *accept = http_param(r, "HTTP_ACCEPT");
 
 	return accept != NULL && strstr(accept, "text/html") != NULL &&
-	       strstr(accept, "application/json") == NULL;
+	    strstr(accept, "application/json") == NULL;
 }
 
 #define THANKS_TEXT                                                                                \
@@ -600,7 +603,6 @@ submit_form(struct req *r)
 	char tok[2 * WEBLEADS_TOKEN_BYTES + 1], tok_hash[CRYPTO_SHA256_HEX];
 	PGresult *res;
 	long rate;
-	int lim;
 
 	p[0] = r->id;
 	p[1] = origin;
@@ -616,9 +618,9 @@ submit_form(struct req *r)
 	rate = strtol(PQgetvalue(res, 0, 3), NULL, 10);
 	if (partner == NULL)
 		return http_fail(r, 500, NULL, MSG_INTERNAL);
-	if ((lim = limited(r, "webform-ip", r->remote_addr, WEBLEADS_IP_WINDOW_S,
-		 WEBLEADS_IP_LIMIT)) != 0 ||
-	    (lim = limited(r, "webform-partner", partner, WEBLEADS_PARTNER_WINDOW_S, rate)) != 0)
+	if (limited(r, "webform-ip", r->remote_addr, WEBLEADS_IP_WINDOW_S, WEBLEADS_IP_LIMIT) !=
+		0 ||
+	    limited(r, "webform-partner", partner, WEBLEADS_PARTNER_WINDOW_S, rate) != 0)
 		return 0;
 
 	if ((ps = arena_alloc(r->mem, sizeof(*ps))) == NULL)
@@ -640,12 +642,15 @@ submit_form(struct req *r)
 	if ((res = db_query(r->db, r->mem, &webleads_sql[SQL_WEBLEADS_ANSWERS], 2, p)) == NULL)
 		return http_fail_db(r);
 	if (!PQgetisnull(res, 0, 1)) {
-		const char *msg = arena_printf(r->mem, "Purpose %s is not on this form", PQgetvalue(res, 0, 1));
+		const char *msg =
+		    arena_printf(r->mem, "Purpose %s is not on this form", PQgetvalue(res, 0, 1));
 		return http_fail(r, 400, "UNKNOWN_PURPOSE", msg != NULL ? msg : "Unknown purpose");
 	}
 	if (!PQgetisnull(res, 0, 2)) {
-		const char *msg = arena_printf(r->mem, "Required consent %s must be accepted", PQgetvalue(res, 0, 2));
-		return http_fail(r, 422, "REQUIRED_CONSENT_MISSING", msg != NULL ? msg : "Required consent missing");
+		const char *msg = arena_printf(
+		    r->mem, "Required consent %s must be accepted", PQgetvalue(res, 0, 2));
+		return http_fail(r, 422, "REQUIRED_CONSENT_MISSING",
+		    msg != NULL ? msg : "Required consent missing");
 	}
 	answers = arena_strdup(r->mem, PQgetvalue(res, 0, 0));
 
@@ -694,7 +699,8 @@ submit_form(struct req *r)
 		cJSON *f = cJSON_Parse(PQgetvalue(res, 0, 0));
 		const cJSON *nm = cJSON_GetObjectItemCaseSensitive(f, "partnerName");
 
-		partner_name = arena_strdup(r->mem, cJSON_IsString(nm) ? nm->valuestring : "");
+		partner_name =
+		    arena_strdup(r->mem, nm != NULL && cJSON_IsString(nm) ? nm->valuestring : "");
 		cJSON_Delete(f);
 	}
 	if (partner_name == NULL ||
@@ -726,12 +732,18 @@ refusal_text(int status, const char *code)
 		const char *code;
 		const char *text;
 	} by_code[] = {
-		{ "TOO_FAST", "Formularz został wysłany zbyt szybko. Wróć, sprawdź dane i wyślij go ponownie." },
-		{ "FORM_EXPIRED", "Formularz wygasł. Wróć, odśwież stronę i wypełnij go ponownie." },
-		{ "FORM_TOKEN_INVALID", "Formularz wygasł. Wróć, odśwież stronę i wypełnij go ponownie." },
+		{ "TOO_FAST",
+		    "Formularz został wysłany zbyt szybko. Wróć, sprawdź dane i wyślij go "
+		    "ponownie." },
+		{ "FORM_EXPIRED",
+		    "Formularz wygasł. Wróć, odśwież stronę i wypełnij go ponownie." },
+		{ "FORM_TOKEN_INVALID",
+		    "Formularz wygasł. Wróć, odśwież stronę i wypełnij go ponownie." },
 		{ "ORIGIN_NOT_ALLOWED", "Ten formularz nie może być wysłany z tej strony." },
 		{ "REQUIRED_CONSENT_MISSING", "Wróć i zaznacz wymagane zgody." },
-		{ "UNKNOWN_PURPOSE", "Treść zgód zmieniła się. Wróć, odśwież stronę i wypełnij formularz ponownie." },
+		{ "UNKNOWN_PURPOSE",
+		    "Treść zgód zmieniła się. Wróć, odśwież stronę i wypełnij formularz "
+		    "ponownie." },
 	};
 
 	for (size_t i = 0; code != NULL && i < sizeof(by_code) / sizeof(by_code[0]); i++)
@@ -767,9 +779,10 @@ webleads_submit(struct req *r)
 	page = arena_printf(r->mem,
 	    "<!doctype html><html lang=\"pl\"><head><meta charset=\"utf-8\">"
 	    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-	    "<title>Nie wysłano formularza</title></head><body><main><h1>Nie wysłano formularza</h1>"
+	    "<title>Nie wysłano formularza</title></head><body><main><h1>Nie wysłano "
+	    "formularza</h1>"
 	    "<p>%s</p></main></body></html>\n",
-	    refusal_text(status, cJSON_IsString(code) ? code->valuestring : NULL));
+	    refusal_text(status, code != NULL && cJSON_IsString(code) ? code->valuestring : NULL));
 	if (page == NULL)
 		return http_fail(r, 500, NULL, MSG_INTERNAL);
 	http_ok_text(r, "text/html; charset=utf-8", page);
@@ -859,7 +872,8 @@ webleads_confirm(struct req *r)
 		return tx_fail_db(r);
 	if (db_commit(r->db) == -1)
 		return http_fail_db(r);
-	log_info("webleads", "submission %s of lead %s confirmed, %d consent records", sub, lead, n);
+	log_info(
+	    "webleads", "submission %s of lead %s confirmed, %d consent records", sub, lead, n);
 	{
 		cJSON *o = cJSON_CreateObject();
 
@@ -903,10 +917,11 @@ settings_answer(struct req *r)
 	key = cJSON_GetObjectItemCaseSensitive(o, "formKey");
 	if (json_add_str_null(o, "appOrigin", origin_norm(r->mem, base, false)) == -1 ||
 	    json_add_str_null(o, "formUrl",
-		cJSON_IsString(key) ? arena_printf(r->mem, "%s/formularz/%s", base, key->valuestring)
-				    : NULL) == -1 ||
+		key != NULL && cJSON_IsString(key)
+		    ? arena_printf(r->mem, "%s/formularz/%s", base, key->valuestring)
+		    : NULL) == -1 ||
 	    json_add_str_null(o, "postUrl",
-		cJSON_IsString(key)
+		key != NULL && cJSON_IsString(key)
 		    ? arena_printf(r->mem, "%s/api/web-leads/%s", base, key->valuestring)
 		    : NULL) == -1) {
 		cJSON_Delete(o);
@@ -1021,7 +1036,8 @@ webleads_settings_put(struct req *r)
 
 		if (q[3] == NULL)
 			return http_fail(r, 500, NULL, MSG_INTERNAL);
-		if (db_query(r->db, r->mem, &webleads_sql[SQL_WEBLEADS_SETTINGS_PUT], 7, q) == NULL) {
+		if (db_query(r->db, r->mem, &webleads_sql[SQL_WEBLEADS_SETTINGS_PUT], 7, q) ==
+		    NULL) {
 			if (strcmp(db_sqlstate(r->db), "23503") == 0)
 				return http_fail(r, 404, NULL, "Partner not found");
 			return http_fail_db(r);
