@@ -82,7 +82,7 @@ STACK_SRCDIR=$(cd "$STACK_LIB_DIR/../.." && pwd)
 
 # The FastCGI programs nginx knows (ARCHITECTURE.md §2). The order fixes each program's TCP port in
 # TCP mode, so only ever append.
-STACK_PROGRAMS=(health auth users partners leads documents forms consents onboarding analytics webhooks metrics imports)
+STACK_PROGRAMS=(health auth users partners leads documents forms consents onboarding analytics webhooks metrics imports webleads)
 
 # A socket path must fit sockaddr_un.sun_path (108 bytes with the NUL). VARDIR/run holds
 # "<program>.sock" and VARDIR/pg holds "sock/.s.PGSQL.<port>" (20 bytes): 80 leaves room for both.

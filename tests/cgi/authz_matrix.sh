@@ -308,4 +308,49 @@ ok "$( ((n_hook == ${#ACTORS[@]} * 2 * ${#HOOK_ROUTES[@]})) && echo 0 || echo 1)
 ((n_allow >= 100 && n_deny >= 300)) && rc=0 || rc=1
 ok $rc "the matrix exercised $n_allow allowed and $n_deny denied requests"
 
+
+# --- cgi-bin/webleads: the web-to-lead form (issue 14) ------------------------
+# The settings: the partner's own PARTNER_MANAGER and ADMIN; every other role
+# 403 (a manager of another partner too), no token 401, a denial changes
+# nothing.  The public routes answer the same whoever calls (a token is
+# ignored): an unknown form key is 404 for everyone.
+WF_ROUTES=(
+	"GET|/api/partners/:id/web-form|"
+	"PUT|/api/partners/:id/web-form|{\"enabled\":false,\"allowedOrigins\":[],\"templateIds\":[]}"
+)
+WF_PUBLIC=("GET|/api/web-leads/:key/form" "POST|/api/web-leads/:key" "POST|/api/web-leads/confirm")
+wf_served=$(cd "$top_srcdir" && grep -ho 'HTTP_[A-Z]*, *"/api/[^"]*"' cgi-bin/webleads.c |
+	sed -E 's/^HTTP_([A-Z]+), *"([^"]*)"$/\1 \2/' | sort -u)
+wf_listed=$(for r in "${WF_ROUTES[@]}" "${WF_PUBLIC[@]}"; do IFS='|' read -r m p _ <<<"$r"; printf '%s %s\n' "$m" "$p"; done | sort -u)
+is "$wf_served" "$wf_listed" "every route of webleads.c is in the matrix"
+wf_fp() { psql_q "SELECT count(*) || ':' || coalesce(md5(string_agg(w::text, ',' ORDER BY w.\"partnerId\")), '') FROM \"PartnerWebForm\" w"; }
+for a in "${ACTORS[@]}"; do
+	read -r name role partner <<<"$a"
+	# A fresh login: the matrix above may outlast the session idle time on a slow machine.
+	tok=""
+	[[ $role != - ]] && tok=$(login "$(tr 'A-Z_' 'a-z-' <<<"$name")@matrix.test")
+	for r in "${WF_ROUTES[@]}"; do
+		IFS='|' read -r m p body <<<"$r"
+		for pid in $P1 $P2; do
+			if [[ $role == - ]]; then
+				want=401
+			elif [[ $role == ADMIN || ($role == PARTNER_MANAGER && $partner == "$pid") ]]; then
+				want=200
+			else
+				want=403
+			fi
+			before=$(wf_fp)
+			CGI_PROG=webleads cgi_run "$m" "${p/:id/$pid}" "$body" "$tok"
+			if [[ $want == 200 ]]; then
+				is "$STATUS" 200 "$name $m $p of $pid: allowed"
+			else
+				[[ $STATUS == "$want" && $(wf_fp) == "$before" ]] && rc=0 || rc=1
+				ok $rc "$name $m $p of $pid: denied with $want and nothing changed (got $STATUS)"
+			fi
+		done
+	done
+	CGI_PROG=webleads cgi_run GET /api/web-leads/00000000000000000000000000000000000000000000ffff/form "" "$tok"
+	is "$STATUS" 404 "$name GET /api/web-leads/:key/form: public, an unknown key is 404"
+done
+
 t_done

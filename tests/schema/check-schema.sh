@@ -6,7 +6,8 @@
 # InboundMessage and InboundWebhookNonce, 0020's ScheduledJobRun, 0023's RetentionRun, 0025's
 # SavedView, 0026's LeadConsent, 0028's RoundRobinState, RoundRobinMember and
 # RoundRobinAuditLog, 0029's PartnerApiKey, PartnerApiKeyUse and PartnerApiKeyEvent, 0030's
-# LeadSla, 0032's ImportJob and ImportMapping, 0035's PartnerWebhook); the 17 enum
+# LeadSla, 0032's ImportJob and ImportMapping, 0034's PartnerWebForm and WebLeadSubmission,
+# 0035's PartnerWebhook); the 17 enum
 # types with their values in database order (§2); every column's type,
 # nullability and default (all timestamps timestamptz(3)); every index, primary
 # key, unique key, foreign key (ON UPDATE CASCADE, ON DELETE per §0.5) and check
@@ -554,6 +555,28 @@ PartnerWebhook|active|boolean|NO|true
 PartnerWebhook|createdByUserId|text|yes|-
 PartnerWebhook|createdAt|timestamp(3) with time zone|NO|now()
 PartnerWebhook|updatedAt|timestamp(3) with time zone|NO|now()
+PartnerWebForm|partnerId|text|NO|-
+PartnerWebForm|enabled|boolean|NO|false
+PartnerWebForm|formKey|text|NO|-
+PartnerWebForm|allowedOrigins|text[]|NO|'{}'::text[]
+PartnerWebForm|templateIds|text[]|NO|'{}'::text[]
+PartnerWebForm|rateLimitPerHour|integer|NO|100
+PartnerWebForm|updatedByUserId|text|yes|-
+PartnerWebForm|createdAt|timestamp(3) with time zone|NO|now()
+PartnerWebForm|updatedAt|timestamp(3) with time zone|NO|now()
+WebLeadSubmission|id|text|NO|-
+WebLeadSubmission|partnerId|text|NO|-
+WebLeadSubmission|leadId|text|NO|-
+WebLeadSubmission|answers|jsonb|NO|'[]'::jsonb
+WebLeadSubmission|ipAddress|text|yes|-
+WebLeadSubmission|userAgent|text|yes|-
+WebLeadSubmission|origin|text|yes|-
+WebLeadSubmission|tokenHash|text|NO|-
+WebLeadSubmission|expiresAt|timestamp(3) with time zone|NO|-
+WebLeadSubmission|confirmedAt|timestamp(3) with time zone|yes|-
+WebLeadSubmission|confirmIp|text|yes|-
+WebLeadSubmission|confirmUserAgent|text|yes|-
+WebLeadSubmission|createdAt|timestamp(3) with time zone|NO|now()
 \.
 
 -- table | index | primary/unique/index | access method | key columns | predicate ("-" = none)
@@ -694,6 +717,11 @@ Lead|Lead_mergedIntoId_idx|index|btree|"mergedIntoId"|"mergedIntoId" IS NOT NULL
 PartnerWebhook|PartnerWebhook_pkey|primary|btree|id|-
 PartnerWebhook|PartnerWebhook_partnerId_idx|index|btree|"partnerId"|-
 Outbox|Outbox_webhookId_createdAt_idx|index|btree|"webhookId","createdAt"|"webhookId" IS NOT NULL
+PartnerWebForm|PartnerWebForm_pkey|primary|btree|"partnerId"|-
+PartnerWebForm|PartnerWebForm_formKey_key|unique|btree|"formKey"|-
+WebLeadSubmission|WebLeadSubmission_pkey|primary|btree|id|-
+WebLeadSubmission|WebLeadSubmission_tokenHash_key|unique|btree|"tokenHash"|-
+WebLeadSubmission|WebLeadSubmission_leadId_idx|index|btree|"leadId"|-
 \.
 
 -- table | constraint | column | referenced table | ON DELETE (ON UPDATE is always CASCADE)
@@ -769,6 +797,10 @@ ImportMapping|ImportMapping_userId_fkey|userId|User|CASCADE
 PartnerWebhook|PartnerWebhook_partnerId_fkey|partnerId|Partner|CASCADE
 PartnerWebhook|PartnerWebhook_createdByUserId_fkey|createdByUserId|User|SET NULL
 Outbox|Outbox_webhookId_fkey|webhookId|PartnerWebhook|CASCADE
+PartnerWebForm|PartnerWebForm_partnerId_fkey|partnerId|Partner|CASCADE
+PartnerWebForm|PartnerWebForm_updatedByUserId_fkey|updatedByUserId|User|SET NULL
+WebLeadSubmission|WebLeadSubmission_partnerId_fkey|partnerId|Partner|CASCADE
+WebLeadSubmission|WebLeadSubmission_leadId_fkey|leadId|Lead|CASCADE
 \.
 
 -- table | constraint | definition

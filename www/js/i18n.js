@@ -96,6 +96,8 @@ const catalogue = {
 		apiKeys: { label: 'Klucze API', description: 'Klucze do API partnera' },
 		// Issue 14: partner webhooks.
 		webhooks: { label: 'Webhooki', description: 'Zdarzenia wysyłane do systemu partnera' },
+		// Issue 14: the partner's web-to-lead form.
+		webForm: { label: 'Formularz WWW', description: 'Formularz zgłoszeń na stronę partnera' },
 	},
 	shell: {
 		logout: 'Wyloguj',
@@ -1678,6 +1680,44 @@ const catalogue = {
 		open: 'Webhooki',
 		openNamed: 'Webhooki: {name}',
 		errors: { url: 'Podaj adres zaczynający się od https://.', events: 'Wybierz co najmniej jedno zdarzenie.' },
+	},
+	// Issue 14: the web-to-lead form of a partner (screens/web-form.js).
+	webForm: {
+		title: 'Formularz WWW',
+		subtitle: 'Formularz zgłoszeń do osadzenia na stronie partnera, ze zgodami RODO i potwierdzeniem e-mail.',
+		intro: 'Zgłoszenia z formularza trafiają jako leady „Przychodzący” ze źródłem „web_form”. Osoba zgłaszająca potwierdza adres e-mail i zgody linkiem z wiadomości.',
+		open: 'Formularz WWW',
+		openNamed: 'Formularz WWW: {name}',
+		noPartner: 'Konto nie jest przypisane do partnera.',
+		loading: 'Wczytywanie ustawień formularza…',
+		loadFailed: 'Nie udało się wczytać ustawień formularza.',
+		settings: 'Ustawienia formularza',
+		enabled: 'Formularz włączony',
+		purposes: 'Zgody (cele przetwarzania)',
+		purposesHint: 'Każda wybrana zgoda pojawi się w formularzu jako osobne, niezaznaczone pole z treścią szablonu.',
+		purposeLabel: '{title} (wersja {version}, {formType})',
+		origins: 'Dozwolone adresy stron (originy)',
+		originsHint: 'Jeden na wiersz, np. https://www.partner.pl. Formularz wysłany z innej strony zostanie odrzucony.',
+		rate: 'Limit zgłoszeń na godzinę',
+		save: 'Zapisz ustawienia',
+		saving: 'Zapisywanie…',
+		saved: 'Ustawienia formularza zapisane.',
+		snippets: 'Kod do wklejenia na stronę',
+		preview: 'Otwórz formularz w nowej karcie',
+		iframe: 'Ramka (iframe) z formularzem',
+		html: 'Formularz HTML (po zmianie zgód skopiuj go ponownie)',
+		snippetTitle: 'Formularz kontaktowy',
+		copy: 'Kopiuj',
+		copied: 'Skopiowano do schowka.',
+		copyFailed: 'Nie udało się skopiować. Zaznacz tekst i skopiuj go ręcznie.',
+		noKeyYet: 'Zapisz ustawienia, aby utworzyć formularz i jego kod.',
+		disabledNote: 'Formularz jest wyłączony: strona formularza i wysyłka zgłoszeń są niedostępne.',
+		errors: {
+			origin: 'Nieprawidłowy adres: {origin}. Podaj sam adres strony, np. https://www.partner.pl.',
+			tooManyOrigins: 'Najwyżej 20 adresów.',
+			rate: 'Podaj liczbę od 1 do 10000.',
+			template: 'Wybrany szablon zgody nie jest już aktualny. Odśwież i wybierz ponownie.',
+		},
 	},
 };
 

@@ -42,6 +42,8 @@ export const routes = [
 	{ path: '/partner/api-keys', access: 'user', roles: ['PARTNER_MANAGER'], shell: true, title: 'nav.apiKeys.label', nav: { key: 'apiKeys', icon: 'shield' }, load: () => import('./screens/api-keys.js') },
 	// Issue 14: a partner manager's webhooks (admins reach them from /admin/partners).
 	{ path: '/partner/webhooks', access: 'user', roles: ['PARTNER_MANAGER'], shell: true, title: 'nav.webhooks.label', nav: { key: 'webhooks', icon: 'refresh' }, load: () => import('./screens/webhooks.js') },
+	// Issue 14: the web-to-lead form of a partner manager's own partner.
+	{ path: '/partner/web-form', access: 'user', roles: ['PARTNER_MANAGER'], shell: true, title: 'nav.webForm.label', nav: { key: 'webForm', icon: 'shield' }, load: () => import('./screens/web-form.js') },
 	{ path: '/analytics', access: 'user', roles: LEAD_STAFF, feature: 'analytics', shell: true, title: 'nav.analytics.label', nav: { key: 'analytics', icon: 'chart' }, load: () => import('./screens/analytics.js') },
 	{ path: '/admin/users', access: 'user', roles: ['ADMIN', 'SUPERVISOR'], shell: true, title: 'nav.users.label', nav: { key: 'users', icon: 'users' }, load: () => import('./screens/users.js') },
 	{ path: '/admin/consents', access: 'user', roles: ['ADMIN'], shell: true, title: 'nav.consents.label', nav: { key: 'consents', icon: 'shield' }, load: () => import('./screens/consent-templates.js') },

@@ -23,6 +23,7 @@ import { toast } from '../components/toast.js';
 import { RoundRobinDialog } from './round-robin.js';
 import { ApiKeysPanel } from './api-keys.js';
 import { WebhooksPanel } from './webhooks.js';
+import { WebFormPanel } from './web-form.js';
 
 const PER_PAGE = 20;
 const STATUS_TONE = { ACTIVE: 'success', INACTIVE: 'neutral', PENDING: 'warning' };
@@ -188,6 +189,7 @@ export default function PartnersScreen({ location }) {
 	const [rotation, setRotation] = useState(null); // the partner whose round robin is edited
 	const [keysFor, setKeysFor] = useState(null); // partner whose API keys are open (issue 14)
 	const [hooksFor, setHooksFor] = useState(null); // partner whose webhooks are open (issue 14)
+	const [formFor, setFormFor] = useState(null); // partner whose web form is open (issue 14)
 
 	useEffect(() => {
 		if (debounced !== filters.search) setFilters({ search: debounced }, true);
@@ -231,7 +233,9 @@ export default function PartnersScreen({ location }) {
 			class="btn btn--ghost btn--small" aria-label=${t('apiKeys.openNamed', { name: p.name })}
 			onClick=${() => setKeysFor(p)}>${t('apiKeys.open')}</button><button type="button"
 			class="btn btn--ghost btn--small" aria-label=${t('webhooks.openNamed', { name: p.name })}
-			onClick=${() => setHooksFor(p)}>${t('webhooks.open')}</button>` },
+			onClick=${() => setHooksFor(p)}>${t('webhooks.open')}</button><button type="button"
+			class="btn btn--ghost btn--small" aria-label=${t('webForm.openNamed', { name: p.name })}
+			onClick=${() => setFormFor(p)}>${t('webForm.open')}</button>` },
 	];
 
 	return html`<${PageHeader} title=${t('partners.title')} subtitle=${t('partners.subtitle')}>
@@ -266,5 +270,8 @@ export default function PartnersScreen({ location }) {
 		</${Modal}>`}
 		${hooksFor && html`<${Modal} title=${t('webhooks.openNamed', { name: hooksFor.name })} size="wide" onClose=${() => setHooksFor(null)}>
 			<${WebhooksPanel} partnerId=${hooksFor.id} />
+		</${Modal}>`}
+		${formFor && html`<${Modal} title=${t('webForm.openNamed', { name: formFor.name })} size="wide" onClose=${() => setFormFor(null)}>
+			<${WebFormPanel} partnerId=${formFor.id} />
 		</${Modal}>`}`;
 }
