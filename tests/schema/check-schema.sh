@@ -994,6 +994,7 @@ WITH have AS (
 	SELECT 'LeadNote', 'LeadNote_sla', 'izzy_sla_note_trigger', 5, 'AFTER INSERT FOR EACH ROW'
 	UNION ALL
 	SELECT 'Outbox', 'Outbox_sla', 'izzy_sla_outbox_trigger', 5, 'AFTER INSERT FOR EACH ROW'
+	UNION ALL
 	-- 0035: partner webhook events, queued in the transaction of the change (AFTER ... FOR EACH ROW)
 	SELECT 'Lead', 'Lead_webhook_created', 'izzy_lead_webhook_created', 5, 'AFTER INSERT FOR EACH ROW'
 	UNION ALL
