@@ -605,8 +605,19 @@ static const char *
 cell(const struct pass *p, const char *const *cells, size_t n, int f)
 {
 	int c = p->col[f];
+	const char *v;
 
-	return c >= 0 && (size_t)c < n && cells[c][0] != '\0' ? cells[c] : NULL;
+	if (c < 0 || (size_t)c >= n || cells[c][0] == '\0')
+		return NULL;
+	v = cells[c];
+	/*
+	 * Our export (common/sheet_write.c) and spreadsheets neutralise a cell that
+	 * starts like a formula with a leading "'": read back, the cell is its value
+	 * ("'+48 600 ..." a phone; "'=cmd..." still a formula, refused below).
+	 */
+	if (v[0] == '\'' && v[1] != '\0' && strchr("=+-@\t\r", v[1]) != NULL)
+		v++;
+	return v;
 }
 
 /*

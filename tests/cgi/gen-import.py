@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""gen-import.py OUT.csv EXPECT.json TEMPLATE_ID PESEL_SEED_ROW:
+"""gen-import.py OUT.csv EXPECT.json TEMPLATE_ID [ROWS]:
 the 5,000-row Windows-1250 import file of tests/cgi/imports.sh and, computed
 here independently of the program, what its dry run must report.
 
@@ -18,7 +18,8 @@ import json
 import sys
 
 out, expect_path, template = sys.argv[1], sys.argv[2], sys.argv[3]
-N = 5000
+# Rows: 5,000, or fewer for a second format's file (at least 1,002: row 1002 holds the formula).
+N = int(sys.argv[4]) if len(sys.argv) > 4 else 5000
 
 
 def pesel(serial):

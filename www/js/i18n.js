@@ -1565,12 +1565,12 @@ const catalogue = {
 	// Issue 14: the lead import (www/js/screens/lead-import.js).
 	leadImport: {
 		title: 'Import leadów',
-		subtitle: 'Plik CSV z leadami: przypisanie kolumn, próba, import',
+		subtitle: 'Plik CSV lub XLSX z leadami: przypisanie kolumn, próba, import',
 		open: 'Import',
 		toList: 'Lista leadów',
 		failed: 'Nie udało się. Spróbuj ponownie.',
 		uploadTitle: '1. Plik',
-		uploadHint: 'CSV w UTF-8 albo Windows-1250, separator „;” lub „,” (rozpoznawany sam), pierwszy wiersz to nagłówki kolumn. Do 20 MB.',
+		uploadHint: 'XLSX (pierwszy arkusz) albo CSV w UTF-8 lub Windows-1250, separator „;” lub „,” (rozpoznawany sam); pierwszy wiersz to nagłówki kolumn. Do 20 MB.',
 		file: 'Plik do importu',
 		chooseFile: 'Wybierz plik.',
 		tooLarge: 'Plik jest za duży (limit 20 MB).',
