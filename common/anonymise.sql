@@ -160,6 +160,13 @@ WITH RECURSIVE family AS (
 ), reminders AS (
 	UPDATE "Reminder" SET description = '[zanonimizowano]' WHERE "leadId" IN (SELECT id FROM lead)
 	RETURNING 1
+), web_form AS (
+	-- The web form's submission (0034): where it was sent and confirmed from.  The
+	-- ticked purposes stay (template ids and versions, no personal data).
+	UPDATE "WebLeadSubmission"
+	SET "ipAddress" = NULL, "userAgent" = NULL, "confirmIp" = NULL, "confirmUserAgent" = NULL
+	WHERE "leadId" IN (SELECT id FROM lead)
+	RETURNING 1
 )
 SELECT izzy_ts(lead."anonymizedAt"), (SELECT count(*) FROM docs), (SELECT count(*) - 1 FROM lead)
 FROM lead WHERE lead.id = $1

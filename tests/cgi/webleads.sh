@@ -125,9 +125,13 @@ is "$(code)" "400:TOO_FAST" "submitted right after the form was rendered: refuse
 submit "$KEY" https://partner.example "$(mp "${GOOD[@]}" "formToken=$(tok "$KEY" 90000)")" 198.51.100.2
 is "$(code)" "400:FORM_EXPIRED" "a token older than 24 h: refused"
 T=$(tok "$KEY" 10)
-submit "$KEY" https://partner.example "$(mp "${GOOD[@]}" "formToken=${T%?}0")" 198.51.100.3
+# The last character changed (never to itself), and the issue time moved by a second
+# under the same MAC: both must fail the check, whatever the clock says.
+last=${T: -1}
+[[ $last == 0 ]] && flip=1 || flip=0
+submit "$KEY" https://partner.example "$(mp "${GOOD[@]}" "formToken=${T%?}$flip")" 198.51.100.3
 is "$(code)" "400:FORM_TOKEN_INVALID" "a tampered token: refused"
-submit "$KEY" https://partner.example "$(mp "${GOOD[@]}" "formToken=$(($(date +%s) - 10)).${T#*.}")" 198.51.100.3
+submit "$KEY" https://partner.example "$(mp "${GOOD[@]}" "formToken=$((${T%%.*} - 1)).${T#*.}")" 198.51.100.3
 is "$(code)" "400:FORM_TOKEN_INVALID" "another issue time under the same MAC: refused"
 submit "$KEY" https://partner.example "$(mp "${GOOD[@]}")" 198.51.100.3
 is "$(code)" "400:FORM_TOKEN_INVALID" "no token: refused"
@@ -227,5 +231,11 @@ is "$STATUS:$(jq_body '.issues[0].path[0]')" "400:token" "no token: 400"
 psql_q "UPDATE \"WebLeadSubmission\" SET \"expiresAt\" = now() - interval '1 second', \"tokenHash\" = encode(sha256('expired-token'::bytea), 'hex') WHERE \"confirmedAt\" IS NULL" >/dev/null
 CGI_REMOTE_ADDR=203.0.113.9 cgi_run POST /api/web-leads/confirm '{"token":"expired-token"}'
 is "$(msg)" "410:Confirmation link expired" "an expired link: 410"
+
+# Anonymising the lead (FR-38) clears where its submission was sent and confirmed from.
+CGI_PROG=leads cgi_run POST "/api/leads/$LEAD/anonymize" "" "$ADMIN"
+is "$STATUS" 200 "the confirmed lead is anonymised"
+is "$(psql_q "SELECT concat_ws('|', \"ipAddress\", \"userAgent\", \"confirmIp\", \"confirmUserAgent\") || '|' || jsonb_array_length(answers) FROM \"WebLeadSubmission\" WHERE \"leadId\" = '$LEAD'")" \
+	"|2" "its submission keeps the ticked purposes, no address or user agent"
 
 t_done
