@@ -103,6 +103,8 @@ INSERT INTO \"Offer\" (id, \"leadId\", title) VALUES ('coffermark000000000000001
 INSERT INTO \"Agreement\" (id, \"leadId\") VALUES ('cagreemark000000000000001', '$X');
 INSERT INTO \"InboundMessage\" (id, \"messageId\", source, outcome, \"leadId\", \"senderHash\")
 	VALUES ('cinboundmark0000000000001', '<mark@example.com>', 'IMAP', 'NOTE', '$X', 'hash');
+INSERT INTO \"WebLeadSubmission\" (id, \"partnerId\", \"leadId\", \"tokenHash\", \"expiresAt\")
+	SELECT 'cwebsubmark00000000000001', \"partnerId\", id, 'hash-mark', now() + interval '1 day' FROM \"Lead\" WHERE id = '$X';
 " >/dev/null || t_bail "marker fixture rows"
 # History and audit rows come through the API, as they do in use.
 cgi_run POST /api/leads/$X/status '{"status":"FOLLOW_UP","notes":"x"}' "$ADMIN"
@@ -137,7 +139,10 @@ ALLOW="
 	'InboundMessage.source', 'InboundMessage.outcome', -- codes (CHECK constraints)
 	'InboundMessage.messageId',                      -- the mail system's id, kept for exactly-once
 	'VehicleCurrent.make', 'VehicleCurrent.model', 'VehicleCurrent.ownershipStatus',
-	'VehicleDesired.make', 'VehicleDesired.model'    -- kept for statistics (FR-38): no person in a car model
+	'VehicleDesired.make', 'VehicleDesired.model',   -- kept for statistics (FR-38): no person in a car model
+	'LeadSla.firstContactKind',                      -- STATUS, NOTE or MESSAGE (a CHECK constraint)
+	'WebLeadSubmission.answers',                     -- the ticked purposes: template ids and versions
+	'WebLeadSubmission.origin', 'WebLeadSubmission.tokenHash' -- the partner's web site; a hash
 "
 # Ids and foreign keys (id, *Id) are generated, never typed by a person.
 COLS="SELECT ic.table_name::text AS tab, ic.column_name::text AS col, ic.data_type::text AS typ
