@@ -55,6 +55,7 @@
 
 #include "common/cfg.h"
 #include "common/crypto.h"
+#include "common/netaddr.h"
 #include "common/db.h"
 #include "common/id.h"
 #include "common/log.h"
@@ -247,13 +248,38 @@ on_body(char *p, size_t size, size_t n, void *arg)
 }
 
 /*
+ * Where a URL typed outside the company (a partner's webhook) may connect:
+ * public addresses only, checked on the address curl is about to connect to
+ * (after DNS, so a name that resolves to 127.0.0.1 or the cloud's metadata
+ * service is caught, also on a redirect or a re-resolution).  refused says
+ * the request ended for that reason.
+ */
+struct addr_guard {
+	bool refused;
+};
+
+static curl_socket_t
+open_public_only(void *clientp, curlsocktype purpose, struct curl_sockaddr *addr)
+{
+	struct addr_guard *g = clientp;
+
+	(void)purpose;
+	if (!netaddr_is_public(&addr->addr)) {
+		g->refused = true;
+		return CURL_SOCKET_BAD;
+	}
+	return socket(addr->family, addr->socktype, addr->protocol);
+}
+
+/*
  * POSTs body (may be empty) to url with headers; returns the HTTP status, 0
  * when there was no answer (curl's error text in cerr).  The transfer is not
- * interrupted by SIGTERM: the message in hand is finished.
+ * interrupted by SIGTERM: the message in hand is finished.  With a guard, only
+ * public addresses are reached, without a proxy.
  */
 static long
 http_post(const char *url, struct curl_slist *headers, const char *body, struct http_answer *a,
-    char *cerr, size_t cerrlen)
+    struct addr_guard *guard, char *cerr, size_t cerrlen)
 {
 	CURL *c = curl_easy_init();
 	char ebuf[CURL_ERROR_SIZE] = "";
@@ -278,6 +304,12 @@ http_post(const char *url, struct curl_slist *headers, const char *body, struct 
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, a);
 	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, ebuf);
+	if (guard != NULL) {
+		guard->refused = false;
+		curl_easy_setopt(c, CURLOPT_OPENSOCKETFUNCTION, open_public_only);
+		curl_easy_setopt(c, CURLOPT_OPENSOCKETDATA, guard);
+		curl_easy_setopt(c, CURLOPT_PROXY, "");
+	}
 	rc = curl_easy_perform(c);
 	if (rc == CURLE_OK)
 		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
@@ -330,7 +362,7 @@ deliver_sms(struct db *db, PGresult *res, int row)
 	snprintf(url, n, "%s%sto=%s&message=%s&format=json&encoding=utf-8&from=%s%s",
 	    cfg.smsapi_url, strchr(cfg.smsapi_url, '?') != NULL ? "&" : "?", to, msg, from,
 	    cfg.smsapi_test ? "&test=1" : "");
-	status = http_post(url, h, "", &a, cerr, sizeof(cerr));
+	status = http_post(url, h, "", &a, NULL, cerr, sizeof(cerr));
 	oc = outbox_smsapi_outcome(status, a.body, err, sizeof(err), msgid, sizeof(msgid));
 	if (status == 0)
 		snprintf(err, sizeof(err), "SMSAPI error: %s", cerr);
@@ -379,7 +411,8 @@ deliver_webhook(struct db *db, PGresult *res, int row)
 		curl_slist_free_all(h);
 		return;
 	}
-	status = http_post(cfg.crm_webhook_url, h, PQgetvalue(res, row, 3), &a, cerr, sizeof(cerr));
+	status = http_post(
+	    cfg.crm_webhook_url, h, PQgetvalue(res, row, 3), &a, NULL, cerr, sizeof(cerr));
 	curl_slist_free_all(h);
 	oc = outbox_webhook_outcome(status);
 	if (status == 0)
@@ -440,6 +473,7 @@ deliver_partner_hook(struct db *db, PGresult *res, int row)
 	const char *params[2] = { id, code };
 	struct curl_slist *h = NULL;
 	struct http_answer a;
+	struct addr_guard guard = { false };
 	enum outbox_outcome oc;
 	PGresult *r2;
 	long status;
@@ -465,8 +499,15 @@ deliver_partner_hook(struct db *db, PGresult *res, int row)
 		curl_slist_free_all(h);
 		return;
 	}
-	status = http_post(url, h, body, &a, cerr, sizeof(cerr));
+	status = http_post(
+	    url, h, body, &a, cfg.webhook_public_only ? &guard : NULL, cerr, sizeof(cerr));
 	curl_slist_free_all(h);
+	if (guard.refused) {
+		record_failure(db, id, "the webhook URL leads to a private or local address", true);
+		log_error("partner-webhook",
+		    "[partner-webhook] delivery %s refused: a private or local address", id);
+		return;
+	}
 	snprintf(code, sizeof(code), "%ld", status);
 	if (status == 0)
 		params[1] = NULL;

@@ -322,6 +322,9 @@ cfg_load_worker(struct cfg *c, char *err, size_t errlen)
 	c->smtp_password = env_opt("SMTP_PASSWORD");
 	c->smtp_secure = env_true("SMTP_SECURE");
 	c->worker_once = env_true("IZZY_WORKER_ONCE");
+	c->webhook_public_only = getenv("IZZY_WEBHOOK_PUBLIC_ONLY") != NULL
+	    ? env_true("IZZY_WEBHOOK_PUBLIC_ONLY")
+	    : c->env == CFG_ENV_PRODUCTION;
 	c->smsapi_token = env_opt("SMSAPI_TOKEN");
 	c->smsapi_url = env_opt("SMSAPI_URL");
 	if (c->smsapi_url == NULL)

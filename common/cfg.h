@@ -78,6 +78,9 @@ struct cfg {
 	/* IZZY_WORKER_HTTP_TIMEOUT_SECONDS: whole-request time-out of an SMS or
 	 * webhook call, default 10. */
 	long worker_http_timeout_s;
+	/* IZZY_WEBHOOK_PUBLIC_ONLY=true|false: partner webhooks reach public
+	 * addresses only (common/netaddr.c); default true with IZZY_ENV=production. */
+	bool webhook_public_only;
 	/* IZZY_FEATURES: the optional features switched on ("board,inbound_mail")
 	 * or off ("-analytics"); NULL when unset.  Read through feature_enabled(). */
 	const char *features;

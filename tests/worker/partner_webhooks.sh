@@ -168,6 +168,17 @@ is "$(nreq)" 30 "30 events, 30 requests from two workers"
 is "$(jq -s '[.[].headers["x-izzy-delivery"]] | unique | length' "$RLOG")" 30 "no delivery id twice"
 is "$(psql_q "SELECT count(*) FROM \"Outbox\" WHERE \"webhookId\" = '$HOOK' AND status = 'SENT' AND \"leadId\" LIKE 'cleadpwhmany%'")" 30 \
 	"all 30 SENT"
+# --- public addresses only (IZZY_WEBHOOK_PUBLIC_ONLY, the production default) ---------------
+# The receiver listens on 127.0.0.1, so a partner's URL that leads there (here by name, as
+# "localhost" would in a URL a partner typed) is a dead letter, and nothing is sent.
+: >"$RLOG"
+psql_q "UPDATE \"PartnerWebhook\" SET url = replace(url, '127.0.0.1', 'localhost') WHERE id = '$HOOK'" >/dev/null
+CGI_PROG=partners cgi_run POST "/api/partners/seed-partner/webhooks/$HOOK/test" "" "$ADMIN"
+DP=$(jq_body .id)
+IZZY_WEBHOOK_PUBLIC_ONLY=true worker
+is "$(row "$DP" "status || '|' || attempts || '|' || \"lastError\"")" \
+	"FAILED|1|the webhook URL leads to a private or local address" "a URL leading to a local address: dead letter with the reason"
+is "$(nreq)" 0 "nothing reached the local receiver"
 ! grep -q -e "$SECRET" -e '/partner/hook' "$WLOG"
 ok $? "the worker log has neither the secret nor the URL"
 
