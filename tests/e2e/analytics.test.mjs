@@ -115,13 +115,14 @@ export async function emptyAndErrorStates({ page }) {
 
 export async function operatorSeesAnalyticsWithoutPartnerPicker({ page }) {
 	await login(page, OPERATOR);
+	// The phone's width from the start: the charts are drawn for it.  (Resizing a desktop page
+	// left Chart.js's canvases at their old width for seconds on a loaded machine.)
+	await page.setViewportSize({ width: 390, height: 844 });
 	await page.goto('/analytics');
 	await expectVisible(page.getByRole('heading', { name: 'Analityka', level: 1 }), 'the analytics page');
 	await expectVisible(page.getByText('Nieudane próby PIN'), 'the monitoring widget');
 	assert.equal(await page.getByLabel('Partner', { exact: true }).count(), 0, 'no partner picker for an operator');
-	await page.setViewportSize({ width: 390, height: 844 });
-	// Chart.js resizes its canvases on the next animation frames after the viewport changes:
-	// wait (bounded) for the layout to settle, then measure.
+	// Wait (bounded) for the layout to settle, then measure.
 	await page.waitForFunction(() => document.documentElement.scrollWidth <= window.innerWidth, null,
 		{ timeout: 10000 }).catch(() => {});
 	const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
