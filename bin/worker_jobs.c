@@ -73,7 +73,7 @@ static const struct job jobs[] = {
 	    "expired sessions, password tokens and rate-limit rows" },
 	{ "retention", "03:30", 0, true, job_retention,
 	    "leads past their retention: notice to the admins, then anonymisation (RETENTION_*)" },
-	{ "tasks_digest", "07:00", 0, false, job_tasks_digest,
+	{ "tasks_digest", "07:00", 0, true, job_tasks_digest,
 	    "the daily e-mail of each user's tasks due today or overdue (common/tasks.c)" },
 	{ "form_reminders", NULL, 60, false, job_form_reminders,
 	    "reminders to clients: 24 h after the form link, 5 days before it expires" },
@@ -161,7 +161,8 @@ job_retention(struct db *db, struct job_counts *c)
 	return 0;
 }
 
-/* tasks_digest, every morning: common/tasks.c, as `izzyctl tasks digest`. */
+/* tasks_digest, every morning: common/tasks.c, as `izzyctl tasks digest`, which opens and
+ * commits its own transaction (own_tx). */
 static int
 job_tasks_digest(struct db *db, struct job_counts *c)
 {
