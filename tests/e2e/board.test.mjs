@@ -99,8 +99,10 @@ export async function shortcutsAndPalette({ page, baseURL }) {
 	await page.keyboard.press('g');
 	await page.keyboard.press('l');
 	await waitForPath(page, '/leads');
-	// The shell moves focus to the new screen's content first.
+	// The shell moves focus to the new screen's content first; the list's search field is
+	// there once the screen has rendered (its module loads on the first visit).
 	await page.waitForFunction(() => document.activeElement && document.activeElement.id === 'main');
+	await page.locator('input[name="search"]').first().waitFor({ state: 'visible' });
 	await page.keyboard.press('/');
 	assert.equal(await page.evaluate(() => document.activeElement.name), 'search', '/ focuses the search');
 	// Typing in a field is typing: "n" goes into the box, no dialog opens.

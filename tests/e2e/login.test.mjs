@@ -142,6 +142,10 @@ export async function expiredSessionRedirectsToLoginAndBack({ page, context }) {
 	await login(page, ADMIN);
 	await page.goto('/admin/users?page=2');
 	await expectVisible(page.getByRole('heading', { name: 'Użytkownicy' }), 'the users page');
+	// The page's own load is over (its refresh button is enabled again), so the 401 below comes
+	// from the click, not from a request that was still on its way.
+	await page.waitForFunction(() => [...document.querySelectorAll('button')]
+		.some((b) => b.textContent.trim() === 'Odśwież' && !b.disabled), null, { timeout: 10000 });
 	await context.clearCookies(); // the session ends behind the app's back
 	// Any authenticated call now gets 401: reloading the list is one.
 	await page.getByRole('button', { name: 'Odśwież' }).click();
