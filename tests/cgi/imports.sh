@@ -272,9 +272,9 @@ upload "$F/progress.csv" progress.csv "${TOK[ADMIN]}"
 J2=$JOB
 cgi_run POST "/api/imports/$J2/dry-run" '{"mapping":["firstName","lastName","email","partnerId"]}' "${TOK[ADMIN]}"
 is "$STATUS|$(jq_body .validRows)" "200|310" "progress: 310 valid rows"
-coproc HOLD { psql -X -q -t -A "$DATABASE_URL" 2>&1; }
-printf "BEGIN;\nSELECT 'held' FROM \"Partner\" WHERE id = '%s' FOR UPDATE;\n" "$P2" >&"${HOLD[1]}"
-read -r -t 20 held <&"${HOLD[0]}"
+t_psql_open hold
+t_psql_send hold "BEGIN;" "SELECT 'held' FROM \"Partner\" WHERE id = '$P2' FOR UPDATE;"
+t_psql_read hold held
 is "$held" held "progress: the test holds the second partner's row"
 (cgi_run POST "/api/imports/$J2/run" "" "${TOK[ADMIN]}"; printf '%s|%s\n' "$STATUS" "$(jq_body .createdCount)" >"$T_VAR/run-result") &
 runner=$!
@@ -285,7 +285,8 @@ is "$STATUS|$(jq_body '.status + "|" + (.processedRows|tostring) + "|" + (.creat
 	"200|RUNNING|250|250|80" "progress: GET shows the committed batch while the run goes on"
 cgi_run POST "/api/imports/$J2/run" "" "${TOK[ADMIN]}"
 is "$STATUS|$(jq_body .code)" "409|IMPORT_STARTED" "progress: a second run while one is going: 409"
-printf 'COMMIT;\n\\q\n' >&"${HOLD[1]}"
+t_psql_send hold "COMMIT;"
+t_psql_close hold
 wait "$runner"
 is "$(cat "$T_VAR/run-result")" "200|310" "progress: the run ends with every row once the lock is gone"
 cgi_run GET "/api/imports/$J2" "" "${TOK[ADMIN]}"

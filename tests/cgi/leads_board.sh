@@ -259,9 +259,9 @@ is "$(printf '%s' "$BODY" | grep -c cbulkb)" 0 "export: no row of an invisible l
 
 # Row locks: a bulk action waits for a lead another transaction holds (a psql session keeps
 # cnewa-8 locked), then changes it; nothing is read before the lock is granted.
-coproc HOLD { psql -X -q -t -A -v ON_ERROR_STOP=1 "$DATABASE_URL" 2>&1; }
-printf '%s\n' "BEGIN; SELECT id FROM \"Lead\" WHERE id = 'cnewa-8' FOR UPDATE;" >&"${HOLD[1]}"
-read -r -t 30 held <&"${HOLD[0]}"
+t_psql_open hold
+t_psql_send hold "BEGIN;" "SELECT id FROM \"Lead\" WHERE id = 'cnewa-8' FOR UPDATE;"
+t_psql_read hold held
 is "$held" cnewa-8 "lock: the other session holds the lead"
 # A statement timeout far above the wait: the test releases the lock once it sees the wait.
 ( CGI_ENV="IZZY_DB_STATEMENT_TIMEOUT_MS=120000" cgi_run POST /api/leads/bulk "$(jq -cn --arg u "$OPX_ID" '{action:"assign",ids:["cnewa-9","cnewa-8"],userId:$u}')" "$SUP"
@@ -276,11 +276,10 @@ done
 is "$waiting" 1 "lock: the bulk action waits for the held row"
 is "$(psql_q "SELECT coalesce(\"assignedUserId\", '-') FROM \"Lead\" WHERE id = 'cnewa-9'")" - \
 	"lock: nothing changed while it waits"
-printf '%s\n' "COMMIT;" >&"${HOLD[1]}"
+t_psql_send hold "COMMIT;"
 wait "$bulk_pid"
 is "$(cat "$T_VAR/bulk-locked.out")" "200|cnewa-8,cnewa-9" "lock: after the release both leads change"
-exec {HOLD[1]}>&-
-wait "$HOLD_PID" 2>/dev/null
+t_psql_close hold
 
 # Filter over the cap: 400 before anything changes.
 mk_leads cmany 1000 "$PB" NEW -

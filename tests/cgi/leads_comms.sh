@@ -125,9 +125,9 @@ is "$(psql_q "SELECT status || ' ' || attempts FROM \"Outbox\" WHERE id = '$SMS'
 
 # Two managers at once: both wait on the lead row lock held here; the first
 # re-queues, the second finds the message no longer dead under the lock.
-coproc HOLDER { psql -X -q -t -A -v ON_ERROR_STOP=1 "$DATABASE_URL" 2>&1; }
-printf 'BEGIN;\nSELECT id FROM "Lead" WHERE id = %s FOR UPDATE;\n' "'$L'" >&"${HOLDER[1]}"
-read -r -t 10 line <&"${HOLDER[0]}"
+t_psql_open holder
+t_psql_send holder "BEGIN;" "SELECT id FROM \"Lead\" WHERE id = '$L' FOR UPDATE;"
+t_psql_read holder line
 is "$line" "$L" "the test session holds the lead row lock"
 (cgi_run POST "/api/leads/$L/communications/$SMS/retry" "" "$ADMIN"; printf '%s' "$STATUS" >"$T_VAR/r1") &
 t_lock_waiters 1
@@ -135,7 +135,8 @@ ok $? "the first retry waits for the lock"
 (cgi_run POST "/api/leads/$L/communications/$SMS/retry" "" "$SUP"; printf '%s' "$STATUS" >"$T_VAR/r2") &
 t_lock_waiters 2
 ok $? "the second retry queues behind it"
-printf 'COMMIT;\n\\q\n' >&"${HOLDER[1]}"
+t_psql_send holder "COMMIT;"
+t_psql_close holder
 wait
 is "$(cat "$T_VAR/r1") $(cat "$T_VAR/r2")" "200 409" "one retry re-queues, the other gets 409 under the lock"
 is "$(psql_q "SELECT status || ' ' || attempts || ' ' || (\"nextAttemptAt\" <= now()) || ' ' || coalesce(\"lastError\", '-') FROM \"Outbox\" WHERE id = '$SMS'")" \

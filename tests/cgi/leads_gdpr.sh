@@ -28,16 +28,16 @@ OP_ID=$(psql_q "SELECT id FROM \"User\" WHERE email = 'operator@example.com'")
 [[ -n $ADMIN ]] || t_bail "admin cannot log in"
 
 # --- the race ---------------------------------------------------------------------
-# hold LEAD: a psql session (coprocess) takes the lead's row lock and keeps it.
+# hold LEAD: a psql session takes the lead's row lock and keeps it until release.
 hold() {
-	coproc HOLDER { psql -X -q -t -A -v ON_ERROR_STOP=1 "$DATABASE_URL" 2>&1; }
-	printf 'BEGIN;\nSELECT id FROM "Lead" WHERE id = %s FOR UPDATE;\n' "'$1'" >&"${HOLDER[1]}"
 	local line
-	read -r -t 10 line <&"${HOLDER[0]}" && [[ $line == "$1" ]]
+	t_psql_open holder
+	t_psql_send holder "BEGIN;" "SELECT id FROM \"Lead\" WHERE id = '$1' FOR UPDATE;"
+	t_psql_read holder line && [[ $line == "$1" ]]
 }
 release() {
-	printf 'COMMIT;\n\\q\n' >&"${HOLDER[1]}"
-	wait "$HOLDER_PID" 2>/dev/null
+	t_psql_send holder "COMMIT;"
+	t_psql_close holder
 }
 # bg NAME METHOD PATH BODY: one request in the background; its status lands in $T_VAR/NAME.
 bg() {

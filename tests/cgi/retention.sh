@@ -137,9 +137,9 @@ is "$(psql_q "SELECT concat_ws(' ', counts->>'anonymised', counts->>'batches') F
 # --- the row lock: a lead changed while the run waits for it stays -------------------------------
 mk lck CLOSED_LOST "$OLD"
 psql_q "UPDATE \"Lead\" SET \"retentionNoticeAt\" = now() - interval '31 days' WHERE id = '$(L lck)'" >/dev/null
-coproc HOLDER { psql -X -q -t -A -v ON_ERROR_STOP=1 "$DATABASE_URL" 2>&1; }
-printf "BEGIN;\nSELECT id FROM \"Lead\" WHERE id = '%s' FOR UPDATE;\n" "$(L lck)" >&"${HOLDER[1]}"
-read -r -t 10 line <&"${HOLDER[0]}"
+t_psql_open holder
+t_psql_send holder "BEGIN;" "SELECT id FROM \"Lead\" WHERE id = '$(L lck)' FOR UPDATE;"
+t_psql_read holder line
 is "$line" "$(L lck)" "lock: the test session holds the lead row lock"
 (run; echo $? >"$T_VAR/rc") &
 RUNNER=$!
@@ -150,8 +150,8 @@ ok $waited "lock: the run waits for the lead row lock"
 "$IZZYCTL" retention run >/dev/null 2>"$T_VAR/err2"
 is "$?" 1 "lock: a concurrent second run exits 1"
 like "$(cat "$T_VAR/err2")" 'another retention run' "lock: and says why"
-printf "INSERT INTO \"LeadNote\" (id, \"leadId\", content, type) VALUES ('cnlockactivity0000000001', '%s', 'x', 'MANUAL');\nCOMMIT;\n\\\\q\n" "$(L lck)" >&"${HOLDER[1]}"
-wait "$HOLDER_PID" 2>/dev/null
+t_psql_send holder "INSERT INTO \"LeadNote\" (id, \"leadId\", content, type) VALUES ('cnlockactivity0000000001', '$(L lck)', 'x', 'MANUAL');" "COMMIT;"
+t_psql_close holder
 wait "$RUNNER"
 is "$(cat "$T_VAR/rc")" 0 "lock: the run finished"
 is "$(psql_q "SELECT \"anonymizedAt\" IS NULL FROM \"Lead\" WHERE id = '$(L lck)'")" t \

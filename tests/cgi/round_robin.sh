@@ -200,9 +200,9 @@ is "$(psql_q "SELECT right(\"assignedUserId\", 1) FROM \"Lead\" WHERE id = 'clrr
 
 # A creation waits for the rotation's row lock held by another transaction,
 # then takes the next turn (no two creations read the same "next").
-coproc HOLD { psql -X -q -t -A "$DATABASE_URL" 2>&1; }
-printf "BEGIN;\nSELECT izzy_round_robin_next('%s');\n" "$P" >&"${HOLD[1]}"
-read -r -t 10 held <&"${HOLD[0]}"
+t_psql_open hold
+t_psql_send hold "BEGIN;" "SELECT izzy_round_robin_next('$P');"
+t_psql_read hold held
 (CGI_PROG=leads cgi_run POST /api/leads "$(body 900001)" "$ADMIN"; printf '%s\n' "$STATUS" >"$T_VAR/rr-waiter") &
 waiter=$!
 for _ in $(seq 1 200); do
@@ -211,7 +211,8 @@ for _ in $(seq 1 200); do
 done
 is "$(psql_q "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()")" 1 \
 	"a creation waits while another transaction holds the partner's rotation"
-printf 'COMMIT;\n\\q\n' >&"${HOLD[1]}"
+t_psql_send hold "COMMIT;"
+t_psql_close hold
 wait "$waiter"
 is "$(cat "$T_VAR/rr-waiter")" 201 "and completes once it is released"
 waiter_to=$(psql_q "SELECT \"assignedUserId\" FROM \"Lead\" l JOIN \"CustomerProfile\" c ON c.\"leadId\" = l.id WHERE c.email = 'rr900001@example.com'")

@@ -77,7 +77,7 @@ t_done() {
 
 t_cleanup() {
 	local rc=$? pid
-	for pid in "${T_HOLD_PID[@]}"; do kill "$pid" 2>/dev/null; done
+	for pid in "${T_HOLD_PID[@]}" "${T_PSQL_PID[@]}"; do kill "$pid" 2>/dev/null; done
 	if [[ -n $T_VAR ]]; then
 		if ((rc != 0)) && [[ -d $T_VAR/log ]]; then
 			# Show the programs' logs of a failing suite (they hold no personal data).
@@ -146,6 +146,60 @@ t_release() {
 	psql_q "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = '$1'" >/dev/null
 	[[ -n $pid ]] && wait "$pid" 2>/dev/null
 	unset "T_HOLD_PID[$1]"
+	return 0
+}
+
+# t_psql_open NAME: an interactive psql session the test drives line by line, for a
+# transaction that must stay open and then COMMIT (BEGIN, lock or change rows, …):
+# t_psql_send NAME LINE… writes to it, t_psql_read NAME VAR waits (30 s at most) for its
+# next output line, t_psql_close NAME sends \q and waits for it to end.  A bash coprocess
+# did this before, but bash unsets its variables and closes its pipes the moment psql
+# exits, so a test that reached `wait "$HOLD_PID"` a little late died of `set -u`, and a
+# write to a session that had gone killed the shell with SIGPIPE.  Here the variables
+# stay, and a write to a session that has gone only fails.
+declare -A T_PSQL_PID=() T_PSQL_FD=() T_PSQL_SEEN=()
+t_psql_open() {
+	local base=$T_VAR/psql-$1 fd
+	rm -f "$base.in" "$base.out"
+	mkfifo "$base.in" && : >"$base.out" || return 1
+	psql -X -q -t -A -v ON_ERROR_STOP=1 "$DATABASE_URL" <"$base.in" >>"$base.out" 2>&1 &
+	T_PSQL_PID[$1]=$!
+	exec {fd}>"$base.in"
+	T_PSQL_FD[$1]=$fd
+	T_PSQL_SEEN[$1]=0
+}
+t_psql_send() {
+	local fd=${T_PSQL_FD[$1]:-}
+	shift
+	[[ -n $fd ]] || return 1
+	(
+		trap '' PIPE
+		printf '%s\n' "$@" >&"$fd"
+	) 2>/dev/null
+}
+t_psql_read() {
+	local out=$T_VAR/psql-$1.out next=$((${T_PSQL_SEEN[$1]:-0} + 1)) i alive=1
+	for ((i = 0; i < 300; i++)); do
+		if (($(wc -l <"$out") >= next)); then
+			T_PSQL_SEEN[$1]=$next
+			printf -v "$2" '%s' "$(sed -n "${next}p" "$out")"
+			return 0
+		fi
+		((alive)) || break # it ended: its last output was checked above
+		kill -0 "${T_PSQL_PID[$1]}" 2>/dev/null || alive=0
+		((alive)) && sleep 0.1
+	done
+	printf -v "$2" '%s' ""
+	return 1
+}
+t_psql_close() {
+	local fd=${T_PSQL_FD[$1]:-} pid=${T_PSQL_PID[$1]:-}
+	if [[ -n $fd ]]; then
+		t_psql_send "$1" '\q'
+		exec {fd}>&-
+	fi
+	[[ -n $pid ]] && wait "$pid" 2>/dev/null
+	unset "T_PSQL_FD[$1]" "T_PSQL_PID[$1]" "T_PSQL_SEEN[$1]"
 	return 0
 }
 
