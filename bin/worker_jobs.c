@@ -70,7 +70,7 @@ static const struct job jobs[] = {
 	{ "expire_links", "02:30", 0, false, job_expire_links,
 	    "application-form links and client sessions past their expiry" },
 	{ "cleanup", NULL, 60, false, job_cleanup,
-	    "expired sessions, password tokens and rate-limit rows" },
+	    "expired sessions, password tokens, rate-limit rows and the board's old change log" },
 	{ "retention", "03:30", 0, true, job_retention,
 	    "leads past their retention: notice to the admins, then anonymisation (RETENTION_*)" },
 	{ "tasks_digest", "07:00", 0, true, job_tasks_digest,
@@ -132,7 +132,8 @@ job_cleanup(struct db *db, struct job_counts *c)
 	return count_stmt(db, c, SQL_JOBS_CLEANUP_SESSIONS, "sessions") == -1 ||
 		count_stmt(db, c, SQL_JOBS_CLEANUP_CLIENT_SESSIONS, "clientSessions") == -1 ||
 		count_stmt(db, c, SQL_JOBS_CLEANUP_PASSWORD_TOKENS, "passwordTokens") == -1 ||
-		count_stmt(db, c, SQL_JOBS_CLEANUP_RATE_LIMITS, "rateLimits") == -1
+		count_stmt(db, c, SQL_JOBS_CLEANUP_RATE_LIMITS, "rateLimits") == -1 ||
+		count_stmt(db, c, SQL_JOBS_CLEANUP_LEAD_CHANGES, "leadChanges") == -1
 	    ? -1
 	    : 0;
 }

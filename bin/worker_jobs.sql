@@ -71,6 +71,21 @@ WHERE "expiresAt" < now() - interval '1 day' OR "usedAt" < now() - interval '1 d
 -- a row whose window started over a day ago counts nothing any more.
 DELETE FROM "RateLimit" WHERE "windowStart" < now() - interval '1 day'
 
+-- name: jobs_cleanup_lead_changes
+-- Schema 0037: the transactions below the oldest one still running have
+-- ended, and every snapshot taken from now on sees them; their rows go and
+-- the limit is recorded, so that an answer cached with an older snapshot is
+-- no longer trusted (izzy_lead_change_since).  The horizon row first: a
+-- snapshot that sees the deletions sees the new limit too.
+WITH h AS (
+	UPDATE "LeadChangeHorizon"
+	SET "prunedBelow" = greatest("prunedBelow", pg_snapshot_xmin(pg_current_snapshot())),
+	    "prunedAt" = now()
+	WHERE id = 1
+	RETURNING "prunedBelow"
+)
+DELETE FROM "LeadChange" WHERE xid < (SELECT "prunedBelow" FROM h)
+
 -- name: jobs_form_reminders_due
 -- FR-54: application forms still waiting for the client (link live, not
 -- submitted or locked) due a reminder: "24h" a day after the link was sent

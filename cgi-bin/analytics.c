@@ -30,6 +30,7 @@
 #include "common/db.h"
 #include "common/http.h"
 #include "common/log.h"
+#include "common/respcache.h"
 #include "common/role.h"
 #include "common/session.h"
 #include "common/valid.h"
@@ -98,32 +99,15 @@ fail_db(struct req *r)
 }
 
 /*
- * Response cache (process lifetime, malloc'd, freed at exit).  Each answer
- * aggregates every visible lead, and a dashboard is reloaded far more often
- * than its figures move, so a worker may answer the same scope and
- * parameters from its last result for IZZY_ANALYTICS_CACHE_SECONDS (0: off).
- * Figures can thus lag by that long, also across local midnight.  The key
- * holds no request time; supervisors and admins see the same data, so they
- * share one key.  Slots are reused round-robin.
+ * Response cache (common/respcache.h).  Each answer aggregates every visible
+ * lead, and a dashboard is reloaded far more often than its figures move, so
+ * a worker may answer the same scope and parameters from its last result for
+ * IZZY_ANALYTICS_CACHE_SECONDS (0: off).  Figures can thus lag by that long,
+ * also across local midnight.  The key holds no request time; supervisors and
+ * admins see the same data, so they share one key.
  */
-#define CACHE_SLOTS 32
-struct cache_slot {
-	char *key;
-	char *body;
-	int64_t expires;
-};
-static struct cache_slot cache[CACHE_SLOTS];
-static size_t cache_next;
-
-static void
-cache_free(void)
-{
-	for (size_t i = 0; i < CACHE_SLOTS; i++) {
-		free(cache[i].key);
-		free(cache[i].body);
-		cache[i] = (struct cache_slot){ 0 };
-	}
-}
+static struct respcache_slot cache_slots[32];
+static struct respcache cache = RESPCACHE("analytics", cache_slots);
 
 /* "endpoint|scope|partner|range|zone" (arena); NULL out of memory. */
 static const char *
@@ -141,38 +125,18 @@ cache_key(struct req *r, const char *endpoint, const char *partner, const char *
 static const char *
 cache_get(const char *key, int64_t now)
 {
-	for (size_t i = 0; i < CACHE_SLOTS; i++)
-		if (cache[i].key != NULL && cache[i].expires > now &&
-		    strcmp(cache[i].key, key) == 0)
-			return cache[i].body;
-	return NULL;
+	const struct respcache_slot *s = respcache_get(&cache, key, now);
+
+	return s != NULL ? s->body : NULL;
 }
 
-/* Best effort: out of memory only means no caching. */
 static void
 cache_put(const char *key, const char *body, int64_t now)
 {
 	long ttl = cfg_get()->analytics_cache_s;
-	struct cache_slot *s = NULL;
-	char *k, *b;
 
-	if (ttl <= 0)
-		return;
-	for (size_t i = 0; i < CACHE_SLOTS && s == NULL; i++)
-		if (cache[i].key != NULL && strcmp(cache[i].key, key) == 0)
-			s = &cache[i];
-	if (s == NULL) {
-		s = &cache[cache_next];
-		cache_next = (cache_next + 1) % CACHE_SLOTS;
-	}
-	if ((k = strdup(key)) == NULL || (b = strdup(body)) == NULL) {
-		free(k);
-		log_warn("analytics", "out of memory: answer not cached");
-		return;
-	}
-	free(s->key);
-	free(s->body);
-	*s = (struct cache_slot){ k, b, now + ttl };
+	if (ttl > 0)
+		respcache_put(&cache, key, body, NULL, now + ttl);
 }
 
 /* The instant "today" is taken from: the request time, or the test clock. */
@@ -450,7 +414,7 @@ analytics_sla(struct req *r)
 static void
 analytics_free(void)
 {
-	cache_free();
+	respcache_free(&cache);
 	db_free(read_db);
 	read_db = NULL;
 }

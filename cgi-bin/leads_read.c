@@ -23,6 +23,7 @@
 #include "common/id.h"
 #include "common/json.h"
 #include "common/log.h"
+#include "common/respcache.h"
 #include "common/role.h"
 #include "common/valid.h"
 
@@ -90,11 +91,25 @@ const struct field_table leads_dup_q = FIELD_TABLE(dup_fields);
 #define READ_WROTE_COOKIE "izzy_wrote"
 static struct db *read_db;
 
+/*
+ * The board's answers (common/respcache.h): a team looks at the same board
+ * far more often than its leads move, and one answer is 950 cards.  Kept per
+ * scope and filters with the snapshot it was built in; served again only
+ * while leads_board_fresh says no write to what the board reads committed
+ * since (schema 0037) and no card's deadline has passed, so a cached answer
+ * is exactly the one the query would give.  8 slots of up to ~0.5 MB each.
+ * BOARD_CACHE_SECONDS only bounds how long memory holds an unused scope.
+ */
+#define BOARD_CACHE_SECONDS 300
+static struct respcache_slot board_slots[8];
+static struct respcache board_cache = RESPCACHE("leads", board_slots);
+
 static void
 read_db_free(void)
 {
 	db_free(read_db);
 	read_db = NULL;
+	respcache_free(&board_cache);
 }
 
 int
@@ -102,10 +117,15 @@ leads_read_init(struct db *db)
 {
 	const struct cfg *c = cfg_get();
 
-	if (c != NULL && c->database_read_url != NULL && read_db == NULL) {
-		if ((read_db = db_new(c->database_read_url, c->db_statement_timeout_ms)) == NULL)
+	static bool registered;
+
+	if (!registered) {
+		if (atexit(read_db_free) != 0)
 			return -1;
-		if (atexit(read_db_free) != 0 ||
+		registered = true;
+	}
+	if (c != NULL && c->database_read_url != NULL && read_db == NULL) {
+		if ((read_db = db_new(c->database_read_url, c->db_statement_timeout_ms)) == NULL ||
 		    db_register(read_db, leads_read_sql, LEADS_READ_SQL__MAX) == -1)
 			return -1;
 		log_info("leads", "the lead list reads DATABASE_READ_URL");
@@ -472,6 +492,60 @@ const struct field_table leads_board_q = FIELD_TABLE(board_fields);
  *     when status is given); the UI orders them by the status policy.
  * 400 validation; 403 as GET /api/leads (partner context).
  */
+/*
+ * The cache key of a board request: the scope (managers see every lead;
+ * partners their partner's; others by role, id and partner) and the filters.
+ * NULL out of memory.
+ */
+static const char *
+board_key(struct req *r, const char *const params[8])
+{
+	const struct user *u = r->user;
+	const char *scope;
+
+	if (u->role == ROLE_ADMIN || u->role == ROLE_SUPERVISOR)
+		scope = "*";
+	else if (u->role == ROLE_PARTNER || u->role == ROLE_PARTNER_MANAGER)
+		scope = arena_printf(r->mem, "P|%s", params[2]);
+	else
+		scope = arena_printf(
+		    r->mem, "%s|%s|%s", params[0], params[1], params[2] != NULL ? params[2] : "-");
+	if (scope == NULL)
+		return NULL;
+	return arena_printf(r->mem, "%s|%s|%s|%s|%s|%s", scope, params[3] != NULL ? params[3] : "-",
+	    params[4] != NULL ? params[4] : "-", params[5], params[6] != NULL ? params[6] : "-",
+	    params[7]);
+}
+
+/*
+ * A cached board answer when it still holds: 1 and *body, 0 none (or no
+ * longer true: dropped), -1 database error.  The slot's tag is
+ * "snapshot|deadline epoch" from leads_board.
+ */
+static int
+board_cached(struct req *r, const char *key, const char **body)
+{
+	const struct respcache_slot *s = respcache_get(&board_cache, key, r->now);
+	const char *p[2], *bar;
+	PGresult *res;
+	bool fresh;
+
+	if (s == NULL || s->tag == NULL || (bar = strchr(s->tag, '|')) == NULL)
+		return 0;
+	if ((p[0] = arena_strndup(r->mem, s->tag, (size_t)(bar - s->tag))) == NULL)
+		return -1;
+	p[1] = bar[1] != '\0' ? bar + 1 : NULL;
+	if ((res = db_query(r->db, r->mem, &leads_read_sql[SQL_LEADS_BOARD_FRESH], 2, p)) == NULL)
+		return -1;
+	fresh = strcmp(PQgetvalue(res, 0, 0), "t") == 0;
+	if (!fresh) {
+		respcache_drop(&board_cache, key);
+		return 0;
+	}
+	*body = s->body;
+	return 1;
+}
+
 int
 leads_board(struct req *r)
 {
@@ -479,7 +553,7 @@ leads_board(struct req *r)
 	const struct value *q = r->q->v;
 	const char *partner = json_in_nonempty(&q[BO_PARTNER]),
 		   *search = json_in_nonempty(&q[BO_SEARCH]);
-	const char *statuses, *params[9];
+	const char *statuses, *params[9], *key = NULL, *body, *tag;
 	long long per = has(&q[BO_PER_COLUMN]) ? q[BO_PER_COLUMN].i : 50;
 	PGresult *res;
 	int rc;
@@ -503,10 +577,26 @@ leads_board(struct req *r)
 	params[8] = search != NULL ? like_pattern(r, search) : NULL;
 	if (params[7] == NULL || (search != NULL && params[8] == NULL))
 		return http_fail(r, 500, NULL, "Internal server error");
-	res = db_query(r->db, r->mem,
-	    &leads_read_sql[search != NULL ? SQL_LEADS_BOARD_SEARCH : SQL_LEADS_BOARD],
-	    search != NULL ? 9 : 8, params);
-	if (res == NULL)
+	if (search != NULL) { /* a search is one user's, seldom asked twice */
+		if ((res = db_query(r->db, r->mem, &leads_read_sql[SQL_LEADS_BOARD_SEARCH], 9,
+			 params)) == NULL)
+			return http_fail_db(r);
+		return http_ok_raw(r, PQgetvalue(res, 0, 0));
+	}
+	if ((key = board_key(r, params)) == NULL)
+		return http_fail(r, 500, NULL, "Internal server error");
+	if ((rc = board_cached(r, key, &body)) == -1)
 		return http_fail_db(r);
-	return http_ok_raw(r, PQgetvalue(res, 0, 0));
+	if (rc == 1) {
+		http_header(r, "X-Izzy-Cache", "hit");
+		return http_ok_raw(r, body);
+	}
+	if ((res = db_query(r->db, r->mem, &leads_read_sql[SQL_LEADS_BOARD], 8, params)) == NULL)
+		return http_fail_db(r);
+	body = PQgetvalue(res, 0, 0);
+	if ((tag = arena_printf(r->mem, "%s|%s", PQgetvalue(res, 0, 1), PQgetvalue(res, 0, 2))) !=
+	    NULL)
+		respcache_put(&board_cache, key, body, tag, r->now + BOARD_CACHE_SECONDS);
+	http_header(r, "X-Izzy-Cache", "miss");
+	return http_ok_raw(r, body);
 }

@@ -283,8 +283,13 @@ FROM (
 -- (0025) and stops after $8 rows; the customer's name comes from the
 -- covering "CustomerProfile_leadId_names_idx" (0031, no heap visit); the
 -- answer is concatenated as text (no json_object_agg copy of 950 cards).  A card, kept small (950 of them per answer): id, status, partner,
--- assignee, the customer's name, leadCreatedAt (the age) and "sla"
--- (izzy_sla_json of the lead's "LeadSla" row, schema 0030; null without one).
+-- assignee, the customer's name, leadCreatedAt (the age) and "sla" (the
+-- badge's part of the lead's "LeadSla" row, izzy_sla_card_json of schema 0037;
+-- null when the badge shows nothing).
+-- Columns 2 and 3 let leads_read.c cache the answer (schema 0037): the
+-- statement's snapshot, and the epoch of the earliest open deadline among the
+-- cards still ahead of izzy_now() (a card's "breached" turns true then; NULL:
+-- none).
 WITH k AS MATERIALIZED (
 	SELECT k.status, sum(k.n) AS n FROM "LeadCount" k
 	WHERE $1 <> 'PARTNER_EMPLOYEE'
@@ -306,7 +311,9 @@ WITH k AS MATERIALIZED (
 )
 SELECT '{"perColumn":' || $8::int || ',"columns":{' || string_agg(
 	to_json(s.status::text)::text || ':{"total":' || coalesce(k.n, 0) || ',"leads":'
-	|| coalesce(c.cards, '[]') || '}', ',') || '}}'
+	|| coalesce(c.cards, '[]') || '}', ',') || '}}',
+	pg_current_snapshot()::text,
+	extract(epoch FROM min(c.next_due))
 FROM unnest(coalesce($5::text[]::"LeadStatus"[], enum_range(NULL::"LeadStatus"))) AS s(status)
 LEFT JOIN k ON k.status = s.status
 LEFT JOIN LATERAL (
@@ -320,7 +327,12 @@ LEFT JOIN LATERAL (
 		'customerProfile', CASE WHEN cp.id IS NOT NULL THEN
 			json_build_object('firstName', cp."firstName", 'lastName', cp."lastName") END,
 		'leadCreatedAt', izzy_ts(l."leadCreatedAt"),
-		'sla', izzy_sla_json(sl)) ORDER BY l."leadCreatedAt" DESC, l.id DESC)::text AS cards
+		'sla', izzy_sla_card_json(sl)) ORDER BY l."leadCreatedAt" DESC, l.id DESC)::text AS cards,
+		min(least(
+			CASE WHEN sl."firstContactAt" IS NULL AND sl."firstContactDueAt" > izzy_now()
+				THEN sl."firstContactDueAt" END,
+			CASE WHEN sl."followUpAt" IS NULL AND sl."followUpDueAt" > izzy_now()
+				THEN sl."followUpDueAt" END)) AS next_due
 	FROM (
 		SELECT l.id, l.status, l."partnerId", l."assignedUserId", l."leadCreatedAt"
 		FROM "Lead" l
@@ -338,6 +350,13 @@ LEFT JOIN LATERAL (
 	LEFT JOIN "CustomerProfile" cp ON cp."leadId" = l.id
 	LEFT JOIN "LeadSla" sl ON sl."leadId" = l.id
 ) c ON true
+
+-- name: leads_board_fresh
+-- Whether a cached board answer still holds (leads_read.c): no write to what
+-- the board reads committed since its snapshot $1 (schema 0037), and its
+-- earliest open deadline $2 (an epoch; NULL: none) not yet passed.
+SELECT NOT izzy_lead_change_since($1::pg_snapshot)
+	AND ($2::double precision IS NULL OR izzy_now() < to_timestamp($2::double precision))
 
 -- name: leads_board_search
 -- leads_board with the list's search ($9, an ILIKE pattern as in
@@ -372,7 +391,7 @@ SELECT json_build_object('perColumn', $8::int, 'columns', json_object_agg(s.stat
 		'customerProfile', CASE WHEN cp.id IS NOT NULL THEN
 			json_build_object('firstName', cp."firstName", 'lastName', cp."lastName") END,
 		'leadCreatedAt', izzy_ts(f."leadCreatedAt"),
-		'sla', izzy_sla_json(sl)) ORDER BY f."leadCreatedAt" DESC, f.id DESC)
+		'sla', izzy_sla_card_json(sl)) ORDER BY f."leadCreatedAt" DESC, f.id DESC)
 		FROM f
 		JOIN "Partner" pa ON pa.id = f."partnerId"
 		LEFT JOIN "User" u ON u.id = f."assignedUserId"

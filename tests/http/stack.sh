@@ -117,6 +117,55 @@ is "$STATUS:$(cat "$T_VAR/body")" '403:{"message":"Forbidden"}' "an operator may
 STATUS=$(curl -s -o "$T_VAR/body" -w '%{http_code}' -b "$OPJAR" "$BASE/api/leads/$LEAD")
 is "$STATUS:$(cat "$T_VAR/body")" '403:{"message":"Access denied"}' "nor open another partner's unassigned lead"
 
+# --- the board's answers cached by the worker, exactly (schema 0037) ---------------------------------
+# One worker per program: the second request reaches the process that cached the first answer.
+board() { # JAR: GET the board's first 5 cards per column as that session; sets CACHE and CARD
+	STATUS=$(curl -s -o "$T_VAR/body" -D "$T_VAR/headers" -w '%{http_code}' -b "$1" "$BASE/api/leads/board?perColumn=5")
+	CACHE=$(tr -d '\r' <"$T_VAR/headers" | sed -n 's/^X-Izzy-Cache: //Ip')
+	CARD=$(jq -c --arg id "$LEAD" '[.columns[].leads[] | select(.id == $id)][0] | [.customerProfile.lastName, .partner.name, .sla]' "$T_VAR/body")
+}
+board "$JAR"
+is "$STATUS:$CACHE:$CARD" "200:miss:[\"Przezhttp\",\"Auto Dealer HTTP\",null]" "board: built at the first request"
+first=$(cat "$T_VAR/body")
+board "$JAR"
+is "$STATUS:$CACHE" "200:hit" "board: the same scope again is answered from the worker's cache"
+is "$(cat "$T_VAR/body")" "$first" "board: … with the same answer"
+board "$OPJAR"
+is "$STATUS:$CACHE:$(jq '[.columns[].total] | add' "$T_VAR/body")" "200:miss:0" "board: another scope has its own answer"
+psql_q "UPDATE \"CustomerProfile\" SET \"lastName\" = 'Zmieniona' WHERE \"leadId\" = '$LEAD'" >/dev/null
+board "$JAR"
+is "$CACHE:$CARD" "miss:[\"Zmieniona\",\"Auto Dealer HTTP\",null]" "board: a committed change to a card is seen at once"
+# A change still in flight while the answer is built: the answer leaves it out, and once it
+# commits the cached answer no longer holds.
+t_psql_open inflight
+t_psql_send inflight "BEGIN;" "UPDATE \"Partner\" SET name = 'Dealer Nowa Nazwa' WHERE id = '$PARTNER' RETURNING 'updated';"
+t_psql_read inflight line
+is "$line" updated "board: another transaction renames the partner, not yet committed"
+board "$JAR"
+is "$CACHE:$CARD" "hit:[\"Zmieniona\",\"Auto Dealer HTTP\",null]" "board: an uncommitted change leaves the cached answer standing"
+psql_q "UPDATE \"User\" SET \"fullName\" = \"fullName\" WHERE email = 'admin@example.com'" >/dev/null
+board "$JAR"
+is "$CACHE:$CARD" "miss:[\"Zmieniona\",\"Auto Dealer HTTP\",null]" "board: rebuilt (a user changed) while the rename is in flight"
+t_psql_send inflight "COMMIT;"
+t_psql_close inflight
+board "$JAR"
+is "$CACHE:$CARD" "miss:[\"Zmieniona\",\"Dealer Nowa Nazwa\",null]" "board: the rename that committed after the answer was built is seen"
+# A deadline passing changes a card ("breached") without a write: the answer holds until then.
+due=$(psql_q "INSERT INTO \"LeadSla\" (\"leadId\", \"startedAt\", \"firstContactDueAt\")
+	VALUES ('$LEAD', now(), now() + interval '3 seconds')
+	ON CONFLICT (\"leadId\") DO UPDATE SET \"firstContactDueAt\" = now() + interval '3 seconds', \"firstContactAt\" = NULL
+	RETURNING extract(epoch FROM \"firstContactDueAt\")")
+board "$JAR"
+is "$CACHE:$(jq -c --arg id "$LEAD" '[.columns[].leads[] | select(.id == $id)][0].sla | [.kind, .breached]' "$T_VAR/body")" \
+	'miss:["FIRST_CONTACT",false]' "board: a card with an open deadline"
+for ((i = 0; i < 300; i++)); do
+	[[ $(psql_q "SELECT now() > to_timestamp($due)") == t ]] && break
+	sleep 0.1
+done
+board "$JAR"
+is "$CACHE:$(jq -c --arg id "$LEAD" '[.columns[].leads[] | select(.id == $id)][0].sla.breached' "$T_VAR/body")" \
+	"miss:true" "board: once the deadline has passed the answer is rebuilt and the card is breached"
+
 # --- logout -------------------------------------------------------------------------------------
 req POST /api/auth/logout ""
 is "$STATUS:$BODY" '403:{"message":"Forbidden","code":"CSRF"}' "a cookie logout without the JSON content type is refused (CSRF rule)"

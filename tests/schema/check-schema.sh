@@ -7,7 +7,7 @@
 # SavedView, 0026's LeadConsent, 0028's RoundRobinState, RoundRobinMember and
 # RoundRobinAuditLog, 0029's PartnerApiKey, PartnerApiKeyUse and PartnerApiKeyEvent, 0030's
 # LeadSla, 0032's ImportJob and ImportMapping, 0034's PartnerWebForm and WebLeadSubmission,
-# 0035's PartnerWebhook); the 17 enum
+# 0035's PartnerWebhook, 0037's LeadChange and LeadChangeHorizon); the 17 enum
 # types with their values in database order (§2); every column's type,
 # nullability and default (all timestamps timestamptz(3)); every index, primary
 # key, unique key, foreign key (ON UPDATE CASCADE, ON DELETE per §0.5) and check
@@ -555,6 +555,11 @@ PartnerWebhook|active|boolean|NO|true
 PartnerWebhook|createdByUserId|text|yes|-
 PartnerWebhook|createdAt|timestamp(3) with time zone|NO|now()
 PartnerWebhook|updatedAt|timestamp(3) with time zone|NO|now()
+LeadChange|xid|xid8|NO|-
+LeadChange|changedAt|timestamp(3) with time zone|NO|now()
+LeadChangeHorizon|id|integer|NO|1
+LeadChangeHorizon|prunedBelow|xid8|NO|-
+LeadChangeHorizon|prunedAt|timestamp(3) with time zone|NO|now()
 PartnerWebForm|partnerId|text|NO|-
 PartnerWebForm|enabled|boolean|NO|false
 PartnerWebForm|formKey|text|NO|-
@@ -716,6 +721,8 @@ ImportMapping|ImportMapping_pkey|primary|btree|"userId"|-
 Lead|Lead_mergedIntoId_idx|index|btree|"mergedIntoId"|"mergedIntoId" IS NOT NULL
 PartnerWebhook|PartnerWebhook_pkey|primary|btree|id|-
 PartnerWebhook|PartnerWebhook_partnerId_idx|index|btree|"partnerId"|-
+LeadChange|LeadChange_pkey|primary|btree|xid|-
+LeadChangeHorizon|LeadChangeHorizon_pkey|primary|btree|id|-
 Outbox|Outbox_webhookId_createdAt_idx|index|btree|"webhookId","createdAt"|"webhookId" IS NOT NULL
 PartnerWebForm|PartnerWebForm_pkey|primary|btree|"partnerId"|-
 PartnerWebForm|PartnerWebForm_formKey_key|unique|btree|"formKey"|-
@@ -818,6 +825,7 @@ LeadSla|LeadSla_firstContactKind_check|CHECK (("firstContactKind" = ANY (ARRAY['
 ImportJob|ImportJob_status_check|CHECK ((status = ANY (ARRAY['UPLOADED'::text, 'VALIDATED'::text, 'RUNNING'::text, 'DONE'::text, 'FAILED'::text, 'UNDONE'::text])))
 PartnerWebhook|PartnerWebhook_events_check|CHECK (((cardinality(events) > 0) AND (events <@ ARRAY['lead.created'::text, 'lead.status_changed'::text, 'application.submitted'::text])))
 PartnerWebhook|PartnerWebhook_url_check|CHECK ((url ~ '^https?://'::text))
+LeadChangeHorizon|LeadChangeHorizon_one_row_check|CHECK ((id = 1))
 \.
 
 CREATE TEMP VIEW our_rel AS
@@ -1001,6 +1009,10 @@ WITH have AS (
 	SELECT 'Lead', 'Lead_webhook_status', 'izzy_lead_webhook_status', 17, 'AFTER UPDATE FOR EACH ROW'
 	UNION ALL
 	SELECT 'ApplicationForm', 'ApplicationForm_webhook_submitted', 'izzy_form_webhook_submitted', 17, 'AFTER UPDATE FOR EACH ROW'
+	UNION ALL
+	-- 0037: what the board reads, written: AFTER INSERT OR DELETE OR UPDATE OR TRUNCATE FOR EACH STATEMENT (4|8|16|32)
+	SELECT t, t || '_change', 'izzy_lead_change_trigger', 60, 'AFTER INSERT OR DELETE OR UPDATE OR TRUNCATE FOR EACH STATEMENT'
+	FROM unnest(ARRAY['Lead', 'CustomerProfile', 'Partner', 'User', 'LeadSla']) t
 )
 SELECT CASE WHEN h.name IS NULL THEN 'FAIL trigger ' || w.name || ' missing'
             WHEN w.name IS NULL THEN 'FAIL trigger ' || h.name || ' on ' || h.tbl || ' unexpected'

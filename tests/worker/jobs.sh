@@ -39,6 +39,7 @@ seed_cleanup() {
 		('old-$1', now() - interval '25 hours', 5), ('live-$1', now() - interval '10 minutes', 2);" >/dev/null
 }
 seed_cleanup 1
+before_cleanup=$(psql_q "SELECT pg_current_snapshot()")
 : >"$WLOG"
 job cleanup
 is "$?" 0 "cleanup: exit 0"
@@ -48,11 +49,17 @@ is "$(psql_q "SELECT string_agg(id, ' ' ORDER BY id) FROM \"PasswordToken\" WHER
 	"used and expired password tokens are deleted"
 is "$(psql_q "SELECT string_agg(key, ' ' ORDER BY key) FROM \"RateLimit\" WHERE key LIKE '%-1'")" "live-1" \
 	"rate-limit rows of windows over a day old are deleted"
-is "$(run cleanup "ok || ' ' || runs || ' ' || (counts = '{\"sessions\":2,\"clientSessions\":0,\"passwordTokens\":2,\"rateLimits\":1}'::jsonb)")" \
+is "$(run cleanup "ok || ' ' || runs || ' ' || (counts - 'leadChanges' = '{\"sessions\":2,\"clientSessions\":0,\"passwordTokens\":2,\"rateLimits\":1}'::jsonb)")" \
 	'true 1 true' "the run is recorded with its counts"
+# Schema 0037: the board's change log keeps only what a cached answer may not have seen.
+is "$(run cleanup "(counts->>'leadChanges')::int > 0")" t "the board's change log of the seed is pruned"
+is "$(psql_q "SELECT count(*) FROM \"LeadChange\" WHERE xid < (SELECT \"prunedBelow\" FROM \"LeadChangeHorizon\")"):$(psql_q "SELECT \"prunedBelow\" > '0'::xid8 FROM \"LeadChangeHorizon\"")" \
+	"0:t" "… below the recorded limit, which moved up"
+is "$(psql_q "SELECT izzy_lead_change_since('$before_cleanup')"):$(psql_q "SELECT izzy_lead_change_since(pg_current_snapshot())")" \
+	"t:f" "a snapshot older than the limit is no longer trusted, one taken after it is"
 is "$(run cleanup "\"nextRunAt\" BETWEEN now() + interval '59 minutes' AND now() + interval '61 minutes'")" t "next run in an hour"
 like "$(cat "$WLOG")" "job cleanup started at [0-9-]{10} [0-9:]{8} Europe/Warsaw" "the start is logged in Warsaw time"
-like "$(cat "$WLOG")" 'job cleanup ended at [0-9-]{10} [0-9:]{8} Europe/Warsaw: \{"sessions":2,"clientSessions":0,"passwordTokens":2,"rateLimits":1\}; next run' \
+like "$(cat "$WLOG")" 'job cleanup ended at [0-9-]{10} [0-9:]{8} Europe/Warsaw: \{"sessions":2,"clientSessions":0,"passwordTokens":2,"rateLimits":1,"leadChanges":[0-9]+\}; next run' \
 	"the end is logged with the counts"
 job cleanup
 is "$?:$(run cleanup "runs || ' ' || (counts->>'sessions') || (counts->>'passwordTokens') || (counts->>'rateLimits')")" "0:2 000" \
