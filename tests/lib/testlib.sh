@@ -178,16 +178,19 @@ t_psql_send() {
 	) 2>/dev/null
 }
 t_psql_read() {
-	local out=$T_VAR/psql-$1.out next=$((${T_PSQL_SEEN[$1]:-0} + 1)) i alive=1
-	for ((i = 0; i < 300; i++)); do
+	local out=$T_VAR/psql-$1.out next=$((${T_PSQL_SEEN[$1]:-0} + 1)) i ended=0
+	for ((i = 0; i < 300 && ended < 2; i++)); do
 		if (($(wc -l <"$out") >= next)); then
 			T_PSQL_SEEN[$1]=$next
 			printf -v "$2" '%s' "$(sed -n "${next}p" "$out")"
 			return 0
 		fi
-		((alive)) || break # it ended: its last output was checked above
-		kill -0 "${T_PSQL_PID[$1]}" 2>/dev/null || alive=0
-		((alive)) && sleep 0.1
+		# Once psql has ended, its output is read once more (ended 1 -> 2), then no more.
+		if ((ended > 0)) || ! kill -0 "${T_PSQL_PID[$1]}" 2>/dev/null; then
+			ended=$((ended + 1))
+		else
+			sleep 0.1
+		fi
 	done
 	printf -v "$2" '%s' ""
 	return 1
