@@ -53,21 +53,18 @@ BEGIN
 END
 $$;
 
-DROP TRIGGER IF EXISTS "Lead_change" ON "Lead";
-CREATE TRIGGER "Lead_change" AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON "Lead"
-	FOR EACH STATEMENT EXECUTE FUNCTION izzy_lead_change_trigger();
-DROP TRIGGER IF EXISTS "CustomerProfile_change" ON "CustomerProfile";
-CREATE TRIGGER "CustomerProfile_change" AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON "CustomerProfile"
-	FOR EACH STATEMENT EXECUTE FUNCTION izzy_lead_change_trigger();
-DROP TRIGGER IF EXISTS "Partner_change" ON "Partner";
-CREATE TRIGGER "Partner_change" AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON "Partner"
-	FOR EACH STATEMENT EXECUTE FUNCTION izzy_lead_change_trigger();
-DROP TRIGGER IF EXISTS "User_change" ON "User";
-CREATE TRIGGER "User_change" AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON "User"
-	FOR EACH STATEMENT EXECUTE FUNCTION izzy_lead_change_trigger();
-DROP TRIGGER IF EXISTS "LeadSla_change" ON "LeadSla";
-CREATE TRIGGER "LeadSla_change" AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON "LeadSla"
-	FOR EACH STATEMENT EXECUTE FUNCTION izzy_lead_change_trigger();
+-- "<table>_change" on each table the board reads (the names are constants of this file).
+DO $$
+DECLARE
+	t text;
+BEGIN
+	FOREACH t IN ARRAY ARRAY['Lead', 'CustomerProfile', 'Partner', 'User', 'LeadSla'] LOOP
+		EXECUTE format('DROP TRIGGER IF EXISTS %I ON %I', t || '_change', t);
+		EXECUTE format('CREATE TRIGGER %I AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON %I '
+			'FOR EACH STATEMENT EXECUTE FUNCTION izzy_lead_change_trigger()', t || '_change', t);
+	END LOOP;
+END
+$$;
 
 -- true when a transaction that wrote one of the tables above committed after
 -- the snapshot snap was taken, or when snap is older than the pruning limit
