@@ -99,10 +99,11 @@ export async function shortcutsAndPalette({ page, baseURL }) {
 	await page.keyboard.press('g');
 	await page.keyboard.press('l');
 	await waitForPath(page, '/leads');
-	// The shell moves focus to the new screen's content first; the list's search field is
-	// there once the screen has rendered (its module loads on the first visit).
+	// The shell moves focus to the new screen's content first.  The board stays on screen
+	// until the list has rendered, and its own search field would satisfy a bare
+	// input[name="search"]: wait for the list's, inside its card.
+	await page.locator('.list-card input[name="search"]').waitFor({ state: 'visible' });
 	await page.waitForFunction(() => document.activeElement && document.activeElement.id === 'main');
-	await page.locator('input[name="search"]').first().waitFor({ state: 'visible' });
 	await page.keyboard.press('/');
 	assert.equal(await page.evaluate(() => document.activeElement.name), 'search', '/ focuses the search');
 	// Typing in a field is typing: "n" goes into the box, no dialog opens.
