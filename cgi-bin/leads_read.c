@@ -2,8 +2,10 @@
  * leads_read: listing and reading leads (spec/api.md §4.5.2, §4.5.3, FR-15,
  * FR-31..33) and the duplicate check behind the create form's live warning.
  * PostgreSQL builds the responses.  Statements per request, the session
- * lookup included: a list page or search two (session, leads_list), the
- * detail two (session, leads_detail with the access check in it).
+ * lookup included: a list page two (session, leads_list) and one more for a
+ * search (its page first), plus leads_answer_fresh when the worker holds an
+ * answer (then served alone when it still holds); the detail two (session,
+ * leads_detail with the access check in it).
  */
 #include "config.h"
 
@@ -92,17 +94,22 @@ const struct field_table leads_dup_q = FIELD_TABLE(dup_fields);
 static struct db *read_db;
 
 /*
- * The board's answers (common/respcache.h): a team looks at the same board
- * far more often than its leads move, and one answer is 950 cards.  Kept per
- * scope and filters with the snapshot it was built in; served again only
- * while leads_board_fresh says no write to what the board reads committed
- * since (schema 0037) and no card's deadline has passed, so a cached answer
- * is exactly the one the query would give.  8 slots of up to ~0.5 MB each.
- * BOARD_CACHE_SECONDS only bounds how long memory holds an unused scope.
+ * The board's and the list's answers (common/respcache.h): a team looks at
+ * the same board and the same first pages far more often than its leads
+ * move, and a board is 950 cards.  Kept per scope and query with the
+ * snapshot they were built in; served again only while leads_answer_fresh
+ * says no write to what they read committed since (schema 0037, 0038) and
+ * no deadline in them has passed, so a cached answer is exactly the one the
+ * query would give.  The session is still looked up at every request, so a
+ * revoked session is refused at once.  Board: 8 slots of up to ~0.5 MB;
+ * list: 32 of up to ~80 KB (100 summaries).  ANSWER_CACHE_SECONDS only
+ * bounds how long memory holds an answer nobody asks for.
  */
-#define BOARD_CACHE_SECONDS 300
+#define ANSWER_CACHE_SECONDS 300
 static struct respcache_slot board_slots[8];
 static struct respcache board_cache = RESPCACHE("leads", board_slots);
+static struct respcache_slot list_slots[32];
+static struct respcache list_cache = RESPCACHE("leads", list_slots);
 
 static void
 read_db_free(void)
@@ -110,6 +117,7 @@ read_db_free(void)
 	db_free(read_db);
 	read_db = NULL;
 	respcache_free(&board_cache);
+	respcache_free(&list_cache);
 }
 
 int
@@ -201,6 +209,83 @@ static const char *
 actor_partner(const struct req *r)
 {
 	return r->user->partner_id[0] != '\0' ? r->user->partner_id : NULL;
+}
+
+/* --- cached answers (board and list) --------------------------------------------- */
+
+/*
+ * The cache key of a board or list request: its kind ('B', 'L'), the scope
+ * (managers see every lead; partners their partner's; others by role, id
+ * and partner) and the n query values after the actor's three (NULL: none),
+ * each as length:value, so that no value can pass for two.  NULL out of
+ * memory.
+ */
+static const char *
+answer_key(struct req *r, char kind, const char *const *params, size_t n)
+{
+	const struct user *u = r->user;
+	const char *key, *v;
+
+	if (u->role == ROLE_ADMIN || u->role == ROLE_SUPERVISOR)
+		key = arena_printf(r->mem, "%c*", kind);
+	else if (u->role == ROLE_PARTNER || u->role == ROLE_PARTNER_MANAGER)
+		key = arena_printf(r->mem, "%cP%zu:%s", kind, strlen(params[2]), params[2]);
+	else
+		key = arena_printf(r->mem, "%c%s|%s|%s", kind, params[0], params[1],
+		    params[2] != NULL ? params[2] : "-");
+	for (size_t i = 3; i < 3 + n && key != NULL; i++)
+		key = (v = params[i]) != NULL ? arena_printf(r->mem, "%s|%zu:%s", key, strlen(v), v)
+					      : arena_printf(r->mem, "%s|-", key);
+	return key;
+}
+
+/*
+ * A cached answer of key when it still holds (leads_answer_fresh on *db, as
+ * list_query()): 1 and *body, 0 none (or no longer true: dropped), -1
+ * database error.  The slot's tag is "snapshot|deadline epoch".
+ */
+static int
+answer_cached(
+    struct req *r, struct respcache *cache, struct db **db, const char *key, const char **body)
+{
+	const struct respcache_slot *s = respcache_get(cache, key, r->now);
+	const char *p[2], *bar;
+	PGresult *res;
+
+	if (s == NULL || s->tag == NULL || (bar = strchr(s->tag, '|')) == NULL)
+		return 0;
+	if ((p[0] = arena_strndup(r->mem, s->tag, (size_t)(bar - s->tag))) == NULL)
+		return -1;
+	p[1] = bar[1] != '\0' ? bar + 1 : NULL;
+	if ((res = list_query(r, db, &leads_read_sql[SQL_LEADS_ANSWER_FRESH], 2, p)) == NULL)
+		return -1;
+	if (strcmp(PQgetvalue(res, 0, 0), "t") != 0) {
+		respcache_drop(cache, key);
+		return 0;
+	}
+	*body = s->body;
+	return 1;
+}
+
+/* Keeps body under key with its snapshot and deadline epoch ("" none); best effort. */
+static void
+answer_keep(struct req *r, struct respcache *cache, const char *key, const char *body,
+    const char *snapshot, const char *deadline)
+{
+	const char *tag = arena_printf(r->mem, "%s|%s", snapshot, deadline);
+
+	if (tag != NULL)
+		respcache_put(cache, key, body, tag, r->now + ANSWER_CACHE_SECONDS);
+}
+
+/* The X-Izzy-Cache header of a cached kind of answer; 0, or -1 with a 500 set. */
+static int
+answer_source(struct req *r, bool hit)
+{
+	if (http_header(r, "X-Izzy-Cache", hit ? "hit" : "miss") == 0)
+		return 0;
+	http_fail(r, 500, NULL, "Internal server error");
+	return -1;
 }
 
 /* --- list ---------------------------------------------------------------------- */
@@ -370,17 +455,20 @@ leads_filter(struct req *r, struct leads_filter *f)
  * 403 "Partner context is missing" (partner role without a partner);
  *     "Cannot view leads for other partners" (a partner role or an operator
  *     with a partner asking for another partnerId).
+ * X-Izzy-Cache: hit when the answer came from the worker's cache (exact:
+ * see list_cache), miss when it was built.
  */
 int
 leads_list(struct req *r)
 {
 	const struct value *q = r->q->v;
 	struct leads_filter f;
-	const char *params[10], *data, *meta, *body;
+	const char *params[11], *key, *data, *meta, *body;
 	long long page = has(&q[LI_PAGE]) ? q[LI_PAGE].i : 1;
 	long long per_page = has(&q[LI_PER_PAGE]) ? q[LI_PER_PAGE].i : 20, total, pages;
 	struct db *db;
 	PGresult *res;
+	int rc;
 
 	if (leads_filter(r, &f) != 0)
 		return 0;
@@ -388,10 +476,22 @@ leads_list(struct req *r)
 	params[7] = arena_printf(r->mem, "%lld", page);
 	params[8] = arena_printf(r->mem, "%lld", per_page);
 	params[9] = f.search;
-	if (params[7] == NULL || params[8] == NULL)
+	params[10] = NULL;
+	if (params[7] == NULL || params[8] == NULL || (key = answer_key(r, 'L', params, 7)) == NULL)
 		return http_fail(r, 500, NULL, "Internal server error");
 	db = list_db(r);
-	if ((res = list_query(r, &db, &leads_read_sql[SQL_LEADS_LIST], 10, params)) == NULL)
+	if ((rc = answer_cached(r, &list_cache, &db, key, &body)) == -1)
+		return http_fail_db(r);
+	if (rc == 1)
+		return answer_source(r, true) == 0 ? http_ok_raw(r, body) : 0;
+	if (f.search != NULL) { /* the page first, by its own statement (leads_read.sql) */
+		if ((res = list_query(
+			 r, &db, &leads_read_sql[SQL_LEADS_LIST_SEARCH_PAGE], 10, params)) == NULL)
+			return http_fail_db(r);
+		params[9] = PQgetvalue(res, 0, 1);
+		params[10] = PQgetvalue(res, 0, 0);
+	}
+	if ((res = list_query(r, &db, &leads_read_sql[SQL_LEADS_LIST], 11, params)) == NULL)
 		return http_fail_db(r);
 	total = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
 	data = PQgetvalue(res, 0, 1);
@@ -402,7 +502,8 @@ leads_list(struct req *r)
 	    per_page, total, pages);
 	if (meta == NULL || (body = concat3(r, "{\"data\":", data, meta)) == NULL)
 		return http_fail(r, 500, NULL, "Internal server error");
-	return http_ok_raw(r, body);
+	answer_keep(r, &list_cache, key, body, PQgetvalue(res, 0, 2), PQgetvalue(res, 0, 3));
+	return answer_source(r, false) == 0 ? http_ok_raw(r, body) : 0;
 }
 
 /*
@@ -492,60 +593,6 @@ const struct field_table leads_board_q = FIELD_TABLE(board_fields);
  *     when status is given); the UI orders them by the status policy.
  * 400 validation; 403 as GET /api/leads (partner context).
  */
-/*
- * The cache key of a board request: the scope (managers see every lead;
- * partners their partner's; others by role, id and partner) and the filters.
- * NULL out of memory.
- */
-static const char *
-board_key(struct req *r, const char *const params[8])
-{
-	const struct user *u = r->user;
-	const char *scope;
-
-	if (u->role == ROLE_ADMIN || u->role == ROLE_SUPERVISOR)
-		scope = "*";
-	else if (u->role == ROLE_PARTNER || u->role == ROLE_PARTNER_MANAGER)
-		scope = arena_printf(r->mem, "P|%s", params[2]);
-	else
-		scope = arena_printf(
-		    r->mem, "%s|%s|%s", params[0], params[1], params[2] != NULL ? params[2] : "-");
-	if (scope == NULL)
-		return NULL;
-	return arena_printf(r->mem, "%s|%s|%s|%s|%s|%s", scope, params[3] != NULL ? params[3] : "-",
-	    params[4] != NULL ? params[4] : "-", params[5], params[6] != NULL ? params[6] : "-",
-	    params[7]);
-}
-
-/*
- * A cached board answer when it still holds: 1 and *body, 0 none (or no
- * longer true: dropped), -1 database error.  The slot's tag is
- * "snapshot|deadline epoch" from leads_board.
- */
-static int
-board_cached(struct req *r, const char *key, const char **body)
-{
-	const struct respcache_slot *s = respcache_get(&board_cache, key, r->now);
-	const char *p[2], *bar;
-	PGresult *res;
-	bool fresh;
-
-	if (s == NULL || s->tag == NULL || (bar = strchr(s->tag, '|')) == NULL)
-		return 0;
-	if ((p[0] = arena_strndup(r->mem, s->tag, (size_t)(bar - s->tag))) == NULL)
-		return -1;
-	p[1] = bar[1] != '\0' ? bar + 1 : NULL;
-	if ((res = db_query(r->db, r->mem, &leads_read_sql[SQL_LEADS_BOARD_FRESH], 2, p)) == NULL)
-		return -1;
-	fresh = strcmp(PQgetvalue(res, 0, 0), "t") == 0;
-	if (!fresh) {
-		respcache_drop(&board_cache, key);
-		return 0;
-	}
-	*body = s->body;
-	return 1;
-}
-
 int
 leads_board(struct req *r)
 {
@@ -553,8 +600,9 @@ leads_board(struct req *r)
 	const struct value *q = r->q->v;
 	const char *partner = json_in_nonempty(&q[BO_PARTNER]),
 		   *search = json_in_nonempty(&q[BO_SEARCH]);
-	const char *statuses, *params[9], *key = NULL, *body, *tag;
+	const char *statuses, *params[9], *key, *body;
 	long long per = has(&q[BO_PER_COLUMN]) ? q[BO_PER_COLUMN].i : 50;
+	struct db *db = r->db;
 	PGresult *res;
 	int rc;
 
@@ -583,20 +631,15 @@ leads_board(struct req *r)
 			return http_fail_db(r);
 		return http_ok_raw(r, PQgetvalue(res, 0, 0));
 	}
-	if ((key = board_key(r, params)) == NULL)
+	if ((key = answer_key(r, 'B', params, 5)) == NULL)
 		return http_fail(r, 500, NULL, "Internal server error");
-	if ((rc = board_cached(r, key, &body)) == -1)
+	if ((rc = answer_cached(r, &board_cache, &db, key, &body)) == -1)
 		return http_fail_db(r);
-	if (rc == 1) {
-		http_header(r, "X-Izzy-Cache", "hit");
-		return http_ok_raw(r, body);
-	}
-	if ((res = db_query(r->db, r->mem, &leads_read_sql[SQL_LEADS_BOARD], 8, params)) == NULL)
+	if (rc == 1)
+		return answer_source(r, true) == 0 ? http_ok_raw(r, body) : 0;
+	if ((res = db_query(db, r->mem, &leads_read_sql[SQL_LEADS_BOARD], 8, params)) == NULL)
 		return http_fail_db(r);
 	body = PQgetvalue(res, 0, 0);
-	if ((tag = arena_printf(r->mem, "%s|%s", PQgetvalue(res, 0, 1), PQgetvalue(res, 0, 2))) !=
-	    NULL)
-		respcache_put(&board_cache, key, body, tag, r->now + BOARD_CACHE_SECONDS);
-	http_header(r, "X-Izzy-Cache", "miss");
-	return http_ok_raw(r, body);
+	answer_keep(r, &board_cache, key, body, PQgetvalue(res, 0, 1), PQgetvalue(res, 0, 2));
+	return answer_source(r, false) == 0 ? http_ok_raw(r, body) : 0;
 }

@@ -5,19 +5,29 @@
 -- name: leads_list
 -- One list page (spec/api.md section 4.5.2) in one statement: the total and the
 -- page's ids from izzy_lead_page() (0036: its statements keep generic plans, so
--- nothing is planned per request), then the lead summaries (section 4.5 "Lead
--- summary") of those ids in that order, with consentStatus (section 7.5): the
--- active templates once, each lead's records and given templates from its
--- "LeadConsent" row (0026; no row: no records).
+-- nothing is planned per request) or, for a search, from leads_list_search_page
+-- run just before, then the lead summaries (section 4.5 "Lead summary") of those
+-- ids in that order, with consentStatus (section 7.5): the active templates once,
+-- each lead's records and given templates from its "LeadConsent" row (0026; no
+-- row: no records).
 --   $1 actor role  $2 actor id  $3 actor partner (NULL: none)
 --   $4 partnerId filter  $5 status filter (text[] literal, NULL: any)
 --   $6 'true': unassigned only  $7 assignedUserId filter  $8 page  $9 perPage
---   $10 search: an ILIKE pattern ('%term%' with the term's wildcards escaped by
---   the handler), NULL: no search
--- Result: total, summaries (JSON array text).
+--   $10 NULL, or the page's ids (text[] literal) found by leads_list_search_page
+--   $11 with $10: the search's total
+-- (The two sources are one-time filters of one statement: the search's own
+-- query stays out of it, so this statement keeps its generic plan.)
+-- Result: total, summaries (JSON array text), the statement's snapshot and the
+-- epoch of the earliest instant at which a summary changes without a write (an
+-- SLA deadline of izzy_sla_next_due(), 0038, or a template's validity bound;
+-- NULL: none), for the program's cache (leads_read.c, schema 0037/0038).
 WITH pg AS MATERIALIZED (
-	SELECT total, ids
-	FROM izzy_lead_page($1, $2, $3, $4, $5::text[], $6::boolean, $7, $8::bigint, $9::int, $10)
+	SELECT p.total, p.ids
+	FROM izzy_lead_page($1, $2, $3, $4, $5::text[], $6::boolean, $7, $8::bigint, $9::int, NULL) p
+	WHERE $10::text IS NULL
+	UNION ALL
+	SELECT $11::bigint, $10::text[]
+	WHERE $10::text IS NOT NULL
 ), tpl AS (
 	SELECT coalesce(array_agg(id) FILTER (WHERE "isRequired" AND "formType" = 'lead_creation'), '{}') AS req_lead,
 	       coalesce(array_agg(id) FILTER (WHERE "isRequired" AND "formType" = 'financing_application'), '{}') AS req_fin,
@@ -52,7 +62,12 @@ SELECT (SELECT total FROM pg),
 	'consentStatus', izzy_consent_status(
 		CASE WHEN af.id IS NOT NULL OR c.financing THEN t.req_lead || t.req_fin ELSE t.req_lead END,
 		CASE WHEN af.id IS NOT NULL OR c.financing THEN t.opt_lead || t.opt_fin ELSE t.opt_lead END,
-		c.given)) ORDER BY p.n), '[]')::text
+		c.given)) ORDER BY p.n), '[]')::text,
+       pg_current_snapshot()::text,
+       extract(epoch FROM least(min(izzy_sla_next_due(sl)),
+	(SELECT min(b.at) FROM "ConsentTemplate" ct
+	 CROSS JOIN LATERAL (VALUES (ct."validFrom"), (ct."validTo")) b(at)
+	 WHERE ct."isActive" AND b.at > now())))
 FROM pg
 CROSS JOIN LATERAL unnest(pg.ids) WITH ORDINALITY AS p(id, n)
 JOIN "Lead" l ON l.id = p.id
@@ -64,6 +79,36 @@ LEFT JOIN "InsuranceOnboardingSession" io ON io."leadId" = l.id
 CROSS JOIN tpl t
 LEFT JOIN "LeadConsent" c ON c.id = l.id
 LEFT JOIN "LeadSla" sl ON sl."leadId" = l.id
+
+-- name: leads_list_search_page
+-- The page of a list search (section 4.5.2), for leads_list: the total and the
+-- page's ids (text[] literal).  $1..$9 as leads_list, $10 an ILIKE pattern
+-- ('%term%' with the term's wildcards escaped by the handler) matched against
+-- the customer's first name, last name, e-mail and phone, each through its
+-- trigram index (0006).  The matching customers' lead ids are collected first
+-- and their leads fetched by primary key (a join would hash every lead); the
+-- few matches are then counted and sorted once.  The pattern is wrapped in a
+-- sub-select, so that neither planning runs it against the column statistics
+-- (which costs more than the search) nor a generic plan gives up the indexes:
+-- the plan is the same for every pattern and is kept.
+WITH f AS MATERIALIZED (
+	SELECT l.id, l."leadCreatedAt"
+	FROM "Lead" l
+	WHERE l.id = ANY (ARRAY(SELECT s."leadId" FROM "CustomerProfile" s
+		WHERE s."firstName" ILIKE (SELECT $10::text) OR s."lastName" ILIKE (SELECT $10::text)
+		   OR s.email ILIKE (SELECT $10::text) OR s.phone ILIKE (SELECT $10::text)))
+	  AND izzy_lead_visible($1, $2, $3, l."partnerId", l."assignedUserId", l."createdByUserId")
+	  AND ($4::text IS NULL OR l."partnerId" = $4::text)
+	  AND ($5::text[] IS NULL OR l.status = ANY ($5::text[]::"LeadStatus"[]))
+	  AND (CASE WHEN $6::boolean THEN l."assignedUserId" IS NULL
+	            WHEN $7::text IS NOT NULL THEN l."assignedUserId" = $7::text
+	            ELSE true END)
+)
+SELECT (SELECT count(*) FROM f),
+       (SELECT coalesce(array_agg(id), '{}') FROM (
+		SELECT id FROM f
+		ORDER BY "leadCreatedAt" DESC, id DESC
+		LIMIT $9::int OFFSET ($8::bigint - 1) * $9::int) p)::text
 
 -- name: leads_detail
 -- The whole detail (spec/api.md section 4.5.3) in one statement, the access
@@ -328,11 +373,7 @@ LEFT JOIN LATERAL (
 			json_build_object('firstName', cp."firstName", 'lastName', cp."lastName") END,
 		'leadCreatedAt', izzy_ts(l."leadCreatedAt"),
 		'sla', izzy_sla_card_json(sl)) ORDER BY l."leadCreatedAt" DESC, l.id DESC)::text AS cards,
-		min(least(
-			CASE WHEN sl."firstContactAt" IS NULL AND sl."firstContactDueAt" > izzy_now()
-				THEN sl."firstContactDueAt" END,
-			CASE WHEN sl."followUpAt" IS NULL AND sl."followUpDueAt" > izzy_now()
-				THEN sl."followUpDueAt" END)) AS next_due
+		min(izzy_sla_next_due(sl)) AS next_due
 	FROM (
 		SELECT l.id, l.status, l."partnerId", l."assignedUserId", l."leadCreatedAt"
 		FROM "Lead" l
@@ -351,9 +392,9 @@ LEFT JOIN LATERAL (
 	LEFT JOIN "LeadSla" sl ON sl."leadId" = l.id
 ) c ON true
 
--- name: leads_board_fresh
--- Whether a cached board answer still holds (leads_read.c): no write to what
--- the board reads committed since its snapshot $1 (schema 0037), and its
+-- name: leads_answer_fresh
+-- Whether a cached board or list answer still holds (leads_read.c): no write to
+-- what they read committed since its snapshot $1 (schema 0037, 0038), and its
 -- earliest open deadline $2 (an epoch; NULL: none) not yet passed.
 SELECT NOT izzy_lead_change_since($1::pg_snapshot)
 	AND ($2::double precision IS NULL OR izzy_now() < to_timestamp($2::double precision))

@@ -119,8 +119,8 @@ rows_sql=$(awk '$0 == "-- name: leads_list" {on = 1; next} /^-- name:/ {on = 0} 
 	"$top_srcdir/cgi-bin/leads_read.sql")
 [[ $rows_sql == *LeadConsent* ]] || t_bail "leads_list not found in cgi-bin/leads_read.sql"
 # The oracle: from scratch, per lead, the records against the current templates.
-compare_sql="CREATE FUNCTION pg_temp.list_page(text, text, text, text, text, text, text, text, text, text)
-	RETURNS TABLE (total bigint, data text) LANGUAGE sql AS \$f\$ $rows_sql \$f\$;
+compare_sql="CREATE FUNCTION pg_temp.list_page(text, text, text, text, text, text, text, text, text, text, text)
+	RETURNS TABLE (total bigint, data text, snapshot text, deadline numeric) LANGUAGE sql AS \$f\$ $rows_sql \$f\$;
 WITH tpl AS (
 	SELECT coalesce(array_agg(id) FILTER (WHERE \"isRequired\" AND \"formType\" = 'lead_creation'), '{}') AS req_lead,
 	       coalesce(array_agg(id) FILTER (WHERE \"isRequired\" AND \"formType\" = 'financing_application'), '{}') AS req_fin,
@@ -151,7 +151,7 @@ WITH tpl AS (
 	) c ON true
 ), subject AS (
 	SELECT e->>'id' AS id, e->>'consentStatus' AS status, e->'consentRecords' AS records
-	FROM pg_temp.list_page('ADMIN', 'bench', NULL, NULL, NULL, 'false', NULL, '1', '1000000', NULL) p,
+	FROM pg_temp.list_page('ADMIN', 'bench', NULL, NULL, NULL, 'false', NULL, '1', '1000000', NULL, NULL) p,
 	     jsonb_array_elements(p.data::jsonb) e
 )
 SELECT count(*) FILTER (WHERE s.id IS NULL OR s.status IS DISTINCT FROM o.status

@@ -90,5 +90,6 @@ export async function inboundMailIsReadableWithSandboxedHtml({ page, baseURL }) 
 	await expectVisible(sms.getByText('Powód: SMSAPI error 13: Invalid phone number'), 'with its reason');
 	await sms.getByRole('button', { name: 'Ponów wysyłkę' }).click();
 	await expectVisible(sms.getByText('w kolejce'), 'queued again after the retry');
-	assert.equal(await sql(`SELECT status FROM "Outbox" WHERE id = 'cosms${tag}'`), 'PENDING', 'the message is due again');
+	// Re-queued with its attempts counted afresh (the suite's worker may already be at it).
+	assert.equal(await sql(`SELECT attempts < 8 FROM "Outbox" WHERE id = 'cosms${tag}'`), 't', 'the message is due again');
 }

@@ -150,6 +150,59 @@ t_psql_send inflight "COMMIT;"
 t_psql_close inflight
 board "$JAR"
 is "$CACHE:$CARD" "miss:[\"Zmieniona\",\"Dealer Nowa Nazwa\",null]" "board: the rename that committed after the answer was built is seen"
+
+# --- the list's answers cached the same way (schema 0038) ------------------------------------------
+leads() { # QUERY: GET /api/leads?QUERY as the admin; sets STATUS, CACHE and SUMMARY (LEAD's summary)
+	STATUS=$(curl -s -o "$T_VAR/body" -D "$T_VAR/headers" -w '%{http_code}' -b "$JAR" "$BASE/api/leads?$1")
+	CACHE=$(tr -d '\r' <"$T_VAR/headers" | sed -n 's/^X-Izzy-Cache: //Ip')
+	SUMMARY=$(jq -c --arg id "$LEAD" '[.meta.total, (.data[] | select(.id == $id)
+		| [.customerProfile.lastName, .applicationForm.status, .insuranceOnboarding.status, .consentStatus])]' "$T_VAR/body")
+}
+leads "perPage=5"
+is "$STATUS:$CACHE" "200:miss" "list: built at the first request"
+first=$(cat "$T_VAR/body")
+leads "perPage=5"
+is "$STATUS:$CACHE" "200:hit" "list: the same page again is answered from the worker's cache"
+is "$(cat "$T_VAR/body")" "$first" "list: … with the same answer"
+leads "perPage=5&page=1"
+is "$CACHE" hit "list: the same query spelt out (page 1 is the default) is the same answer"
+leads "perPage=6"
+is "$CACHE" miss "list: another query has its own answer"
+leads "search=zmienion"
+is "$STATUS:$CACHE:$SUMMARY" '200:miss:[1,["Zmieniona",null,null,"missing_required"]]' "list: a search is built …"
+leads "search=zmienion"
+is "$CACHE:$SUMMARY" 'hit:[1,["Zmieniona",null,null,"missing_required"]]' "list: … and kept too"
+psql_q "INSERT INTO \"ApplicationForm\" (id, \"leadId\", status, \"uniqueLink\", \"accessCodeHash\")
+	VALUES ('cstackform00000000000000', '$LEAD', 'DRAFT', 'stack-link', 'h')" >/dev/null
+leads "search=zmienion"
+is "$CACHE:$SUMMARY" 'miss:[1,["Zmieniona","DRAFT",null,"missing_required"]]' "list: a new application form is seen at once"
+psql_q "UPDATE \"ApplicationForm\" SET \"formData\" = '{\"step\": 1}', \"lastAutoSave\" = now() WHERE \"leadId\" = '$LEAD'" >/dev/null
+leads "search=zmienion"
+is "$CACHE" hit "list: a client's autosave (no column the list shows) keeps the answer"
+psql_q "UPDATE \"ApplicationForm\" SET status = 'IN_PROGRESS' WHERE \"leadId\" = '$LEAD'" >/dev/null
+leads "search=zmienion"
+is "$CACHE:$SUMMARY" 'miss:[1,["Zmieniona","IN_PROGRESS",null,"missing_required"]]' "list: the form's new status is seen at once"
+psql_q "INSERT INTO \"InsuranceOnboardingSession\" (id, \"leadId\", token, \"tokenExpiresAt\")
+	VALUES ('cstackonb000000000000000', '$LEAD', 'stack-token', now() + interval '1 day')" >/dev/null
+leads "search=zmienion"
+is "$CACHE:$SUMMARY" 'miss:[1,["Zmieniona","IN_PROGRESS","CREATED","missing_required"]]' "list: an insurance onboarding is seen at once"
+# Without required templates nothing is missing: the consent status follows the templates.
+required=$(psql_q "WITH u AS (UPDATE \"ConsentTemplate\" SET \"isActive\" = false WHERE \"isRequired\" AND \"isActive\" RETURNING id)
+	SELECT string_agg(quote_literal(id), ',') FROM u")
+leads "search=zmienion"
+is "$CACHE:$(jq -r '.data[0].consentStatus' "$T_VAR/body")" "miss:$(psql_q "SELECT izzy_consent_status('{}', '{}', given) FROM \"LeadConsent\" WHERE id = '$LEAD'")" \
+	"list: templates switched off change the consent status at once"
+psql_q "UPDATE \"ConsentTemplate\" SET \"isActive\" = true WHERE id IN ($required)" >/dev/null
+leads "search=zmienion"
+is "$CACHE:$(jq -r '.data[0].consentStatus' "$T_VAR/body")" "miss:missing_required" "list: … and back on"
+psql_q "UPDATE \"LeadConsent\" SET given = given WHERE id = '$LEAD'" >/dev/null
+leads "search=zmienion"
+is "$CACHE" miss "list: a change to the lead's consent state is a new answer"
+psql_q "UPDATE \"CustomerProfile\" SET \"lastName\" = 'Przemianowana' WHERE \"leadId\" = '$LEAD'" >/dev/null
+leads "search=zmienion"
+is "$CACHE:$SUMMARY" 'miss:[0]' "list: a search no longer matching is seen at once"
+psql_q "UPDATE \"CustomerProfile\" SET \"lastName\" = 'Zmieniona' WHERE \"leadId\" = '$LEAD'" >/dev/null
+
 # A deadline passing changes a card ("breached") without a write: the answer holds until then.
 due=$(psql_q "INSERT INTO \"LeadSla\" (\"leadId\", \"startedAt\", \"firstContactDueAt\")
 	VALUES ('$LEAD', now(), now() + interval '3 seconds')
@@ -158,12 +211,18 @@ due=$(psql_q "INSERT INTO \"LeadSla\" (\"leadId\", \"startedAt\", \"firstContact
 board "$JAR"
 is "$CACHE:$(jq -c --arg id "$LEAD" '[.columns[].leads[] | select(.id == $id)][0].sla | [.kind, .breached]' "$T_VAR/body")" \
 	'miss:["FIRST_CONTACT",false]' "board: a card with an open deadline"
+leads "search=zmienion"
+is "$CACHE:$(jq -c '.data[0].sla | [.kind, .breached]' "$T_VAR/body")" 'miss:["FIRST_CONTACT",false]' "list: the lead's open deadline"
+leads "search=zmienion"
+is "$CACHE" hit "list: … kept while it is open"
 # The deadline is a known instant: the database waits until it has passed.
 psql_q "SELECT pg_sleep_until(to_timestamp($due) + interval '50 milliseconds')" >/dev/null
 is "$(psql_q "SELECT now() > to_timestamp($due)")" t "board: the deadline has passed"
 board "$JAR"
 is "$CACHE:$(jq -c --arg id "$LEAD" '[.columns[].leads[] | select(.id == $id)][0].sla.breached' "$T_VAR/body")" \
 	"miss:true" "board: once the deadline has passed the answer is rebuilt and the card is breached"
+leads "search=zmienion"
+is "$CACHE:$(jq -c '.data[0].sla.breached' "$T_VAR/body")" "miss:true" "list: … and so is the list's"
 
 # --- logout -------------------------------------------------------------------------------------
 req POST /api/auth/logout ""
@@ -172,6 +231,8 @@ req POST /api/auth/logout "" -H 'Origin: http://evil.test'
 is "$STATUS" 403 "and with a foreign Origin"
 req POST /api/auth/logout "" -H 'Content-Type: application/json'
 is "$STATUS" 204 "logout through nginx"
+leads "search=zmienion"
+is "$STATUS:$CACHE" "401:" "a cached list is not served to a session that has ended"
 req GET /api/auth/me ""
 is "$STATUS" 401 "the cookie no longer works"
 

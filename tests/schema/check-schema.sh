@@ -1013,6 +1013,10 @@ WITH have AS (
 	-- 0037: what the board reads, written: AFTER INSERT OR DELETE OR UPDATE OR TRUNCATE FOR EACH STATEMENT (4|8|16|32)
 	SELECT t, t || '_change', 'izzy_lead_change_trigger', 60, 'AFTER INSERT OR DELETE OR UPDATE OR TRUNCATE FOR EACH STATEMENT'
 	FROM unnest(ARRAY['Lead', 'CustomerProfile', 'Partner', 'User', 'LeadSla']) t
+	UNION ALL
+	-- 0038: what the list reads besides, written (the form and the onboarding: UPDATE OF status, "leadId")
+	SELECT t, t || '_change', 'izzy_lead_change_trigger', 60, 'AFTER INSERT OR DELETE OR UPDATE OR TRUNCATE FOR EACH STATEMENT'
+	FROM unnest(ARRAY['LeadConsent', 'ConsentTemplate', 'ApplicationForm', 'InsuranceOnboardingSession']) t
 )
 SELECT CASE WHEN h.name IS NULL THEN 'FAIL trigger ' || w.name || ' missing'
             WHEN w.name IS NULL THEN 'FAIL trigger ' || h.name || ' on ' || h.tbl || ' unexpected'
