@@ -3,9 +3,9 @@
  * FR-31..33) and the duplicate check behind the create form's live warning.
  * PostgreSQL builds the responses.  Statements per request, the session
  * lookup included: a list page two (session, leads_list) and one more for a
- * search (its page first), plus leads_answer_fresh when the worker holds an
- * answer (then served alone when it still holds); the detail two (session,
- * leads_detail with the access check in it).
+ * search (its page first); the detail two (session, leads_detail with the
+ * access check in it).  When the worker holds an answer, leads_answer_fresh
+ * (leads_detail_fresh) first, and nothing more while the answer holds.
  */
 #include "config.h"
 
@@ -94,22 +94,26 @@ const struct field_table leads_dup_q = FIELD_TABLE(dup_fields);
 static struct db *read_db;
 
 /*
- * The board's and the list's answers (common/respcache.h): a team looks at
- * the same board and the same first pages far more often than its leads
- * move, and a board is 950 cards.  Kept per scope and query with the
- * snapshot they were built in; served again only while leads_answer_fresh
- * says no write to what they read committed since (schema 0037, 0038) and
- * no deadline in them has passed, so a cached answer is exactly the one the
- * query would give.  The session is still looked up at every request, so a
- * revoked session is refused at once.  Board: 8 slots of up to ~0.5 MB;
- * list: 32 of up to ~80 KB (100 summaries).  ANSWER_CACHE_SECONDS only
- * bounds how long memory holds an answer nobody asks for.
+ * The board's, the list's and the detail's answers (common/respcache.h): a
+ * team looks at the same board, the same first pages and the same leads far
+ * more often than they change, and a board is 950 cards.  Kept per scope and
+ * query with the snapshot they were built in; served again only while
+ * leads_answer_fresh (leads_detail_fresh) says no write to what they read
+ * committed since (schema 0037..0039) and no deadline in them has passed, so
+ * a cached answer is exactly the one the query would give.  The session is
+ * still looked up at every request, so a revoked session is refused at once.
+ * Board: 8 slots of up to ~0.5 MB; list: 32 of up to ~80 KB (100
+ * summaries); detail: 32 (a lead's notes, history and 50 audit entries).
+ * ANSWER_CACHE_SECONDS only bounds how long memory holds an answer nobody
+ * asks for.
  */
 #define ANSWER_CACHE_SECONDS 300
 static struct respcache_slot board_slots[8];
 static struct respcache board_cache = RESPCACHE("leads", board_slots);
 static struct respcache_slot list_slots[32];
 static struct respcache list_cache = RESPCACHE("leads", list_slots);
+static struct respcache_slot detail_slots[32];
+static struct respcache detail_cache = RESPCACHE("leads", detail_slots);
 
 static void
 read_db_free(void)
@@ -118,6 +122,7 @@ read_db_free(void)
 	read_db = NULL;
 	respcache_free(&board_cache);
 	respcache_free(&list_cache);
+	respcache_free(&detail_cache);
 }
 
 int
@@ -240,13 +245,14 @@ answer_key(struct req *r, char kind, const char *const *params, size_t n)
 }
 
 /*
- * A cached answer of key when it still holds (leads_answer_fresh on *db, as
- * list_query()): 1 and *body, 0 none (or no longer true: dropped), -1
- * database error.  The slot's tag is "snapshot|deadline epoch".
+ * A cached answer of key when it still holds (statement fresh, e.g.
+ * leads_answer_fresh, on *db as list_query()): 1 and *body, 0 none (or no
+ * longer true: dropped), -1 database error.  The slot's tag is
+ * "snapshot|deadline epoch".
  */
 static int
-answer_cached(
-    struct req *r, struct respcache *cache, struct db **db, const char *key, const char **body)
+answer_cached(struct req *r, struct respcache *cache, enum leads_read_sql fresh, struct db **db,
+    const char *key, const char **body)
 {
 	const struct respcache_slot *s = respcache_get(cache, key, r->now);
 	const char *p[2], *bar;
@@ -257,7 +263,7 @@ answer_cached(
 	if ((p[0] = arena_strndup(r->mem, s->tag, (size_t)(bar - s->tag))) == NULL)
 		return -1;
 	p[1] = bar[1] != '\0' ? bar + 1 : NULL;
-	if ((res = list_query(r, db, &leads_read_sql[SQL_LEADS_ANSWER_FRESH], 2, p)) == NULL)
+	if ((res = list_query(r, db, &leads_read_sql[fresh], 2, p)) == NULL)
 		return -1;
 	if (strcmp(PQgetvalue(res, 0, 0), "t") != 0) {
 		respcache_drop(cache, key);
@@ -480,7 +486,7 @@ leads_list(struct req *r)
 	if (params[7] == NULL || params[8] == NULL || (key = answer_key(r, 'L', params, 7)) == NULL)
 		return http_fail(r, 500, NULL, "Internal server error");
 	db = list_db(r);
-	if ((rc = answer_cached(r, &list_cache, &db, key, &body)) == -1)
+	if ((rc = answer_cached(r, &list_cache, SQL_LEADS_ANSWER_FRESH, &db, key, &body)) == -1)
 		return http_fail_db(r);
 	if (rc == 1)
 		return answer_source(r, true) == 0 ? http_ok_raw(r, body) : 0;
@@ -550,15 +556,28 @@ int
 leads_get(struct req *r)
 {
 	const struct user *u = r->user;
-	const char *params[5];
+	const char *params[5], *scope[5], *key, *body;
+	struct db *db = r->db;
 	PGresult *res;
+	int rc;
 
 	params[0] = r->id;
 	params[1] = is_partner_scoped(u->role) ? "true" : "false";
 	params[2] = role_name(u->role);
 	params[3] = u->id;
 	params[4] = actor_partner(r);
-	if ((res = db_query(r->db, r->mem, &leads_read_sql[SQL_LEADS_DETAIL], 5, params)) == NULL)
+	scope[0] = params[2];
+	scope[1] = params[3];
+	scope[2] = params[4];
+	scope[3] = params[0];
+	scope[4] = params[1];
+	if ((key = answer_key(r, 'D', scope, 2)) == NULL)
+		return http_fail(r, 500, NULL, "Internal server error");
+	if ((rc = answer_cached(r, &detail_cache, SQL_LEADS_DETAIL_FRESH, &db, key, &body)) == -1)
+		return http_fail_db(r);
+	if (rc == 1)
+		return answer_source(r, true) == 0 ? http_ok_raw(r, body) : 0;
+	if ((res = db_query(db, r->mem, &leads_read_sql[SQL_LEADS_DETAIL], 5, params)) == NULL)
 		return http_fail_db(r);
 	if (PQntuples(res) != 1)
 		return http_fail(r, 404, NULL, "Lead not found");
@@ -567,7 +586,9 @@ leads_get(struct req *r)
 		return http_fail(r, 403, NULL, "Access denied");
 	}
 	/* The result lives until the arena reset, after the response is sent. */
-	return http_ok_raw(r, PQgetvalue(res, 0, 1));
+	body = PQgetvalue(res, 0, 1);
+	answer_keep(r, &detail_cache, key, body, PQgetvalue(res, 0, 2), PQgetvalue(res, 0, 3));
+	return answer_source(r, false) == 0 ? http_ok_raw(r, body) : 0;
 }
 
 /* --- board --------------------------------------------------------------------- */
@@ -633,7 +654,7 @@ leads_board(struct req *r)
 	}
 	if ((key = answer_key(r, 'B', params, 5)) == NULL)
 		return http_fail(r, 500, NULL, "Internal server error");
-	if ((rc = answer_cached(r, &board_cache, &db, key, &body)) == -1)
+	if ((rc = answer_cached(r, &board_cache, SQL_LEADS_ANSWER_FRESH, &db, key, &body)) == -1)
 		return http_fail_db(r);
 	if (rc == 1)
 		return answer_source(r, true) == 0 ? http_ok_raw(r, body) : 0;

@@ -19,8 +19,8 @@
 -- query stays out of it, so this statement keeps its generic plan.)
 -- Result: total, summaries (JSON array text), the statement's snapshot and the
 -- epoch of the earliest instant at which a summary changes without a write (an
--- SLA deadline of izzy_sla_next_due(), 0038, or a template's validity bound;
--- NULL: none), for the program's cache (leads_read.c, schema 0037/0038).
+-- SLA deadline of izzy_sla_next_due(), 0038, or a template's validity bound,
+-- 0039; NULL: none), for the program's cache (leads_read.c, schema 0037/0038).
 WITH pg AS MATERIALIZED (
 	SELECT p.total, p.ids
 	FROM izzy_lead_page($1, $2, $3, $4, $5::text[], $6::boolean, $7, $8::bigint, $9::int, NULL) p
@@ -64,10 +64,7 @@ SELECT (SELECT total FROM pg),
 		CASE WHEN af.id IS NOT NULL OR c.financing THEN t.opt_lead || t.opt_fin ELSE t.opt_lead END,
 		c.given)) ORDER BY p.n), '[]')::text,
        pg_current_snapshot()::text,
-       extract(epoch FROM least(min(izzy_sla_next_due(sl)),
-	(SELECT min(b.at) FROM "ConsentTemplate" ct
-	 CROSS JOIN LATERAL (VALUES (ct."validFrom"), (ct."validTo")) b(at)
-	 WHERE ct."isActive" AND b.at > now())))
+       extract(epoch FROM least(min(izzy_sla_next_due(sl)), izzy_consent_templates_next_change()))
 FROM pg
 CROSS JOIN LATERAL unnest(pg.ids) WITH ORDINALITY AS p(id, n)
 JOIN "Lead" l ON l.id = p.id
@@ -121,6 +118,11 @@ SELECT (SELECT count(*) FROM f),
 -- No row: no such lead (404).  visible false: the actor may not see it (403);
 -- nothing is then built or written.
 -- Nobody gets a document's storageKey or a consent's accessCodeHash.
+-- Result: visible, the detail (JSON text), the statement's snapshot and the
+-- epoch of the earliest instant at which the detail changes without a write
+-- (its SLA deadline, the client-activity flag's 5 minutes running out, a
+-- template's validity bound; NULL: none), for the program's cache
+-- (leads_read.c, schema 0039).
 WITH lk AS (
 	SELECT l.id,
 	       izzy_lead_visible($3, $4, $5, l."partnerId", l."assignedUserId", l."createdByUserId")
@@ -184,7 +186,7 @@ SELECT lk.visible, CASE WHEN lk.visible THEN json_build_object(
 	'claimedAt', izzy_ts(l."claimedAt"),
 	'lastContactAt', izzy_ts(l."lastContactAt"),
 	'nextActionAt', izzy_ts(l."nextActionAt"),
-	'sla', (SELECT izzy_sla_json(sl) FROM "LeadSla" sl WHERE sl."leadId" = l.id),
+	'sla', izzy_sla_json(sl),
 	'createdAt', izzy_ts(l."createdAt"),
 	'updatedAt', izzy_ts(l."updatedAt"),
 	'mergedIntoId', l."mergedIntoId",
@@ -282,13 +284,19 @@ SELECT lk.visible, CASE WHEN lk.visible THEN json_build_object(
 		CASE WHEN af.id IS NOT NULL OR lc.financing THEN t.req_lead || t.req_fin ELSE t.req_lead END,
 		CASE WHEN af.id IS NOT NULL OR lc.financing THEN t.opt_lead || t.opt_fin ELSE t.opt_lead END,
 		lc.given)
-)::text END
+)::text END,
+	pg_current_snapshot()::text,
+	extract(epoch FROM least(izzy_sla_next_due(sl),
+		CASE WHEN af."isClientActive" AND NOT EXISTS (SELECT 1 FROM stale)
+			THEN af."lastClientActivity" + interval '5 minutes' END,
+		izzy_consent_templates_next_change()))
 FROM "Lead" l
 JOIN lk ON lk.id = l.id
 JOIN "Partner" pa ON pa.id = l."partnerId"
 LEFT JOIN "User" u ON u.id = l."assignedUserId"
 LEFT JOIN "CustomerProfile" cp ON cp."leadId" = l.id
 LEFT JOIN "ApplicationForm" af ON af."leadId" = l.id
+LEFT JOIN "LeadSla" sl ON sl."leadId" = l.id
 CROSS JOIN tpl t
 CROSS JOIN cons c
 LEFT JOIN "LeadConsent" lc ON lc.id = l.id
@@ -397,6 +405,12 @@ LEFT JOIN LATERAL (
 -- what they read committed since its snapshot $1 (schema 0037, 0038), and its
 -- earliest open deadline $2 (an epoch; NULL: none) not yet passed.
 SELECT NOT izzy_lead_change_since($1::pg_snapshot)
+	AND ($2::double precision IS NULL OR izzy_now() < to_timestamp($2::double precision))
+
+-- name: leads_detail_fresh
+-- leads_answer_fresh for a cached detail: no write to anything the detail reads
+-- (schema 0039: either kind of "LeadChange").
+SELECT NOT izzy_lead_detail_change_since($1::pg_snapshot)
 	AND ($2::double precision IS NULL OR izzy_now() < to_timestamp($2::double precision))
 
 -- name: leads_board_search

@@ -203,11 +203,48 @@ leads "search=zmienion"
 is "$CACHE:$SUMMARY" 'miss:[0]' "list: a search no longer matching is seen at once"
 psql_q "UPDATE \"CustomerProfile\" SET \"lastName\" = 'Zmieniona' WHERE \"leadId\" = '$LEAD'" >/dev/null
 
+# --- and the detail's (schema 0039) ---------------------------------------------------------------
+detail() { # JAR: GET LEAD's detail as that session; sets STATUS and CACHE
+	STATUS=$(curl -s -o "$T_VAR/body" -D "$T_VAR/headers" -w '%{http_code}' -b "$1" "$BASE/api/leads/$LEAD")
+	CACHE=$(tr -d '\r' <"$T_VAR/headers" | sed -n 's/^X-Izzy-Cache: //Ip')
+}
+detail "$JAR"
+is "$STATUS:$CACHE:$(jq -r .customerProfile.lastName "$T_VAR/body")" "200:miss:Zmieniona" "detail: built at the first request"
+first=$(cat "$T_VAR/body")
+detail "$JAR"
+is "$STATUS:$CACHE" "200:hit" "detail: asked again, answered from the worker's cache"
+is "$(cat "$T_VAR/body")" "$first" "detail: … with the same answer"
+detail "$OPJAR"
+is "$STATUS:$CACHE:$(cat "$T_VAR/body")" '403::{"message":"Access denied"}' "detail: another scope is checked by the database, and a refusal is not kept"
+leads "search=zmienion"
+leads "search=zmienion"
+is "$CACHE" hit "detail: (the list's answer is cached)"
+psql_q "UPDATE \"ApplicationForm\" SET \"formData\" = '{\"step\": 2}', \"lastAutoSave\" = now() WHERE \"leadId\" = '$LEAD'" >/dev/null
+detail "$JAR"
+is "$CACHE:$(jq -c .applicationForm.formData "$T_VAR/body")" 'miss:{"step":2}' "detail: the client's autosave is seen at once"
+leads "search=zmienion"
+is "$CACHE" hit "detail: … while the list's answer, which shows nothing of it, stands"
+req POST "/api/leads/$LEAD/notes" '{"content":"Druga notatka"}'
+is "$STATUS" 201 "detail: a note is added"
+detail "$JAR"
+is "$CACHE:$(jq -r '.notes[0].content' "$T_VAR/body")" "miss:Druga notatka" "detail: … and seen at once"
+psql_q "INSERT INTO \"Reminder\" (id, \"leadId\", \"dueAt\", description) VALUES ('cstackrem000000000000000', '$LEAD', now() + interval '1 day', 'Oddzwonić')" >/dev/null
+detail "$JAR"
+is "$CACHE:$(jq -r '.reminders[0].description' "$T_VAR/body")" "miss:Oddzwonić" "detail: a reminder is seen at once"
+
 # A deadline passing changes a card ("breached") without a write: the answer holds until then.
 due=$(psql_q "INSERT INTO \"LeadSla\" (\"leadId\", \"startedAt\", \"firstContactDueAt\")
 	VALUES ('$LEAD', now(), now() + interval '3 seconds')
 	ON CONFLICT (\"leadId\") DO UPDATE SET \"firstContactDueAt\" = now() + interval '3 seconds', \"firstContactAt\" = NULL
 	RETURNING extract(epoch FROM \"firstContactDueAt\")")
+# The same instant ends the client's 5 minutes of activity, which the detail shows.
+psql_q "UPDATE \"ApplicationForm\" SET \"isClientActive\" = true,
+	\"lastClientActivity\" = to_timestamp($due) - interval '5 minutes' WHERE \"leadId\" = '$LEAD'" >/dev/null
+detail "$JAR"
+is "$CACHE:$(jq -c '[.sla.breached, .applicationForm.isClientActive]' "$T_VAR/body")" 'miss:[false,true]' \
+	"detail: an open deadline and a client active right now"
+detail "$JAR"
+is "$CACHE" hit "detail: … kept while both hold"
 board "$JAR"
 is "$CACHE:$(jq -c --arg id "$LEAD" '[.columns[].leads[] | select(.id == $id)][0].sla | [.kind, .breached]' "$T_VAR/body")" \
 	'miss:["FIRST_CONTACT",false]' "board: a card with an open deadline"
@@ -223,6 +260,11 @@ is "$CACHE:$(jq -c --arg id "$LEAD" '[.columns[].leads[] | select(.id == $id)][0
 	"miss:true" "board: once the deadline has passed the answer is rebuilt and the card is breached"
 leads "search=zmienion"
 is "$CACHE:$(jq -c '.data[0].sla.breached' "$T_VAR/body")" "miss:true" "list: … and so is the list's"
+detail "$JAR"
+is "$CACHE:$(jq -c '[.sla.breached, .applicationForm.isClientActive]' "$T_VAR/body")" 'miss:[true,false]' \
+	"detail: … and the detail's, with the client no longer active"
+is "$(psql_q "SELECT \"isClientActive\" FROM \"ApplicationForm\" WHERE \"leadId\" = '$LEAD'")" f \
+	"detail: the flag was switched off on the way, as without a cache"
 
 # --- logout -------------------------------------------------------------------------------------
 req POST /api/auth/logout ""

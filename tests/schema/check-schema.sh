@@ -7,7 +7,7 @@
 # SavedView, 0026's LeadConsent, 0028's RoundRobinState, RoundRobinMember and
 # RoundRobinAuditLog, 0029's PartnerApiKey, PartnerApiKeyUse and PartnerApiKeyEvent, 0030's
 # LeadSla, 0032's ImportJob and ImportMapping, 0034's PartnerWebForm and WebLeadSubmission,
-# 0035's PartnerWebhook, 0037's LeadChange and LeadChangeHorizon); the 17 enum
+# 0035's PartnerWebhook, 0037's LeadChange (0039: its kind) and LeadChangeHorizon); the 17 enum
 # types with their values in database order (§2); every column's type,
 # nullability and default (all timestamps timestamptz(3)); every index, primary
 # key, unique key, foreign key (ON UPDATE CASCADE, ON DELETE per §0.5) and check
@@ -557,6 +557,7 @@ PartnerWebhook|createdAt|timestamp(3) with time zone|NO|now()
 PartnerWebhook|updatedAt|timestamp(3) with time zone|NO|now()
 LeadChange|xid|xid8|NO|-
 LeadChange|changedAt|timestamp(3) with time zone|NO|now()
+LeadChange|kind|text|NO|'L'::text
 LeadChangeHorizon|id|integer|NO|1
 LeadChangeHorizon|prunedBelow|xid8|NO|-
 LeadChangeHorizon|prunedAt|timestamp(3) with time zone|NO|now()
@@ -721,7 +722,7 @@ ImportMapping|ImportMapping_pkey|primary|btree|"userId"|-
 Lead|Lead_mergedIntoId_idx|index|btree|"mergedIntoId"|"mergedIntoId" IS NOT NULL
 PartnerWebhook|PartnerWebhook_pkey|primary|btree|id|-
 PartnerWebhook|PartnerWebhook_partnerId_idx|index|btree|"partnerId"|-
-LeadChange|LeadChange_pkey|primary|btree|xid|-
+LeadChange|LeadChange_pkey|primary|btree|xid,kind|-
 LeadChangeHorizon|LeadChangeHorizon_pkey|primary|btree|id|-
 Outbox|Outbox_webhookId_createdAt_idx|index|btree|"webhookId","createdAt"|"webhookId" IS NOT NULL
 PartnerWebForm|PartnerWebForm_pkey|primary|btree|"partnerId"|-
@@ -825,6 +826,7 @@ LeadSla|LeadSla_firstContactKind_check|CHECK (("firstContactKind" = ANY (ARRAY['
 ImportJob|ImportJob_status_check|CHECK ((status = ANY (ARRAY['UPLOADED'::text, 'VALIDATED'::text, 'RUNNING'::text, 'DONE'::text, 'FAILED'::text, 'UNDONE'::text])))
 PartnerWebhook|PartnerWebhook_events_check|CHECK (((cardinality(events) > 0) AND (events <@ ARRAY['lead.created'::text, 'lead.status_changed'::text, 'application.submitted'::text])))
 PartnerWebhook|PartnerWebhook_url_check|CHECK ((url ~ '^https?://'::text))
+LeadChange|LeadChange_kind_check|CHECK ((kind = ANY (ARRAY['L'::text, 'D'::text])))
 LeadChangeHorizon|LeadChangeHorizon_one_row_check|CHECK ((id = 1))
 \.
 
@@ -1017,6 +1019,13 @@ WITH have AS (
 	-- 0038: what the list reads besides, written (the form and the onboarding: UPDATE OF status, "leadId")
 	SELECT t, t || '_change', 'izzy_lead_change_trigger', 60, 'AFTER INSERT OR DELETE OR UPDATE OR TRUNCATE FOR EACH STATEMENT'
 	FROM unnest(ARRAY['LeadConsent', 'ConsentTemplate', 'ApplicationForm', 'InsuranceOnboardingSession']) t
+	UNION ALL
+	-- 0039: what only the detail reads, written (kind 'D'; the form's columns: AFTER UPDATE FOR EACH ROW, 1|16)
+	SELECT 'ApplicationForm', 'ApplicationForm_detail_change', 'izzy_lead_change_trigger', 17, 'AFTER UPDATE FOR EACH ROW'
+	UNION ALL
+	SELECT t, t || '_detail_change', 'izzy_lead_change_trigger', 60, 'AFTER INSERT OR DELETE OR UPDATE OR TRUNCATE FOR EACH STATEMENT'
+	FROM unnest(ARRAY['VehicleCurrent', 'VehicleDesired', 'FinancingApplication', 'Document',
+		'Offer', 'Agreement', 'Reminder', 'AuditLog', 'LeadNote', 'LeadStatusHistory', 'ConsentRecord']) t
 )
 SELECT CASE WHEN h.name IS NULL THEN 'FAIL trigger ' || w.name || ' missing'
             WHEN w.name IS NULL THEN 'FAIL trigger ' || h.name || ' on ' || h.tbl || ' unexpected'
