@@ -216,10 +216,10 @@ actor_partner(const struct req *r)
 	return r->user->partner_id[0] != '\0' ? r->user->partner_id : NULL;
 }
 
-/* --- cached answers (board and list) --------------------------------------------- */
+/* --- cached answers (board, list, detail) ----------------------------------------- */
 
 /*
- * The cache key of a board or list request: its kind ('B', 'L'), the scope
+ * The cache key of a board, list or detail request: its kind ('B', 'L', 'D'), the scope
  * (managers see every lead; partners their partner's; others by role, id
  * and partner) and the n query values after the actor's three (NULL: none),
  * each as length:value, so that no value can pass for two.  NULL out of
