@@ -410,7 +410,7 @@ SELECT NOT izzy_lead_change_since($1::pg_snapshot)
 -- name: leads_detail_fresh
 -- leads_answer_fresh for a cached detail: no write to anything the detail reads
 -- (schema 0039: either kind of "LeadChange").
-SELECT NOT izzy_lead_detail_change_since($1::pg_snapshot)
+SELECT NOT izzy_lead_change_since($1::pg_snapshot, '{L,D}')
 	AND ($2::double precision IS NULL OR izzy_now() < to_timestamp($2::double precision))
 
 -- name: leads_board_search

@@ -10,8 +10,8 @@
 -- otherwise do that): those answers check kind 'L' only, the detail both.
 -- A transaction that writes both kinds of tables has a row of each.
 --
---   izzy_lead_change_since(snap)         0037's check, kind 'L' only
---   izzy_lead_detail_change_since(snap)  either kind
+--   izzy_lead_change_since(snap, kinds)  0037's check for the kinds given
+--   izzy_lead_change_since(snap)         0037's check: kind 'L' only
 --   izzy_consent_templates_next_change() the next instant at which the active
 --                                        consent templates' validity changes
 --                                        by itself (NULL: none): answers that
@@ -71,23 +71,21 @@ BEGIN
 END
 $$;
 
+CREATE OR REPLACE FUNCTION izzy_lead_change_since(snap pg_snapshot, kinds text[])
+RETURNS boolean
+LANGUAGE sql STABLE
+AS $$
+	SELECT pg_snapshot_xmin(snap) < (SELECT h."prunedBelow" FROM "LeadChangeHorizon" h WHERE h.id = 1)
+		OR EXISTS (SELECT 1 FROM "LeadChange" c
+			WHERE c.xid >= pg_snapshot_xmin(snap) AND c.kind = ANY (kinds)
+			  AND NOT pg_visible_in_snapshot(c.xid, snap))
+$$;
+
 CREATE OR REPLACE FUNCTION izzy_lead_change_since(snap pg_snapshot)
 RETURNS boolean
 LANGUAGE sql STABLE
 AS $$
-	SELECT pg_snapshot_xmin(snap) < (SELECT h."prunedBelow" FROM "LeadChangeHorizon" h WHERE h.id = 1)
-		OR EXISTS (SELECT 1 FROM "LeadChange" c
-			WHERE c.xid >= pg_snapshot_xmin(snap) AND c.kind = 'L'
-			  AND NOT pg_visible_in_snapshot(c.xid, snap))
-$$;
-
-CREATE OR REPLACE FUNCTION izzy_lead_detail_change_since(snap pg_snapshot)
-RETURNS boolean
-LANGUAGE sql STABLE
-AS $$
-	SELECT pg_snapshot_xmin(snap) < (SELECT h."prunedBelow" FROM "LeadChangeHorizon" h WHERE h.id = 1)
-		OR EXISTS (SELECT 1 FROM "LeadChange" c
-			WHERE c.xid >= pg_snapshot_xmin(snap) AND NOT pg_visible_in_snapshot(c.xid, snap))
+	SELECT izzy_lead_change_since(snap, '{L}')
 $$;
 
 CREATE OR REPLACE FUNCTION izzy_consent_templates_next_change()
