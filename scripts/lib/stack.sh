@@ -253,6 +253,15 @@ _stack_wait_tcp() {
 	return 1
 }
 
+# _stack_port_free PORT: nothing listens on 127.0.0.1:PORT.  Checked before a peer starts, so that
+# one left over from an earlier run (whose port answers at once) is not taken for the new one.
+_stack_port_free() {
+	if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then
+		_stack_err "port $1 is already in use by another process (a peer left from an earlier run?)"
+		return 1
+	fi
+}
+
 # _stack_tail FILE: the end of a log, to explain a failure.
 _stack_tail() {
 	[[ -f $1 ]] || return 0
@@ -566,7 +575,9 @@ stack_fcgi_stop() {
 		[[ -e $f ]] || continue
 		name=${f##*/}
 		name=${name%.pid}
-		case $name in nginx | maildev | izzy-worker) continue ;; esac
+		# The other services' pidfiles share the directory: left to their own stop functions
+		# (a program's stop would not recognise them as running and drop the pidfile).
+		case $name in nginx | maildev | izzy-worker | s3rver) continue ;; esac
 		[[ $only == "  " || $only == *" $name "* ]] || continue
 		_stack_stop_pidfile "$f" supervise.sh "$name" group
 		rm -f "$var/run/$name.sock" "$var/run/$name.exits"
@@ -970,6 +981,7 @@ stack_maildev_start() {
 		_stack_log "maildev already running (pid $pid)"
 		return 0
 	fi
+	_stack_port_free "$smtp" && _stack_port_free "$web" || return 1
 	mkdir -p "$var/maildev" || return 1
 	# Run from its own empty directory: maildev reads .maildevrc.json from the working directory.
 	(cd "$var/maildev" && _stack_spawn "$var/run/maildev.pid" "$var/log/maildev.log" \
@@ -1002,6 +1014,7 @@ stack_s3rver_start() {
 		_stack_log "s3rver already running (pid $pid)"
 		return 0
 	fi
+	_stack_port_free "$port" || return 1
 	mkdir -p "$var/s3" || return 1
 	(cd "$var/s3" && _stack_spawn "$var/run/s3rver.pid" "$var/log/s3rver.log" \
 		node "$bin" -d "$var/s3" -a 127.0.0.1 -p "$port" --configure-bucket "$bucket") || return 1

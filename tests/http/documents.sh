@@ -73,7 +73,12 @@ grep -q "client_max_body_size $((UPLOAD_MAX_BYTES + 65536));" "$T_VAR/nginx/conf
 ok $? "nginx's upload limit is generated from UPLOAD_MAX_BYTES"
 
 for driver in disk s3; do
-	[[ $driver == s3 ]] && { start_programs s3 || t_bail "the programs did not start with UPLOAD_DRIVER=s3"; }
+	if [[ $driver == s3 ]]; then
+		start_programs s3 || t_bail "the programs did not start with UPLOAD_DRIVER=s3"
+		s3pid=$(cat "$T_VAR/run/s3rver.pid" 2>/dev/null)
+		ok "$([[ -n $s3pid ]] && grep -qa s3rver "/proc/$s3pid/cmdline" 2>/dev/null; echo $?)" \
+			"restarting the programs leaves s3rver and its pidfile alone (so that the suite's end stops it)"
+	fi
 	# --- upload, list, download: byte-identical --------------------------------------------
 	for f in dowod.pdf foto.jpg umowa.docx; do
 		req POST "/api/leads/$LEAD/documents/upload" -F "type=test" -F "file=@$F/$f;type=application/octet-stream"
