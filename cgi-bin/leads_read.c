@@ -469,7 +469,7 @@ leads_list(struct req *r)
 {
 	const struct value *q = r->q->v;
 	struct leads_filter f;
-	const char *params[11], *key, *data, *meta, *body;
+	const char *params[11], *key, *data, *meta, *body, *snapshot = NULL;
 	long long page = has(&q[LI_PAGE]) ? q[LI_PAGE].i : 1;
 	long long per_page = has(&q[LI_PER_PAGE]) ? q[LI_PER_PAGE].i : 20, total, pages;
 	struct db *db;
@@ -496,6 +496,7 @@ leads_list(struct req *r)
 			return http_fail_db(r);
 		params[9] = PQgetvalue(res, 0, 1);
 		params[10] = PQgetvalue(res, 0, 0);
+		snapshot = PQgetvalue(res, 0, 2);
 	}
 	if ((res = list_query(r, &db, &leads_read_sql[SQL_LEADS_LIST], 11, params)) == NULL)
 		return http_fail_db(r);
@@ -508,7 +509,8 @@ leads_list(struct req *r)
 	    per_page, total, pages);
 	if (meta == NULL || (body = concat3(r, "{\"data\":", data, meta)) == NULL)
 		return http_fail(r, 500, NULL, "Internal server error");
-	answer_keep(r, &list_cache, key, body, PQgetvalue(res, 0, 2), PQgetvalue(res, 0, 3));
+	answer_keep(r, &list_cache, key, body, snapshot != NULL ? snapshot : PQgetvalue(res, 0, 2),
+	    PQgetvalue(res, 0, 3));
 	return answer_source(r, false) == 0 ? http_ok_raw(r, body) : 0;
 }
 

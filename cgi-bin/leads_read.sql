@@ -78,8 +78,10 @@ LEFT JOIN "LeadConsent" c ON c.id = l.id
 LEFT JOIN "LeadSla" sl ON sl."leadId" = l.id
 
 -- name: leads_list_search_page
--- The page of a list search (section 4.5.2), for leads_list: the total and the
--- page's ids (text[] literal).  $1..$9 as leads_list, $10 an ILIKE pattern
+-- The page of a list search (section 4.5.2), for leads_list: the total, the
+-- page's ids (text[] literal) and this statement's snapshot (the older of the
+-- two, so the one a cached answer is checked against: a write committed
+-- between the two statements then counts).  $1..$9 as leads_list, $10 an ILIKE pattern
 -- ('%term%' with the term's wildcards escaped by the handler) matched against
 -- the customer's first name, last name, e-mail and phone, each through its
 -- trigram index (0006).  The matching customers' lead ids are collected first
@@ -105,7 +107,8 @@ SELECT (SELECT count(*) FROM f),
        (SELECT coalesce(array_agg(id), '{}') FROM (
 		SELECT id FROM f
 		ORDER BY "leadCreatedAt" DESC, id DESC
-		LIMIT $9::int OFFSET ($8::bigint - 1) * $9::int) p)::text
+		LIMIT $9::int OFFSET ($8::bigint - 1) * $9::int) p)::text,
+       pg_current_snapshot()::text
 
 -- name: leads_detail
 -- The whole detail (spec/api.md section 4.5.3) in one statement, the access
