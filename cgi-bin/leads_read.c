@@ -284,14 +284,13 @@ answer_keep(struct req *r, struct respcache *cache, const char *key, const char 
 		respcache_put(cache, key, body, tag, r->now + ANSWER_CACHE_SECONDS);
 }
 
-/* The X-Izzy-Cache header of a cached kind of answer; 0, or -1 with a 500 set. */
+/* Sends body as a 200 with X-Izzy-Cache saying where it came from (500 if the header fails). */
 static int
-answer_source(struct req *r, bool hit)
+answer_send(struct req *r, const char *body, bool hit)
 {
-	if (http_header(r, "X-Izzy-Cache", hit ? "hit" : "miss") == 0)
-		return 0;
-	http_fail(r, 500, NULL, "Internal server error");
-	return -1;
+	if (http_header(r, "X-Izzy-Cache", hit ? "hit" : "miss") != 0)
+		return http_fail(r, 500, NULL, "Internal server error");
+	return http_ok_raw(r, body);
 }
 
 /* --- list ---------------------------------------------------------------------- */
@@ -489,7 +488,7 @@ leads_list(struct req *r)
 	if ((rc = answer_cached(r, &list_cache, SQL_LEADS_ANSWER_FRESH, &db, key, &body)) == -1)
 		return http_fail_db(r);
 	if (rc == 1)
-		return answer_source(r, true) == 0 ? http_ok_raw(r, body) : 0;
+		return answer_send(r, body, true);
 	if (f.search != NULL) { /* the page first, by its own statement (leads_read.sql) */
 		if ((res = list_query(
 			 r, &db, &leads_read_sql[SQL_LEADS_LIST_SEARCH_PAGE], 10, params)) == NULL)
@@ -511,7 +510,7 @@ leads_list(struct req *r)
 		return http_fail(r, 500, NULL, "Internal server error");
 	answer_keep(r, &list_cache, key, body, snapshot != NULL ? snapshot : PQgetvalue(res, 0, 2),
 	    PQgetvalue(res, 0, 3));
-	return answer_source(r, false) == 0 ? http_ok_raw(r, body) : 0;
+	return answer_send(r, body, false);
 }
 
 /*
@@ -578,7 +577,7 @@ leads_get(struct req *r)
 	if ((rc = answer_cached(r, &detail_cache, SQL_LEADS_DETAIL_FRESH, &db, key, &body)) == -1)
 		return http_fail_db(r);
 	if (rc == 1)
-		return answer_source(r, true) == 0 ? http_ok_raw(r, body) : 0;
+		return answer_send(r, body, true);
 	if ((res = db_query(db, r->mem, &leads_read_sql[SQL_LEADS_DETAIL], 5, params)) == NULL)
 		return http_fail_db(r);
 	if (PQntuples(res) != 1)
@@ -590,7 +589,7 @@ leads_get(struct req *r)
 	/* The result lives until the arena reset, after the response is sent. */
 	body = PQgetvalue(res, 0, 1);
 	answer_keep(r, &detail_cache, key, body, PQgetvalue(res, 0, 2), PQgetvalue(res, 0, 3));
-	return answer_source(r, false) == 0 ? http_ok_raw(r, body) : 0;
+	return answer_send(r, body, false);
 }
 
 /* --- board --------------------------------------------------------------------- */
@@ -659,10 +658,10 @@ leads_board(struct req *r)
 	if ((rc = answer_cached(r, &board_cache, SQL_LEADS_ANSWER_FRESH, &db, key, &body)) == -1)
 		return http_fail_db(r);
 	if (rc == 1)
-		return answer_source(r, true) == 0 ? http_ok_raw(r, body) : 0;
+		return answer_send(r, body, true);
 	if ((res = db_query(db, r->mem, &leads_read_sql[SQL_LEADS_BOARD], 8, params)) == NULL)
 		return http_fail_db(r);
 	body = PQgetvalue(res, 0, 0);
 	answer_keep(r, &board_cache, key, body, PQgetvalue(res, 0, 1), PQgetvalue(res, 0, 2));
-	return answer_source(r, false) == 0 ? http_ok_raw(r, body) : 0;
+	return answer_send(r, body, false);
 }
