@@ -407,7 +407,7 @@ LEFT JOIN LATERAL (
 -- Whether a cached board or list answer still holds (leads_read.c): no write to
 -- what they read committed since its snapshot $1 (schema 0037, 0038), and its
 -- earliest open deadline $2 (an epoch; NULL: none) not yet passed.
-SELECT NOT izzy_lead_change_since($1::pg_snapshot)
+SELECT NOT izzy_lead_change_since($1::pg_snapshot, '{L}')
 	AND ($2::double precision IS NULL OR izzy_now() < to_timestamp($2::double precision))
 
 -- name: leads_detail_fresh
